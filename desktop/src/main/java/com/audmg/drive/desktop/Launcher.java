@@ -1,0 +1,14 @@
+package com.audmg.drive.desktop;
+
+import javafx.application.Application;
+
+/** Plain main for the shaded jar: JavaFX refuses to start an Application subclass as the jar's main class. */
+public final class Launcher {
+
+    private Launcher() {
+    }
+
+    public static void main(String[] args) {
+        Application.launch(DriveApp.class, args);
+    }
+}

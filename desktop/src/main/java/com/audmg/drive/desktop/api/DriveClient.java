@@ -1,0 +1,357 @@
+package com.audmg.drive.desktop.api;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * Client of the Audmg Drive HTTP API (see API.md). Thread-safe; every call blocks, so call it off the FX thread.
+ * A 401 on a protected route clears the session and notifies the {@link #onSessionExpired} listener.
+ */
+public final class DriveClient {
+
+    private static final Set<String> RESTRICTED_HEADERS = Set.of("content-length", "host", "connection", "expect",
+            "upgrade");
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+
+    private final URI baseUrl;
+    private final HttpClient http;
+    private final ObjectMapper json = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private volatile String token;
+    private volatile Consumer<ApiException> sessionExpiredListener = e -> { };
+
+    public DriveClient(URI baseUrl) {
+        this(baseUrl, HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build());
+    }
+
+    public DriveClient(URI baseUrl, HttpClient http) {
+        String s = baseUrl.toString();
+        this.baseUrl = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+        this.http = http;
+    }
+
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    public boolean isLoggedIn() {
+        return token != null;
+    }
+
+    public void logout() {
+        token = null;
+    }
+
+    /** Listener called (on the calling thread) when a protected call answers 401. */
+    public void onSessionExpired(Consumer<ApiException> listener) {
+        this.sessionExpiredListener = listener == null ? e -> { } : listener;
+    }
+
+    // ---- auth ----------------------------------------------------------------------------------
+
+    public void signUp(String username, String password) throws ApiException {
+        send("POST", "/auth/signup", Map.of("username", username, "password", password), false);
+    }
+
+    public void login(String username, String password) throws ApiException {
+        JsonNode answer = send("POST", "/auth/login", Map.of("username", username, "password", password), false);
+        String t = answer.path("token").asText(null);
+        if (t == null || t.isBlank()) {
+            throw new ApiException(502, "bad_response", "The server did not return a token");
+        }
+        token = t;
+    }
+
+    // ---- files ---------------------------------------------------------------------------------
+
+    public Me me() throws ApiException {
+        return convert(send("GET", "/me", null, true), Me.class);
+    }
+
+    public FilePage listFiles(FileQuery query) throws ApiException {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (query.kind() != null) {
+            params.put("kind", query.kind());
+        }
+        if (query.q() != null && !query.q().isBlank()) {
+            params.put("q", query.q());
+        }
+        if (query.limit() > 0) {
+            params.put("limit", Integer.toString(query.limit()));
+        }
+        if (query.cursor() != null) {
+            params.put("cursor", query.cursor());
+        }
+        return convert(send("GET", "/files" + queryString(params), null, true), FilePage.class);
+    }
+
+    /** All pages of a listing. */
+    public List<DriveFile> listAll(FileQuery query) throws ApiException {
+        List<DriveFile> all = new ArrayList<>();
+        FileQuery q = query;
+        while (true) {
+            FilePage page = listFiles(q);
+            all.addAll(page.items());
+            if (page.nextCursor() == null || page.nextCursor().isBlank()) {
+                return all;
+            }
+            q = q.withCursor(page.nextCursor());
+        }
+    }
+
+    public UploadTicket createUpload(String name, String contentType, long size) throws ApiException {
+        return convert(send("POST", "/files", Map.of("name", name, "contentType", contentType, "size", size), true),
+                UploadTicket.class);
+    }
+
+    public DriveFile complete(String fileId) throws ApiException {
+        return convert(send("POST", "/files/" + enc(fileId) + "/complete", null, true).path("file"), DriveFile.class);
+    }
+
+    public Download getFile(String fileId) throws ApiException {
+        return convert(send("GET", "/files/" + enc(fileId), null, true), Download.class);
+    }
+
+    public void delete(String fileId) throws ApiException {
+        send("DELETE", "/files/" + enc(fileId), null, true);
+    }
+
+    /** Creates the file, streams it from disk to the upload URL, then completes it. */
+    public DriveFile upload(Path file, String contentType, Progress progress, Cancellation cancellation)
+            throws ApiException {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new ApiException(0, "unreadable_file", "Cannot read " + file.getFileName() + ": " + e.getMessage());
+        }
+        UploadTicket ticket = createUpload(file.getFileName().toString(), contentType, size);
+        cancellation.throwIfCancelled();
+        putBytes(ticket.upload(), file, progress, cancellation);
+        cancellation.throwIfCancelled();
+        return complete(ticket.file().id());
+    }
+
+    void putBytes(UploadTicket.Upload upload, Path file, Progress progress, Cancellation cancellation)
+            throws ApiException {
+        HttpRequest.BodyPublisher body;
+        try {
+            body = new CountingPublisher(HttpRequest.BodyPublishers.ofFile(file), progress, cancellation);
+        } catch (IOException e) {
+            throw new ApiException(0, "unreadable_file", "Cannot read " + file.getFileName());
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upload.url()))
+                .method(upload.method() == null ? "PUT" : upload.method(), body);
+        if (upload.headers() != null) {
+            upload.headers().forEach((k, v) -> {
+                if (!RESTRICTED_HEADERS.contains(k.toLowerCase(Locale.ROOT))) {
+                    request.header(k, v);
+                }
+            });
+        }
+        var future = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new TransferCancelledException();
+        } catch (ExecutionException e) {
+            if (cancellation.isCancelled() || e.getCause() instanceof CancellationException) {
+                throw new TransferCancelledException();
+            }
+            throw ApiException.network(e.getCause());
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new ApiException(response.statusCode(), "upload_failed",
+                    "Storage refused the upload (HTTP " + response.statusCode() + ")");
+        }
+    }
+
+    /** Downloads a file to {@code target}, writing a sibling temporary file first. */
+    public void download(String fileId, Path target, Progress progress, Cancellation cancellation)
+            throws ApiException {
+        Download d = getFile(fileId);
+        downloadUrl(URI.create(d.download().url()), d.file().size(), target, progress, cancellation);
+    }
+
+    public void downloadUrl(URI url, long expectedSize, Path target, Progress progress, Cancellation cancellation)
+            throws ApiException {
+        HttpRequest request = HttpRequest.newBuilder(url).GET().build();
+        Path tmp = target.resolveSibling(target.getFileName() + ".part");
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                if (response.statusCode() != 200) {
+                    throw new ApiException(response.statusCode(), "download_failed",
+                            "Storage refused the download (HTTP " + response.statusCode() + ")");
+                }
+                long total = response.headers().firstValueAsLong("content-length").orElse(expectedSize);
+                try (OutputStream out = Files.newOutputStream(tmp)) {
+                    byte[] buf = new byte[64 * 1024];
+                    long done = 0;
+                    int n;
+                    while ((n = in.read(buf)) >= 0) {
+                        cancellation.throwIfCancelled();
+                        out.write(buf, 0, n);
+                        done += n;
+                        progress.update(done, total);
+                    }
+                }
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw ApiException.network(e);
+        } catch (InterruptedException e) {
+            deleteQuietly(tmp);
+            Thread.currentThread().interrupt();
+            throw new TransferCancelledException();
+        } catch (ApiException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    private JsonNode send(String method, String path, Object body, boolean authenticated) throws ApiException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .timeout(CALL_TIMEOUT)
+                .header("Accept", "application/json");
+        if (body != null) {
+            try {
+                b.header("Content-Type", "application/json; charset=utf-8")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body)));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        } else if ("POST".equals(method)) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        String t = token;
+        if (authenticated) {
+            if (t == null) {
+                ApiException e = new ApiException(401, "not_logged_in", "Please log in");
+                sessionExpiredListener.accept(e);
+                throw e;
+            }
+            b.header("Authorization", "Bearer " + t);
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw ApiException.network(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(0, "interrupted", "Interrupted");
+        }
+        int status = response.statusCode();
+        JsonNode node = parse(response.body());
+        if (status / 100 == 2) {
+            return node;
+        }
+        ApiException error = toError(status, node, response);
+        if (authenticated && status == 401) {
+            token = null;
+            sessionExpiredListener.accept(error);
+        }
+        throw error;
+    }
+
+    private ApiException toError(int status, JsonNode node, HttpResponse<?> response) {
+        Long retryAfter = response.headers().firstValueAsLong("retry-after").stream().boxed().findFirst()
+                .orElse(null);
+        JsonNode err = node.path("error");
+        if (err.isObject()) {
+            return new ApiException(status, err.path("code").asText("error"),
+                    err.path("message").asText("Request failed (HTTP " + status + ")"), retryAfter, null);
+        }
+        String gatewayMessage = node.path("message").asText(null);
+        String code = switch (status) {
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 413 -> "too_large";
+            default -> "http_" + status;
+        };
+        String message = gatewayMessage != null ? gatewayMessage : "Request failed (HTTP " + status + ")";
+        return new ApiException(status, code, message, retryAfter, null);
+    }
+
+    private JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            return json.createObjectNode();
+        }
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            return json.createObjectNode();
+        }
+    }
+
+    private <T> T convert(JsonNode node, Class<T> type) throws ApiException {
+        try {
+            return json.treeToValue(node, type);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ApiException(502, "bad_response", "Unexpected answer from the server: " + e.getMessage());
+        }
+    }
+
+    private static String queryString(Map<String, String> params) {
+        if (params.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("?");
+        params.forEach((k, v) -> {
+            if (sb.length() > 1) {
+                sb.append('&');
+            }
+            sb.append(enc(k)).append('=').append(enc(v));
+        });
+        return sb.toString();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // best effort: a leftover .part file is harmless
+        }
+    }
+}

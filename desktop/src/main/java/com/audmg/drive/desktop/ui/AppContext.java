@@ -1,0 +1,90 @@
+package com.audmg.drive.desktop.ui;
+
+import com.audmg.drive.desktop.Settings;
+import com.audmg.drive.desktop.api.Cancellation;
+import com.audmg.drive.desktop.api.DriveClient;
+import com.audmg.drive.desktop.api.Progress;
+import com.audmg.drive.desktop.media.AudioStreamProxy;
+import com.audmg.drive.desktop.media.ThumbnailCache;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What the views share: settings, the API client, background threads, caches. */
+public final class AppContext implements AutoCloseable {
+
+    private final Path dataDir;
+    private final Settings settings;
+    private final Notifier notifier = new Notifier();
+    private final ExecutorService io;
+    private final ExecutorService thumbnailIo;
+    private final AudioStreamProxy audioProxy;
+    private volatile DriveClient client;
+    private volatile ThumbnailCache thumbnails;
+
+    public AppContext(Path dataDir, Settings settings) throws IOException {
+        this.dataDir = dataDir;
+        this.settings = settings;
+        this.io = Executors.newCachedThreadPool(daemon("io"));
+        this.thumbnailIo = Executors.newFixedThreadPool(3, daemon("thumbnail"));
+        this.audioProxy = new AudioStreamProxy();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public void connect(URI baseUrl) {
+        DriveClient c = new DriveClient(baseUrl);
+        this.client = c;
+        this.thumbnails = new ThumbnailCache(dataDir.resolve("thumbnails"),
+                (id, target) -> c.download(id, target, Progress.NONE, new Cancellation()), thumbnailIo);
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public void saveSettings() {
+        settings.save(dataDir);
+    }
+
+    public Notifier notifier() {
+        return notifier;
+    }
+
+    public ExecutorService io() {
+        return io;
+    }
+
+    public DriveClient client() {
+        return client;
+    }
+
+    public ThumbnailCache thumbnails() {
+        return thumbnails;
+    }
+
+    public AudioStreamProxy audioProxy() {
+        return audioProxy;
+    }
+
+    @Override
+    public void close() {
+        audioProxy.close();
+        io.shutdownNow();
+        thumbnailIo.shutdownNow();
+    }
+}

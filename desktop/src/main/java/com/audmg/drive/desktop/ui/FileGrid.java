@@ -1,0 +1,227 @@
+package com.audmg.drive.desktop.ui;
+
+import com.audmg.drive.desktop.api.DriveFile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.ContextMenu;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.OverrunStyle;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.MouseButton;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/**
+ * A virtualized grid: a ListView whose rows each hold as many tiles as the width allows, so only visible tiles
+ * exist and only their thumbnails load.
+ */
+final class FileGrid extends ListView<List<DriveFile>> {
+
+    static final double TILE_WIDTH = 168;
+    static final double TILE_HEIGHT = 200;
+
+    private final ObservableList<DriveFile> files;
+    private final Thumbnails thumbnails;
+    private final ObjectProperty<DriveFile> selected = new SimpleObjectProperty<>();
+    private final Consumer<DriveFile> onOpen;
+    private final Consumer<DriveFile> onDownload;
+    private final Consumer<DriveFile> onDelete;
+    private final java.util.Map<String, Double> durations;
+    private int columns = 1;
+
+    FileGrid(ObservableList<DriveFile> files, Thumbnails thumbnails, java.util.Map<String, Double> durations,
+             Consumer<DriveFile> onOpen, Consumer<DriveFile> onDownload, Consumer<DriveFile> onDelete) {
+        this.files = files;
+        this.thumbnails = thumbnails;
+        this.durations = durations;
+        this.onOpen = onOpen;
+        this.onDownload = onDownload;
+        this.onDelete = onDelete;
+        setId("fileGrid");
+        getStyleClass().add("file-grid");
+        setFixedCellSize(TILE_HEIGHT + 12);
+        setCellFactory(lv -> new RowCell());
+        setFocusTraversable(true);
+        files.addListener((ListChangeListener<DriveFile>) c -> rebuild());
+        widthProperty().addListener((o, a, w) -> {
+            int cols = Math.max(1, (int) ((w.doubleValue() - 24) / (TILE_WIDTH + 12)));
+            if (cols != columns) {
+                columns = cols;
+                rebuild();
+            }
+        });
+        setOnKeyPressed(e -> {
+            DriveFile cur = selected.get();
+            int i = cur == null ? -1 : files.indexOf(cur);
+            int next = switch (e.getCode()) {
+                case RIGHT -> i + 1;
+                case LEFT -> i - 1;
+                case DOWN -> i + columns;
+                case UP -> i - columns;
+                default -> Integer.MIN_VALUE;
+            };
+            if (next != Integer.MIN_VALUE) {
+                select(files.get(Math.max(0, Math.min(files.size() - 1, next < 0 && i < 0 ? 0 : next))));
+                e.consume();
+            } else if (e.getCode() == KeyCode.ENTER && cur != null) {
+                onOpen.accept(cur);
+                e.consume();
+            } else if (e.getCode() == KeyCode.DELETE && cur != null) {
+                onDelete.accept(cur);
+                e.consume();
+            }
+        });
+        setPlaceholder(placeholder());
+    }
+
+    private static VBox placeholder() {
+        FontIcon icon = new FontIcon(Feather.UPLOAD_CLOUD);
+        icon.setIconSize(48);
+        icon.getStyleClass().add("text-muted");
+        Label text = new Label("No files here yet. Drop images or audio files here, or use Upload.");
+        text.getStyleClass().add("text-muted");
+        VBox box = new VBox(12, icon, text);
+        box.setAlignment(Pos.CENTER);
+        return box;
+    }
+
+    ObjectProperty<DriveFile> selectedFileProperty() {
+        return selected;
+    }
+
+    void select(DriveFile f) {
+        selected.set(f);
+        if (f != null && !files.isEmpty()) {
+            scrollToVisible(files.indexOf(f) / columns);
+        }
+        refresh();
+    }
+
+    private void scrollToVisible(int row) {
+        if (row >= 0) {
+            scrollTo(Math.max(0, row - 1));
+        }
+    }
+
+    private void rebuild() {
+        List<List<DriveFile>> rows = new ArrayList<>();
+        for (int i = 0; i < files.size(); i += columns) {
+            rows.add(List.copyOf(files.subList(i, Math.min(files.size(), i + columns))));
+        }
+        getItems().setAll(FXCollections.observableArrayList(rows));
+        if (selected.get() != null && !files.contains(selected.get())) {
+            selected.set(null);
+        }
+    }
+
+    private final class RowCell extends ListCell<List<DriveFile>> {
+        private final HBox row = new HBox(12);
+
+        RowCell() {
+            row.setPadding(new Insets(6, 12, 6, 12));
+            getStyleClass().add("grid-row");
+        }
+
+        @Override
+        protected void updateItem(List<DriveFile> item, boolean empty) {
+            super.updateItem(item, empty);
+            if (empty || item == null) {
+                setGraphic(null);
+                return;
+            }
+            row.getChildren().clear();
+            for (DriveFile f : item) {
+                row.getChildren().add(tile(f));
+            }
+            setGraphic(row);
+        }
+    }
+
+    private VBox tile(DriveFile f) {
+        StackPane art = new StackPane();
+        art.getStyleClass().add("tile-art");
+        art.setMinSize(Thumbnails.SIZE, Thumbnails.SIZE);
+        art.setMaxSize(Thumbnails.SIZE, Thumbnails.SIZE);
+        if (f.isImage()) {
+            FontIcon placeholder = new FontIcon(Feather.IMAGE);
+            placeholder.setIconSize(36);
+            placeholder.getStyleClass().add("tile-icon");
+            art.getChildren().add(placeholder);
+            ImageView view = new ImageView();
+            view.setFitWidth(Thumbnails.SIZE);
+            view.setFitHeight(Thumbnails.SIZE);
+            view.setPreserveRatio(true);
+            view.setSmooth(true);
+            view.getStyleClass().add("thumbnail");
+            art.getChildren().add(view);
+            thumbnails.load(f, img -> {
+                view.setImage(img);
+                view.setUserData(f.id());
+                placeholder.visibleProperty().bind(img.progressProperty().lessThan(1));
+            });
+        } else {
+            FontIcon note = new FontIcon(Feather.MUSIC);
+            note.setIconSize(44);
+            note.getStyleClass().add("tile-icon-audio");
+            Label dur = new Label(durations.containsKey(f.id()) ? Format.duration(durations.get(f.id())) : "Audio");
+            dur.getStyleClass().addAll("text-small", "tile-duration");
+            VBox v = new VBox(8, note, dur);
+            v.setAlignment(Pos.CENTER);
+            art.getChildren().add(v);
+            art.getStyleClass().add("tile-art-audio");
+        }
+        Label name = new Label(f.name());
+        name.setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
+        name.setMaxWidth(TILE_WIDTH - 8);
+        name.getStyleClass().add("tile-name");
+        Label meta = new Label(Format.bytes(f.size()));
+        meta.getStyleClass().addAll("text-muted", "text-small");
+        VBox tile = new VBox(6, art, name, meta);
+        tile.setAlignment(Pos.TOP_CENTER);
+        tile.setPrefWidth(TILE_WIDTH);
+        tile.setMaxWidth(TILE_WIDTH);
+        tile.getStyleClass().add("tile");
+        tile.setUserData(f);
+        tile.setId("tile-" + f.id());
+        if (f.equals(selected.get())) {
+            tile.getStyleClass().add("selected");
+        }
+        tile.setOnMouseClicked(e -> {
+            if (e.getButton() == MouseButton.PRIMARY) {
+                requestFocus();
+                select(f);
+                if (e.getClickCount() == 2) {
+                    onOpen.accept(f);
+                }
+            }
+        });
+        MenuItem open = new MenuItem(f.isImage() ? "Preview" : "Play", new FontIcon(f.isImage() ? Feather.EYE
+                : Feather.PLAY));
+        open.setOnAction(e -> onOpen.accept(f));
+        MenuItem download = new MenuItem("Download...", new FontIcon(Feather.DOWNLOAD));
+        download.setOnAction(e -> onDownload.accept(f));
+        MenuItem delete = new MenuItem("Delete", new FontIcon(Feather.TRASH_2));
+        delete.setOnAction(e -> onDelete.accept(f));
+        ContextMenu menu = new ContextMenu(open, download, delete);
+        tile.setOnContextMenuRequested(e -> {
+            select(f);
+            menu.show(tile, e.getScreenX(), e.getScreenY());
+        });
+        return tile;
+    }
+}

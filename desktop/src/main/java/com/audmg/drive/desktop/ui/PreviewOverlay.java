@@ -1,0 +1,240 @@
+package com.audmg.drive.desktop.ui;
+
+import com.audmg.drive.desktop.api.DriveFile;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/** Full-window image preview: fit / actual size / wheel zoom, previous and next with the arrow keys. */
+final class PreviewOverlay extends BorderPane {
+
+    private final AppContext app;
+    private final Supplier<List<DriveFile>> images;
+    private final Consumer<DriveFile> onDownload;
+    private final Runnable onClose;
+    private final ImageView view = new ImageView();
+    private final ScrollPane scroll = new ScrollPane();
+    private final StackPane canvas = new StackPane(view);
+    private final Label title = new Label();
+    private final Label details = new Label();
+    private final Label zoomLabel = new Label();
+    private final ProgressIndicator spinner = new ProgressIndicator();
+    private DriveFile file;
+    private boolean fit = true;
+    private double zoom = 1;
+
+    PreviewOverlay(AppContext app, Supplier<List<DriveFile>> images, Consumer<DriveFile> onDownload,
+                   Runnable onClose) {
+        this.app = app;
+        this.images = images;
+        this.onDownload = onDownload;
+        this.onClose = onClose;
+        setId("preview");
+        getStyleClass().add("preview-overlay");
+
+        title.getStyleClass().addAll("title-4", "preview-text");
+        title.setId("previewTitle");
+        details.getStyleClass().addAll("text-small", "preview-muted");
+        details.setId("previewDetails");
+        zoomLabel.getStyleClass().add("preview-muted");
+        zoomLabel.setId("zoomLabel");
+        zoomLabel.setMinWidth(52);
+
+        Button fitButton = tool(Feather.MINIMIZE, "Fit to window (F)", "previewFit");
+        fitButton.setOnAction(e -> fit());
+        Button actual = tool(Feather.MAXIMIZE, "Actual size (1)", "previewActual");
+        actual.setOnAction(e -> setZoom(1));
+        Button zoomIn = tool(Feather.ZOOM_IN, "Zoom in (+)", "previewZoomIn");
+        zoomIn.setOnAction(e -> setZoom(currentScale() * 1.25));
+        Button zoomOut = tool(Feather.ZOOM_OUT, "Zoom out (-)", "previewZoomOut");
+        zoomOut.setOnAction(e -> setZoom(currentScale() / 1.25));
+        Button download = tool(Feather.DOWNLOAD, "Download", "previewDownload");
+        download.setOnAction(e -> onDownload.accept(file));
+        Button close = tool(Feather.X, "Close (Esc)", "previewClose");
+        close.setOnAction(e -> onClose.run());
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox bar = new HBox(8, new javafx.scene.layout.VBox(2, title, details), grow, zoomLabel, zoomOut, zoomIn,
+                fitButton, actual, download, close);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        bar.setPadding(new Insets(10, 16, 10, 16));
+        bar.getStyleClass().add("preview-bar");
+        setTop(bar);
+
+        Button prev = tool(Feather.CHEVRON_LEFT, "Previous (Left)", "previewPrev");
+        prev.getStyleClass().add("preview-nav");
+        prev.setOnAction(e -> step(-1));
+        Button next = tool(Feather.CHEVRON_RIGHT, "Next (Right)", "previewNext");
+        next.getStyleClass().add("preview-nav");
+        next.setOnAction(e -> step(1));
+
+        view.setPreserveRatio(true);
+        view.setSmooth(true);
+        view.setId("previewImage");
+        canvas.setAlignment(Pos.CENTER);
+        canvas.minWidthProperty().bind(scroll.widthProperty().subtract(4));
+        canvas.minHeightProperty().bind(scroll.heightProperty().subtract(4));
+        canvas.getStyleClass().add("preview-canvas");
+        scroll.setContent(canvas);
+        scroll.setPannable(true);
+        scroll.getStyleClass().add("preview-scroll");
+        scroll.viewportBoundsProperty().addListener((o, a, b) -> {
+            if (fit) {
+                fit();
+            }
+        });
+        scroll.addEventFilter(javafx.scene.input.ScrollEvent.SCROLL, e -> {
+            if (e.getDeltaY() != 0) {
+                setZoom(currentScale() * (e.getDeltaY() > 0 ? 1.1 : 1 / 1.1));
+                e.consume();
+            }
+        });
+        spinner.setMaxSize(48, 48);
+        StackPane center = new StackPane(scroll, spinner);
+        StackPane.setAlignment(prev, Pos.CENTER_LEFT);
+        StackPane.setAlignment(next, Pos.CENTER_RIGHT);
+        StackPane.setMargin(prev, new Insets(0, 0, 0, 12));
+        StackPane.setMargin(next, new Insets(0, 12, 0, 0));
+        center.getChildren().addAll(prev, next);
+        setCenter(center);
+
+        setFocusTraversable(true);
+        addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            KeyCode k = e.getCode();
+            if (k == KeyCode.ESCAPE) {
+                onClose.run();
+            } else if (k == KeyCode.LEFT) {
+                step(-1);
+            } else if (k == KeyCode.RIGHT) {
+                step(1);
+            } else if (k == KeyCode.F) {
+                fit();
+            } else if (k == KeyCode.DIGIT1) {
+                setZoom(1);
+            } else if (k == KeyCode.PLUS || k == KeyCode.EQUALS || k == KeyCode.ADD) {
+                setZoom(currentScale() * 1.25);
+            } else if (k == KeyCode.MINUS || k == KeyCode.SUBTRACT) {
+                setZoom(currentScale() / 1.25);
+            } else {
+                return;
+            }
+            e.consume();
+        });
+    }
+
+    private static Button tool(Feather icon, String tip, String id) {
+        Button b = new Button(null, new FontIcon(icon));
+        b.getStyleClass().addAll("button-circle", "flat", "preview-tool");
+        b.setTooltip(new Tooltip(tip));
+        b.setId(id);
+        return b;
+    }
+
+    DriveFile file() {
+        return file;
+    }
+
+    Image image() {
+        return view.getImage();
+    }
+
+    void show(DriveFile f) {
+        this.file = f;
+        title.setText(f.name());
+        details.setText(Format.bytes(f.size()) + "  ·  " + f.contentType() + "  ·  " + Format.date(f.createdAt()));
+        view.setImage(null);
+        spinner.setVisible(true);
+        fit = true;
+        app.thumbnails().get(f.id()).whenComplete((path, error) -> Fx.later(() -> {
+            if (!f.equals(file)) {
+                return;
+            }
+            if (error != null) {
+                spinner.setVisible(false);
+                app.notifier().error("Cannot open " + f.name(), error);
+                return;
+            }
+            Image img = new Image(path.toUri().toString(), true);
+            spinner.visibleProperty().bind(img.progressProperty().lessThan(1).and(img.errorProperty().not()));
+            img.progressProperty().addListener((o, a, p) -> {
+                if (p.doubleValue() >= 1 && fit) {
+                    fit();
+                }
+            });
+            view.setImage(img);
+            updateDetails(img);
+            fit();
+        }));
+        requestFocus();
+    }
+
+    private void updateDetails(Image img) {
+        img.widthProperty().addListener((o, a, w) -> details.setText(Format.bytes(file.size()) + "  ·  "
+                + (int) img.getWidth() + " × " + (int) img.getHeight() + "  ·  " + file.contentType() + "  ·  "
+                + Format.date(file.createdAt())));
+    }
+
+    private double currentScale() {
+        Image img = view.getImage();
+        if (img == null || img.getWidth() <= 0) {
+            return 1;
+        }
+        return fit ? view.getBoundsInLocal().getWidth() / img.getWidth() : zoom;
+    }
+
+    void fit() {
+        fit = true;
+        Image img = view.getImage();
+        double w = scroll.getViewportBounds().getWidth() - 16;
+        double h = scroll.getViewportBounds().getHeight() - 16;
+        if (img == null || img.getWidth() <= 0 || w <= 0 || h <= 0) {
+            return;
+        }
+        double scale = Math.min(1, Math.min(w / img.getWidth(), h / img.getHeight()));
+        view.setFitWidth(img.getWidth() * scale);
+        view.setFitHeight(img.getHeight() * scale);
+        zoomLabel.setText(Math.round(scale * 100) + "%");
+    }
+
+    void setZoom(double z) {
+        Image img = view.getImage();
+        if (img == null || img.getWidth() <= 0) {
+            return;
+        }
+        fit = false;
+        zoom = Math.max(0.05, Math.min(16, z));
+        view.setFitWidth(img.getWidth() * zoom);
+        view.setFitHeight(img.getHeight() * zoom);
+        zoomLabel.setText(Math.round(zoom * 100) + "%");
+    }
+
+    double zoom() {
+        return currentScale();
+    }
+
+    void step(int delta) {
+        List<DriveFile> list = images.get();
+        int i = list.indexOf(file);
+        int n = i + delta;
+        if (i >= 0 && n >= 0 && n < list.size()) {
+            show(list.get(n));
+        }
+    }
+}

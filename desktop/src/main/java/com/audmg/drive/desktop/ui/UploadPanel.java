@@ -1,0 +1,161 @@
+package com.audmg.drive.desktop.ui;
+
+import com.audmg.drive.desktop.api.UploadJob;
+import com.audmg.drive.desktop.api.UploadQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javafx.application.Platform;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.OverrunStyle;
+import javafx.scene.control.ProgressBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
+
+/** The upload queue: one row per file with progress, speed, cancel and retry. */
+final class UploadPanel extends VBox {
+
+    private final UploadQueue queue;
+    private final ObservableList<UploadJob> jobs = FXCollections.observableArrayList();
+    private final ListView<UploadJob> list = new ListView<>(jobs);
+    private final Label header = new Label("Uploads");
+    private final AtomicBoolean refreshPending = new AtomicBoolean();
+
+    UploadPanel(UploadQueue queue) {
+        this.queue = queue;
+        setId("uploadPanel");
+        getStyleClass().add("upload-panel");
+        setPrefWidth(330);
+        setMinWidth(280);
+        header.getStyleClass().add("title-4");
+        Button clear = new Button("Clear finished");
+        clear.setId("clearUploads");
+        clear.getStyleClass().addAll("flat", "small");
+        clear.setOnAction(e -> {
+            queue.clearFinished();
+            refreshNow();
+        });
+        Region grow = new Region();
+        HBox.setHgrow(grow, Priority.ALWAYS);
+        HBox top = new HBox(8, header, grow, clear);
+        top.setAlignment(Pos.CENTER_LEFT);
+        top.setPadding(new Insets(12, 12, 8, 12));
+        list.setId("uploadList");
+        list.setCellFactory(lv -> new JobCell());
+        list.setPlaceholder(new Label("Nothing uploading"));
+        VBox.setVgrow(list, Priority.ALWAYS);
+        getChildren().addAll(top, list);
+        queue.addListener(job -> scheduleRefresh());
+    }
+
+    /** Progress events come from worker threads; coalesce them into one UI refresh per pulse. */
+    private void scheduleRefresh() {
+        if (refreshPending.compareAndSet(false, true)) {
+            Platform.runLater(() -> {
+                refreshPending.set(false);
+                refreshNow();
+            });
+        }
+    }
+
+    private void refreshNow() {
+        var current = queue.jobs();
+        if (!current.equals(jobs)) {
+            jobs.setAll(current);
+        }
+        list.refresh();
+        long active = current.stream().filter(j -> !j.isFinished()).count();
+        header.setText(active > 0 ? "Uploading " + active + " of " + current.size() : "Uploads");
+    }
+
+    private final class JobCell extends ListCell<UploadJob> {
+        private final Label name = new Label();
+        private final Label status = new Label();
+        private final ProgressBar bar = new ProgressBar(0);
+        private final Button action = new Button();
+        private final HBox root;
+
+        JobCell() {
+            name.setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
+            name.setMaxWidth(220);
+            status.getStyleClass().add("text-small");
+            status.setWrapText(true);
+            status.setMaxWidth(230);
+            bar.setMaxWidth(Double.MAX_VALUE);
+            bar.getStyleClass().add("small");
+            action.getStyleClass().addAll("button-circle", "flat", "small");
+            VBox text = new VBox(4, name, bar, status);
+            HBox.setHgrow(text, Priority.ALWAYS);
+            root = new HBox(8, new FontIcon(Feather.FILE), text, action);
+            root.setAlignment(Pos.CENTER_LEFT);
+        }
+
+        @Override
+        protected void updateItem(UploadJob job, boolean empty) {
+            super.updateItem(job, empty);
+            if (empty || job == null) {
+                setGraphic(null);
+                return;
+            }
+            name.setText(job.name());
+            getStyleClass().removeAll("upload-failed", "upload-done");
+            status.getStyleClass().removeAll("danger", "success");
+            bar.setVisible(true);
+            bar.setManaged(true);
+            switch (job.state()) {
+                case QUEUED -> {
+                    bar.setProgress(0);
+                    status.setText("Waiting · " + Format.bytes(job.size()));
+                    action(Feather.X, "Cancel", () -> queue.cancel(job));
+                }
+                case UPLOADING -> {
+                    bar.setProgress(job.progress());
+                    status.setText(Format.bytes(job.bytesSent()) + " of " + Format.bytes(job.size()) + " · "
+                            + Format.speed(job.bytesPerSecond()));
+                    action(Feather.X, "Cancel", () -> queue.cancel(job));
+                }
+                case DONE -> {
+                    bar.setProgress(1);
+                    status.setText("Uploaded · " + Format.bytes(job.size()));
+                    status.getStyleClass().add("success");
+                    action.setVisible(false);
+                }
+                case FAILED -> {
+                    bar.setVisible(false);
+                    bar.setManaged(false);
+                    status.setText(job.error());
+                    status.getStyleClass().add("danger");
+                    action(Feather.ROTATE_CW, "Retry", () -> queue.retry(job));
+                }
+                case CANCELLED -> {
+                    bar.setVisible(false);
+                    bar.setManaged(false);
+                    status.setText("Cancelled");
+                    action(Feather.ROTATE_CW, "Retry", () -> queue.retry(job));
+                }
+            }
+            setGraphic(root);
+        }
+
+        private void action(Feather icon, String tip, Runnable r) {
+            action.setVisible(true);
+            action.setGraphic(new FontIcon(icon));
+            action.setTooltip(new Tooltip(tip));
+            action.setId("upload" + tip);
+            action.setOnAction(e -> {
+                r.run();
+                scheduleRefresh();
+            });
+        }
+    }
+}
