@@ -1,0 +1,95 @@
+package com.audmg.drive.local;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link LocalCloud}. Precedence: what is set here (the CLI) &gt; serverless.yml &gt; defaults.
+ *
+ * @param port the gateway port, 0 for a free one
+ * @param dataDir where S3 objects, generated secrets and logs persist
+ * @param stage the stage (the first path segment of every URL)
+ * @param config the serverless.yml
+ * @param artifact the handler jar, or null for serverless.yml's package.artifact (relative to its folder)
+ * @param s3Endpoint an external S3 to use instead of the embedded one, or null
+ * @param prewarm start every function worker in the background as soon as the cloud is ready
+ * @param console where function and gateway logs are echoed, or null for log files only
+ */
+public record LocalCloudOptions(int port, Path dataDir, String stage, Path config, Path artifact, URI s3Endpoint,
+                                boolean prewarm, PrintStream console) {
+
+    public static final String DEFAULT_STAGE = "local";
+
+    public LocalCloudOptions {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(config, "config");
+        if (stage == null || stage.isBlank()) {
+            stage = DEFAULT_STAGE;
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535: " + port);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builder with the defaults: port 0, stage local, config ./serverless.yml, data dir ./.drive-data. */
+    public static final class Builder {
+        private int port;
+        private Path dataDir = Path.of(".drive-data");
+        private String stage = DEFAULT_STAGE;
+        private Path config = Path.of("serverless.yml");
+        private Path artifact;
+        private URI s3Endpoint;
+        private boolean prewarm;
+        private PrintStream console = System.out;
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        public Builder stage(String stage) {
+            this.stage = stage;
+            return this;
+        }
+
+        public Builder config(Path config) {
+            this.config = config;
+            return this;
+        }
+
+        public Builder artifact(Path artifact) {
+            this.artifact = artifact;
+            return this;
+        }
+
+        public Builder s3Endpoint(URI s3Endpoint) {
+            this.s3Endpoint = s3Endpoint;
+            return this;
+        }
+
+        public Builder prewarm(boolean prewarm) {
+            this.prewarm = prewarm;
+            return this;
+        }
+
+        public Builder console(PrintStream console) {
+            this.console = console;
+            return this;
+        }
+
+        public LocalCloudOptions build() {
+            return new LocalCloudOptions(port, dataDir, stage, config, artifact, s3Endpoint, prewarm, console);
+        }
+    }
+}

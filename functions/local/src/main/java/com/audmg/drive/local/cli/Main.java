@@ -1,0 +1,102 @@
+package com.audmg.drive.local.cli;
+
+import com.audmg.drive.local.LocalCloud;
+import com.audmg.drive.local.LocalCloudException;
+import com.audmg.drive.local.LocalCloudOptions;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code java -jar audmg-local-cloud.jar [bench] --port 3000 --data-dir ./.drive-data ...} */
+public final class Main {
+    static final String USAGE = String.join(System.lineSeparator(),
+            "Usage: java -jar audmg-local-cloud.jar [options]",
+            "       java -jar audmg-local-cloud.jar bench [options]",
+            "Runs a serverless.yml locally: API Gateway (REST v1) + Lambda workers + embedded S3.",
+            "  --port N           gateway port on 127.0.0.1 (default 3000; 0 picks a free one)",
+            "  --data-dir DIR     S3 objects, generated secrets and logs (default ./.drive-data)",
+            "  --stage NAME       stage and URL prefix (default local)",
+            "  --config FILE      serverless.yml (default ./serverless.yml)",
+            "  --artifact JAR     handler jar (default: package.artifact of the serverless.yml)",
+            "  --s3-endpoint URL  use this S3 instead of the embedded one",
+            "  --prewarm          start every function worker right away",
+            "  --help             this text",
+            "Prints 'READY <base-url>' once it serves requests; Ctrl-C stops it.");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("bench")) {
+            err.println("bench: not implemented yet");
+            return 2;
+        }
+        LocalCloudOptions.Builder options = LocalCloudOptions.builder().port(3000).console(out);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--help", "-h" -> {
+                        out.println(USAGE);
+                        return 0;
+                    }
+                    case "--port" -> options.port(parsePort(value(args, ++i, a)));
+                    case "--data-dir" -> options.dataDir(Path.of(value(args, ++i, a)));
+                    case "--stage" -> options.stage(value(args, ++i, a));
+                    case "--config" -> options.config(Path.of(value(args, ++i, a)));
+                    case "--artifact" -> options.artifact(Path.of(value(args, ++i, a)));
+                    case "--s3-endpoint" -> options.s3Endpoint(URI.create(value(args, ++i, a)));
+                    case "--prewarm" -> options.prewarm(true);
+                    default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        }
+        LocalCloud cloud;
+        try {
+            cloud = LocalCloud.start(options.build());
+        } catch (LocalCloudException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            cloud.close();
+            stopped.countDown();
+        }, "cli-shutdown"));
+        out.println("READY " + cloud.baseUrl());
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int parsePort(String s) {
+        try {
+            int p = Integer.parseInt(s);
+            if (p < 0 || p > 65535) {
+                throw new NumberFormatException();
+            }
+            return p;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--port must be 0-65535, not '" + s + "'");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package com.audmg.drive.local.config;
+
+/**
+ * One {@code http} event.
+ *
+ * @param functionName the function it invokes
+ * @param method upper-case HTTP method or {@code ANY}
+ * @param path the resource path with a leading slash, e.g. {@code /files/{id}}
+ * @param cors whether API Gateway answers CORS preflight requests for it
+ * @param authorizer the authorizer, or null for a public route
+ */
+public record HttpRoute(String functionName, String method, String path, boolean cors, AuthorizerConfig authorizer) {
+}

@@ -1,0 +1,27 @@
+package com.audmg.drive.local.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the local cloud needs from a serverless.yml, fully resolved for one stage.
+ *
+ * @param service the service name
+ * @param stage the stage (URL prefix)
+ * @param region the provider region
+ * @param accountId the (fake) account id
+ * @param artifact the handler jar
+ * @param functions functions by name, in file order
+ * @param routes every http event, in file order
+ * @param buckets S3 bucket names by CloudFormation logical id
+ */
+public record ServerlessConfig(String service, String stage, String region, String accountId, Path artifact,
+                               Map<String, FunctionConfig> functions, List<HttpRoute> routes,
+                               Map<String, String> buckets) {
+
+    public Optional<FunctionConfig> function(String name) {
+        return Optional.ofNullable(functions.get(name));
+    }
+}

@@ -1,0 +1,425 @@
+package com.audmg.drive.local.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Reads a serverless.yml (Serverless Framework v3 syntax) and resolves the variables it uses:
+ * {@code ${opt:stage}}, {@code ${opt:region}}, {@code ${sls:stage}}, {@code ${self:a.b}},
+ * {@code ${env:NAME}}, {@code ${ssm:/name}}, {@code ${aws:region}}, {@code ${aws:accountId}},
+ * each with optional {@code , fallback} values and nesting, plus the CloudFormation
+ * {@code { Ref: LogicalId }} form for S3 bucket resources.
+ */
+public final class ServerlessConfigReader {
+    /** The account id the local cloud pretends to run in. */
+    public static final String LOCAL_ACCOUNT_ID = "000000000000";
+
+    private static final Pattern INNERMOST = Pattern.compile("\\$\\{([^${}]*)\\}");
+    private static final int MAX_DEPTH = 32;
+
+    private final String cliStage;
+    private final String cliRegion;
+    private final Function<String, String> env;
+    private final ParameterStore parameters;
+
+    private Map<String, Object> root;
+    private String stage;
+    private String region;
+
+    /**
+     * @param cliStage the {@code --stage} option, or null
+     * @param env environment lookup for {@code ${env:...}}
+     * @param parameters the local SSM stand-in for {@code ${ssm:...}}
+     */
+    public ServerlessConfigReader(String cliStage, Function<String, String> env, ParameterStore parameters) {
+        this(cliStage, null, env, parameters);
+    }
+
+    public ServerlessConfigReader(String cliStage, String cliRegion, Function<String, String> env,
+                                  ParameterStore parameters) {
+        this.cliStage = cliStage;
+        this.cliRegion = cliRegion;
+        this.env = env;
+        this.parameters = parameters;
+    }
+
+    /** Reads {@code file}; {@code artifactOverride} (may be null) replaces package.artifact. */
+    public ServerlessConfig read(Path file, Path artifactOverride) {
+        Object loaded;
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e.getMessage(), e);
+        } catch (YAMLException e) {
+            throw new ConfigException(file + " is not valid YAML: " + e.getMessage().replace('\n', ' '), e);
+        }
+        if (!(loaded instanceof Map)) {
+            throw new ConfigException(file + " is not a serverless.yml (no top-level map)");
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        return build(castMap(loaded), folder, artifactOverride);
+    }
+
+    /** Builds the config from an already parsed document (for tests). */
+    public ServerlessConfig build(Map<String, Object> document, Path folder, Path artifactOverride) {
+        this.root = document;
+        Map<String, Object> provider = mapAt(root, "provider");
+        this.stage = cliStage != null ? cliStage : stringOr(resolve(provider.get("stage"), 0), "dev");
+        this.region = cliRegion != null ? cliRegion : stringOr(resolve(provider.get("region"), 0), "us-east-1");
+
+        String service = stringOr(resolve(root.get("service"), 0), null);
+        if (service == null) {
+            throw new ConfigException("serverless.yml: 'service' is missing");
+        }
+        Map<String, String> buckets = buckets(service);
+
+        Path artifact = artifactOverride;
+        if (artifact == null) {
+            String declared = stringOr(resolve(mapAt(root, "package").get("artifact"), 0), null);
+            if (declared == null) {
+                throw new ConfigException("serverless.yml: 'package.artifact' is missing (or pass --artifact)");
+            }
+            artifact = folder.resolve(declared).normalize();
+        }
+
+        int defaultTimeout = intOr(resolve(provider.get("timeout"), 0), 6);
+        int defaultMemory = intOr(resolve(provider.get("memorySize"), 0), 1024);
+        Map<String, String> providerEnv = environment(provider.get("environment"), buckets, "provider.environment");
+
+        Map<String, Object> rawFunctions = mapAt(root, "functions");
+        Map<String, FunctionConfig> functions = new LinkedHashMap<>();
+        List<HttpRoute> routes = new ArrayList<>();
+        List<Object[]> pendingAuthorizers = new ArrayList<>();
+        for (Map.Entry<String, Object> entry : rawFunctions.entrySet()) {
+            String name = entry.getKey();
+            Map<String, Object> fn = castMap(resolve(entry.getValue(), 0), "functions." + name);
+            String handler = stringOr(fn.get("handler"), null);
+            if (handler == null) {
+                throw new ConfigException("serverless.yml: functions." + name + ".handler is missing");
+            }
+            Map<String, String> environment = new LinkedHashMap<>(providerEnv);
+            environment.putAll(environment(fn.get("environment"), buckets, "functions." + name + ".environment"));
+            functions.put(name, new FunctionConfig(name, handler,
+                    intOr(fn.get("timeout"), defaultTimeout), intOr(fn.get("memorySize"), defaultMemory),
+                    Map.copyOf(environment)));
+            Object events = fn.get("events");
+            if (events instanceof List<?> list) {
+                for (Object event : list) {
+                    if (event instanceof Map<?, ?> eventMap && eventMap.containsKey("http")) {
+                        routes.add(null);
+                        pendingAuthorizers.add(new Object[] {routes.size() - 1, name, eventMap.get("http")});
+                    }
+                }
+            }
+        }
+        for (Object[] pending : pendingAuthorizers) {
+            routes.set((Integer) pending[0], route((String) pending[1], pending[2], functions));
+        }
+        return new ServerlessConfig(service, stage, region, LOCAL_ACCOUNT_ID, artifact,
+                java.util.Collections.unmodifiableMap(functions), List.copyOf(routes), Map.copyOf(buckets));
+    }
+
+    private HttpRoute route(String functionName, Object http, Map<String, FunctionConfig> functions) {
+        String where = "functions." + functionName + ".events.http";
+        String method;
+        String path;
+        boolean cors = false;
+        Object authorizer = null;
+        if (http instanceof String shorthand) {
+            String[] parts = shorthand.trim().split("\\s+", 2);
+            if (parts.length != 2) {
+                throw new ConfigException("serverless.yml: " + where + " '" + shorthand + "' is not 'METHOD path'");
+            }
+            method = parts[0];
+            path = parts[1];
+        } else {
+            Map<String, Object> map = castMap(http, where);
+            method = stringOr(map.get("method"), null);
+            path = stringOr(map.get("path"), null);
+            cors = map.get("cors") instanceof Boolean b ? b : map.get("cors") instanceof Map;
+            authorizer = map.get("authorizer");
+        }
+        if (method == null || path == null) {
+            throw new ConfigException("serverless.yml: " + where + " needs both method and path");
+        }
+        method = method.toUpperCase(Locale.ROOT);
+        if (method.equals("*")) {
+            method = "ANY";
+        }
+        path = "/" + path.replaceAll("^/+", "").replaceAll("/+$", "");
+        return new HttpRoute(functionName, method, path, cors, authorizer(authorizer, functions, where));
+    }
+
+    private AuthorizerConfig authorizer(Object raw, Map<String, FunctionConfig> functions, String where) {
+        if (raw == null) {
+            return null;
+        }
+        String name;
+        String type = "TOKEN";
+        String identitySource = "method.request.header.Authorization";
+        int ttl = 300;
+        if (raw instanceof String s) {
+            name = s;
+        } else {
+            Map<String, Object> map = castMap(raw, where + ".authorizer");
+            name = stringOr(map.get("name"), null);
+            if (name == null && map.get("arn") != null) {
+                throw new ConfigException("serverless.yml: " + where + ".authorizer by arn is not supported locally");
+            }
+            type = stringOr(map.get("type"), type).toUpperCase(Locale.ROOT);
+            identitySource = stringOr(map.get("identitySource"), identitySource);
+            ttl = intOr(map.get("resultTtlInSeconds"), ttl);
+        }
+        if (name == null || !functions.containsKey(name)) {
+            throw new ConfigException("serverless.yml: " + where + ".authorizer names unknown function '" + name + "'");
+        }
+        if (type.equals("REQUEST")) {
+            throw new ConfigException("serverless.yml: " + where + ".authorizer type REQUEST is not supported locally yet");
+        }
+        String prefix = "method.request.header.";
+        String first = identitySource.split(",")[0].trim();
+        if (!first.startsWith(prefix)) {
+            throw new ConfigException("serverless.yml: " + where + ".authorizer identitySource '" + identitySource
+                    + "' must be method.request.header.<Name>");
+        }
+        return new AuthorizerConfig(name, type, first.substring(prefix.length()), ttl);
+    }
+
+    private Map<String, String> buckets(String service) {
+        Map<String, String> buckets = new LinkedHashMap<>();
+        Map<String, Object> resources = mapAt(mapAt(root, "resources"), "Resources");
+        for (Map.Entry<String, Object> entry : resources.entrySet()) {
+            Map<String, Object> resource = castMap(entry.getValue(), "resources.Resources." + entry.getKey());
+            if ("AWS::S3::Bucket".equals(resource.get("Type"))) {
+                Object explicit = resolve(mapAt(resource, "Properties").get("BucketName"), 0);
+                String bucket = explicit instanceof String s ? s
+                        : (service + "-" + stage + "-" + entry.getKey()).toLowerCase(Locale.ROOT);
+                buckets.put(entry.getKey(), bucket);
+            }
+        }
+        return buckets;
+    }
+
+    private Map<String, String> environment(Object raw, Map<String, String> buckets, String where) {
+        Map<String, String> result = new LinkedHashMap<>();
+        if (raw == null) {
+            return result;
+        }
+        Map<String, Object> map = castMap(resolve(raw, 0), where);
+        for (Map.Entry<String, Object> entry : map.entrySet()) {
+            Object value = entry.getValue();
+            if (value instanceof Map<?, ?> intrinsic && intrinsic.size() == 1 && intrinsic.containsKey("Ref")) {
+                String logicalId = String.valueOf(intrinsic.get("Ref"));
+                String bucket = buckets.get(logicalId);
+                if (bucket == null) {
+                    throw new ConfigException("serverless.yml: " + where + "." + entry.getKey()
+                            + " refers to '" + logicalId + "', which is not an AWS::S3::Bucket resource");
+                }
+                result.put(entry.getKey(), bucket);
+            } else if (value == null || value instanceof Map || value instanceof List) {
+                throw new ConfigException("serverless.yml: " + where + "." + entry.getKey()
+                        + " must be a string (or { Ref: Bucket })");
+            } else {
+                result.put(entry.getKey(), String.valueOf(value));
+            }
+        }
+        return result;
+    }
+
+    // ---- variable resolution ----
+
+    /** Resolves every variable in {@code value} (a tree of maps, lists and scalars). */
+    Object resolve(Object value, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new ConfigException("serverless.yml: variables nest too deep (a cycle?)");
+        }
+        if (value instanceof String s) {
+            return resolveString(s, depth);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                out.put(String.valueOf(e.getKey()), resolve(e.getValue(), depth));
+            }
+            return out;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            for (Object o : list) {
+                out.add(resolve(o, depth));
+            }
+            return out;
+        }
+        return value;
+    }
+
+    private Object resolveString(String text, int depth) {
+        String current = text;
+        for (int guard = 0; guard < 100; guard++) {
+            Matcher m = INNERMOST.matcher(current);
+            if (!m.find()) {
+                return current;
+            }
+            Object value = resolveExpression(m.group(1), depth);
+            if (m.start() == 0 && m.end() == current.length()) {
+                // A whole-value variable may yield a map or a number (e.g. ${self:custom.authorizer}).
+                return value;
+            }
+            if (value instanceof Map || value instanceof List) {
+                throw new ConfigException("serverless.yml: ${" + m.group(1) + "} is an object and cannot be part of '"
+                        + text + "'");
+            }
+            current = current.substring(0, m.start()) + value + current.substring(m.end());
+        }
+        throw new ConfigException("serverless.yml: cannot resolve '" + text + "'");
+    }
+
+    private Object resolveExpression(String expression, int depth) {
+        List<String> candidates = splitTopLevel(expression);
+        for (String candidate : candidates) {
+            String c = candidate.trim();
+            if (c.isEmpty()) {
+                continue;
+            }
+            Object value = resolveSource(c, depth);
+            if (value != null) {
+                return value;
+            }
+        }
+        throw new ConfigException("serverless.yml: cannot resolve variable ${" + expression + "}");
+    }
+
+    private Object resolveSource(String source, int depth) {
+        if ((source.startsWith("'") && source.endsWith("'") || source.startsWith("\"") && source.endsWith("\""))
+                && source.length() >= 2) {
+            return source.substring(1, source.length() - 1);
+        }
+        int colon = source.indexOf(':');
+        String kind = colon < 0 ? "" : source.substring(0, colon);
+        String arg = colon < 0 ? source : source.substring(colon + 1).trim();
+        switch (kind) {
+            case "opt":
+                return switch (arg) {
+                    case "stage" -> cliStage;
+                    case "region" -> cliRegion;
+                    default -> null;
+                };
+            case "sls":
+                if (arg.equals("stage")) {
+                    return stage != null ? stage : (cliStage != null ? cliStage : null);
+                }
+                if (arg.equals("instanceId")) {
+                    return "local";
+                }
+                throw new ConfigException("serverless.yml: unknown variable ${sls:" + arg + "}");
+            case "self":
+                return lookupSelf(arg, depth);
+            case "env":
+                return env.apply(arg);
+            case "ssm":
+                return parameters.getOrCreate(arg);
+            case "aws":
+                if (arg.equals("region")) {
+                    return region != null ? region : "us-east-1";
+                }
+                if (arg.equals("accountId")) {
+                    return LOCAL_ACCOUNT_ID;
+                }
+                throw new ConfigException("serverless.yml: unknown variable ${aws:" + arg + "}");
+            case "":
+                if (source.matches("-?\\d+(\\.\\d+)?|true|false")) {
+                    return source;
+                }
+                // An unquoted literal fallback, as Serverless v3 also tolerates.
+                return source;
+            default:
+                throw new ConfigException("serverless.yml: variable source '" + kind + ":' is not supported locally");
+        }
+    }
+
+    private Object lookupSelf(String path, int depth) {
+        Object node = root;
+        if (!path.isEmpty()) {
+            for (String part : path.split("\\.")) {
+                if (!(node instanceof Map<?, ?> map) || !map.containsKey(part)) {
+                    return null;
+                }
+                node = map.get(part);
+            }
+        }
+        return resolve(node, depth + 1);
+    }
+
+    private static List<String> splitTopLevel(String expression) {
+        List<String> parts = new ArrayList<>();
+        int start = 0;
+        char quote = 0;
+        for (int i = 0; i < expression.length(); i++) {
+            char c = expression.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == ',') {
+                parts.add(expression.substring(start, i));
+                start = i + 1;
+            }
+        }
+        parts.add(expression.substring(start));
+        return parts;
+    }
+
+    // ---- tree helpers ----
+
+    private Map<String, Object> mapAt(Map<String, Object> map, String key) {
+        Object value = map.get(key);
+        if (value == null) {
+            return Map.of();
+        }
+        return castMap(value, key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castMap(Object value) {
+        return (Map<String, Object>) value;
+    }
+
+    private static Map<String, Object> castMap(Object value, String where) {
+        if (!(value instanceof Map)) {
+            throw new ConfigException("serverless.yml: '" + where + "' must be a map");
+        }
+        return castMap(value);
+    }
+
+    private static String stringOr(Object value, String fallback) {
+        return value == null ? fallback : String.valueOf(value);
+    }
+
+    private static int intOr(Object value, int fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return value instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(value).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("serverless.yml: '" + value + "' is not a number");
+        }
+    }
+}

@@ -1,0 +1,386 @@
+package com.audmg.drive.local.gateway;
+
+import com.audmg.drive.local.config.AuthorizerConfig;
+import com.audmg.drive.local.config.ServerlessConfig;
+import com.audmg.drive.local.lambda.InvocationResult;
+import com.audmg.drive.local.lambda.LambdaRuntime;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * API Gateway (REST API, v1) in front of the functions: route match, TOKEN authorizer with its
+ * cache, proxy event, response mapping and the gateway's own error responses.
+ */
+public final class Gateway implements AutoCloseable {
+    /** API Gateway's request payload limit. */
+    public static final int MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+    /** Lambda's synchronous response limit. */
+    public static final int MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+    /** API Gateway's integration timeout. */
+    public static final Duration INTEGRATION_TIMEOUT = Duration.ofSeconds(29);
+
+    private static final String MISSING_TOKEN = "{\"message\":\"Missing Authentication Token\"}";
+    private static final String UNAUTHORIZED = "{\"message\":\"Unauthorized\"}";
+    private static final String FORBIDDEN = "{\"message\":\"User is not authorized to access this resource\"}";
+    private static final String INTERNAL = "{\"message\":\"Internal server error\"}";
+    private static final String TIMED_OUT = "{\"message\":\"Endpoint request timed out\"}";
+    private static final String TOO_LARGE = "{\"message\":\"Request Too Long\"}";
+
+    private record CachedPolicy(JsonNode policy, Map<String, Object> authorizer, long expiresAtNanos) {
+    }
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final ServerlessConfig config;
+    private final LambdaRuntime lambda;
+    private final RouteTable routes;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String apiId;
+    private final ProxyEventBuilder events;
+    private final PrintStream console;
+    private final Map<String, CachedPolicy> authorizerCache = new ConcurrentHashMap<>();
+    private final AtomicInteger authorizerInvocations = new AtomicInteger();
+
+    public Gateway(ServerlessConfig config, LambdaRuntime lambda, int port, PrintStream console) throws IOException {
+        this.config = config;
+        this.lambda = lambda;
+        this.console = console;
+        this.routes = new RouteTable(config.routes());
+        this.apiId = apiId(config.service());
+        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(64, r -> {
+            Thread t = new Thread(r, "gateway-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        this.events = new ProxyEventBuilder(json, config.accountId(), apiId,
+                config.stage(), "127.0.0.1:" + server.getAddress().getPort());
+        server.start();
+    }
+
+    private static String apiId(String service) {
+        String id = Integer.toString(Math.abs(service.hashCode() % 1_000_000_000), 36) + "localapi";
+        return id.substring(0, 10);
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + config.stage());
+    }
+
+    /** How many times an authorizer function actually ran (cache misses). */
+    public int authorizerInvocations() {
+        return authorizerInvocations.get();
+    }
+
+    private void handle(HttpExchange exchange) {
+        try (exchange) {
+            serve(exchange);
+        } catch (IOException e) {
+            // The client went away.
+        } catch (RuntimeException e) {
+            logLine("gateway error: " + e);
+            try {
+                send(exchange, 500, INTERNAL, Map.of());
+            } catch (IOException ignored) {
+                // The client went away.
+            }
+        }
+    }
+
+    private void serve(HttpExchange exchange) throws IOException {
+        Instant now = Instant.now();
+        String method = exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
+        String rawPath = exchange.getRequestURI().getRawPath();
+        String prefix = "/" + config.stage();
+        if (!(rawPath.equals(prefix) || rawPath.startsWith(prefix + "/"))) {
+            send(exchange, 403, MISSING_TOKEN, Map.of());
+            return;
+        }
+        String path = exchange.getRequestURI().getPath().substring(prefix.length());
+        if (path.isEmpty()) {
+            path = "/";
+        }
+        Optional<RouteTable.Match> match = routes.match(method, path);
+        if (match.isEmpty() && method.equals("OPTIONS")) {
+            List<String> methods = routes.corsMethods(path);
+            if (!methods.isEmpty()) {
+                preflight(exchange, methods);
+                return;
+            }
+        }
+        if (match.isEmpty()) {
+            send(exchange, 403, MISSING_TOKEN, Map.of());
+            return;
+        }
+        byte[] body = readLimited(exchange.getRequestBody());
+        if (body == null) {
+            send(exchange, 413, TOO_LARGE, Map.of());
+            return;
+        }
+        RouteTable.Match m = match.get();
+        Map<String, List<String>> headers = headers(exchange);
+        String requestId = ProxyEventBuilder.newRequestId();
+        Map<String, Object> authorizerContext = null;
+        if (m.route().authorizer() != null) {
+            String methodArn = "arn:aws:execute-api:" + config.region() + ":" + config.accountId() + ":" + apiId + "/"
+                    + config.stage() + "/" + method + path;
+            AuthOutcome outcome = authorize(m.route().authorizer(), headers, methodArn);
+            if (outcome.status != 0) {
+                send(exchange, outcome.status, outcome.body, Map.of());
+                return;
+            }
+            authorizerContext = outcome.context;
+        }
+        String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+        ProxyRequest request = new ProxyRequest(method, m.route().path(), path, headers,
+                exchange.getRequestURI().getRawQuery(), m.pathParameters(), body, sourceIp, authorizerContext);
+        ObjectNode event = events.create(request, now, requestId);
+        InvocationResult result = lambda.invoke(m.route().functionName(), json.writeValueAsBytes(event),
+                INTEGRATION_TIMEOUT);
+        respond(exchange, m.route().functionName(), result);
+    }
+
+    private record AuthOutcome(int status, String body, Map<String, Object> context) {
+    }
+
+    private AuthOutcome authorize(AuthorizerConfig auth, Map<String, List<String>> headers, String methodArn)
+            throws IOException {
+        List<String> values = headers.get(canonical(auth.identityHeader()));
+        String token = values == null ? null : values.get(0);
+        if (token == null || token.isBlank()) {
+            return new AuthOutcome(401, UNAUTHORIZED, null);
+        }
+        String cacheKey = auth.functionName() + "\n" + token;
+        CachedPolicy cached = authorizerCache.get(cacheKey);
+        if (cached == null || cached.expiresAtNanos < System.nanoTime()) {
+            authorizerCache.remove(cacheKey);
+            ObjectNode event = json.createObjectNode();
+            event.put("type", "TOKEN");
+            event.put("methodArn", methodArn);
+            event.put("authorizationToken", token);
+            authorizerInvocations.incrementAndGet();
+            InvocationResult result = lambda.invoke(auth.functionName(), json.writeValueAsBytes(event),
+                    INTEGRATION_TIMEOUT);
+            if (!result.isSuccess()) {
+                if (result.outcome() == InvocationResult.Outcome.ERROR
+                        && "Unauthorized".equals(errorMessage(result.payload()))) {
+                    return new AuthOutcome(401, UNAUTHORIZED, null);
+                }
+                logLine("authorizer " + auth.functionName() + " failed: " + describe(result));
+                return new AuthOutcome(500, "{\"message\":null}", null);
+            }
+            JsonNode response;
+            try {
+                response = json.readTree(result.payload());
+            } catch (IOException e) {
+                response = null;
+            }
+            if (response == null || !response.isObject() || !response.path("policyDocument").isObject()
+                    || response.path("principalId").isMissingNode()) {
+                logLine("authorizer " + auth.functionName() + " returned an invalid response");
+                return new AuthOutcome(500, "{\"message\":null}", null);
+            }
+            Map<String, Object> context = new LinkedHashMap<>();
+            context.put("principalId", response.path("principalId").asText());
+            JsonNode ctx = response.path("context");
+            if (ctx.isObject()) {
+                ctx.fields().forEachRemaining(e -> context.put(e.getKey(),
+                        e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+            }
+            cached = new CachedPolicy(response.path("policyDocument"), context,
+                    System.nanoTime() + Duration.ofSeconds(auth.resultTtlSeconds()).toNanos());
+            if (auth.resultTtlSeconds() > 0) {
+                authorizerCache.put(cacheKey, cached);
+            }
+        }
+        if (!AuthorizerPolicy.allows(cached.policy, methodArn)) {
+            return new AuthOutcome(403, FORBIDDEN, null);
+        }
+        Map<String, Object> context = new LinkedHashMap<>(cached.authorizer);
+        context.put("integrationLatency", 0);
+        return new AuthOutcome(0, null, context);
+    }
+
+    private void respond(HttpExchange exchange, String functionName, InvocationResult result) throws IOException {
+        if (result.outcome() == InvocationResult.Outcome.TIMEOUT) {
+            send(exchange, 504, TIMED_OUT, Map.of());
+            return;
+        }
+        if (result.outcome() == InvocationResult.Outcome.ERROR) {
+            logLine("function " + functionName + " failed: " + describe(result));
+            send(exchange, 502, INTERNAL, Map.of());
+            return;
+        }
+        if (result.payload().length > MAX_RESPONSE_BYTES) {
+            logLine("function " + functionName + " response is over 6 MB (" + result.payload().length + " bytes)");
+            send(exchange, 502, INTERNAL, Map.of());
+            return;
+        }
+        JsonNode response;
+        try {
+            response = json.readTree(result.payload());
+        } catch (IOException e) {
+            response = null;
+        }
+        if (response == null || !response.isObject() || !response.path("statusCode").canConvertToInt()) {
+            logLine("function " + functionName + " returned a malformed Lambda proxy response");
+            send(exchange, 502, INTERNAL, Map.of());
+            return;
+        }
+        int status = response.path("statusCode").asInt();
+        var out = exchange.getResponseHeaders();
+        JsonNode multi = response.path("multiValueHeaders");
+        if (multi.isObject()) {
+            multi.fields().forEachRemaining(e -> e.getValue().forEach(v -> out.add(e.getKey(), v.asText())));
+        }
+        JsonNode single = response.path("headers");
+        if (single.isObject()) {
+            single.fields().forEachRemaining(e -> out.set(e.getKey(), e.getValue().asText()));
+        }
+        if (!out.containsKey("Content-Type")) {
+            out.set("Content-Type", "application/json");
+        }
+        out.set("X-Amzn-RequestId", java.util.UUID.randomUUID().toString());
+        JsonNode bodyNode = response.path("body");
+        byte[] body;
+        if (bodyNode.isMissingNode() || bodyNode.isNull()) {
+            body = new byte[0];
+        } else if (response.path("isBase64Encoded").asBoolean(false)) {
+            try {
+                body = Base64.getDecoder().decode(bodyNode.asText());
+            } catch (IllegalArgumentException e) {
+                logLine("function " + functionName + " returned an invalid base64 body");
+                exchange.getResponseHeaders().clear();
+                send(exchange, 502, INTERNAL, Map.of());
+                return;
+            }
+        } else {
+            body = bodyNode.asText().getBytes(StandardCharsets.UTF_8);
+        }
+        boolean noBody = status == 204 || status == 304 || exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, noBody || body.length == 0 ? -1 : body.length);
+        if (!noBody && body.length > 0) {
+            try (OutputStream o = exchange.getResponseBody()) {
+                o.write(body);
+            }
+        }
+    }
+
+    private void preflight(HttpExchange exchange, List<String> methods) throws IOException {
+        List<String> allowed = new ArrayList<>(List.of("OPTIONS"));
+        allowed.addAll(methods);
+        send(exchange, 200, "", Map.of(
+                "Access-Control-Allow-Origin", "*",
+                "Access-Control-Allow-Headers",
+                "Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,X-Amz-User-Agent",
+                "Access-Control-Allow-Methods", String.join(",", allowed)));
+    }
+
+    private String errorMessage(byte[] payload) {
+        try {
+            return json.readTree(payload).path("errorMessage").asText(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private String describe(InvocationResult result) {
+        if (result.outcome() == InvocationResult.Outcome.TIMEOUT) {
+            return "timed out";
+        }
+        String text = new String(result.payload(), StandardCharsets.UTF_8);
+        return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+    }
+
+    private void logLine(String line) {
+        if (console != null) {
+            console.println("[gateway] " + line);
+        }
+    }
+
+    /** Header names as most clients send them (the JDK server lower-cases all but the first letter). */
+    static String canonical(String name) {
+        StringBuilder b = new StringBuilder(name.length());
+        boolean upper = true;
+        for (char c : name.toCharArray()) {
+            b.append(upper ? Character.toUpperCase(c) : Character.toLowerCase(c));
+            upper = c == '-';
+        }
+        return b.toString();
+    }
+
+    private static Map<String, List<String>> headers(HttpExchange exchange) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> out.put(canonical(k), List.copyOf(v)));
+        return out;
+    }
+
+    private static byte[] readLimited(InputStream in) throws IOException {
+        byte[] data = in.readNBytes(MAX_REQUEST_BYTES + 1);
+        if (data.length > MAX_REQUEST_BYTES) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return null;
+        }
+        return data;
+    }
+
+    private static void send(HttpExchange exchange, int status, String body, Map<String, String> headers)
+            throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        if (bytes.length > 0) {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+        }
+        if (status >= 400) {
+            exchange.getResponseHeaders().set("X-Amzn-ErrorType", errorType(status));
+        }
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream o = exchange.getResponseBody()) {
+                o.write(bytes);
+            }
+        }
+    }
+
+    private static String errorType(int status) {
+        return switch (status) {
+            case 401 -> "UnauthorizedException";
+            case 403 -> "ForbiddenException";
+            case 413 -> "RequestTooLargeException";
+            case 504 -> "IntegrationTimeoutException";
+            default -> "InternalServerErrorException";
+        };
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

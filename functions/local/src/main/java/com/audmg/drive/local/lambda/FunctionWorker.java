@@ -1,0 +1,186 @@
+package com.audmg.drive.local.lambda;
+
+import com.audmg.drive.local.config.FunctionConfig;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one worker JVM of a function: started lazily (or prewarmed), fed from a queue through the
+ * runtime endpoint, killed and replaced when an invocation times out. A generation number in the
+ * runtime URL keeps a killed worker's late requests away from its successor's work.
+ */
+final class FunctionWorker {
+    private final FunctionConfig function;
+    private final WorkerLauncher launcher;
+    private final FunctionLog log;
+    private final BlockingDeque<Invocation> queue = new LinkedBlockingDeque<>();
+    private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
+    private Process process;
+    private volatile int generation;
+    private volatile boolean closed;
+
+    FunctionWorker(FunctionConfig function, WorkerLauncher launcher, FunctionLog log) {
+        this.function = function;
+        this.launcher = launcher;
+        this.log = log;
+    }
+
+    FunctionConfig function() {
+        return function;
+    }
+
+    FunctionLog log() {
+        return log;
+    }
+
+    synchronized void ensureStarted() throws IOException {
+        if (closed) {
+            throw new IOException("local cloud is shutting down");
+        }
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        int gen = ++generation;
+        Process started = launcher.launch(function, gen, log);
+        process = started;
+        started.onExit().thenRun(() -> onExit(started, gen));
+    }
+
+    private void onExit(Process exited, int gen) {
+        synchronized (this) {
+            if (process == exited) {
+                process = null;
+            }
+        }
+        if (!closed && exited.exitValue() != 0 && gen == generation) {
+            log.line("worker exited with status " + exited.exitValue());
+        }
+        failInFlight(gen, "{\"errorMessage\":\"Runtime exited with error: exit status " + exited.exitValue()
+                + "\",\"errorType\":\"Runtime.ExitError\"}");
+    }
+
+    private void failInFlight(int gen, String errorJson) {
+        List<Invocation> lost = new ArrayList<>();
+        inFlight.values().removeIf(inv -> {
+            if (inv.generation == gen) {
+                lost.add(inv);
+                return true;
+            }
+            return false;
+        });
+        for (Invocation inv : lost) {
+            inv.result.complete(InvocationResult.error(errorJson));
+        }
+    }
+
+    Invocation submit(Invocation invocation) throws IOException {
+        ensureStarted();
+        queue.add(invocation);
+        return invocation;
+    }
+
+    /** Long poll of the runtime endpoint; null when the caller is a stale worker generation. */
+    Invocation next(int gen) throws InterruptedException {
+        while (gen == generation && !closed) {
+            Invocation inv = queue.poll(500, TimeUnit.MILLISECONDS);
+            if (inv == null) {
+                continue;
+            }
+            if (gen != generation) {
+                queue.offerFirst(inv);
+                return null;
+            }
+            inv.generation = gen;
+            inv.deadlineEpochMillis = System.currentTimeMillis() + function.timeoutSeconds() * 1000L;
+            inFlight.put(inv.requestId, inv);
+            inv.dispatched.complete(System.nanoTime());
+            return inv;
+        }
+        return null;
+    }
+
+    /** The runtime endpoint could not hand {@code inv} to the worker: give it to the next poll. */
+    void requeue(Invocation inv) {
+        if (inFlight.remove(inv.requestId) != null) {
+            queue.offerFirst(inv);
+        }
+    }
+
+    void complete(String requestId, InvocationResult result) {
+        Invocation inv = inFlight.remove(requestId);
+        if (inv != null) {
+            inv.result.complete(result);
+        }
+    }
+
+    void initFailed(int gen, String errorJson) {
+        if (gen != generation) {
+            return;
+        }
+        // As in Lambda, every invocation waiting for this sandbox fails with the init error.
+        List<Invocation> waiting = new ArrayList<>();
+        queue.drainTo(waiting);
+        for (Invocation inv : waiting) {
+            inv.result.complete(InvocationResult.error(errorJson));
+        }
+        failInFlight(gen, errorJson);
+    }
+
+    /** Kills the worker after a timeout; the next invocation (or a queued one) starts a new one. */
+    void restartAfterTimeout(Invocation timedOut) {
+        inFlight.remove(timedOut.requestId);
+        timedOut.result.complete(InvocationResult.timeout());
+        log.line(java.time.Instant.now() + " " + timedOut.requestId + " Task timed out after "
+                + function.timeoutSeconds() + ".00 seconds");
+        Process old;
+        synchronized (this) {
+            old = process;
+            process = null;
+            generation++;
+        }
+        if (old != null) {
+            old.destroyForcibly();
+            failInFlight(generation - 1, "{\"errorMessage\":\"Runtime restarted after a timeout\","
+                    + "\"errorType\":\"Runtime.ExitError\"}");
+        }
+        if (!queue.isEmpty()) {
+            try {
+                ensureStarted();
+            } catch (IOException e) {
+                log.line("cannot restart worker: " + e.getMessage());
+            }
+        }
+    }
+
+    boolean isCurrent(int gen) {
+        return gen == generation;
+    }
+
+    void close() {
+        Process p;
+        synchronized (this) {
+            closed = true;
+            p = process;
+            process = null;
+        }
+        if (p != null) {
+            p.destroy();
+            try {
+                if (!p.waitFor(2, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        log.close();
+    }
+
+}

@@ -1,0 +1,18 @@
+package com.audmg.drive.local.lambda;
+
+import java.util.concurrent.CompletableFuture;
+
+/** One queued or running invocation of a function. */
+final class Invocation {
+    final String requestId;
+    final byte[] payload;
+    final CompletableFuture<Long> dispatched = new CompletableFuture<>();
+    final CompletableFuture<InvocationResult> result = new CompletableFuture<>();
+    volatile long deadlineEpochMillis;
+    volatile int generation;
+
+    Invocation(String requestId, byte[] payload) {
+        this.requestId = requestId;
+        this.payload = payload;
+    }
+}

@@ -1,0 +1,79 @@
+package com.audmg.drive.local.lambda;
+
+import com.audmg.drive.local.config.FunctionConfig;
+import com.audmg.drive.local.s3.S3Settings;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Starts a function's worker JVM with exactly the environment Lambda would give it. */
+final class WorkerLauncher {
+    private final Path workerJar;
+    private final Path artifact;
+    private final String region;
+    private final String accountId;
+    private final S3Settings s3;
+    private final String runtimeHostPort;
+    private final String java;
+
+    WorkerLauncher(Path workerJar, Path artifact, String region, String accountId, S3Settings s3,
+                   String runtimeHostPort) {
+        this.workerJar = workerJar;
+        this.artifact = artifact;
+        this.region = region;
+        this.accountId = accountId;
+        this.s3 = s3;
+        this.runtimeHostPort = runtimeHostPort;
+        this.java = javaExecutable();
+    }
+
+    static String javaExecutable() {
+        return ProcessHandle.current().info().command()
+                .filter(c -> Path.of(c).getFileName().toString().startsWith("java"))
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    Process launch(FunctionConfig fn, int generation, FunctionLog log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(java,
+                "-Xmx" + fn.memorySizeMb() + "m",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-XX:+UseSerialGC",
+                "-Daudmg.function=" + fn.name(),
+                "-Daudmg.handler=" + fn.handler(),
+                "-Daudmg.artifact=" + artifact.toAbsolutePath(),
+                "-Daudmg.memory=" + fn.memorySizeMb(),
+                "-cp", workerJar.toAbsolutePath().toString(),
+                "com.audmg.drive.local.lambda.bootstrap.WorkerMain"));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.putAll(fn.environment());
+        env.put("AWS_REGION", region);
+        env.put("AWS_DEFAULT_REGION", region);
+        env.put("AWS_LAMBDA_FUNCTION_NAME", fn.name());
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(fn.memorySizeMb()));
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + fn.name());
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java17");
+        env.put("AWS_LAMBDA_RUNTIME_API", runtimeHostPort + "/fn/" + fn.name() + "/" + generation);
+        env.put("AWS_ACCESS_KEY_ID", s3.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", s3.secretAccessKey());
+        env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+        env.put("AWS_ENDPOINT_URL_SSM", "http://" + runtimeHostPort);
+        env.put("_HANDLER", fn.handler());
+        env.put("TZ", ":UTC");
+        builder.redirectErrorStream(false);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        log.pump(process.getInputStream(), fn.name() + "-stdout");
+        log.pump(process.getErrorStream(), fn.name() + "-stderr");
+        return process;
+    }
+
+    String functionArn(String functionName) {
+        return "arn:aws:lambda:" + region + ":" + accountId + ":function:" + functionName;
+    }
+}

@@ -1,0 +1,143 @@
+package com.audmg.drive.local.lambda.bootstrap;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Main class of a function worker JVM. Loads the artifact in its own class loader, creates the
+ * handler once (the cold start), then serves invocations from the Runtime-API-style endpoint named
+ * by {@code AWS_LAMBDA_RUNTIME_API} on several threads, printing START/END/REPORT lines as Lambda does.
+ */
+public final class WorkerMain {
+    private static final String API_VERSION = "/2018-06-01/runtime";
+
+    private final String functionName;
+    private final int memoryMb;
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final AtomicBoolean firstReport = new AtomicBoolean(true);
+    private final AtomicLong maxUsedBytes = new AtomicLong();
+    private HandlerAdapter handler;
+    private double initMillis;
+
+    private WorkerMain(String functionName, int memoryMb, String runtimeApi) {
+        this.functionName = functionName;
+        this.memoryMb = memoryMb;
+        this.base = "http://" + runtimeApi + API_VERSION;
+    }
+
+    public static void main(String[] args) throws Exception {
+        String function = System.getProperty("audmg.function");
+        String handler = System.getProperty("audmg.handler");
+        String artifact = System.getProperty("audmg.artifact");
+        int memory = Integer.parseInt(System.getProperty("audmg.memory", "1024"));
+        int threads = Integer.parseInt(System.getProperty("audmg.concurrency", "8"));
+        String api = System.getenv("AWS_LAMBDA_RUNTIME_API");
+        if (function == null || handler == null || artifact == null || api == null) {
+            System.err.println("worker: missing audmg.function/audmg.handler/audmg.artifact or AWS_LAMBDA_RUNTIME_API");
+            System.exit(2);
+        }
+        new WorkerMain(function, memory, api).run(handler, Path.of(artifact), threads);
+    }
+
+    private void run(String handlerSpec, Path artifact, int threads) throws Exception {
+        int sep = handlerSpec.indexOf("::");
+        String className = sep < 0 ? handlerSpec : handlerSpec.substring(0, sep);
+        String methodName = sep < 0 ? "handleRequest" : handlerSpec.substring(sep + 2);
+        try {
+            ClassLoader parent = new RuntimeOnlyClassLoader(WorkerMain.class.getClassLoader());
+            URLClassLoader loader = new URLClassLoader("function:" + functionName,
+                    new URL[] {artifact.toUri().toURL()}, parent);
+            Thread.currentThread().setContextClassLoader(loader);
+            handler = HandlerAdapter.create(className, methodName, loader);
+        } catch (Throwable t) {
+            Throwable cause = t instanceof ExceptionInInitializerError && t.getCause() != null ? t.getCause() : t;
+            System.out.println("INIT_ERROR " + cause);
+            cause.printStackTrace(System.out);
+            post(base + "/init/error", Json.error(cause).getBytes(StandardCharsets.UTF_8));
+            System.exit(1);
+            return;
+        }
+        Instant started = ProcessHandle.current().info().startInstant().orElse(Instant.now());
+        initMillis = (System.nanoTime() / 1e6) - (System.nanoTime() / 1e6)
+                + (Instant.now().toEpochMilli() - started.toEpochMilli());
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(this::loop, "lambda-invoke-" + i);
+            t.start();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            HttpResponse<byte[]> next;
+            try {
+                next = http.send(HttpRequest.newBuilder(URI.create(base + "/invocation/next")).GET().build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                // The local cloud is gone: nothing left to serve.
+                System.exit(0);
+                return;
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (next.statusCode() != 200) {
+                continue;
+            }
+            invoke(next);
+        }
+    }
+
+    private void invoke(HttpResponse<byte[]> next) {
+        String requestId = next.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElse("unknown");
+        long deadline = next.headers().firstValue("Lambda-Runtime-Deadline-Ms").map(Long::parseLong)
+                .orElse(System.currentTimeMillis() + 900_000);
+        String arn = next.headers().firstValue("Lambda-Runtime-Invoked-Function-Arn").orElse(functionName);
+        System.out.println("START RequestId: " + requestId + " Version: $LATEST");
+        long start = System.nanoTime();
+        LocalContext context = new LocalContext(requestId, functionName, arn, memoryMb, deadline);
+        try {
+            byte[] result = handler.invoke(next.body(), context);
+            post(base + "/invocation/" + requestId + "/response", result);
+        } catch (Throwable t) {
+            System.out.println(t.getClass().getName() + ": " + t.getMessage());
+            t.printStackTrace(System.out);
+            post(base + "/invocation/" + requestId + "/error", Json.error(t).getBytes(StandardCharsets.UTF_8));
+        }
+        double millis = (System.nanoTime() - start) / 1e6;
+        Runtime rt = Runtime.getRuntime();
+        long used = maxUsedBytes.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
+        StringBuilder report = new StringBuilder();
+        report.append("END RequestId: ").append(requestId).append('\n');
+        report.append("REPORT RequestId: ").append(requestId)
+                .append("\tDuration: ").append(String.format(Locale.ROOT, "%.2f", millis)).append(" ms")
+                .append("\tBilled Duration: ").append((long) Math.ceil(millis)).append(" ms")
+                .append("\tMemory Size: ").append(memoryMb).append(" MB")
+                .append("\tMax Memory Used: ").append(used / (1024 * 1024)).append(" MB");
+        if (firstReport.getAndSet(false)) {
+            report.append("\tInit Duration: ").append(String.format(Locale.ROOT, "%.2f", initMillis)).append(" ms");
+        }
+        System.out.println(report);
+    }
+
+    private void post(String url, byte[] body) {
+        try {
+            http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
+            System.exit(0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package com.audmg.drive.local.s3;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.Properties;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.BlobStoreContext;
+
+/**
+ * s3proxy over a filesystem folder, SigV4 enforced with generated credentials that persist in the
+ * data folder, listening on 127.0.0.1 only.
+ */
+public final class EmbeddedS3 implements AutoCloseable {
+    /** Large enough for multi-GB presigned PUTs, which are never chunk-signed. */
+    private static final long MAX_NON_CHUNKED_BYTES = 6L * 1024 * 1024 * 1024;
+    private static final long MAX_SINGLE_PART_BYTES = 5L * 1024 * 1024 * 1024;
+
+    private final BlobStoreContext context;
+    private final S3Proxy proxy;
+    private final S3Settings settings;
+
+    private EmbeddedS3(BlobStoreContext context, S3Proxy proxy, S3Settings settings) {
+        this.context = context;
+        this.proxy = proxy;
+        this.settings = settings;
+    }
+
+    /** Starts s3proxy storing under {@code storageDir}, with credentials kept in {@code credentialsFile}. */
+    public static EmbeddedS3 start(Path storageDir, Path credentialsFile, int port, Collection<String> buckets)
+            throws Exception {
+        Files.createDirectories(storageDir);
+        Properties creds = credentials(credentialsFile);
+        Properties overrides = new Properties();
+        overrides.setProperty("jclouds.filesystem.basedir", storageDir.toAbsolutePath().toString());
+        BlobStoreContext context = ContextBuilder.newBuilder("filesystem")
+                .overrides(overrides)
+                .buildView(BlobStoreContext.class);
+        try {
+            BlobStore store = context.getBlobStore();
+            for (String bucket : buckets) {
+                if (!store.containerExists(bucket)) {
+                    store.createContainerInLocation(null, bucket);
+                }
+            }
+            String id = creds.getProperty("accessKeyId");
+            String secret = creds.getProperty("secretAccessKey");
+            S3Proxy proxy = S3Proxy.builder()
+                    .blobStore(store)
+                    .endpoint(URI.create("http://127.0.0.1:" + port))
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, id, secret)
+                    .ignoreUnknownHeaders(true)
+                    .v4MaxNonChunkedRequestSize(MAX_NON_CHUNKED_BYTES)
+                    .maxSinglePartObjectSize(MAX_SINGLE_PART_BYTES)
+                    .build();
+            proxy.start();
+            while (!"STARTED".equals(proxy.getState())) {
+                Thread.onSpinWait();
+                Thread.sleep(5);
+            }
+            URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+            return new EmbeddedS3(context, proxy, new S3Settings(endpoint, id, secret));
+        } catch (Exception e) {
+            context.close();
+            throw e;
+        }
+    }
+
+    private static Properties credentials(Path file) {
+        Properties creds = new Properties();
+        try {
+            if (Files.exists(file)) {
+                try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    creds.load(in);
+                }
+            }
+            if (creds.getProperty("accessKeyId") == null || creds.getProperty("secretAccessKey") == null) {
+                SecureRandom random = new SecureRandom();
+                byte[] id = new byte[8];
+                byte[] secret = new byte[24];
+                random.nextBytes(id);
+                random.nextBytes(secret);
+                creds.setProperty("accessKeyId", "LOCAL" + HexFormat.of().formatHex(id).toUpperCase(java.util.Locale.ROOT));
+                creds.setProperty("secretAccessKey", HexFormat.of().formatHex(secret));
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                    creds.store(out, "Credentials of the embedded S3 (Audmg local cloud)");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write " + file, e);
+        }
+        return creds;
+    }
+
+    public S3Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public void close() {
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            // Stopping Jetty only fails when it is already stopped.
+        } finally {
+            context.close();
+        }
+    }
+}
