@@ -1,0 +1,90 @@
+package com.audmg.drive;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import com.audmg.drive.auth.AccountStore;
+import com.audmg.drive.auth.AuthService;
+import com.audmg.drive.auth.Authenticator;
+import com.audmg.drive.auth.LoginThrottle;
+import com.audmg.drive.auth.PasswordHasher;
+import com.audmg.drive.auth.TokenService;
+import com.audmg.drive.files.ContentSniffer;
+import com.audmg.drive.files.FileIndex;
+import com.audmg.drive.files.FileService;
+import com.audmg.drive.platform.AwsClients;
+import com.audmg.drive.platform.Config;
+import com.audmg.drive.platform.JsonObjectStore;
+
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * Wires the services from configuration and SDK clients, without a DI container.
+ * Handlers' no-arg constructors use {@link #shared()}: one instance per container (JVM),
+ * built on first use from the environment. Tests build their own with {@link #Wiring(Config, S3Client, S3Presigner, String, Clock)}.
+ */
+public final class Wiring {
+
+    private final Config config;
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final TokenService tokens;
+    private final Clock clock;
+
+    public Wiring(Config config, S3Client s3, S3Presigner presigner, String tokenSecret, Clock clock) {
+        this.config = config;
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.clock = clock;
+        this.tokens = new TokenService(tokenSecret, config.tokenIssuer(), config.tokenAudience(),
+                config.tokenTtlSeconds(), clock);
+    }
+
+    /** The container-wide instance, built from the environment on first use. */
+    public static Wiring shared() {
+        return Holder.INSTANCE;
+    }
+
+    public static Wiring fromEnvironment() {
+        Config config = Config.fromEnvironment();
+        SdkHttpClient http = AwsClients.httpClient();
+        return new Wiring(config, AwsClients.s3(config, http), AwsClients.presigner(config),
+                AwsClients.tokenSecret(config, http), Clock.systemUTC());
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    public Authenticator authenticator() {
+        return new Authenticator(tokens);
+    }
+
+    public AuthService authService() {
+        JsonObjectStore data = new JsonObjectStore(s3, config.dataBucket());
+        return new AuthService(new AccountStore(data), new LoginThrottle(data, clock),
+                new PasswordHasher(config.bcryptCost()), tokens, clock);
+    }
+
+    /** File service without content detection (Tika loads only where uploads are completed). */
+    public FileService fileService() {
+        return fileService(null);
+    }
+
+    public FileService fileService(ContentSniffer sniffer) {
+        return new FileService(new FileIndex(new JsonObjectStore(s3, config.dataBucket())), s3, presigner, sniffer,
+                new FileService.Settings(config.mediaBucket(), config.maxUploadBytes(), config.quotaBytes(),
+                        Duration.ofSeconds(config.urlTtlSeconds())),
+                clock);
+    }
+
+    private static final class Holder {
+        static final Wiring INSTANCE = fromEnvironment();
+    }
+}

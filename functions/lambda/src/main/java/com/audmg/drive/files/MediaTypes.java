@@ -1,0 +1,84 @@
+package com.audmg.drive.files;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** The allowed media types and their kind, for declared types and for sniffed bytes. */
+public final class MediaTypes {
+
+    public static final String IMAGE = "image";
+    public static final String AUDIO = "audio";
+
+    /** Types a client may declare, with the canonical type stored and signed into the upload. */
+    private static final Map<String, String> DECLARED = Map.ofEntries(
+            Map.entry("image/jpeg", "image/jpeg"),
+            Map.entry("image/jpg", "image/jpeg"),
+            Map.entry("image/pjpeg", "image/jpeg"),
+            Map.entry("image/png", "image/png"),
+            Map.entry("image/gif", "image/gif"),
+            Map.entry("image/webp", "image/webp"),
+            Map.entry("image/bmp", "image/bmp"),
+            Map.entry("image/x-ms-bmp", "image/bmp"),
+            Map.entry("audio/mpeg", "audio/mpeg"),
+            Map.entry("audio/mp3", "audio/mpeg"),
+            Map.entry("audio/wav", "audio/wav"),
+            Map.entry("audio/x-wav", "audio/wav"),
+            Map.entry("audio/wave", "audio/wav"),
+            Map.entry("audio/vnd.wave", "audio/wav"),
+            Map.entry("audio/flac", "audio/flac"),
+            Map.entry("audio/x-flac", "audio/flac"),
+            Map.entry("audio/ogg", "audio/ogg"),
+            Map.entry("audio/vorbis", "audio/ogg"),
+            Map.entry("audio/opus", "audio/ogg"),
+            Map.entry("application/ogg", "audio/ogg"),
+            Map.entry("audio/mp4", "audio/mp4"),
+            Map.entry("audio/m4a", "audio/mp4"),
+            Map.entry("audio/x-m4a", "audio/mp4"),
+            Map.entry("audio/aac", "audio/aac"),
+            Map.entry("audio/x-aac", "audio/aac"));
+
+    /** Types Tika reports for the bytes of allowed files, with their kind. */
+    private static final Map<String, String> DETECTED_KIND = Map.ofEntries(
+            Map.entry("image/jpeg", IMAGE),
+            Map.entry("image/png", IMAGE),
+            Map.entry("image/gif", IMAGE),
+            Map.entry("image/webp", IMAGE),
+            Map.entry("image/bmp", IMAGE),
+            Map.entry("image/x-ms-bmp", IMAGE),
+            Map.entry("audio/mpeg", AUDIO),
+            Map.entry("audio/vnd.wave", AUDIO),
+            Map.entry("audio/x-wav", AUDIO),
+            Map.entry("audio/wav", AUDIO),
+            Map.entry("audio/x-flac", AUDIO),
+            Map.entry("audio/flac", AUDIO),
+            Map.entry("audio/ogg", AUDIO),
+            Map.entry("audio/vorbis", AUDIO),
+            Map.entry("audio/opus", AUDIO),
+            Map.entry("audio/x-oggflac", AUDIO),
+            Map.entry("audio/speex", AUDIO),
+            Map.entry("application/ogg", AUDIO),
+            Map.entry("audio/mp4", AUDIO),
+            Map.entry("audio/x-m4a", AUDIO),
+            Map.entry("audio/aac", AUDIO),
+            Map.entry("audio/x-aac", AUDIO),
+            Map.entry("audio/x-hx-aac-adts", AUDIO));
+
+    private MediaTypes() {
+    }
+
+    /** The canonical form of a declared type, or empty when it is not allowed. Parameters are dropped. */
+    public static Optional<String> canonicalDeclared(String contentType) {
+        String bare = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return Optional.ofNullable(DECLARED.get(bare));
+    }
+
+    public static String kindOf(String canonicalType) {
+        return canonicalType.startsWith("image/") ? IMAGE : AUDIO;
+    }
+
+    /** The kind of a detected type, or empty when the bytes are not an allowed type. */
+    public static Optional<String> kindOfDetected(String detectedType) {
+        return Optional.ofNullable(DETECTED_KIND.get(detectedType.toLowerCase(Locale.ROOT)));
+    }
+}

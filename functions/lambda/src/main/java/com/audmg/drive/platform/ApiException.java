@@ -1,0 +1,49 @@
+package com.audmg.drive.platform;
+
+import java.util.Map;
+
+/**
+ * A failure with an HTTP status and an API error code; mapped to a response in one place
+ * ({@link ApiHandler}). Messages are shown to clients, so they never carry secrets.
+ */
+public class ApiException extends RuntimeException {
+
+    private final int status;
+    private final String code;
+    private final Map<String, String> headers;
+
+    public ApiException(int status, String code, String message) {
+        this(status, code, message, Map.of());
+    }
+
+    public ApiException(int status, String code, String message, Map<String, String> headers) {
+        super(message, null, false, false);
+        this.status = status;
+        this.code = code;
+        this.headers = Map.copyOf(headers);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
+    }
+
+    public static ApiException invalidRequest(String field, String message) {
+        return new ApiException(400, "invalid_request", message);
+    }
+
+    public static ApiException notFound() {
+        return new ApiException(404, "not_found", "file not found");
+    }
+
+    public static ApiException unauthorized() {
+        return new ApiException(401, "unauthorized", "missing or invalid bearer token");
+    }
+}

@@ -1,0 +1,80 @@
+package com.audmg.drive.platform;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
+
+/**
+ * Builds the AWS SDK clients with explicit region, endpoint, credentials and the lean
+ * URL-connection HTTP client. With an endpoint override (s3proxy, LocalStack) S3 uses
+ * path-style addressing, checksums only when required and no chunked uploads, which is
+ * what s3proxy understands.
+ */
+public final class AwsClients {
+
+    private AwsClients() {
+    }
+
+    public static SdkHttpClient httpClient() {
+        return UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(3))
+                .socketTimeout(Duration.ofSeconds(15))
+                .build();
+    }
+
+    public static S3Client s3(Config config, SdkHttpClient http) {
+        var builder = S3Client.builder()
+                .httpClient(http)
+                .region(Region.of(config.region()))
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create());
+        config.s3Endpoint().ifPresent(endpoint -> builder
+                .endpointOverride(endpoint)
+                .forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build()));
+        return builder.build();
+    }
+
+    /** Presigned URLs are handed to clients, so they use the public endpoint when it differs. */
+    public static S3Presigner presigner(Config config) {
+        Optional<URI> endpoint = config.presignEndpoint().or(config::s3Endpoint);
+        var builder = S3Presigner.builder()
+                .region(Region.of(config.region()))
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create());
+        endpoint.ifPresent(uri -> builder
+                .endpointOverride(uri)
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()));
+        return builder.build();
+    }
+
+    /** Reads the token secret: TOKEN_SECRET when set, otherwise the SSM SecureString, decrypted. */
+    public static String tokenSecret(Config config, SdkHttpClient http) {
+        if (config.tokenSecret().isPresent()) {
+            return config.tokenSecret().get();
+        }
+        String name = config.tokenSecretParameter()
+                .orElseThrow(() -> new Config.ConfigException("TOKEN_SECRET_PARAMETER must be set"));
+        var builder = SsmClient.builder()
+                .httpClient(http)
+                .region(Region.of(config.region()))
+                .credentialsProvider(EnvironmentVariableCredentialsProvider.create());
+        config.ssmEndpoint().ifPresent(builder::endpointOverride);
+        try (SsmClient ssm = builder.build()) {
+            return ssm.getParameter(GetParameterRequest.builder().name(name).withDecryption(true).build())
+                    .parameter().value();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package com.audmg.drive.platform;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Settings of the functions, read once per container from environment variables.
+ * A missing or malformed required setting fails at start-up with a message naming it.
+ */
+public record Config(
+        String dataBucket,
+        String mediaBucket,
+        Optional<String> tokenSecret,
+        Optional<String> tokenSecretParameter,
+        String tokenIssuer,
+        String tokenAudience,
+        long tokenTtlSeconds,
+        long urlTtlSeconds,
+        long maxUploadBytes,
+        long quotaBytes,
+        int bcryptCost,
+        String region,
+        Optional<URI> s3Endpoint,
+        Optional<URI> ssmEndpoint,
+        Optional<URI> presignEndpoint) {
+
+    public static final long DEFAULT_TOKEN_TTL_SECONDS = 3600;
+    public static final long DEFAULT_URL_TTL_SECONDS = 900;
+    public static final long DEFAULT_MAX_UPLOAD_BYTES = 2_147_483_648L;
+    public static final long DEFAULT_QUOTA_BYTES = 10_737_418_240L;
+    public static final int DEFAULT_BCRYPT_COST = 11;
+
+    public static Config fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    public static Config from(Map<String, String> env) {
+        Optional<String> secret = optional(env, "TOKEN_SECRET");
+        Optional<String> secretParameter = optional(env, "TOKEN_SECRET_PARAMETER");
+        if (secret.isEmpty() && secretParameter.isEmpty()) {
+            throw new ConfigException("TOKEN_SECRET_PARAMETER (or TOKEN_SECRET) must be set");
+        }
+        Optional<URI> s3Endpoint = uri(env, "AWS_ENDPOINT_URL_S3").or(() -> uri(env, "AWS_ENDPOINT_URL"));
+        Optional<URI> ssmEndpoint = uri(env, "AWS_ENDPOINT_URL_SSM").or(() -> uri(env, "AWS_ENDPOINT_URL"));
+        return new Config(
+                required(env, "DATA_BUCKET"),
+                required(env, "MEDIA_BUCKET"),
+                secret,
+                secretParameter,
+                required(env, "TOKEN_ISSUER"),
+                required(env, "TOKEN_AUDIENCE"),
+                positiveLong(env, "TOKEN_TTL_SECONDS", DEFAULT_TOKEN_TTL_SECONDS),
+                positiveLong(env, "URL_TTL_SECONDS", DEFAULT_URL_TTL_SECONDS),
+                positiveLong(env, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
+                positiveLong(env, "QUOTA_BYTES", DEFAULT_QUOTA_BYTES),
+                (int) range(env, "BCRYPT_COST", DEFAULT_BCRYPT_COST, 4, 31),
+                optional(env, "AWS_REGION").or(() -> optional(env, "AWS_DEFAULT_REGION"))
+                        .orElseThrow(() -> new ConfigException("AWS_REGION must be set")),
+                s3Endpoint,
+                ssmEndpoint,
+                uri(env, "S3_PRESIGN_ENDPOINT"));
+    }
+
+    private static Optional<String> optional(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    private static String required(Map<String, String> env, String name) {
+        return optional(env, name).orElseThrow(() -> new ConfigException(name + " must be set"));
+    }
+
+    private static long positiveLong(Map<String, String> env, String name, long defaultValue) {
+        return range(env, name, defaultValue, 1, Long.MAX_VALUE);
+    }
+
+    private static long range(Map<String, String> env, String name, long defaultValue, long min, long max) {
+        Optional<String> raw = optional(env, name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            long value = Long.parseLong(raw.get());
+            if (value < min || value > max) {
+                throw new ConfigException(name + " must be between " + min + " and " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be an integer, got '" + raw.get() + "'");
+        }
+    }
+
+    private static Optional<URI> uri(Map<String, String> env, String name) {
+        return optional(env, name).map(raw -> {
+            try {
+                URI uri = URI.create(raw);
+                if (uri.getScheme() == null || uri.getHost() == null) {
+                    throw new IllegalArgumentException("no scheme or host");
+                }
+                return uri;
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name + " must be an absolute URL, got '" + raw + "'");
+            }
+        });
+    }
+
+    /** A setting is missing or malformed; the message names it. */
+    public static final class ConfigException extends IllegalStateException {
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+}
