@@ -62,6 +62,7 @@ public final class LoginView extends StackPane {
         switchMode.setOnAction(e -> setMode(!signUpMode));
         busy.setMaxSize(22, 22);
         busy.setVisible(false);
+        busy.managedProperty().bind(busy.visibleProperty());
 
         Label userLabel = new Label("Username");
         userLabel.setLabelFor(username);
