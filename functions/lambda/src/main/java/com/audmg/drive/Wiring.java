@@ -16,6 +16,7 @@ import com.audmg.drive.platform.AwsClients;
 import com.audmg.drive.platform.Config;
 import com.audmg.drive.platform.JsonObjectStore;
 
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -50,8 +51,9 @@ public final class Wiring {
     public static Wiring fromEnvironment() {
         Config config = Config.fromEnvironment();
         SdkHttpClient http = AwsClients.httpClient();
-        return new Wiring(config, AwsClients.s3(config, http), AwsClients.presigner(config),
-                AwsClients.tokenSecret(config, http), Clock.systemUTC());
+        AwsCredentialsProvider credentials = AwsClients.credentials();
+        return new Wiring(config, AwsClients.s3(config, http, credentials), AwsClients.presigner(config, credentials),
+                AwsClients.tokenSecret(config, http, credentials), Clock.systemUTC());
     }
 
     public Config config() {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -34,11 +35,16 @@ public final class AwsClients {
                 .build();
     }
 
-    public static S3Client s3(Config config, SdkHttpClient http) {
+    /** Lambda passes the function role's credentials in the standard environment variables. */
+    public static AwsCredentialsProvider credentials() {
+        return EnvironmentVariableCredentialsProvider.create();
+    }
+
+    public static S3Client s3(Config config, SdkHttpClient http, AwsCredentialsProvider credentials) {
         var builder = S3Client.builder()
                 .httpClient(http)
                 .region(Region.of(config.region()))
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create());
+                .credentialsProvider(credentials);
         config.s3Endpoint().ifPresent(endpoint -> builder
                 .endpointOverride(endpoint)
                 .forcePathStyle(true)
@@ -49,11 +55,11 @@ public final class AwsClients {
     }
 
     /** Presigned URLs are handed to clients, so they use the public endpoint when it differs. */
-    public static S3Presigner presigner(Config config) {
+    public static S3Presigner presigner(Config config, AwsCredentialsProvider credentials) {
         Optional<URI> endpoint = config.presignEndpoint().or(config::s3Endpoint);
         var builder = S3Presigner.builder()
                 .region(Region.of(config.region()))
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create());
+                .credentialsProvider(credentials);
         endpoint.ifPresent(uri -> builder
                 .endpointOverride(uri)
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()));
@@ -61,7 +67,7 @@ public final class AwsClients {
     }
 
     /** Reads the token secret: TOKEN_SECRET when set, otherwise the SSM SecureString, decrypted. */
-    public static String tokenSecret(Config config, SdkHttpClient http) {
+    public static String tokenSecret(Config config, SdkHttpClient http, AwsCredentialsProvider credentials) {
         if (config.tokenSecret().isPresent()) {
             return config.tokenSecret().get();
         }
@@ -70,7 +76,7 @@ public final class AwsClients {
         var builder = SsmClient.builder()
                 .httpClient(http)
                 .region(Region.of(config.region()))
-                .credentialsProvider(EnvironmentVariableCredentialsProvider.create());
+                .credentialsProvider(credentials);
         config.ssmEndpoint().ifPresent(builder::endpointOverride);
         try (SsmClient ssm = builder.build()) {
             return ssm.getParameter(GetParameterRequest.builder().name(name).withDecryption(true).build())
