@@ -1,0 +1,405 @@
+package com.audmg.drive.cloudtests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Validates serverless.yml offline: packages the {@code ci} stage with the pinned Serverless
+ * Framework v3 and checks the generated CloudFormation template against the contract
+ * (routes, authorizer, environment), the built artifact (every handler exists) and the
+ * security baseline (private encrypted buckets, least-privilege IAM).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("serverless package --stage ci")
+class ServerlessTemplateTest {
+    private static final String STAGE = "ci";
+
+    /** Every API route (METHOD path) of the HTTP API contract. */
+    private static final Set<String> ROUTES = Set.of(
+            "POST /auth/signup", "POST /auth/login", "GET /me", "GET /files", "POST /files",
+            "POST /files/{id}/complete", "GET /files/{id}", "DELETE /files/{id}");
+    /** Routes that must stay open (no authorizer). OPTIONS (CORS preflight) is open too. */
+    private static final Set<String> PUBLIC_ROUTES = Set.of("POST /auth/signup", "POST /auth/login");
+
+    private static final List<String> ENVIRONMENT = List.of("DATA_BUCKET", "MEDIA_BUCKET",
+            "TOKEN_SECRET_PARAMETER", "TOKEN_ISSUER", "TOKEN_AUDIENCE", "TOKEN_TTL_SECONDS", "URL_TTL_SECONDS",
+            "MAX_UPLOAD_BYTES", "QUOTA_BYTES", "BCRYPT_COST");
+
+    /** Functions allowed to touch the media bucket at all (the others may not name it). */
+    private static final Set<String> MEDIA_FUNCTIONS = Set.of(
+            "CreateUploadLambdaFunction", "CompleteUploadLambdaFunction", "GetFileLambdaFunction",
+            "DeleteFileLambdaFunction");
+
+    private String skipReason;
+    private ServerlessPackage pkg;
+    private JsonNode resources;
+
+    @BeforeAll
+    void packageStage(@TempDir Path tmp) throws Exception {
+        skipReason = ServerlessPackage.unavailableReason();
+        if (skipReason != null) {
+            System.out.println(skipReason);
+            return;
+        }
+        pkg = ServerlessPackage.run(STAGE, tmp.resolve("package-" + STAGE));
+        resources = pkg.resources();
+    }
+
+    /** Each check reports as skipped (with the reason) rather than vanishing from the counts. */
+    @BeforeEach
+    void requirePackage() {
+        assumeTrue(skipReason == null, skipReason);
+    }
+
+    // ---- functions and the artifact -------------------------------------------------------
+
+    @Test
+    @DisplayName("every Lambda handler class and method exists in the built artifact")
+    void handlersExistInArtifact() throws Exception {
+        Path jar = pkg.artifact();
+        assertTrue(Files.isRegularFile(jar), "the artifact " + jar + " named by serverless.yml (package.artifact) "
+                + "does not exist; build it first: ./mvnw -B -pl functions/lambda package -DskipTests");
+        Map<String, JsonNode> functions = ofType("AWS::Lambda::Function");
+        assertEquals(9, functions.size(), "functions in the template: " + functions.keySet());
+        List<String> problems = new ArrayList<>();
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
+                ClassLoader.getPlatformClassLoader())) {
+            for (Map.Entry<String, JsonNode> e : functions.entrySet()) {
+                JsonNode props = e.getValue().path("Properties");
+                assertEquals("java17", props.path("Runtime").asText(), e.getKey() + " Runtime");
+                assertTrue(props.path("Code").path("S3Key").asText().endsWith("/" + jar.getFileName()),
+                        e.getKey() + " is not deployed from " + jar.getFileName());
+                String handler = props.path("Handler").asText();
+                String problem = checkHandler(loader, handler);
+                if (problem != null) {
+                    problems.add(e.getKey() + " (" + handler + "): " + problem);
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), "handlers missing or unusable in " + jar + ":\n  "
+                + String.join("\n  ", problems));
+    }
+
+    /** Null when {@code Class::method} is a handler the Java runtime can call, else why not. */
+    private static String checkHandler(ClassLoader loader, String handler) {
+        int sep = handler.indexOf("::");
+        String className = sep < 0 ? handler : handler.substring(0, sep);
+        String methodName = sep < 0 ? "handleRequest" : handler.substring(sep + 2);
+        Class<?> type;
+        try {
+            type = Class.forName(className, false, loader);
+        } catch (ClassNotFoundException | LinkageError ex) {
+            return "class not loadable: " + ex;
+        }
+        if (!Modifier.isPublic(type.getModifiers()) || Modifier.isAbstract(type.getModifiers())) {
+            return "class must be public and concrete";
+        }
+        Method[] methods;
+        try {
+            methods = type.getMethods();
+            type.getConstructor();
+        } catch (NoSuchMethodException ex) {
+            return "no public no-argument constructor";
+        } catch (LinkageError ex) {
+            return "a type it uses is not in the artifact: " + ex;
+        }
+        for (Method m : methods) {
+            // (input), (input, Context) or (InputStream, OutputStream, Context)
+            if (m.getName().equals(methodName) && !m.isBridge() && m.getParameterCount() >= 1
+                    && m.getParameterCount() <= 3) {
+                return null;
+            }
+        }
+        return "no public method " + methodName + " with 1-3 parameters";
+    }
+
+    @Test
+    @DisplayName("every function gets the contract environment, buckets by Ref, the stage's secret name")
+    void environment() {
+        for (Map.Entry<String, JsonNode> e : ofType("AWS::Lambda::Function").entrySet()) {
+            JsonNode vars = e.getValue().path("Properties").path("Environment").path("Variables");
+            for (String name : ENVIRONMENT) {
+                assertFalse(vars.path(name).isMissingNode(), e.getKey() + " lacks " + name);
+            }
+            assertEquals("DataBucket", vars.path("DATA_BUCKET").path("Ref").asText(), e.getKey());
+            assertEquals("MediaBucket", vars.path("MEDIA_BUCKET").path("Ref").asText(), e.getKey());
+            assertEquals("/audmg-drive/" + STAGE + "/token-secret", vars.path("TOKEN_SECRET_PARAMETER").asText());
+            assertEquals("", vars.path("S3_PRESIGN_ENDPOINT").asText(""),
+                    "AWS stages presign against the real S3 endpoint");
+        }
+    }
+
+    @Test
+    @DisplayName("each function has its own log group with a retention")
+    void logGroups() {
+        Map<String, JsonNode> groups = ofType("AWS::Logs::LogGroup");
+        Set<String> names = new TreeSet<>();
+        for (JsonNode g : groups.values()) {
+            assertTrue(g.path("Properties").path("RetentionInDays").asInt() > 0, "log retention");
+            names.add(g.path("Properties").path("LogGroupName").asText());
+        }
+        for (JsonNode f : ofType("AWS::Lambda::Function").values()) {
+            String fn = f.path("Properties").path("FunctionName").asText();
+            assertTrue(names.contains("/aws/lambda/" + fn), "no log group for " + fn + " in " + names);
+        }
+    }
+
+    // ---- API Gateway ----------------------------------------------------------------------
+
+    @Test
+    @DisplayName("the API has exactly the contract's routes; every protected one uses the TOKEN authorizer")
+    void routesAndAuthorizer() {
+        Map<String, JsonNode> authorizers = ofType("AWS::ApiGateway::Authorizer");
+        assertEquals(1, authorizers.size(), "authorizers: " + authorizers.keySet());
+        String authorizerId = authorizers.keySet().iterator().next();
+
+        Map<String, JsonNode> routes = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> e : ofType("AWS::ApiGateway::Method").entrySet()) {
+            JsonNode props = e.getValue().path("Properties");
+            String route = props.path("HttpMethod").asText() + " " + path(props.path("ResourceId"));
+            if (props.path("HttpMethod").asText().equals("OPTIONS")) {
+                assertEquals("NONE", props.path("AuthorizationType").asText("NONE"), "CORS preflight " + route);
+                continue;
+            }
+            routes.put(route, props);
+        }
+        assertEquals(new TreeSet<>(ROUTES), routes.keySet(), "routes in the template");
+
+        for (Map.Entry<String, JsonNode> e : routes.entrySet()) {
+            JsonNode props = e.getValue();
+            if (PUBLIC_ROUTES.contains(e.getKey())) {
+                assertEquals("NONE", props.path("AuthorizationType").asText(), e.getKey() + " must be public");
+            } else {
+                assertEquals("CUSTOM", props.path("AuthorizationType").asText(), e.getKey() + " AuthorizationType");
+                assertEquals(authorizerId, props.path("AuthorizerId").path("Ref").asText(),
+                        e.getKey() + " AuthorizerId");
+            }
+            assertEquals("AWS_PROXY", props.path("Integration").path("Type").asText(), e.getKey());
+        }
+    }
+
+    @Test
+    @DisplayName("the authorizer is a TOKEN authorizer on the Authorization header, cached, backed by authValidator")
+    void authorizerSettings() {
+        JsonNode props = ofType("AWS::ApiGateway::Authorizer").values().iterator().next().path("Properties");
+        assertEquals("TOKEN", props.path("Type").asText());
+        assertEquals("method.request.header.Authorization", props.path("IdentitySource").asText());
+        int ttl = props.path("AuthorizerResultTtlInSeconds").asInt(-1);
+        assertTrue(ttl >= 0 && ttl <= 3600, "authorizer TTL " + ttl);
+        assertEquals(300, ttl, "authorizer TTL (serverless.yml custom.authorizer.resultTtlInSeconds)");
+        assertTrue(props.path("AuthorizerUri").toString().contains("AuthValidatorLambdaFunction")
+                        || props.path("AuthorizerUri").toString().contains("AuthValidatorSnapStartLambdaAlias"),
+                "authorizer must invoke authValidator: " + props.path("AuthorizerUri"));
+    }
+
+    @Test
+    @DisplayName("outputs include the API URL")
+    void outputs() {
+        JsonNode outputs = pkg.template.path("Outputs");
+        assertFalse(outputs.path("ServiceEndpoint").isMissingNode(), "ServiceEndpoint");
+        assertTrue(outputs.path("ApiUrl").path("Value").toString().contains("ApiGatewayRestApi"), "ApiUrl");
+    }
+
+    /** The API path of an AWS::ApiGateway::Resource reference, e.g. /files/{id}. */
+    private String path(JsonNode resourceId) {
+        if (resourceId.has("Fn::GetAtt")) {
+            return ""; // the root resource
+        }
+        String logicalId = resourceId.path("Ref").asText();
+        JsonNode r = resources.path(logicalId);
+        assertEquals("AWS::ApiGateway::Resource", r.path("Type").asText(), logicalId);
+        JsonNode props = r.path("Properties");
+        return path(props.path("ParentId")) + "/" + props.path("PathPart").asText();
+    }
+
+    // ---- S3 -------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("every bucket blocks public access and is encrypted; app buckets enforce ownership")
+    void bucketsArePrivateAndEncrypted() {
+        Map<String, JsonNode> buckets = ofType("AWS::S3::Bucket");
+        assertTrue(buckets.keySet().containsAll(Set.of("DataBucket", "MediaBucket")), buckets.keySet().toString());
+        for (Map.Entry<String, JsonNode> e : buckets.entrySet()) {
+            JsonNode props = e.getValue().path("Properties");
+            JsonNode block = props.path("PublicAccessBlockConfiguration");
+            for (String flag : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls",
+                    "RestrictPublicBuckets")) {
+                assertTrue(block.path(flag).asBoolean(false), e.getKey() + " " + flag);
+            }
+            JsonNode rules = props.path("BucketEncryption").path("ServerSideEncryptionConfiguration");
+            assertTrue(rules.isArray() && rules.size() > 0, e.getKey() + " has no encryption");
+            String algorithm = rules.get(0).path("ServerSideEncryptionByDefault").path("SSEAlgorithm").asText();
+            assertTrue(Set.of("AES256", "aws:kms", "aws:kms:dsse").contains(algorithm), e.getKey() + " " + algorithm);
+        }
+        for (String name : List.of("DataBucket", "MediaBucket")) {
+            JsonNode props = buckets.get(name).path("Properties");
+            assertEquals("BucketOwnerEnforced",
+                    props.path("OwnershipControls").path("Rules").path(0).path("ObjectOwnership").asText(), name);
+            assertTrue(props.path("CorsConfiguration").isMissingNode(),
+                    name + ": no CORS (the desktop client needs none; see docs/DEPLOY.md)");
+            assertTrue(lifecycle(props).stream().anyMatch(r -> "Enabled".equals(r.path("Status").asText())
+                            && r.path("AbortIncompleteMultipartUpload").path("DaysAfterInitiation").asInt(99) <= 1),
+                    name + " must abort incomplete multipart uploads after a day");
+        }
+        assertTrue(lifecycle(buckets.get("DataBucket").path("Properties")).stream()
+                        .anyMatch(r -> "Enabled".equals(r.path("Status").asText())
+                                && "pending/".equals(r.path("Prefix").asText(r.path("Filter").path("Prefix").asText()))
+                                && r.path("ExpirationInDays").asInt(0) > 0),
+                "DataBucket must expire abandoned pending/ records");
+    }
+
+    @Test
+    @DisplayName("no bucket policy allows anyone; the app buckets refuse plain HTTP")
+    void bucketPolicies() {
+        Set<String> tlsOnly = new TreeSet<>();
+        for (JsonNode policy : ofType("AWS::S3::BucketPolicy").values()) {
+            JsonNode props = policy.path("Properties");
+            for (JsonNode st : statements(props.path("PolicyDocument"))) {
+                boolean anyone = st.path("Principal").asText().equals("*")
+                        || st.path("Principal").path("AWS").asText().equals("*");
+                if ("Allow".equals(st.path("Effect").asText())) {
+                    assertFalse(anyone, "a bucket policy allows everyone: " + st);
+                } else if (st.path("Condition").path("Bool").path("aws:SecureTransport").asText().equals("false")) {
+                    tlsOnly.add(props.path("Bucket").path("Ref").asText());
+                }
+            }
+        }
+        assertTrue(tlsOnly.containsAll(Set.of("DataBucket", "MediaBucket")), "TLS-only policies on " + tlsOnly);
+    }
+
+    // ---- IAM ------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("IAM: one role per function; no wildcard S3 actions, no Resource * for S3, SSM or KMS")
+    void leastPrivilege() {
+        Map<String, String> roleOf = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : ofType("AWS::Lambda::Function").entrySet()) {
+            JsonNode role = e.getValue().path("Properties").path("Role").path("Fn::GetAtt");
+            assertTrue(role.isArray(), e.getKey() + " must use a role defined in this stack");
+            roleOf.put(e.getKey(), role.get(0).asText());
+        }
+        assertEquals(roleOf.size(), new TreeSet<>(roleOf.values()).size(), "roles shared between functions: " + roleOf);
+
+        List<String> problems = new ArrayList<>();
+        for (String type : List.of("AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")) {
+            for (Map.Entry<String, JsonNode> e : ofType(type).entrySet()) {
+                for (JsonNode st : allStatements(e.getValue().path("Properties"))) {
+                    if (!"Allow".equals(st.path("Effect").asText())) {
+                        continue;
+                    }
+                    List<String> actions = strings(st.path("Action"));
+                    List<String> resourceList = new ArrayList<>();
+                    st.path("Resource").forEach(r -> resourceList.add(r.toString()));
+                    if (st.path("Resource").isTextual() || st.path("Resource").isObject()) {
+                        resourceList.add(st.path("Resource").toString());
+                    }
+                    for (String action : actions) {
+                        String a = action.toLowerCase();
+                        if (a.equals("*") || a.startsWith("s3:") && a.contains("*")
+                                || a.startsWith("ssm:") && a.contains("*") || a.startsWith("kms:") && a.contains("*")
+                                || a.startsWith("iam:")) {
+                            problems.add(e.getKey() + " allows " + action);
+                        }
+                        boolean sensitive = a.startsWith("s3:") || a.startsWith("ssm:") || a.startsWith("logs:");
+                        if (sensitive && (resourceList.isEmpty() || resourceList.contains("\"*\""))) {
+                            problems.add(e.getKey() + " allows " + action + " on Resource *");
+                        }
+                        if (a.equals("kms:decrypt") && !st.path("Condition").toString().contains("kms:ViaService")) {
+                            problems.add(e.getKey() + " allows kms:Decrypt without a kms:ViaService condition");
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    @DisplayName("IAM: only the file functions can touch the media bucket; the authorizer has no S3 access")
+    void bucketAccessPerFunction() {
+        Map<String, JsonNode> functions = ofType("AWS::Lambda::Function");
+        for (Map.Entry<String, JsonNode> e : functions.entrySet()) {
+            String roleId = e.getValue().path("Properties").path("Role").path("Fn::GetAtt").get(0).asText();
+            String policies = resources.path(roleId).path("Properties").path("Policies").toString()
+                    + resources.path(roleId).path("Properties").path("ManagedPolicyArns").toString();
+            boolean media = policies.contains("MediaBucket");
+            assertEquals(MEDIA_FUNCTIONS.contains(e.getKey()), media, e.getKey() + " access to MediaBucket");
+            if (e.getKey().equals("AuthValidatorLambdaFunction")) {
+                assertFalse(policies.contains("\"s3:"), "the authorizer needs no S3 access: " + policies);
+            }
+            assertFalse(resources.path(roleId).path("Properties").has("ManagedPolicyArns"),
+                    roleId + ": use inline least-privilege policies, not managed policies");
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    private Map<String, JsonNode> ofType(String type) {
+        Map<String, JsonNode> found = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (type.equals(e.getValue().path("Type").asText())) {
+                found.put(e.getKey(), e.getValue());
+            }
+        }
+        return found;
+    }
+
+    private static List<JsonNode> lifecycle(JsonNode bucketProps) {
+        List<JsonNode> rules = new ArrayList<>();
+        bucketProps.path("LifecycleConfiguration").path("Rules").forEach(rules::add);
+        return rules;
+    }
+
+    private static List<JsonNode> statements(JsonNode document) {
+        List<JsonNode> out = new ArrayList<>();
+        JsonNode st = document.path("Statement");
+        if (st.isArray()) {
+            st.forEach(out::add);
+        } else if (st.isObject()) {
+            out.add(st);
+        }
+        return out;
+    }
+
+    /** Statements of a role's inline policies or of a policy resource. */
+    private static List<JsonNode> allStatements(JsonNode props) {
+        List<JsonNode> out = new ArrayList<>(statements(props.path("PolicyDocument")));
+        props.path("Policies").forEach(p -> out.addAll(statements(p.path("PolicyDocument"))));
+        return out;
+    }
+
+    private static List<String> strings(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isTextual()) {
+            out.add(node.asText());
+        } else {
+            node.forEach(n -> out.add(n.asText()));
+        }
+        return out;
+    }
+}
