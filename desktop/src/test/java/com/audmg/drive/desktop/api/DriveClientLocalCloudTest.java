@@ -1,0 +1,132 @@
+package com.audmg.drive.desktop.api;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.audmg.drive.desktop.testing.LocalCloudFixture;
+import com.audmg.drive.desktop.testing.TestMedia;
+import java.awt.Color;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The API client against the real local cloud (same serverless.yml and Lambda artifact the app bundles). */
+class DriveClientLocalCloudTest {
+
+    @TempDir
+    static Path data;
+    @TempDir
+    Path work;
+    private static LocalCloudFixture cloud;
+
+    @BeforeAll
+    static void startCloud() {
+        cloud = LocalCloudFixture.start(data);
+    }
+
+    @AfterAll
+    static void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    private static DriveClient signedIn(String user) throws ApiException {
+        DriveClient client = new DriveClient(cloud.baseUrl());
+        client.signUp(user, "correct-horse-battery");
+        client.login(user, "correct-horse-battery");
+        return client;
+    }
+
+    @Test
+    void signUp_shouldReturnTypedErrors_whenInputInvalidOrTaken() throws Exception {
+        DriveClient client = new DriveClient(cloud.baseUrl());
+        ApiException shortName = assertThrows(ApiException.class, () -> client.signUp("ab", "correct-horse-1"));
+        assertEquals(400, shortName.status());
+        assertEquals("invalid_request", shortName.code());
+        assertEquals("username", shortName.field("username", "password").orElseThrow());
+        ApiException weak = assertThrows(ApiException.class, () -> client.signUp("weakling", "short"));
+        assertEquals("password", weak.field("username", "password").orElseThrow());
+        client.signUp("Taken.User", "correct-horse-battery");
+        ApiException taken = assertThrows(ApiException.class, () -> client.signUp("taken.user",
+                "correct-horse-battery"));
+        assertEquals(409, taken.status());
+        assertEquals("username_taken", taken.code());
+        ApiException wrong = assertThrows(ApiException.class, () -> client.login("taken.user", "wrong-password"));
+        assertEquals(401, wrong.status());
+        assertEquals("invalid_credentials", wrong.code());
+        assertFalse(client.isLoggedIn());
+    }
+
+    @Test
+    void upload_shouldStreamWithProgress_thenListDownloadAndDelete() throws Exception {
+        // GIVEN a signed-in user and a real PNG and WAV on disk
+        DriveClient client = signedIn("uploader");
+        Path png = TestMedia.png(work.resolve("sunset.png"), 640, 480, Color.ORANGE, Color.MAGENTA);
+        Path wav = TestMedia.wav(work.resolve("tone.wav"), 1.0, 440);
+        AtomicLong reported = new AtomicLong();
+
+        // WHEN both are uploaded
+        DriveFile image = client.upload(png, "image/png", (done, total) -> reported.set(done), new Cancellation());
+        DriveFile audio = client.upload(wav, "audio/wav", Progress.NONE, new Cancellation());
+
+        // THEN progress reached the full size, the files are ready and listed, filters and search work
+        assertEquals(Files.size(png), reported.get());
+        assertEquals("ready", image.status());
+        assertEquals("image", image.kind());
+        assertEquals("audio", audio.kind());
+        assertEquals(2, client.listAll(FileQuery.all()).size());
+        List<DriveFile> images = client.listFiles(new FileQuery("image", null, 10, null)).items();
+        assertEquals(List.of(image.id()), images.stream().map(DriveFile::id).toList());
+        assertEquals(List.of(audio.id()), client.listFiles(new FileQuery(null, "TONE", 10, null)).items().stream()
+                .map(DriveFile::id).toList());
+        Me me = client.me();
+        assertEquals("uploader", me.username());
+        assertEquals(2, me.usage().files());
+        assertEquals(Files.size(png) + Files.size(wav), me.usage().bytes());
+
+        // AND a download returns the same bytes
+        Path copy = work.resolve("copy.png");
+        AtomicLong downloaded = new AtomicLong();
+        client.download(image.id(), copy, (d, t) -> downloaded.set(d), new Cancellation());
+        assertArrayEquals(Files.readAllBytes(png), Files.readAllBytes(copy));
+        assertEquals(Files.size(png), downloaded.get());
+
+        // AND delete removes it
+        client.delete(image.id());
+        ApiException gone = assertThrows(ApiException.class, () -> client.getFile(image.id()));
+        assertEquals(404, gone.status());
+        assertEquals(1, client.listAll(FileQuery.all()).size());
+    }
+
+    @Test
+    void upload_shouldBeRefused_whenBytesAreNotTheDeclaredKind() throws Exception {
+        DriveClient client = signedIn("liar");
+        Path fake = Files.writeString(work.resolve("fake.png"), "this is not a png at all, just text");
+        ApiException e = assertThrows(ApiException.class, () -> client.upload(fake, "image/png", Progress.NONE,
+                new Cancellation()));
+        assertEquals(415, e.status());
+        ApiException type = assertThrows(ApiException.class, () -> client.createUpload("doc.pdf", "application/pdf",
+                100));
+        assertEquals(415, type.status());
+        assertTrue(client.listAll(FileQuery.all()).isEmpty());
+    }
+
+    @Test
+    void protectedCall_shouldNotifySessionExpired_whenTokenRejected() throws Exception {
+        DriveClient client = new DriveClient(cloud.baseUrl());
+        List<ApiException> expired = new java.util.concurrent.CopyOnWriteArrayList<>();
+        client.onSessionExpired(expired::add);
+        assertThrows(ApiException.class, client::me);
+        assertEquals(1, expired.size());
+        assertEquals(401, expired.get(0).status());
+    }
+}
