@@ -8,6 +8,10 @@ set -euo pipefail
 
 STAGE="${AUDMG_STAGE:-local}"
 NAME="/audmg-drive/${STAGE}/token-secret"
+# Same account (000000000000 for the key "test") and region as `serverless deploy --stage local`.
+export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-test}"
+export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-test}"
+export AWS_DEFAULT_REGION="${AUDMG_REGION:-us-east-1}"
 
 if awslocal ssm get-parameter --name "$NAME" >/dev/null 2>&1; then
   echo "audmg: SSM parameter $NAME already exists"
