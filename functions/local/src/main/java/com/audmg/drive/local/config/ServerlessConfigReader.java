@@ -131,7 +131,7 @@ public final class ServerlessConfigReader {
             routes.set((Integer) pending[0], route((String) pending[1], pending[2], functions));
         }
         return new ServerlessConfig(service, stage, region, LOCAL_ACCOUNT_ID, artifact,
-                java.util.Collections.unmodifiableMap(functions), List.copyOf(routes), Map.copyOf(buckets));
+                java.util.Collections.unmodifiableMap(functions), List.copyOf(routes), java.util.Collections.unmodifiableMap(buckets));
     }
 
     private HttpRoute route(String functionName, Object http, Map<String, FunctionConfig> functions) {

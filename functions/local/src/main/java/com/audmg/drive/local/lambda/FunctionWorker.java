@@ -24,6 +24,7 @@ final class FunctionWorker {
     private Process process;
     private volatile int generation;
     private volatile boolean closed;
+    private volatile int readyGeneration;
 
     FunctionWorker(FunctionConfig function, WorkerLauncher launcher, FunctionLog log) {
         this.function = function;
@@ -61,8 +62,13 @@ final class FunctionWorker {
         if (!closed && exited.exitValue() != 0 && gen == generation) {
             log.line("worker exited with status " + exited.exitValue());
         }
-        failInFlight(gen, "{\"errorMessage\":\"Runtime exited with error: exit status " + exited.exitValue()
-                + "\",\"errorType\":\"Runtime.ExitError\"}");
+        String error = "{\"errorMessage\":\"Runtime exited with error: exit status " + exited.exitValue()
+                + "\",\"errorType\":\"Runtime.ExitError\"}";
+        failInFlight(gen, error);
+        if (!closed && gen == generation && readyGeneration != gen) {
+            // Died before asking for work (bad JVM option, missing class...): fail what waits for it.
+            failQueued(error);
+        }
     }
 
     private void failInFlight(int gen, String errorJson) {
@@ -75,7 +81,15 @@ final class FunctionWorker {
             return false;
         });
         for (Invocation inv : lost) {
-            inv.result.complete(InvocationResult.error(errorJson));
+            inv.finish(InvocationResult.error(errorJson));
+        }
+    }
+
+    private void failQueued(String errorJson) {
+        List<Invocation> waiting = new ArrayList<>();
+        queue.drainTo(waiting);
+        for (Invocation inv : waiting) {
+            inv.finish(InvocationResult.error(errorJson));
         }
     }
 
@@ -87,6 +101,7 @@ final class FunctionWorker {
 
     /** Long poll of the runtime endpoint; null when the caller is a stale worker generation. */
     Invocation next(int gen) throws InterruptedException {
+        readyGeneration = gen;
         while (gen == generation && !closed) {
             Invocation inv = queue.poll(500, TimeUnit.MILLISECONDS);
             if (inv == null) {
@@ -127,7 +142,7 @@ final class FunctionWorker {
         List<Invocation> waiting = new ArrayList<>();
         queue.drainTo(waiting);
         for (Invocation inv : waiting) {
-            inv.result.complete(InvocationResult.error(errorJson));
+            inv.finish(InvocationResult.error(errorJson));
         }
         failInFlight(gen, errorJson);
     }

@@ -11,6 +11,12 @@ final class Invocation {
     volatile long deadlineEpochMillis;
     volatile int generation;
 
+    /** Ends the invocation, whether or not a worker picked it up. */
+    void finish(InvocationResult outcome) {
+        dispatched.complete(System.nanoTime());
+        result.complete(outcome);
+    }
+
     Invocation(String requestId, byte[] payload) {
         this.requestId = requestId;
         this.payload = payload;

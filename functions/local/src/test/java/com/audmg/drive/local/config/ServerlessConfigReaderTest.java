@@ -1,0 +1,152 @@
+package com.audmg.drive.local.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.audmg.drive.local.TestFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+class ServerlessConfigReaderTest {
+    @TempDir
+    Path dir;
+
+    private ServerlessConfigReader reader(String stage, Map<String, String> env) {
+        return new ServerlessConfigReader(stage, env::get, new ParameterStore(dir.resolve("parameters.properties")));
+    }
+
+    @Test
+    void read_shouldResolveFunctionsRoutesAndVariables_whenGivenFixture() {
+        // GIVEN the fixture serverless.yml and stage "qa"
+        ServerlessConfig config = reader("qa", Map.of()).read(TestFixtures.fixtureConfig(), null);
+
+        // THEN
+        assertEquals("fixture-app", config.service());
+        assertEquals("qa", config.stage());
+        assertEquals("eu-west-1", config.region());
+        assertEquals(Map.of("StoreBucket", "fixture-app-qa-storebucket", "NamedBucket", "fixture-named-qa"),
+                config.buckets());
+        assertEquals(TestFixtures.fixtureConfig().getParent().resolve("build/fixture.jar"), config.artifact());
+
+        FunctionConfig env = config.function("env").orElseThrow();
+        assertEquals("com.audmg.drive.local.fixtures.StreamHandlers$Env", env.handlerClass());
+        assertEquals("handleRequest", env.handlerMethod());
+        assertEquals(192, env.memorySizeMb());
+        assertEquals(10, env.timeoutSeconds());
+        assertEquals("fixture-app-qa-storebucket", env.environment().get("STORE_BUCKET"));
+        assertEquals("/fixture/qa/secret", env.environment().get("SECRET_NAME"));
+        assertEquals("fallback", env.environment().get("FROM_ENV"));
+        assertEquals("only-here", env.environment().get("FUNCTION_ONLY"));
+        String secret = env.environment().get("SECRET");
+        assertEquals(44, secret.length(), "a generated 256-bit base64 secret");
+        assertEquals(2, config.function("slow").orElseThrow().timeoutSeconds());
+        assertEquals(null, config.function("echo").orElseThrow().environment().get("FUNCTION_ONLY"));
+
+        HttpRoute items = config.routes().get(0);
+        assertEquals(new HttpRoute("echo", "GET", "/items/{id}", true,
+                new AuthorizerConfig("tokenAuthorizer", "TOKEN", "Authorization", 300)), items);
+        HttpRoute shorthand = config.routes().stream().filter(r -> r.functionName().equals("env")).findFirst()
+                .orElseThrow();
+        assertEquals("/env", shorthand.path());
+        assertEquals("GET", shorthand.method());
+        assertNull(shorthand.authorizer());
+        assertEquals("ANY", config.routes().get(config.routes().size() - 1).method());
+    }
+
+    @Test
+    void read_shouldKeepGeneratedSecrets_whenReadAgain() {
+        String first = reader("qa", Map.of()).read(TestFixtures.fixtureConfig(), null)
+                .function("env").orElseThrow().environment().get("SECRET");
+        String second = reader("qa", Map.of()).read(TestFixtures.fixtureConfig(), null)
+                .function("env").orElseThrow().environment().get("SECRET");
+        assertEquals(first, second);
+        assertTrue(new ParameterStore(dir.resolve("parameters.properties")).get("/fixture/qa/secret").isPresent());
+    }
+
+    @Test
+    void read_shouldUseDefaultStageAndEnvironment_whenNoCliStage() {
+        ServerlessConfig config = reader(null, Map.of("FIXTURE_UNSET_VARIABLE", "from-env"))
+                .read(TestFixtures.fixtureConfig(), Path.of("/x/y.jar"));
+        assertEquals("dev", config.stage());
+        assertEquals(Path.of("/x/y.jar"), config.artifact());
+        assertEquals("from-env", config.function("echo").orElseThrow().environment().get("FROM_ENV"));
+    }
+
+    @Test
+    void resolve_shouldHandleNestingSelfAwsAndFallbacks() {
+        Map<String, Object> doc = new Yaml().load(String.join("\n",
+                "service: svc",
+                "provider: { stage: '${opt:stage, \"dev\"}', region: us-west-2 }",
+                "package: { artifact: a.jar }",
+                "custom:",
+                "  sizes: { local: 512, prod: 2048 }",
+                "  name: ${self:service}-${sls:stage}",
+                "functions:",
+                "  f:",
+                "    handler: a.B",
+                "    memorySize: ${self:custom.sizes.${sls:stage}, 1024}",
+                "    environment:",
+                "      NAME: ${self:custom.name}",
+                "      REGION: ${aws:region}",
+                "      ACCOUNT: ${aws:accountId}",
+                "      NESTED: ${env:NOPE, ${env:ALSO_NOPE, 'deep'}}",
+                "      MISSING_SELF: ${self:custom.nothing, 'd'}",
+                "      NUMBER: 42"));
+        FunctionConfig local = reader("local", Map.of()).build(new LinkedHashMap<>(doc), dir, null)
+                .function("f").orElseThrow();
+        assertEquals(512, local.memorySizeMb());
+        assertEquals("svc-local", local.environment().get("NAME"));
+        assertEquals("us-west-2", local.environment().get("REGION"));
+        assertEquals(ServerlessConfigReader.LOCAL_ACCOUNT_ID, local.environment().get("ACCOUNT"));
+        assertEquals("deep", local.environment().get("NESTED"));
+        assertEquals("d", local.environment().get("MISSING_SELF"));
+        assertEquals("42", local.environment().get("NUMBER"));
+        FunctionConfig other = reader("other", Map.of()).build(new LinkedHashMap<>(doc), dir, null)
+                .function("f").orElseThrow();
+        assertEquals(1024, other.memorySizeMb());
+    }
+
+    @Test
+    void read_shouldFailWithOneLine_whenYamlIsBrokenOrIncomplete() throws Exception {
+        Path broken = Files.writeString(dir.resolve("broken.yml"), "service: [unclosed\nfunctions: {");
+        ConfigException e = assertThrows(ConfigException.class, () -> reader("x", Map.of()).read(broken, null));
+        assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"));
+
+        Path unresolvable = Files.writeString(dir.resolve("u.yml"),
+                "service: s\npackage: { artifact: a.jar }\nfunctions:\n  f: { handler: a.B, environment: { X: '${env:NOPE}' } }\n");
+        ConfigException e2 = assertThrows(ConfigException.class, () -> reader("x", Map.of()).read(unresolvable, null));
+        assertTrue(e2.getMessage().contains("${env:NOPE}"), e2.getMessage());
+
+        Path badAuthorizer = Files.writeString(dir.resolve("a.yml"), String.join("\n",
+                "service: s", "package: { artifact: a.jar }", "functions:",
+                "  f: { handler: a.B, events: [ { http: { path: x, method: get, authorizer: ghost } } ] }", ""));
+        ConfigException e3 = assertThrows(ConfigException.class, () -> reader("x", Map.of()).read(badAuthorizer, null));
+        assertTrue(e3.getMessage().contains("ghost"), e3.getMessage());
+    }
+
+    @Test
+    void read_shouldUnderstandTheProjectServerlessYml() {
+        Path yml = Path.of("../../serverless.yml").toAbsolutePath().normalize();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(yml), "project serverless.yml not found");
+        ServerlessConfig config = reader("local", Map.of()).read(yml, null);
+        assertEquals("audmg-drive", config.service());
+        assertEquals(yml.getParent().resolve("functions/lambda/target/audmg-functions.jar"), config.artifact());
+        assertEquals(java.util.Set.of("audmg-drive-local-databucket", "audmg-drive-local-mediabucket"),
+                java.util.Set.copyOf(config.buckets().values()));
+        FunctionConfig list = config.function("listFiles").orElseThrow();
+        assertEquals("audmg-drive-local-databucket", list.environment().get("DATA_BUCKET"));
+        assertEquals("/audmg-drive/local/token-secret", list.environment().get("TOKEN_SECRET_PARAMETER"));
+        assertEquals(512, config.function("authValidator").orElseThrow().memorySizeMb());
+        assertTrue(config.routes().stream().anyMatch(r -> r.path().equals("/files/{id}/complete")
+                && r.authorizer() != null && r.authorizer().functionName().equals("authValidator")));
+    }
+}
