@@ -14,8 +14,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
-import software.amazon.awssdk.services.ssm.SsmClient;
-import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
 
 /**
  * Builds the AWS SDK clients with explicit region, endpoint, credentials and the lean
@@ -73,14 +71,6 @@ public final class AwsClients {
         }
         String name = config.tokenSecretParameter()
                 .orElseThrow(() -> new Config.ConfigException("TOKEN_SECRET_PARAMETER must be set"));
-        var builder = SsmClient.builder()
-                .httpClient(http)
-                .region(Region.of(config.region()))
-                .credentialsProvider(credentials);
-        config.ssmEndpoint().ifPresent(builder::endpointOverride);
-        try (SsmClient ssm = builder.build()) {
-            return ssm.getParameter(GetParameterRequest.builder().name(name).withDecryption(true).build())
-                    .parameter().value();
-        }
+        return new SsmParameterReader(http, credentials, config.region(), config.ssmEndpoint()).decryptedValue(name);
     }
 }
