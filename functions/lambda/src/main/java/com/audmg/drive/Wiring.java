@@ -2,6 +2,7 @@ package com.audmg.drive;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import com.audmg.drive.auth.AccountStore;
 import com.audmg.drive.auth.AuthService;
@@ -29,15 +30,21 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 public final class Wiring {
 
     private final Config config;
-    private final S3Client s3;
-    private final S3Presigner presigner;
+    private final Supplier<S3Client> s3;
+    private final Supplier<S3Presigner> presigner;
     private final TokenService tokens;
     private final Clock clock;
 
     public Wiring(Config config, S3Client s3, S3Presigner presigner, String tokenSecret, Clock clock) {
+        this(config, () -> s3, () -> presigner, tokenSecret, clock);
+    }
+
+    /** The S3 client and presigner are built on first use: the authorizer never needs them. */
+    private Wiring(Config config, Supplier<S3Client> s3, Supplier<S3Presigner> presigner, String tokenSecret,
+                   Clock clock) {
         this.config = config;
-        this.s3 = s3;
-        this.presigner = presigner;
+        this.s3 = memoize(s3);
+        this.presigner = memoize(presigner);
         this.clock = clock;
         this.tokens = new TokenService(tokenSecret, config.tokenIssuer(), config.tokenAudience(),
                 config.tokenTtlSeconds(), clock);
@@ -52,7 +59,8 @@ public final class Wiring {
         Config config = Config.fromEnvironment();
         SdkHttpClient http = AwsClients.httpClient();
         AwsCredentialsProvider credentials = AwsClients.credentials();
-        return new Wiring(config, AwsClients.s3(config, http, credentials), AwsClients.presigner(config, credentials),
+        return new Wiring(config, () -> AwsClients.s3(config, http, credentials),
+                () -> AwsClients.presigner(config, credentials),
                 AwsClients.tokenSecret(config, http, credentials), Clock.systemUTC());
     }
 
@@ -69,7 +77,7 @@ public final class Wiring {
     }
 
     public AuthService authService() {
-        JsonObjectStore data = new JsonObjectStore(s3, config.dataBucket());
+        JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
         return new AuthService(new AccountStore(data), new LoginThrottle(data, clock),
                 new PasswordHasher(config.bcryptCost()), tokens, clock);
     }
@@ -80,10 +88,25 @@ public final class Wiring {
     }
 
     public FileService fileService(ContentSniffer sniffer) {
-        return new FileService(new FileIndex(new JsonObjectStore(s3, config.dataBucket())), s3, presigner, sniffer,
+        return new FileService(new FileIndex(new JsonObjectStore(s3.get(), config.dataBucket())), s3.get(),
+                presigner.get(), sniffer,
                 new FileService.Settings(config.mediaBucket(), config.maxUploadBytes(), config.quotaBytes(),
                         Duration.ofSeconds(config.urlTtlSeconds())),
                 clock);
+    }
+
+    private static <T> Supplier<T> memoize(Supplier<T> factory) {
+        return new Supplier<>() {
+            private T value;
+
+            @Override
+            public synchronized T get() {
+                if (value == null) {
+                    value = factory.get();
+                }
+                return value;
+            }
+        };
     }
 
     private static final class Holder {
