@@ -28,6 +28,7 @@ public final class LoginHandler extends ApiHandler {
         String username = Json.requiredString(body, "username");
         String password = Json.requiredString(body, "password");
         TokenService.IssuedToken token = auth.login(username, password);
+        request.userId(token.userId());
         ObjectNode response = Json.object();
         response.put("token", token.token());
         response.put("tokenType", "Bearer");

@@ -47,8 +47,8 @@ public final class TokenService {
                 .build(clock);
     }
 
-    /** An issued token and its lifetime. */
-    public record IssuedToken(String token, long expiresIn) {
+    /** An issued token, its lifetime in seconds and whom it names. */
+    public record IssuedToken(String token, long expiresIn, String userId) {
     }
 
     /** The verified caller. */
@@ -66,7 +66,7 @@ public final class TokenService {
                 .withJWTId(UUID.randomUUID().toString())
                 .withClaim(USERNAME_CLAIM, username)
                 .sign(algorithm);
-        return new IssuedToken(token, ttlSeconds);
+        return new IssuedToken(token, ttlSeconds, userId);
     }
 
     /** Verifies a token; throws {@link InvalidTokenException} for anything not issued by us and current. */
