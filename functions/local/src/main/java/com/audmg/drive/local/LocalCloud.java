@@ -47,7 +47,8 @@ public final class LocalCloud implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
         } catch (IOException e) {
-            throw new LocalCloudException("cannot create data folder " + dataDir + ": " + e.getMessage(), e);
+            throw new LocalCloudException("cannot use data folder " + dataDir + " (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
         }
         if (!Files.isDirectory(dataDir) || !Files.isReadable(dataDir) || !Files.isWritable(dataDir)) {
             throw new LocalCloudException("data folder " + dataDir + " is not a readable and writable folder", null);
@@ -72,11 +73,19 @@ public final class LocalCloud implements AutoCloseable {
             throw new LocalCloudException("handler artifact not found: " + config.artifact()
                     + " (build it first, or pass --artifact)", null);
         }
+        if (options.port() != 0) {
+            // Fail fast, before starting S3, when the public port is taken.
+            try (java.net.ServerSocket probe = new java.net.ServerSocket(options.port(), 1,
+                    java.net.InetAddress.getLoopbackAddress())) {
+                probe.setReuseAddress(true);
+            } catch (IOException e) {
+                throw new LocalCloudException("port " + options.port() + " is already in use on 127.0.0.1", e);
+            }
+        }
         EmbeddedS3 s3 = null;
         LambdaRuntime lambda = null;
         Gateway gateway = null;
         try {
-            // Bind the public port first so that a taken port fails fast.
             S3Settings s3Settings;
             if (options.s3Endpoint() == null) {
                 s3 = EmbeddedS3.start(dataDir.resolve("s3"), dataDir.resolve("s3-credentials.properties"), 0,

@@ -1,0 +1,58 @@
+package com.audmg.drive.local.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.audmg.drive.local.TestFixtures;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shaded jar as users run it: READY line, a worker bootstrapped from inside the fat jar, clean stop. */
+class FatJarIT {
+    static final Path JAR = Path.of("target/audmg-local-cloud.jar");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void fatJar_shouldPrintReady_serveFunctions_andStopOnSigterm() throws Exception {
+        assertTrue(Files.isRegularFile(JAR), "run after package: " + JAR.toAbsolutePath());
+        Path fixture = TestFixtures.fixtureJar(dir.resolve("build"));
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "--port", "0", "--data-dir", dir.resolve("data").toString(),
+                "--config", TestFixtures.fixtureConfig().toString(), "--artifact", fixture.toString())
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String first = lines.readLine();
+            long readyMillis = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(first != null && first.matches("READY http://127\\.0\\.0\\.1:\\d+/local"), first);
+            System.out.println("fat jar: java -jar to READY in " + readyMillis + " ms");
+            Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
+            drain.setDaemon(true);
+            drain.start();
+
+            URI base = URI.create(first.substring("READY ".length()));
+            HttpResponse<String> r = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(base + "/public/echo")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertTrue(r.body().contains("function=echo"), r.body());
+        } finally {
+            p.destroy();
+        }
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stops on SIGTERM");
+        assertTrue(p.descendants().noneMatch(ProcessHandle::isAlive), "no worker left behind");
+    }
+}
