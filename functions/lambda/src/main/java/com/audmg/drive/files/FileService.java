@@ -89,8 +89,10 @@ public final class FileService {
         Instant now = clock.instant();
         FileRecord file = new FileRecord(Keys.newId(), name, contentType, MediaTypes.kindOf(contentType), size,
                 now, FileRecord.PENDING);
+        AtomicReference<List<FileRecord>> abandoned = new AtomicReference<>(List.of());
         index.update(userId, files -> {
             List<FileRecord> live = withoutStalePending(files, now);
+            abandoned.set(files.stream().filter(f -> !live.contains(f)).toList());
             long committed = live.stream().mapToLong(FileRecord::size).sum();
             if (committed + size > settings.quotaBytes()) {
                 throw new ApiException(507, "quota_exceeded", "the upload would exceed your storage quota of "
@@ -99,6 +101,9 @@ public final class FileService {
             live.add(file);
             return live;
         });
+        // Bytes of uploads that were never completed would otherwise stay in the bucket uncounted.
+        abandoned.get().forEach(stale -> s3.deleteObject(DeleteObjectRequest.builder()
+                .bucket(settings.mediaBucket()).key(Keys.media(userId, stale.id())).build()));
         PresignedPutObjectRequest signed = presigner.presignPutObject(PutObjectPresignRequest.builder()
                 .signatureDuration(settings.urlTtl())
                 .putObjectRequest(PutObjectRequest.builder()
