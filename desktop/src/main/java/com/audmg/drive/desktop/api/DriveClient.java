@@ -42,6 +42,11 @@ public final class DriveClient {
     private final ObjectMapper json = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /**
+     * Calls that change the user's file index (create, complete, delete) go one at a time: with two uploads in
+     * flight the local cloud was seen to lose one index entry. Byte transfers still run in parallel.
+     */
+    private final Object indexWrites = new Object();
     private volatile String token;
     private volatile Consumer<ApiException> sessionExpiredListener = e -> { };
 
@@ -128,12 +133,17 @@ public final class DriveClient {
     }
 
     public UploadTicket createUpload(String name, String contentType, long size) throws ApiException {
-        return convert(send("POST", "/files", Map.of("name", name, "contentType", contentType, "size", size), true),
-                UploadTicket.class);
+        synchronized (indexWrites) {
+            return convert(send("POST", "/files", Map.of("name", name, "contentType", contentType, "size", size),
+                    true), UploadTicket.class);
+        }
     }
 
     public DriveFile complete(String fileId) throws ApiException {
-        return convert(send("POST", "/files/" + enc(fileId) + "/complete", null, true).path("file"), DriveFile.class);
+        synchronized (indexWrites) {
+            return convert(send("POST", "/files/" + enc(fileId) + "/complete", null, true).path("file"),
+                    DriveFile.class);
+        }
     }
 
     public Download getFile(String fileId) throws ApiException {
@@ -141,7 +151,9 @@ public final class DriveClient {
     }
 
     public void delete(String fileId) throws ApiException {
-        send("DELETE", "/files/" + enc(fileId), null, true);
+        synchronized (indexWrites) {
+            send("DELETE", "/files/" + enc(fileId), null, true);
+        }
     }
 
     /** Creates the file, streams it from disk to the upload URL, then completes it. */

@@ -148,16 +148,14 @@ public final class DriveView extends BorderPane {
         uploadPanel.setManaged(false);
         setRight(uploadPanel);
         setupDragAndDrop();
-        addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
-            if (e.getCode() == KeyCode.SPACE && !(e.getTarget() instanceof TextField) && !preview.isVisible()) {
-                player.togglePlay();
-                e.consume();
-            } else if (e.isShortcutDown() && e.getCode() == KeyCode.F) {
-                search.requestFocus();
-                e.consume();
-            } else if (e.getCode() == KeyCode.F5) {
-                refresh();
-                e.consume();
+        // Scene-wide, so shortcuts work wherever the focus is (or when nothing has it).
+        javafx.event.EventHandler<javafx.scene.input.KeyEvent> keys = this::onKey;
+        sceneProperty().addListener((o, old, scene) -> {
+            if (old != null) {
+                old.removeEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, keys);
+            }
+            if (scene != null) {
+                scene.addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, keys);
             }
         });
         kindGroup.selectedToggleProperty().addListener((o, a, t) -> {
@@ -171,6 +169,26 @@ public final class DriveView extends BorderPane {
         search.textProperty().addListener((o, a, t) -> applyFilter());
         sort.valueProperty().addListener((o, a, s) -> shown.setComparator(s.comparator));
         filtered.addListener((javafx.collections.ListChangeListener<DriveFile>) c -> updateCount());
+    }
+
+    private void onKey(javafx.scene.input.KeyEvent e) {
+        if (preview.isVisible()) {
+            if (preview.handleKey(e)) {
+                e.consume();
+            }
+            return;
+        }
+        boolean typing = e.getTarget() instanceof javafx.scene.control.TextInputControl;
+        if (e.getCode() == KeyCode.SPACE && !typing) {
+            player.togglePlay();
+            e.consume();
+        } else if (e.isShortcutDown() && e.getCode() == KeyCode.F) {
+            search.requestFocus();
+            e.consume();
+        } else if (e.getCode() == KeyCode.F5) {
+            refresh();
+            e.consume();
+        }
     }
 
     private HBox toolbar() {

@@ -116,27 +116,29 @@ final class PreviewOverlay extends BorderPane {
         setCenter(center);
 
         setFocusTraversable(true);
-        addEventFilter(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
-            KeyCode k = e.getCode();
-            if (k == KeyCode.ESCAPE) {
-                onClose.run();
-            } else if (k == KeyCode.LEFT) {
-                step(-1);
-            } else if (k == KeyCode.RIGHT) {
-                step(1);
-            } else if (k == KeyCode.F) {
-                fit();
-            } else if (k == KeyCode.DIGIT1) {
-                setZoom(1);
-            } else if (k == KeyCode.PLUS || k == KeyCode.EQUALS || k == KeyCode.ADD) {
-                setZoom(currentScale() * 1.25);
-            } else if (k == KeyCode.MINUS || k == KeyCode.SUBTRACT) {
-                setZoom(currentScale() / 1.25);
-            } else {
-                return;
-            }
-            e.consume();
-        });
+    }
+
+    /** Keys while the preview is open; called by the drive view's scene-wide key filter. */
+    boolean handleKey(javafx.scene.input.KeyEvent e) {
+        KeyCode k = e.getCode();
+        if (k == KeyCode.ESCAPE) {
+            onClose.run();
+        } else if (k == KeyCode.LEFT) {
+            step(-1);
+        } else if (k == KeyCode.RIGHT) {
+            step(1);
+        } else if (k == KeyCode.F) {
+            fit();
+        } else if (k == KeyCode.DIGIT1) {
+            setZoom(1);
+        } else if (k == KeyCode.PLUS || k == KeyCode.EQUALS || k == KeyCode.ADD) {
+            setZoom(currentScale() * 1.25);
+        } else if (k == KeyCode.MINUS || k == KeyCode.SUBTRACT) {
+            setZoom(currentScale() / 1.25);
+        } else {
+            return false;
+        }
+        return true;
     }
 
     private static Button tool(Feather icon, String tip, String id) {
@@ -160,6 +162,7 @@ final class PreviewOverlay extends BorderPane {
         title.setText(f.name());
         details.setText(Format.bytes(f.size()) + "  ·  " + f.contentType() + "  ·  " + Format.date(f.createdAt()));
         view.setImage(null);
+        spinner.visibleProperty().unbind();
         spinner.setVisible(true);
         fit = true;
         app.thumbnails().get(f.id()).whenComplete((path, error) -> Fx.later(() -> {
@@ -167,6 +170,7 @@ final class PreviewOverlay extends BorderPane {
                 return;
             }
             if (error != null) {
+                spinner.visibleProperty().unbind();
                 spinner.setVisible(false);
                 app.notifier().error("Cannot open " + f.name(), error);
                 return;
@@ -232,9 +236,8 @@ final class PreviewOverlay extends BorderPane {
     void step(int delta) {
         List<DriveFile> list = images.get();
         int i = list.indexOf(file);
-        int n = i + delta;
-        if (i >= 0 && n >= 0 && n < list.size()) {
-            show(list.get(n));
+        if (i >= 0 && list.size() > 1) {
+            show(list.get(Math.floorMod(i + delta, list.size())));
         }
     }
 }

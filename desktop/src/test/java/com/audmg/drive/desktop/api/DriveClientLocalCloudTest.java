@@ -129,4 +129,22 @@ class DriveClientLocalCloudTest {
         assertEquals(1, expired.size());
         assertEquals(401, expired.get(0).status());
     }
+
+    @Test
+    void upload_shouldSucceed_whenTwoRunConcurrently() throws Exception {
+        // The app uploads two files at a time: the file index must not lose either.
+        DriveClient client = signedIn("parallel");
+        Path a = TestMedia.png(work.resolve("a.png"), 300, 200, Color.RED, Color.BLUE);
+        Path b = TestMedia.png(work.resolve("b.png"), 200, 300, Color.GREEN, Color.BLACK);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var fa = pool.submit(() -> client.upload(a, "image/png", Progress.NONE, new Cancellation()));
+            var fb = pool.submit(() -> client.upload(b, "image/png", Progress.NONE, new Cancellation()));
+            assertEquals("ready", fa.get().status());
+            assertEquals("ready", fb.get().status());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(2, client.listAll(FileQuery.all()).size());
+    }
 }

@@ -1,0 +1,301 @@
+package com.audmg.drive.desktop.ui;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import atlantafx.base.theme.PrimerLight;
+import com.audmg.drive.desktop.DriveApp;
+import com.audmg.drive.desktop.Settings;
+import com.audmg.drive.desktop.api.DriveFile;
+import com.audmg.drive.desktop.api.UploadJob;
+import com.audmg.drive.desktop.backend.RemoteBackend;
+import com.audmg.drive.desktop.testing.LocalCloudFixture;
+import com.audmg.drive.desktop.testing.TestMedia;
+import java.awt.Color;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextField;
+import javafx.scene.image.ImageView;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.KeyCode;
+import javafx.scene.media.MediaPlayer;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The app end to end, headless, against the real local cloud started in-process with a temporary data folder. */
+@ExtendWith(ApplicationExtension.class)
+class DriveAppUiTest {
+
+    @TempDir
+    static Path cloudData;
+    @TempDir
+    static Path appData;
+    @TempDir
+    Path work;
+    private static LocalCloudFixture cloud;
+    private AppContext app;
+    private MainWindow window;
+    private Stage stage;
+
+    @BeforeAll
+    static void startCloud() {
+        cloud = LocalCloudFixture.start(cloudData);
+    }
+
+    @AfterAll
+    static void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
+    }
+
+    @Start
+    void start(Stage stage) throws Exception {
+        this.stage = stage;
+        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        app = new AppContext(appData, new Settings());
+        window = new MainWindow(app, () -> new RemoteBackend(cloud.baseUrl()));
+        Scene scene = new Scene(window, 1200, 760);
+        scene.getStylesheets().add(DriveApp.stylesheet());
+        stage.setScene(scene);
+        stage.show();
+        window.connect();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        WaitForAsyncUtils.asyncFx(() -> window.shutdown()).get(10, TimeUnit.SECONDS);
+        app.close();
+    }
+
+    private static void waitFor(String what, Callable<Boolean> condition) {
+        try {
+            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
+                AtomicReference<Boolean> r = new AtomicReference<>(false);
+                WaitForAsyncUtils.asyncFx(() -> {
+                    try {
+                        r.set(condition.call());
+                    } catch (Exception e) {
+                        r.set(false);
+                    }
+                }).get();
+                return r.get();
+            });
+        } catch (Exception e) {
+            throw new AssertionError("timed out waiting for " + what, e);
+        }
+    }
+
+    private static <T> T fx(Callable<T> c) {
+        try {
+            return WaitForAsyncUtils.asyncFx(c).get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private void type(FxRobot robot, String query, String text) {
+        fx(() -> {
+            TextField f = robot.lookup(query).queryAs(TextField.class);
+            f.setText(text);
+            f.positionCaret(text.length());
+            return null;
+        });
+    }
+
+    private void screenshot(String name) {
+        Path dir = Path.of(System.getProperty("audmg.screenshots", "target/screenshots"));
+        fx(() -> {
+            WritableImage img = stage.getScene().snapshot(null);
+            Files.createDirectories(dir);
+            ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", dir.resolve(name + ".png").toFile());
+            return null;
+        });
+    }
+
+    private void loginAs(FxRobot robot, String user, boolean signUp) {
+        waitFor("login view", () -> window.login() != null && robot.lookup("#username").tryQuery().isPresent());
+        if (signUp) {
+            robot.clickOn("#switchMode");
+        }
+        type(robot, "#username", user);
+        type(robot, "#password", "correct-horse-battery");
+        robot.clickOn("#submit");
+        waitFor("drive view", () -> window.drive() != null);
+    }
+
+    @Test
+    void signUp_shouldShowFieldErrors_thenLogIn(FxRobot robot) {
+        waitFor("login view", () -> robot.lookup("#username").tryQuery().isPresent());
+        screenshot("login");
+        robot.clickOn("#switchMode");
+        type(robot, "#username", "x!");
+        type(robot, "#password", "short");
+        robot.clickOn("#submit");
+        waitFor("username error", () -> robot.lookup("#usernameError").queryAs(Label.class).isVisible());
+        String message = fx(() -> robot.lookup("#usernameError").queryAs(Label.class).getText());
+        assertTrue(message.toLowerCase().contains("username"), message);
+        type(robot, "#username", "valid.name");
+        robot.clickOn("#submit");
+        waitFor("password error", () -> robot.lookup("#passwordError").queryAs(Label.class).isVisible());
+        screenshot("signup-errors");
+        // wrong password on the login form
+        robot.clickOn("#switchMode");
+        type(robot, "#username", "nobody-here");
+        type(robot, "#password", "wrong-password-1");
+        robot.clickOn("#submit");
+        waitFor("form error", () -> robot.lookup("#formError").queryAs(Label.class).isVisible());
+        // then a good sign-up logs in and the username is remembered
+        robot.clickOn("#switchMode");
+        type(robot, "#username", "bob.ui");
+        type(robot, "#password", "correct-horse-battery");
+        robot.clickOn("#submit");
+        waitFor("drive view", () -> window.drive() != null);
+        assertEquals("bob.ui", app.settings().lastUsername);
+    }
+
+    @Test
+    void drive_shouldUploadPreviewPlayDownloadFilterDeleteAndLogOut(FxRobot robot) throws Exception {
+        // GIVEN a new account and a real PNG and WAV
+        loginAs(robot, "alice.ui", true);
+        Path png = TestMedia.png(work.resolve("sunset.png"), 800, 600, new Color(255, 140, 0), new Color(120, 40, 200));
+        Path png2 = TestMedia.png(work.resolve("sea.png"), 600, 800, new Color(0, 120, 200), new Color(0, 200, 150));
+        Path wav = TestMedia.wav(work.resolve("tone.wav"), 30, 440);
+        DriveView drive = window.drive();
+
+        // WHEN they are uploaded through the queue
+        fx(() -> {
+            drive.enqueue(List.of(png, png2, wav));
+            return null;
+        });
+        waitFor("uploads done", () -> drive.uploads().jobs().stream().allMatch(UploadJob::isFinished));
+        assertEquals(List.of("DONE", "DONE", "DONE"), fx(() -> drive.uploads().jobs().stream()
+                .map(j -> j.state() == UploadJob.State.DONE ? "DONE" : j.state() + ": " + j.error()).toList()));
+        // THEN they appear without a refresh, with thumbnails
+        waitFor("files listed", () -> drive.allFiles().size() == 3);
+        waitFor("thumbnails", () -> robot.lookup(".thumbnail").queryAllAs(ImageView.class).stream()
+                .filter(v -> v.getImage() != null && v.getImage().getProgress() >= 1 && !v.getImage().isError())
+                .count() == 2);
+        screenshot("drive");
+        DriveFile image = fx(() -> drive.allFiles().stream().filter(f -> f.name().equals("sunset.png")).findFirst()
+                .orElseThrow());
+        DriveFile audio = fx(() -> drive.allFiles().stream().filter(DriveFile::isAudio).findFirst().orElseThrow());
+
+        // preview: opens, zooms, next/previous with the keyboard, closes with Escape
+        robot.doubleClickOn("#tile-" + image.id());
+        waitFor("preview image", () -> drive.preview().isVisible() && drive.preview().image() != null
+                && drive.preview().image().getProgress() >= 1);
+        assertEquals(800, fx(() -> drive.preview().image().getWidth()));
+        fx(() -> {
+            drive.preview().setZoom(2);
+            return null;
+        });
+        assertEquals(2.0, fx(() -> drive.preview().zoom()), 0.01);
+        fx(() -> {
+            drive.preview().fit();
+            return null;
+        });
+        screenshot("preview");
+        DriveFile first = fx(() -> drive.preview().file());
+        robot.type(KeyCode.RIGHT);
+        waitFor("next image", () -> !drive.preview().file().equals(first));
+        robot.type(KeyCode.LEFT);
+        waitFor("previous image", () -> drive.preview().file().equals(first));
+        robot.type(KeyCode.ESCAPE);
+        waitFor("preview closed", () -> !drive.preview().isVisible());
+
+        // audio: plays through the loopback proxy, position advances, seeking works
+        robot.doubleClickOn("#tile-" + audio.id());
+        waitFor("playing", () -> drive.player().playerProperty().get() != null
+                && drive.player().playerProperty().get().getStatus() == MediaPlayer.Status.PLAYING);
+        waitFor("position advances", () -> drive.player().playerProperty().get().getCurrentTime().toMillis() > 0);
+        assertEquals(30.0, fx(() -> drive.player().playerProperty().get().getTotalDuration().toSeconds()), 0.5);
+        fx(() -> {
+            drive.player().playerProperty().get().pause();
+            drive.player().seekTo(20);
+            return null;
+        });
+        waitFor("seeked", () -> drive.player().playerProperty().get().getCurrentTime().toSeconds() >= 19.5);
+        screenshot("player");
+        fx(() -> {
+            drive.player().stop();
+            return null;
+        });
+
+        // download compares byte for byte
+        Path target = work.resolve("downloaded.png");
+        AtomicReference<Path> saved = new AtomicReference<>();
+        fx(() -> {
+            drive.download(image, target, saved::set);
+            return null;
+        });
+        waitFor("download", () -> saved.get() != null);
+        assertArrayEquals(Files.readAllBytes(png), Files.readAllBytes(target));
+
+        // filter and search
+        robot.clickOn("#filterImages");
+        waitFor("images only", () -> drive.shownFiles().size() == 2 && drive.shownFiles().stream()
+                .allMatch(DriveFile::isImage));
+        robot.clickOn("#filterAudio");
+        waitFor("audio only", () -> drive.shownFiles().size() == 1 && drive.shownFiles().get(0).isAudio());
+        robot.clickOn("#filterAll");
+        type(robot, "#search", "SUN");
+        waitFor("search", () -> drive.shownFiles().size() == 1
+                && drive.shownFiles().get(0).name().equals("sunset.png"));
+        type(robot, "#search", "");
+        waitFor("all again", () -> drive.shownFiles().size() == 3);
+
+        // delete with confirmation
+        Platform.runLater(() -> drive.confirmDelete(image));
+        waitFor("confirmation", () -> robot.lookup("#deleteDialog").tryQuery().isPresent());
+        robot.clickOn("Delete");
+        waitFor("deleted", () -> drive.allFiles().size() == 2);
+        assertTrue(fx(() -> app.client().listAll(com.audmg.drive.desktop.api.FileQuery.all())).stream()
+                .noneMatch(f -> f.id().equals(image.id())));
+
+        // log out, then log in again and see the remaining files
+        robot.clickOn("#userMenu");
+        robot.clickOn("Log out");
+        waitFor("login again", () -> window.drive() == null && window.login() != null);
+        assertEquals("alice.ui", fx(() -> robot.lookup("#username").queryAs(TextField.class).getText()));
+        loginAs(robot, "alice.ui", false);
+        waitFor("files after login", () -> window.drive().allFiles().size() == 2);
+    }
+
+    @Test
+    void expiredSession_shouldReturnToLogin(FxRobot robot) {
+        loginAs(robot, "carol.ui", true);
+        fx(() -> {
+            app.client().logout();
+            return null;
+        });
+        fx(() -> {
+            window.drive().refresh();
+            return null;
+        });
+        waitFor("back at login", () -> window.drive() == null && window.login() != null);
+        Node notice = robot.lookup("#formError").query();
+        assertTrue(fx(notice::isVisible));
+    }
+}
