@@ -303,6 +303,10 @@ class ServerlessTemplateTest {
             roleOf.put(e.getKey(), role.get(0).asText());
         }
         assertEquals(roleOf.size(), new TreeSet<>(roleOf.values()).size(), "roles shared between functions: " + roleOf);
+        for (String roleId : roleOf.values()) {
+            String name = resources.path(roleId).path("Properties").path("RoleName").asText("");
+            assertTrue(name.length() <= 64, roleId + " RoleName longer than IAM's 64 characters: " + name);
+        }
 
         List<String> problems = new ArrayList<>();
         for (String type : List.of("AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")) {
