@@ -48,7 +48,7 @@ public final class EmbeddedS3 implements AutoCloseable {
                 .overrides(overrides)
                 .buildView(BlobStoreContext.class);
         try {
-            BlobStore store = context.getBlobStore();
+            BlobStore store = new AtomicConditionalBlobStore(context.getBlobStore());
             for (String bucket : buckets) {
                 if (!store.containerExists(bucket)) {
                     store.createContainerInLocation(null, bucket);

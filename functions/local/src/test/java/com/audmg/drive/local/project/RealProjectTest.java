@@ -45,7 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
 class RealProjectTest {
     static final Path PROJECT = Path.of("../..").toAbsolutePath().normalize();
     static final Path CONFIG = PROJECT.resolve("serverless.yml");
-    static final Path ARTIFACT = PROJECT.resolve("functions/lambda/target/audmg-functions.jar");
+    /** The reactor's artifact; -Daudmg.functions.jar=... pins a copy while the lambda module is rebuilt. */
+    static final Path ARTIFACT = Path.of(System.getProperty("audmg.functions.jar",
+            PROJECT.resolve("functions/lambda/target/audmg-functions.jar").toString()));
     static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
 
     @TempDir
@@ -59,7 +61,7 @@ class RealProjectTest {
     }
 
     LocalCloud start() {
-        return LocalCloud.start(LocalCloudOptions.builder().port(0).dataDir(dataDir).config(CONFIG)
+        return LocalCloud.start(LocalCloudOptions.builder().port(0).dataDir(dataDir).config(CONFIG).artifact(ARTIFACT)
                 .console(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
                 .prewarm(true).build());
     }
@@ -176,11 +178,73 @@ class RealProjectTest {
         }
     }
 
+    @Test
+    void fiftyConcurrentUploadsBySeveralUsers_shouldLoseOrCrossNothing() throws Exception {
+        try (LocalCloud cloud = start()) {
+            URI base = cloud.baseUrl();
+            int users = 5;
+            int perUser = 10;
+            List<String> tokens = new ArrayList<>();
+            for (int u = 0; u < users; u++) {
+                assertEquals(201, call(base, "POST", "/auth/signup", null,
+                        "{\"username\":\"user" + u + "\",\"password\":\"long-password-" + u + "\"}").statusCode());
+                tokens.add(login(base, "user" + u, "long-password-" + u));
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(25);
+            Map<String, byte[]> expected = new java.util.concurrent.ConcurrentHashMap<>();
+            Map<String, Integer> owner = new java.util.concurrent.ConcurrentHashMap<>();
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (int u = 0; u < users; u++) {
+                for (int i = 0; i < perUser; i++) {
+                    int user = u;
+                    int n = i;
+                    futures.add(pool.submit(() -> {
+                        byte[] bytes = png(user * 100 + n);
+                        String id = upload(base, tokens.get(user), "u" + user + "-" + n + ".png", "image/png", bytes);
+                        expected.put(id, bytes);
+                        owner.put(id, user);
+                        return null;
+                    }));
+                }
+            }
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+            assertEquals(users * perUser, expected.size());
+            for (int u = 0; u < users; u++) {
+                HttpResponse<String> list = call(base, "GET", "/files?limit=1000", tokens.get(u), null);
+                assertEquals(200, list.statusCode(), list.body());
+                java.util.Set<String> listed = new java.util.HashSet<>();
+                json.readTree(list.body()).path("items").forEach(item -> listed.add(item.path("id").asText()));
+                int user = u;
+                java.util.Set<String> mine = new java.util.HashSet<>();
+                owner.forEach((id, o) -> {
+                    if (o == user) {
+                        mine.add(id);
+                    }
+                });
+                assertEquals(mine, listed, "user" + u);
+            }
+            for (Map.Entry<String, byte[]> e : expected.entrySet()) {
+                assertArrayEquals(e.getValue(), download(base, tokens.get(owner.get(e.getKey())), e.getKey()));
+                int other = (owner.get(e.getKey()) + 1) % users;
+                assertEquals(404, call(base, "GET", "/files/" + e.getKey(), tokens.get(other), null).statusCode());
+            }
+        }
+    }
+
     static byte[] png() throws Exception {
+        return png(0);
+    }
+
+    static byte[] png(int seed) throws Exception {
         BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(Color.ORANGE);
         g.fillOval(8, 8, 40, 30);
+        g.setColor(new Color(seed * 2654435761L > 0 ? (int) (seed * 2654435761L) & 0xffffff : seed));
+        g.fillRect(seed % 60, seed / 60 % 40, 3, 3);
         g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image, "png", out);

@@ -1,0 +1,83 @@
+package com.audmg.drive.local.s3;
+
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.domain.Blob;
+import org.jclouds.blobstore.domain.BlobMetadata;
+import org.jclouds.blobstore.options.PutOptions;
+import org.jclouds.blobstore.util.ForwardingBlobStore;
+import org.jclouds.http.HttpResponse;
+import org.jclouds.http.HttpResponseException;
+
+/**
+ * Makes s3proxy's conditional PUTs ({@code If-Match}, {@code If-None-Match: *}) atomic, as they are
+ * in S3. s3proxy checks the condition with {@link #blobMetadata} and then calls {@link #putBlob} on
+ * the same thread, with nothing in between: two compare-and-swap writers could both pass the check
+ * and one update would be lost. Here every write to a key is serialized, and a write that follows a
+ * metadata check of the same key on the same thread re-checks, under the key's lock, that the ETag
+ * it saw is still current, answering 412 Precondition Failed otherwise.
+ */
+final class AtomicConditionalBlobStore extends ForwardingBlobStore {
+    /** A check older than this belongs to an earlier request on the same pooled thread. */
+    private static final long CHECK_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(5);
+
+    private record Observed(String container, String name, String etag, long atNanos) {
+    }
+
+    private final ThreadLocal<Observed> lastCheck = new ThreadLocal<>();
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+    AtomicConditionalBlobStore(BlobStore delegate) {
+        super(delegate);
+    }
+
+    @Override
+    public BlobMetadata blobMetadata(String container, String name) {
+        BlobMetadata meta = super.blobMetadata(container, name);
+        lastCheck.set(new Observed(container, name, meta == null ? null : meta.getETag(), System.nanoTime()));
+        return meta;
+    }
+
+    @Override
+    public String putBlob(String container, Blob blob) {
+        return guardedPut(container, blob, null);
+    }
+
+    @Override
+    public String putBlob(String container, Blob blob, PutOptions options) {
+        return guardedPut(container, blob, options);
+    }
+
+    @Override
+    public void removeBlob(String container, String name) {
+        lastCheck.remove();
+        synchronized (lock(container, name)) {
+            super.removeBlob(container, name);
+        }
+    }
+
+    private String guardedPut(String container, Blob blob, PutOptions options) {
+        String name = blob.getMetadata().getName();
+        Observed check = lastCheck.get();
+        lastCheck.remove();
+        synchronized (lock(container, name)) {
+            if (check != null && check.container.equals(container) && check.name.equals(name)
+                    && System.nanoTime() - check.atNanos < CHECK_WINDOW_NANOS) {
+                BlobMetadata now = super.blobMetadata(container, name);
+                String etag = now == null ? null : now.getETag();
+                if (!Objects.equals(etag, check.etag)) {
+                    throw new HttpResponseException("conditional write lost a race on " + container + "/" + name,
+                            null, HttpResponse.builder().statusCode(412).message("Precondition Failed").build());
+                }
+            }
+            return options == null ? super.putBlob(container, blob) : super.putBlob(container, blob, options);
+        }
+    }
+
+    private Object lock(String container, String name) {
+        // Interned per key; the map only grows with distinct keys written, fine for a local cloud.
+        return locks.computeIfAbsent(container + "/" + name, k -> new Object());
+    }
+}
