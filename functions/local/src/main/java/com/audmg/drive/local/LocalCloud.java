@@ -86,6 +86,9 @@ public final class LocalCloud implements AutoCloseable {
         LambdaRuntime lambda = null;
         Gateway gateway = null;
         try {
+            // The worker bootstrap jar is built while s3proxy starts (they take similar time).
+            java.util.concurrent.CompletableFuture<Void> workerJar = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> LambdaRuntime.prepare(dataDir));
             S3Settings s3Settings;
             if (options.s3Endpoint() == null) {
                 s3 = EmbeddedS3.start(dataDir.resolve("s3"), dataDir.resolve("s3-credentials.properties"), 0,
@@ -96,6 +99,7 @@ public final class LocalCloud implements AutoCloseable {
                 String secret = System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", "test");
                 s3Settings = new S3Settings(options.s3Endpoint(), id, secret);
             }
+            workerJar.join();
             lambda = new LambdaRuntime(config, dataDir, s3Settings, parameters, options.console());
             gateway = new Gateway(config, lambda, options.port(), options.console());
         } catch (BindException e) {

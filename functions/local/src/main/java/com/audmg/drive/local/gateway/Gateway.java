@@ -171,6 +171,8 @@ public final class Gateway implements AutoCloseable {
         InvocationResult result = lambda.invoke(m.route().functionName(), json.writeValueAsBytes(event),
                 INTEGRATION_TIMEOUT);
         respond(exchange, m.route().functionName(), result);
+        logLine(method + " " + rawPath + " -> " + m.route().functionName() + " " + exchange.getResponseCode() + " in "
+                + java.time.Duration.between(now, Instant.now()).toMillis() + " ms");
     }
 
     private record AuthOutcome(int status, String body, Map<String, Object> context) {

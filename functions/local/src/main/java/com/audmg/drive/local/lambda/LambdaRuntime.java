@@ -80,6 +80,15 @@ public final class LambdaRuntime implements AutoCloseable {
         };
     }
 
+    /** Builds (or finds up to date) the worker bootstrap jar under {@code dataDir}; safe to call early. */
+    public static void prepare(Path dataDir) {
+        try {
+            WorkerJar.build(dataDir.resolve("runtime"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** Starts every worker JVM now instead of on first use. */
     public void prewarm() {
         for (FunctionWorker w : workers.values()) {

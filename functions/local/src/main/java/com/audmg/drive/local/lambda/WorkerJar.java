@@ -34,13 +34,34 @@ final class WorkerJar {
     private WorkerJar() {
     }
 
-    static Path build(Path runtimeDir) throws IOException {
+    private static final java.util.Map<Path, Path> BUILT = new java.util.HashMap<>();
+
+    /** The worker jar under {@code runtimeDir}, built once per JVM and data folder. */
+    static synchronized Path build(Path runtimeDir) throws IOException {
+        Path key = runtimeDir.toAbsolutePath().normalize();
+        Path done = BUILT.get(key);
+        if (done != null && Files.isRegularFile(done)) {
+            return done;
+        }
+        Path jar = buildOrReuse(key);
+        BUILT.put(key, jar);
+        return jar;
+    }
+
+    private static Path buildOrReuse(Path runtimeDir) throws IOException {
         Files.createDirectories(runtimeDir);
-        Path tmp = Files.createTempFile(runtimeDir, "lambda-worker", ".tmp");
         Set<Path> sources = new java.util.LinkedHashSet<>();
         for (Class<?> c : List.of(WorkerMain.class, Context.class, LambdaEventSerializers.class)) {
             sources.add(location(c));
         }
+        Path jar = runtimeDir.resolve("lambda-worker.jar");
+        Path stampFile = runtimeDir.resolve("lambda-worker.stamp");
+        String stamp = stamp(sources);
+        if (stamp != null && Files.isRegularFile(jar) && Files.isRegularFile(stampFile)
+                && Files.readString(stampFile).equals(stamp)) {
+            return jar;
+        }
+        Path tmp = Files.createTempFile(runtimeDir, "lambda-worker", ".tmp");
         Set<String> written = new HashSet<>();
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(tmp))) {
             for (Path source : sources) {
@@ -56,10 +77,10 @@ final class WorkerJar {
                         }
                     }
                 } else {
-                    try (JarFile jar = new JarFile(source.toFile())) {
-                        for (JarEntry e : (Iterable<JarEntry>) jar.stream()::iterator) {
+                    try (JarFile sourceJar = new JarFile(source.toFile())) {
+                        for (JarEntry e : (Iterable<JarEntry>) sourceJar.stream()::iterator) {
                             if (!e.isDirectory() && wanted(e.getName()) && written.add(e.getName())) {
-                                try (InputStream in = jar.getInputStream(e)) {
+                                try (InputStream in = sourceJar.getInputStream(e)) {
                                     copy(out, e.getName(), in);
                                 }
                             }
@@ -68,9 +89,24 @@ final class WorkerJar {
                 }
             }
         }
-        Path jar = runtimeDir.resolve("lambda-worker.jar");
         Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (stamp != null) {
+            Files.writeString(stampFile, stamp);
+        }
         return jar;
+    }
+
+    /** Identifies the sources when they are jars (sizes and times); null for class folders (always rebuild). */
+    private static String stamp(Set<Path> sources) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (Path p : sources) {
+            if (!Files.isRegularFile(p)) {
+                return null;
+            }
+            b.append(p.toAbsolutePath()).append('|').append(Files.size(p)).append('|')
+                    .append(Files.getLastModifiedTime(p).toMillis()).append('\n');
+        }
+        return b.toString();
     }
 
     private static boolean wanted(String name) {
