@@ -284,6 +284,14 @@ public final class DriveView extends BorderPane {
                 usage, userMenu);
         tb.setAlignment(Pos.CENTER_LEFT);
         tb.setPadding(new Insets(10, 16, 10, 16));
+        // Buttons keep their labels; the search field and the spacer give way on narrow windows.
+        for (javafx.scene.Node n : List.of(upload, allB, imgB, audB, sort, gridB, listB, refresh, queueToggle,
+                countLabel, userMenu)) {
+            ((Region) n).setMinWidth(Region.USE_PREF_SIZE);
+        }
+        search.setMinWidth(110);
+        HBox.setHgrow(search, Priority.SOMETIMES);
+        search.setMaxWidth(260);
         tb.getStyleClass().add("drive-toolbar");
         return tb;
     }

@@ -20,6 +20,16 @@ public final class Fx {
 
     public static <T> CompletableFuture<T> background(Executor executor, Work<T> work, Consumer<T> onSuccess,
                                                       Consumer<Throwable> onError) {
+        try {
+            return submit(executor, work, onSuccess, onError);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            // A late callback of a closed window: nothing left to update.
+            return new CompletableFuture<>();
+        }
+    }
+
+    private static <T> CompletableFuture<T> submit(Executor executor, Work<T> work, Consumer<T> onSuccess,
+                                                   Consumer<Throwable> onError) {
         return CompletableFuture.supplyAsync(() -> {
             try {
                 return work.run();

@@ -144,7 +144,9 @@ public final class LoginView extends StackPane {
     }
 
     private void showError(Label label, TextField field, String message) {
-        label.setText(message);
+        String text = message == null || message.isEmpty() ? "Something went wrong"
+                : Character.toUpperCase(message.charAt(0)) + message.substring(1);
+        label.setText(text.endsWith(".") ? text : text + ".");
         label.setVisible(true);
         label.setManaged(true);
         if (field != null) {

@@ -39,6 +39,9 @@ final class PlayerBar extends HBox {
     private final Label time = new Label("0:00 / 0:00");
     private final ReadOnlyObjectWrapper<MediaPlayer> player = new ReadOnlyObjectWrapper<>();
     private final ReadOnlyObjectWrapper<DriveFile> current = new ReadOnlyObjectWrapper<>();
+    /** Polls the position: currentTime listeners only fire when a pulse happens to read it. */
+    private final javafx.animation.Timeline ticker = new javafx.animation.Timeline(
+            new javafx.animation.KeyFrame(Duration.millis(250), e -> tick()));
     private URI currentUrl;
     private boolean seeking;
 
@@ -98,6 +101,7 @@ final class PlayerBar extends HBox {
         });
         VBox text = new VBox(2, title, time);
         getChildren().addAll(note, text, prev, playPause, next, seek, new FontIcon(Feather.VOLUME_2), volume);
+        ticker.setCycleCount(javafx.animation.Animation.INDEFINITE);
         updateButtons();
     }
 
@@ -146,12 +150,7 @@ final class PlayerBar extends HBox {
                     + (mp.getError() == null ? "unknown error" : mp.getError().getMessage()));
             time.setText("");
         });
-        mp.currentTimeProperty().addListener((o, a, t) -> {
-            if (!seeking) {
-                seek.setValue(t.toSeconds());
-            }
-            updateTime(mp);
-        });
+        ticker.play();
         mp.statusProperty().addListener((o, a, s) -> updateButtons());
         mp.setOnEndOfMedia(() -> {
             mp.stop();
@@ -160,6 +159,17 @@ final class PlayerBar extends HBox {
             }
         });
         updateButtons();
+    }
+
+    private void tick() {
+        MediaPlayer mp = player.get();
+        if (mp == null) {
+            return;
+        }
+        if (!seeking && !seek.isPressed()) {
+            seek.setValue(mp.getCurrentTime().toSeconds());
+        }
+        updateTime(mp);
     }
 
     private void updateTime(MediaPlayer mp) {
@@ -187,6 +197,8 @@ final class PlayerBar extends HBox {
         MediaPlayer mp = player.get();
         if (mp != null) {
             mp.seek(Duration.seconds(seconds));
+            seek.setValue(seconds);
+            updateTime(mp);
         }
     }
 
@@ -214,6 +226,7 @@ final class PlayerBar extends HBox {
             app.audioProxy().unregister(currentUrl);
             currentUrl = null;
         }
+        ticker.stop();
         player.set(null);
         current.set(null);
         seek.setValue(0);

@@ -35,8 +35,8 @@ final class UploadPanel extends VBox {
         this.queue = queue;
         setId("uploadPanel");
         getStyleClass().add("upload-panel");
-        setPrefWidth(330);
-        setMinWidth(280);
+        setPrefWidth(290);
+        setMinWidth(250);
         header.getStyleClass().add("title-4");
         Button clear = new Button("Clear finished");
         clear.setId("clearUploads");
@@ -87,10 +87,10 @@ final class UploadPanel extends VBox {
 
         JobCell() {
             name.setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
-            name.setMaxWidth(220);
+            name.setMaxWidth(200);
             status.getStyleClass().add("text-small");
             status.setWrapText(true);
-            status.setMaxWidth(230);
+            status.setMaxWidth(210);
             bar.setMaxWidth(Double.MAX_VALUE);
             bar.getStyleClass().add("small");
             action.getStyleClass().addAll("button-circle", "flat", "small");
