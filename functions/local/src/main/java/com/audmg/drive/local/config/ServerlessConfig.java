@@ -16,10 +16,11 @@ import java.util.Optional;
  * @param functions functions by name, in file order
  * @param routes every http event, in file order
  * @param buckets S3 bucket names by CloudFormation logical id
+ * @param minimumCompressionSize provider.apiGateway.minimumCompressionSize, or null (no compression)
  */
 public record ServerlessConfig(String service, String stage, String region, String accountId, Path artifact,
                                Map<String, FunctionConfig> functions, List<HttpRoute> routes,
-                               Map<String, String> buckets) {
+                               Map<String, String> buckets, Integer minimumCompressionSize) {
 
     public Optional<FunctionConfig> function(String name) {
         return Optional.ofNullable(functions.get(name));

@@ -131,7 +131,16 @@ public final class ServerlessConfigReader {
             routes.set((Integer) pending[0], route((String) pending[1], pending[2], functions));
         }
         return new ServerlessConfig(service, stage, region, LOCAL_ACCOUNT_ID, artifact,
-                java.util.Collections.unmodifiableMap(functions), List.copyOf(routes), java.util.Collections.unmodifiableMap(buckets));
+                java.util.Collections.unmodifiableMap(functions), List.copyOf(routes), java.util.Collections.unmodifiableMap(buckets),
+                compression(provider));
+    }
+
+    private Integer compression(Map<String, Object> provider) {
+        Object apiGateway = resolve(provider.get("apiGateway"), 0);
+        if (apiGateway instanceof Map<?, ?> map && map.get("minimumCompressionSize") != null) {
+            return intOr(map.get("minimumCompressionSize"), 0);
+        }
+        return null;
     }
 
     private HttpRoute route(String functionName, Object http, Map<String, FunctionConfig> functions) {

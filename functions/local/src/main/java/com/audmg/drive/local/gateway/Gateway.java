@@ -168,8 +168,14 @@ public final class Gateway implements AutoCloseable {
         ProxyRequest request = new ProxyRequest(method, m.route().path(), path, headers,
                 exchange.getRequestURI().getRawQuery(), m.pathParameters(), body, sourceIp, authorizerContext);
         ObjectNode event = events.create(request, now, requestId);
-        InvocationResult result = lambda.invoke(m.route().functionName(), json.writeValueAsBytes(event),
-                INTEGRATION_TIMEOUT);
+        InvocationResult result;
+        try {
+            result = lambda.invoke(m.route().functionName(), json.writeValueAsBytes(event), INTEGRATION_TIMEOUT);
+        } catch (IOException e) {
+            logLine("cannot invoke " + m.route().functionName() + ": " + e.getMessage());
+            send(exchange, 502, INTERNAL, Map.of());
+            return;
+        }
         respond(exchange, m.route().functionName(), result);
         logLine(method + " " + rawPath + " -> " + m.route().functionName() + " " + exchange.getResponseCode() + " in "
                 + java.time.Duration.between(now, Instant.now()).toMillis() + " ms");
@@ -194,8 +200,13 @@ public final class Gateway implements AutoCloseable {
             event.put("methodArn", methodArn);
             event.put("authorizationToken", token);
             authorizerInvocations.incrementAndGet();
-            InvocationResult result = lambda.invoke(auth.functionName(), json.writeValueAsBytes(event),
-                    INTEGRATION_TIMEOUT);
+            InvocationResult result;
+            try {
+                result = lambda.invoke(auth.functionName(), json.writeValueAsBytes(event), INTEGRATION_TIMEOUT);
+            } catch (IOException e) {
+                logLine("cannot invoke authorizer " + auth.functionName() + ": " + e.getMessage());
+                return new AuthOutcome(500, "{\"message\":null}", null);
+            }
             if (!result.isSuccess()) {
                 if (result.outcome() == InvocationResult.Outcome.ERROR
                         && "Unauthorized".equals(errorMessage(result.payload()))) {
@@ -291,6 +302,18 @@ public final class Gateway implements AutoCloseable {
             }
         } else {
             body = bodyNode.asText().getBytes(StandardCharsets.UTF_8);
+        }
+        Integer minimum = config.minimumCompressionSize();
+        String acceptEncoding = exchange.getRequestHeaders().getFirst("Accept-Encoding");
+        if (minimum != null && body.length >= minimum && acceptEncoding != null
+                && acceptEncoding.toLowerCase(java.util.Locale.ROOT).contains("gzip")
+                && !out.containsKey("Content-Encoding")) {
+            java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
+                gz.write(body);
+            }
+            body = zipped.toByteArray();
+            out.set("Content-Encoding", "gzip");
         }
         boolean noBody = status == 204 || status == 304 || exchange.getRequestMethod().equals("HEAD");
         exchange.sendResponseHeaders(status, noBody || body.length == 0 ? -1 : body.length);

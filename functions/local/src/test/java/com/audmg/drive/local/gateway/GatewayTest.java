@@ -227,6 +227,18 @@ class GatewayTest {
         assertFalse(consoleBytes.toString(StandardCharsets.UTF_8).isEmpty());
     }
 
+    @Test
+    void largeResponses_shouldBeGzipped_whenTheClientAcceptsIt() throws Exception {
+        HttpResponse<byte[]> zipped = http.send(HttpRequest.newBuilder(URI.create(base + "/env"))
+                .header("Accept-Encoding", "gzip").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", zipped.headers().firstValue("Content-Encoding").orElse(null));
+        String text = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))
+                .readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(text.contains("AWS_LAMBDA_FUNCTION_NAME=env"), text);
+        HttpResponse<String> small = get("/counter", "Accept-Encoding", "gzip");
+        assertTrue(small.headers().firstValue("Content-Encoding").isEmpty());
+    }
+
     private static String line(String body, String name) {
         for (String l : body.split("\n")) {
             if (l.startsWith(name + "=")) {
