@@ -79,6 +79,11 @@ public final class MainWindow extends StackPane {
                 notice);
         show(login);
         login.focusFirstField();
+        if (Boolean.getBoolean("audmg.timing")) {
+            long sinceJvmStart = System.currentTimeMillis()
+                    - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+            System.out.println("audmg: login view shown " + sinceJvmStart + " ms after JVM start");
+        }
     }
 
     private void showDrive() {
