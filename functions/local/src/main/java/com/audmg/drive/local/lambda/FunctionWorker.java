@@ -25,6 +25,7 @@ final class FunctionWorker {
     private volatile int generation;
     private volatile boolean closed;
     private volatile int readyGeneration;
+    private String artifactStamp = "";
 
     FunctionWorker(FunctionConfig function, WorkerLauncher launcher, FunctionLog log) {
         this.function = function;
@@ -44,13 +45,28 @@ final class FunctionWorker {
         if (closed) {
             throw new IOException("local cloud is shutting down");
         }
+        String stamp = launcher.artifactStamp();
         if (process != null && process.isAlive()) {
-            return;
+            if (stamp.equals(artifactStamp)) {
+                return;
+            }
+            retire(process);
         }
+        artifactStamp = stamp;
         int gen = ++generation;
         Process started = launcher.launch(function, gen, log);
         process = started;
         started.onExit().thenRun(() -> onExit(started, gen));
+    }
+
+    /**
+     * The artifact was rebuilt: the old worker stops taking work (its next poll gets 410 Gone), finishes
+     * what it runs, and exits; a new worker loads the new jar. A hung one is killed after the timeout.
+     */
+    private void retire(Process old) {
+        log.line("artifact changed: starting a new worker with the new code");
+        java.util.concurrent.CompletableFuture.delayedExecutor(function.timeoutSeconds() + 5L, TimeUnit.SECONDS)
+                .execute(old::destroyForcibly);
     }
 
     private void onExit(Process exited, int gen) {

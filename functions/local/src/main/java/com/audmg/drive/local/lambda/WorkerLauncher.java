@@ -3,6 +3,7 @@ package com.audmg.drive.local.lambda;
 import com.audmg.drive.local.config.FunctionConfig;
 import com.audmg.drive.local.s3.S3Settings;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,15 @@ final class WorkerLauncher {
         log.pump(process.getInputStream(), fn.name() + "-stdout");
         log.pump(process.getErrorStream(), fn.name() + "-stderr");
         return process;
+    }
+
+    /** Changes when the artifact is rebuilt (size and modification time). */
+    String artifactStamp() {
+        try {
+            return Files.size(artifact) + "@" + Files.getLastModifiedTime(artifact).toMillis();
+        } catch (IOException e) {
+            return "missing";
+        }
     }
 
     String functionArn(String functionName) {

@@ -90,6 +90,10 @@ public final class WorkerMain {
             } catch (InterruptedException e) {
                 return;
             }
+            if (next.statusCode() == 410) {
+                // Replaced by a newer worker: stop taking work; the JVM exits when every thread is done.
+                return;
+            }
             if (next.statusCode() != 200) {
                 continue;
             }
