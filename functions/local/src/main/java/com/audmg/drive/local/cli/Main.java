@@ -33,8 +33,7 @@ public final class Main {
 
     static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length > 0 && args[0].equals("bench")) {
-            err.println("bench: not implemented yet");
-            return 2;
+            return com.audmg.drive.local.bench.Bench.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
         }
         LocalCloudOptions.Builder options = LocalCloudOptions.builder().port(3000).console(out);
         try {

@@ -1,0 +1,869 @@
+package com.audmg.drive.local.bench;
+
+import com.audmg.drive.local.config.FunctionConfig;
+import com.audmg.drive.local.config.ParameterStore;
+import com.audmg.drive.local.config.ServerlessConfig;
+import com.audmg.drive.local.config.ServerlessConfigReader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+
+/**
+ * {@code bench [--quick] [--out FILE] [--config serverless.yml] [--artifact JAR]}: measures the local cloud and the
+ * functions against their targets, each comparison in the same run. Progress on stderr, a table on stdout, JSON
+ * in the --out file.
+ */
+public final class Bench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int PHASES = 7;
+    private static final String PASSWORD = "bench-Password-7781";
+
+    private final boolean quick;
+    private final Path config;
+    private final Path artifactOverride;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final List<Figure> figures = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
+    private final Path tmp;
+    private final String javaExe;
+    private final List<String> ownLaunch;
+    private final String ownClasspath;
+    private ServerlessConfig serverless;
+    private HttpClient http;
+    private S3Client s3;
+    private URI base;
+    private Path cloudDataDir;
+    private String token;
+    private String userId;
+    private final List<String> fileIds = new ArrayList<>();
+    private byte[] png;
+
+    private Bench(boolean quick, Path config, Path artifact, PrintStream out, PrintStream err) throws IOException {
+        this.quick = quick;
+        this.config = config;
+        this.artifactOverride = artifact;
+        this.out = out;
+        this.err = err;
+        this.tmp = Files.createTempDirectory("audmg-bench");
+        this.javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String cp = System.getProperty("java.class.path");
+        Path own;
+        try {
+            own = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (Exception e) {
+            own = Path.of(cp.split(java.io.File.pathSeparator)[0]);
+        }
+        this.ownClasspath = Files.isRegularFile(own) ? own.toString() : cp;
+        this.ownLaunch = Files.isRegularFile(own) ? List.of("-jar", own.toString())
+                : List.of("-cp", cp, "com.audmg.drive.local.cli.Main");
+    }
+
+    /** Entry point of {@code bench}; returns the process exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean quick = false;
+        Path outFile = Path.of("bench-results.json");
+        Path config = Path.of("serverless.yml");
+        Path artifact = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--out" -> outFile = Path.of(args[++i]);
+                case "--config" -> config = Path.of(args[++i]);
+                case "--artifact" -> artifact = Path.of(args[++i]);
+                case "--help", "-h" -> {
+                    out.println("Usage: java -jar audmg-local-cloud.jar bench [--quick] [--out bench-results.json]"
+                            + " [--config serverless.yml] [--artifact functions.jar]");
+                    return 0;
+                }
+                default -> {
+                    err.println("error: unknown bench option " + args[i]);
+                    return 2;
+                }
+            }
+        }
+        if (!Files.isRegularFile(config)) {
+            err.println("error: serverless.yml not found: " + config.toAbsolutePath()
+                    + " (run from the repository root or pass --config)");
+            return 2;
+        }
+        Bench bench;
+        try {
+            bench = new Bench(quick, config, artifact, out, err);
+        } catch (IOException e) {
+            err.println("error: " + e);
+            return 1;
+        }
+        try {
+            bench.runAll();
+            bench.report(outFile);
+            return 0;
+        } catch (Exception e) {
+            err.println("bench failed: " + e);
+            e.printStackTrace(err);
+            return 1;
+        } finally {
+            bench.cleanup();
+        }
+    }
+
+    private void progress(int phase, String what) {
+        err.printf(Locale.ROOT, "[%d/%d] %s%n", phase, PHASES, what);
+        err.flush();
+    }
+
+    private void runAll() throws Exception {
+        long t0 = System.nanoTime();
+        if (!Files.isRegularFile(config)) {
+            throw new IllegalStateException("serverless.yml not found: " + config.toAbsolutePath()
+                    + " (run from the repository root or pass --config)");
+        }
+        serverless = new ServerlessConfigReader("local", System::getenv,
+                new ParameterStore(tmp.resolve("config-parameters.properties"))).read(config, artifactOverride);
+        if (!Files.isRegularFile(serverless.artifact())) {
+            throw new IllegalStateException("functions artifact not found: " + serverless.artifact()
+                    + " (./mvnw -B -DskipTests package first, or pass --artifact)");
+        }
+        png = tinyPng();
+        guarded(1, "local cloud start vs s3proxy alone", this::startFigures,
+                "local cloud start", "ms");
+        progress(2, "starting the local cloud for the warm measurements");
+        startCloud();
+        guarded(2, "warm API latency", this::latencyFigures, "warm latency", "ms");
+        guarded(3, "transfer", this::transferFigures, "transfer", "MB/s");
+        guarded(4, "listing 10,000 files", this::listingFigures, "listing 10,000 files", "ms");
+        guarded(5, "handler cold starts", this::coldStartFigures, "handler cold start", "ms");
+        guarded(6, "login cost (bcrypt)", this::bcryptFigures, "bcrypt verification", "ms");
+        progress(7, "desktop figures");
+        figures.add(Figure.notMeasured("desktop launch to login screen", "ms", "< 2500",
+                "measured separately (desktop module)"));
+        figures.add(Figure.notMeasured("desktop RSS after listing 10,000 files", "MB", "< 400",
+                "measured separately (desktop module)"));
+        err.printf(Locale.ROOT, "bench done in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** A failing phase leaves a "not measured" line instead of ending the run. */
+    private void guarded(int phase, String what, Step step, String failName, String unit) {
+        progress(phase, what);
+        int before = figures.size();
+        try {
+            step.run();
+        } catch (Exception | Error e) {
+            err.println("  " + what + " failed: " + e);
+            if (figures.size() == before) {
+                figures.add(Figure.notMeasured(failName, unit, "-", "failed: " + e));
+            }
+        }
+    }
+
+    // ---- 1. start ---------------------------------------------------------------------------------------------
+
+    private void startFigures() throws Exception {
+        int n = quick ? 3 : 5;
+        List<Double> cloud = new ArrayList<>();
+        List<Double> alone = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            err.printf(Locale.ROOT, "  [1/%d] start %d/%d%n", PHASES, i + 1, n);
+            Path d1 = Files.createDirectories(tmp.resolve("start-cloud-" + i));
+            List<String> cmd = new ArrayList<>(List.of(javaExe));
+            cmd.addAll(ownLaunch);
+            cmd.addAll(List.of("--port", "0", "--data-dir", d1.toString(), "--config", config.toString(),
+                    "--artifact", serverless.artifact().toString()));
+            cloud.add(timeToReady(cmd));
+            Path d2 = Files.createDirectories(tmp.resolve("start-s3-" + i));
+            alone.add(timeToReady(List.of(javaExe, "-cp", ownClasspath, S3Only.class.getName(), d2.toString())));
+        }
+        Figure c = Figure.of("local cloud start to READY", "ms", cloud, false, "< 2000");
+        c.met(c.median < 2000);
+        Figure a = Figure.of("s3proxy alone start to READY", "ms", alone, false, "-");
+        double ratio = c.median / a.median;
+        figures.add(c);
+        figures.add(a);
+        figures.add(Figure.single("start ratio local cloud / s3proxy alone", "x", ratio, "<= 1.3")
+                .met(ratio <= 1.3).note("medians of " + n + " fresh processes"));
+    }
+
+    private double timeToReady(List<String> cmd) throws Exception {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.startsWith("READY")) {
+                    return (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            throw new IllegalStateException("process ended without READY: " + cmd);
+        } finally {
+            stop(p);
+        }
+    }
+
+    private static void stop(Process p) {
+        List<ProcessHandle> children = p.descendants().toList();
+        p.destroy();
+        try {
+            if (!p.waitFor(15, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        children.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    // ---- the long-running cloud --------------------------------------------------------------------------------
+
+    private void startCloud() throws Exception {
+        cloudDataDir = Files.createDirectories(tmp.resolve("cloud"));
+        List<String> cmd = new ArrayList<>(List.of(javaExe));
+        cmd.addAll(ownLaunch);
+        cmd.addAll(List.of("--port", "0", "--data-dir", cloudDataDir.toString(), "--config", config.toString(),
+                "--artifact", serverless.artifact().toString(), "--prewarm"));
+        Process p = new ProcessBuilder(cmd).redirectError(tmp.resolve("cloud-stderr.log").toFile()).start();
+        processes.add(p);
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        Thread drain = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (!ready.isDone() && line.startsWith("READY ")) {
+                        ready.complete(line.substring(6).trim());
+                    }
+                }
+            } catch (IOException ignored) {
+                // Process ended.
+            }
+            ready.completeExceptionally(new IllegalStateException("local cloud ended before READY; see "
+                    + tmp.resolve("cloud-stderr.log")));
+        }, "bench-cloud-stdout");
+        drain.setDaemon(true);
+        drain.start();
+        String url = ready.get(120, TimeUnit.SECONDS);
+        base = URI.create(url.endsWith("/") ? url : url + "/");
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        call("POST", "auth/signup", null, body("username", "bench", "password", PASSWORD), 201);
+        JsonNode login = call("POST", "auth/login", null, body("username", "bench", "password", PASSWORD), 200);
+        token = login.path("token").asText();
+        userId = call("GET", "me", token, null, 200).path("userId").asText();
+        // Upload the first file, then learn where S3 is from its presigned URL.
+        JsonNode created = call("POST", "files", token, fileBody("seed-0.png", png.length), 201);
+        URI uploadUrl = URI.create(created.path("upload").path("url").asText());
+        presignedPut(created.path("upload"), HttpRequest.BodyPublishers.ofByteArray(png));
+        call("POST", "files/" + created.path("file").path("id").asText() + "/complete", token, null, 200);
+        fileIds.add(created.path("file").path("id").asText());
+        URI endpoint = URI.create(uploadUrl.getScheme() + "://" + uploadUrl.getRawAuthority());
+        Properties creds = new Properties();
+        try (Reader r = Files.newBufferedReader(cloudDataDir.resolve("s3-credentials.properties"))) {
+            creds.load(r);
+        }
+        s3 = S3Client.builder()
+                .region(Region.of(serverless.region()))
+                .endpointOverride(endpoint)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        creds.getProperty("accessKeyId"), creds.getProperty("secretAccessKey"))))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true)
+                        .chunkedEncodingEnabled(false).build())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(5)).build())
+                .build();
+    }
+
+    private String mediaBucket() {
+        return bucket("MediaBucket");
+    }
+
+    private String dataBucket() {
+        return bucket("DataBucket");
+    }
+
+    private String bucket(String logicalId) {
+        String b = serverless.buckets().get(logicalId);
+        if (b == null) {
+            throw new IllegalStateException("serverless.yml has no " + logicalId + ": " + serverless.buckets());
+        }
+        return b;
+    }
+
+    // ---- HTTP helpers ------------------------------------------------------------------------------------------
+
+    private static String body(String... kv) {
+        ObjectNode n = JSON.createObjectNode();
+        for (int i = 0; i < kv.length; i += 2) {
+            n.put(kv[i], kv[i + 1]);
+        }
+        return n.toString();
+    }
+
+    private static String fileBody(String name, long size) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("name", name);
+        n.put("contentType", "image/png");
+        n.put("size", size);
+        return n.toString();
+    }
+
+    private HttpRequest request(String method, String path, String bearer, String json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        return b.method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    private JsonNode call(String method, String path, String bearer, String json, int expect) throws Exception {
+        HttpResponse<String> r = http.send(request(method, path, bearer, json), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != expect) {
+            throw new IllegalStateException(method + " " + path + " gave " + r.statusCode() + ": " + r.body());
+        }
+        return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
+    }
+
+    private void presignedPut(JsonNode upload, HttpRequest.BodyPublisher bytes) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upload.path("url").asText()))
+                .timeout(Duration.ofMinutes(10));
+        upload.path("headers").fields().forEachRemaining(h -> {
+            String name = h.getKey().toLowerCase(Locale.ROOT);
+            if (!name.equals("content-length") && !name.equals("host")) {
+                b.header(h.getKey(), h.getValue().asText());
+            }
+        });
+        HttpResponse<Void> r = http.send(b.PUT(bytes).build(), HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("presigned PUT gave " + r.statusCode());
+        }
+    }
+
+    private String uploadPng(String bearer, String name) throws Exception {
+        JsonNode created = call("POST", "files", bearer, fileBody(name, png.length), 201);
+        presignedPut(created.path("upload"), HttpRequest.BodyPublishers.ofByteArray(png));
+        String id = created.path("file").path("id").asText();
+        call("POST", "files/" + id + "/complete", bearer, null, 200);
+        return id;
+    }
+
+    /** A real PNG: 16x16 pixels of noise. */
+    private static byte[] tinyPng() throws IOException {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(16, 16,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        Random random = new Random(42);
+        for (int y = 0; y < 16; y++) {
+            for (int x = 0; x < 16; x++) {
+                img.setRGB(x, y, random.nextInt(0xFFFFFF));
+            }
+        }
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", buf);
+        return buf.toByteArray();
+    }
+
+    // ---- 2. warm latency ---------------------------------------------------------------------------------------
+
+    private void latencyFigures() throws Exception {
+        err.printf(Locale.ROOT, "  [2/%d] uploading 100 files through the API%n", PHASES);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<String>> uploads = new ArrayList<>();
+            for (int i = 1; i < 100; i++) {
+                String name = "seed-" + i + ".png";
+                uploads.add(pool.submit(() -> uploadPng(token, name)));
+            }
+            for (Future<String> f : uploads) {
+                fileIds.add(f.get());
+            }
+            int seq = quick ? 60 : 300;
+            int perClient = quick ? 15 : 50;
+            String fileId = fileIds.get(0);
+            Map<String, Step> ops = new LinkedHashMap<>();
+            ops.put("GET /files", () -> call("GET", "files?limit=100", token, null, 200));
+            ops.put("GET /files/{id}", () -> call("GET", "files/" + fileId, token, null, 200));
+            ops.put("POST /files", () -> call("POST", "files", token, fileBody("latency.png", png.length), 201));
+            ops.put("GET /me", () -> call("GET", "me", token, null, 200));
+            String media = mediaBucket();
+            String prefix = userId + "/";
+            String key = s3.listObjectsV2(l -> l.bucket(media).prefix(prefix).maxKeys(1)).contents().get(0).key();
+            Map<String, Step> raw = new LinkedHashMap<>();
+            raw.put("raw S3 ListObjectsV2 (100 keys)", () -> {
+                int n = s3.listObjectsV2(l -> l.bucket(media).prefix(prefix)).keyCount();
+                if (n < 100) {
+                    throw new IllegalStateException("listed " + n + " keys");
+                }
+            });
+            raw.put("raw S3 HeadObject", () -> s3.headObject(h -> h.bucket(media).key(key)));
+            Map<String, Double> p50 = new LinkedHashMap<>();
+            for (var e : ops.entrySet()) {
+                err.printf(Locale.ROOT, "  [2/%d] warm latency: %s%n", PHASES, e.getKey());
+                Figure s = measure("warm " + e.getKey() + " sequential", e.getValue(), seq, 1, pool);
+                s.met(s.p99 < 20);
+                figures.add(s);
+                p50.put(e.getKey(), s.median);
+                Figure c = measure("warm " + e.getKey() + " 8 clients", e.getValue(), perClient, 8, pool);
+                c.met(c.p99 < 20);
+                figures.add(c);
+            }
+            for (var e : raw.entrySet()) {
+                err.printf(Locale.ROOT, "  [2/%d] warm latency: %s%n", PHASES, e.getKey());
+                Figure s = measure(e.getKey() + " sequential", e.getValue(), seq, 1, pool);
+                figures.add(s);
+                p50.put(e.getKey(), s.median);
+                figures.add(measure(e.getKey() + " 8 clients", e.getValue(), perClient, 8, pool));
+            }
+            double ratio = p50.get("GET /files") / p50.get("raw S3 ListObjectsV2 (100 keys)");
+            figures.add(Figure.single("p50 GET /files / raw S3 list", "x", ratio, "<= 2").met(ratio <= 2));
+            err.printf(Locale.ROOT, "  [2/%d] warm latency: login%n", PHASES);
+            int logins = quick ? 10 : 30;
+            String loginBody = body("username", "bench", "password", PASSWORD);
+            Figure l = measure("warm POST /auth/login sequential", () -> call("POST", "auth/login", null, loginBody, 200),
+                    logins, 1, pool);
+            figures.add(l.note("bcrypt-bound by design; no latency target"));
+            figures.add(measure("warm POST /auth/login 8 clients",
+                    () -> call("POST", "auth/login", null, loginBody, 200), quick ? 3 : 6, 8, pool)
+                    .note("bcrypt-bound by design; no latency target"));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Warm-up, then {@code perClient} timed calls on each of {@code clients} threads. */
+    private Figure measure(String name, Step op, int perClient, int clients, ExecutorService pool) throws Exception {
+        for (int i = 0; i < Math.min(20, perClient); i++) {
+            op.run();
+        }
+        List<Double> times = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> running = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            running.add(pool.submit(() -> {
+                for (int i = 0; i < perClient; i++) {
+                    long t = System.nanoTime();
+                    op.run();
+                    times.add((System.nanoTime() - t) / 1e6);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get();
+        }
+        return Figure.of(name, "ms", times, true, "p99 < 20");
+    }
+
+    // ---- 3. transfer -------------------------------------------------------------------------------------------
+
+    private void transferFigures() throws Exception {
+        List<Long> sizes = new ArrayList<>(List.of(1L << 20, 100L << 20));
+        if (!quick) {
+            sizes.add(1L << 30);
+        }
+        for (long size : sizes) {
+            String label = size >= (1L << 30) ? (size >> 30) + " GB" : (size >> 20) + " MB";
+            err.printf(Locale.ROOT, "  [3/%d] transfer %s%n", PHASES, label);
+            Path src = tmp.resolve("src-" + size + ".png");
+            writePngFile(src, size);
+            int reps = size <= (1L << 20) ? (quick ? 10 : 20) : size <= (100L << 20) ? (quick ? 2 : 3) : 1;
+            List<Double> appUp = new ArrayList<>();
+            List<Double> appDown = new ArrayList<>();
+            List<Double> sdkUp = new ArrayList<>();
+            List<Double> sdkDown = new ArrayList<>();
+            List<Double> copy = new ArrayList<>();
+            List<Double> appTotal = new ArrayList<>();
+            List<Double> sdkTotal = new ArrayList<>();
+            double mb = size / 1048576.0;
+            String media = mediaBucket();
+            for (int i = 0; i < reps; i++) {
+                Path dst = tmp.resolve("dst-" + size);
+                // App path: create -> presigned PUT -> complete; retrieve -> presigned GET.
+                long t0 = System.nanoTime();
+                JsonNode created = call("POST", "files", token, fileBody("big-" + i + ".png", size), 201);
+                presignedPut(created.path("upload"), HttpRequest.BodyPublishers.ofFile(src));
+                String id = created.path("file").path("id").asText();
+                call("POST", "files/" + id + "/complete", token, null, 200);
+                long t1 = System.nanoTime();
+                JsonNode got = call("GET", "files/" + id, token, null, 200);
+                HttpResponse<Path> r = http.send(HttpRequest.newBuilder(URI.create(
+                        got.path("download").path("url").asText())).timeout(Duration.ofMinutes(10)).build(),
+                        HttpResponse.BodyHandlers.ofFile(dst));
+                long t2 = System.nanoTime();
+                if (r.statusCode() != 200 || Files.size(dst) != size) {
+                    throw new IllegalStateException("presigned GET gave " + r.statusCode());
+                }
+                Files.delete(dst);
+                call("DELETE", "files/" + id, token, null, 204);
+                appUp.add(mb / ((t1 - t0) / 1e9));
+                appDown.add(mb / ((t2 - t1) / 1e9));
+                appTotal.add((t2 - t0) / 1e6);
+                // Direct SDK PUT/GET to the same S3.
+                String key = "bench-direct/" + size + "-" + i;
+                long s0 = System.nanoTime();
+                s3.putObject(p -> p.bucket(media).key(key).contentType("image/png"), RequestBody.fromFile(src));
+                long s1 = System.nanoTime();
+                s3.getObject(g -> g.bucket(media).key(key), ResponseTransformer.toFile(dst));
+                long s2 = System.nanoTime();
+                Files.delete(dst);
+                s3.deleteObject(d -> d.bucket(media).key(key));
+                sdkUp.add(mb / ((s1 - s0) / 1e9));
+                sdkDown.add(mb / ((s2 - s1) / 1e9));
+                sdkTotal.add((s2 - s0) / 1e6);
+                // Plain file copy on the same disk.
+                long c0 = System.nanoTime();
+                Files.copy(src, dst);
+                try (var ch = java.nio.channels.FileChannel.open(dst, java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.force(false);
+                }
+                long c1 = System.nanoTime();
+                Files.delete(dst);
+                copy.add(mb / ((c1 - c0) / 1e9));
+            }
+            Files.delete(src);
+            figures.add(Figure.of("transfer " + label + " app upload (create+PUT+complete)", "MB/s", appUp, false, "-"));
+            figures.add(Figure.of("transfer " + label + " direct SDK PUT", "MB/s", sdkUp, false, "-"));
+            figures.add(Figure.of("transfer " + label + " app download (get+GET)", "MB/s", appDown, false, "-"));
+            figures.add(Figure.of("transfer " + label + " direct SDK GET", "MB/s", sdkDown, false, "-"));
+            figures.add(Figure.of("transfer " + label + " file copy (fsync)", "MB/s", copy, false, "-"));
+            double ratio = median(sdkTotal) / median(appTotal);
+            boolean targeted = size >= (100L << 20);
+            Figure f = Figure.single("transfer " + label + " app / direct S3 (round trip speed)", "x", ratio,
+                    targeted ? ">= 0.9" : "-").note(reps + " round trips each");
+            if (targeted) {
+                f.met(ratio >= 0.9);
+            }
+            figures.add(f);
+        }
+        if (quick) {
+            figures.add(Figure.notMeasured("transfer 1 GB", "MB/s", ">= 0.9 x direct", "skipped in --quick"));
+        }
+    }
+
+    private static double median(List<Double> v) {
+        List<Double> s = new ArrayList<>(v);
+        s.sort(Comparator.naturalOrder());
+        return Figure.percentile(s, 50);
+    }
+
+    /** A PNG signature and header followed by noise, streamed to disk. */
+    private void writePngFile(Path file, long size) throws IOException {
+        byte[] block = new byte[1 << 20];
+        new Random(size).nextBytes(block);
+        try (OutputStream o = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            long written = 0;
+            o.write(png, 0, Math.min(png.length, 33));
+            written += Math.min(png.length, 33);
+            while (written < size) {
+                int n = (int) Math.min(block.length, size - written);
+                o.write(block, 0, n);
+                written += n;
+            }
+        }
+    }
+
+    // ---- 4. listing --------------------------------------------------------------------------------------------
+
+    private void listingFigures() throws Exception {
+        int total = 10_000;
+        err.printf(Locale.ROOT, "  [4/%d] seeding %d files (one real upload, then its index entry replicated)%n",
+                PHASES, total);
+        call("POST", "auth/signup", null, body("username", "bench-list", "password", PASSWORD), 201);
+        String listToken = call("POST", "auth/login", null, body("username", "bench-list", "password", PASSWORD),
+                200).path("token").asText();
+        String listUser = call("GET", "me", listToken, null, 200).path("userId").asText();
+        uploadPng(listToken, "real.png");
+        String indexKey = "index/" + listUser + ".json";
+        String data = dataBucket();
+        JsonNode index = JSON.readTree(s3.getObjectAsBytes(g -> g.bucket(data).key(indexKey)).asByteArray());
+        ObjectNode template = (ObjectNode) index.path("files").get(0);
+        ObjectNode doc = ((ObjectNode) index).deepCopy();
+        ArrayNode files = doc.putArray("files");
+        Instant newest = Instant.parse(template.path("createdAt").asText());
+        String id0 = template.path("id").asText();
+        for (int i = 0; i < total; i++) {
+            ObjectNode f = template.deepCopy();
+            if (i > 0) {
+                String suffix = Integer.toString(i, 36);
+                f.put("id", id0.substring(0, Math.max(0, id0.length() - suffix.length())) + suffix);
+                f.put("name", "photo-" + i + ".png");
+                f.put("createdAt", newest.minusSeconds(i).toString());
+            }
+            files.add(f);
+        }
+        byte[] bytes = JSON.writeValueAsBytes(doc);
+        s3.putObject(p -> p.bucket(data).key(indexKey).contentType("application/json"), RequestBody.fromBytes(bytes));
+        int reps = quick ? 3 : 5;
+        List<Double> times = new ArrayList<>();
+        int pages = 0;
+        for (int r = 0; r < reps + 1; r++) {
+            long t0 = System.nanoTime();
+            String cursor = null;
+            int items = 0;
+            pages = 0;
+            do {
+                String q = "files?limit=1000" + (cursor == null ? ""
+                        : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+                JsonNode page = call("GET", q, listToken, null, 200);
+                items += page.path("items").size();
+                pages++;
+                JsonNode next = page.path("nextCursor");
+                cursor = next.isNull() || next.isMissingNode() ? null : next.asText();
+            } while (cursor != null);
+            if (items != total) {
+                throw new IllegalStateException("listed " + items + " of " + total + " files");
+            }
+            if (r > 0) {
+                times.add((System.nanoTime() - t0) / 1e6);
+            }
+        }
+        Figure f = Figure.of("list 10,000 files via GET /files (" + pages + " pages of 1000)", "ms", times, false,
+                "< 1000");
+        figures.add(f.met(f.median < 1000).note("index: " + bytes.length / 1024 + " KB JSON"));
+        figures.add(Figure.notMeasured("list 10,000 files: S3 requests", "requests", "<= pages + 1",
+                "not counted by the harness (by design one index GET per page: " + pages + ")"));
+    }
+
+    // ---- 5. cold start -----------------------------------------------------------------------------------------
+
+    private void coldStartFigures() throws Exception {
+        long artifactBytes = Files.size(serverless.artifact());
+        double mb = artifactBytes / 1048576.0;
+        figures.add(Figure.single("functions artifact size", "MB", mb, "< 15").met(mb < 15));
+        Path runnerDir = tmp.resolve("runner");
+        Path cls = runnerDir.resolve("com/audmg/drive/local/bench/HandlerRunner.class");
+        Files.createDirectories(cls.getParent());
+        try (InputStream in = Bench.class.getResourceAsStream("HandlerRunner.class")) {
+            Files.copy(in, cls);
+        }
+        String cp = serverless.artifact().toAbsolutePath() + java.io.File.pathSeparator + runnerDir;
+        String secretName = serverless.functions().values().iterator().next().environment()
+                .get("TOKEN_SECRET_PARAMETER");
+        String secret = new ParameterStore(cloudDataDir.resolve("parameters.properties")).get(secretName)
+                .orElseThrow(() -> new IllegalStateException("no token secret " + secretName + " in the data dir"));
+        URI endpoint = s3.serviceClientConfiguration().endpointOverride().orElseThrow();
+        Properties creds = new Properties();
+        try (Reader r = Files.newBufferedReader(cloudDataDir.resolve("s3-credentials.properties"))) {
+            creds.load(r);
+        }
+        int n = quick ? 3 : 5;
+        String auth = "Bearer " + token;
+        String readyId = fileIds.get(fileIds.size() - 1);
+        for (FunctionConfig fn : serverless.functions().values()) {
+            List<Double> times = new ArrayList<>();
+            List<Double> wall = new ArrayList<>();
+            String status = "";
+            for (int i = 0; i < n; i++) {
+                err.printf(Locale.ROOT, "  [5/%d] cold start %s %d/%d%n", PHASES, fn.name(), i + 1, n);
+                List<String> a = new ArrayList<>(List.of(javaExe, "-cp", cp, HandlerRunner.class.getName()));
+                String cls0 = fn.handlerClass();
+                String simple = cls0.substring(cls0.lastIndexOf('.') + 1);
+                switch (simple) {
+                    case "SignUpHandler" -> a.addAll(List.of("proxy", cls0, "POST", "/auth/signup", "/auth/signup",
+                            "-", "-", body("username", "cold-" + i + "-" + System.nanoTime() % 100000,
+                                    "password", PASSWORD)));
+                    case "LoginHandler" -> a.addAll(List.of("proxy", cls0, "POST", "/auth/login", "/auth/login",
+                            "-", "-", body("username", "bench", "password", PASSWORD)));
+                    case "AuthValidator" -> a.addAll(List.of("authorizer", cls0, auth,
+                            "arn:aws:execute-api:" + serverless.region() + ":000000000000:bench/local/GET/me"));
+                    case "MeHandler" -> a.addAll(List.of("proxy", cls0, "GET", "/me", "/me", "-", auth, "-"));
+                    case "ListFilesHandler" -> a.addAll(List.of("proxy", cls0, "GET", "/files", "/files", "-",
+                            auth, "-"));
+                    case "CreateUploadHandler" -> a.addAll(List.of("proxy", cls0, "POST", "/files", "/files", "-",
+                            auth, fileBody("cold.png", png.length)));
+                    case "CompleteUploadHandler" -> a.addAll(List.of("proxy", cls0, "POST",
+                            "/files/" + readyId + "/complete", "/files/{id}/complete", readyId, auth, "-"));
+                    case "GetFileHandler" -> a.addAll(List.of("proxy", cls0, "GET", "/files/" + readyId,
+                            "/files/{id}", readyId, auth, "-"));
+                    case "DeleteFileHandler" -> {
+                        String victim = uploadPng(token, "victim-" + i + ".png");
+                        a.addAll(List.of("proxy", cls0, "DELETE", "/files/" + victim, "/files/{id}", victim, auth,
+                                "-"));
+                    }
+                    default -> a.addAll(List.of("proxy", cls0, "GET", "/", "/", "-", auth, "-"));
+                }
+                ProcessBuilder pb = new ProcessBuilder(a).redirectError(ProcessBuilder.Redirect.DISCARD);
+                Map<String, String> env = pb.environment();
+                env.putAll(fn.environment());
+                env.remove("TOKEN_SECRET_PARAMETER");
+                env.put("TOKEN_SECRET", secret);
+                env.put("AWS_REGION", serverless.region());
+                env.put("AWS_DEFAULT_REGION", serverless.region());
+                env.put("AWS_LAMBDA_FUNCTION_NAME", fn.name());
+                env.put("AWS_ACCESS_KEY_ID", creds.getProperty("accessKeyId"));
+                env.put("AWS_SECRET_ACCESS_KEY", creds.getProperty("secretAccessKey"));
+                env.put("AWS_ENDPOINT_URL_S3", endpoint.toString());
+                long t0 = System.nanoTime();
+                Process p = pb.start();
+                String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor(60, TimeUnit.SECONDS);
+                double w = (System.nanoTime() - t0) / 1e6;
+                String line = output.lines().filter(s -> s.startsWith("COLD_MS ")).findFirst()
+                        .orElseThrow(() -> new IllegalStateException(fn.name() + " runner printed no COLD_MS"));
+                String[] parts = line.split(" ", 3);
+                times.add(Double.parseDouble(parts[1]));
+                wall.add(w);
+                status = parts.length > 2 ? parts[2] : "";
+            }
+            Figure f = Figure.of("cold start " + fn.name() + " (construct + first event)", "ms", times, false, "< 700");
+            f.met(f.median < 700).note("first response " + status + "; whole JVM process "
+                    + Figure.fmt(median(wall)) + " ms");
+            figures.add(f);
+        }
+    }
+
+    // ---- 6. bcrypt ---------------------------------------------------------------------------------------------
+
+    private void bcryptFigures() throws Exception {
+        String costText = serverless.functions().values().stream().map(f -> f.environment().get("BCRYPT_COST"))
+                .filter(java.util.Objects::nonNull).findFirst().orElse("11");
+        int cost = Integer.parseInt(costText.trim());
+        Path runnerDir = tmp.resolve("runner");
+        String cp = serverless.artifact().toAbsolutePath() + java.io.File.pathSeparator + runnerDir;
+        int n = quick ? 10 : 30;
+        Process p = new ProcessBuilder(javaExe, "-cp", cp, HandlerRunner.class.getName(), "bcrypt",
+                Integer.toString(cost), Integer.toString(n)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(120, TimeUnit.SECONDS);
+        String line = output.lines().filter(s -> s.startsWith("BCRYPT_US")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("bcrypt runner printed nothing"));
+        List<Double> ms = Stream.of(line.split(" ")).skip(1).map(s -> Double.parseDouble(s) / 1000).toList();
+        figures.add(Figure.of("bcrypt verification at cost " + cost + " (BCRYPT_COST)", "ms", ms, true, "-")
+                .note("security setting: ~2^cost work; no latency target"));
+    }
+
+    // ---- output ------------------------------------------------------------------------------------------------
+
+    private void report(Path outFile) throws IOException {
+        ObjectNode root = JSON.createObjectNode();
+        ObjectNode machine = root.putObject("machine");
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        long mem = -1;
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            mem = os.getTotalMemorySize() / 1048576;
+        }
+        machine.put("memoryMb", mem);
+        machine.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        root.put("date", Instant.now().toString());
+        root.put("quick", quick);
+        ArrayNode arr = root.putArray("figures");
+        for (Figure f : figures) {
+            ObjectNode n = arr.addObject();
+            n.put("name", f.name);
+            n.put("unit", f.unit);
+            n.put("samples", f.samples);
+            putNumber(n, "median", f.median);
+            putNumber(n, "p99", f.p99);
+            n.put("target", f.target);
+            if (f.met == null) {
+                n.putNull("met");
+            } else {
+                n.put("met", f.met);
+            }
+            if (f.note != null) {
+                n.put("note", f.note);
+            }
+        }
+        Path parent = outFile.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        JSON.writerWithDefaultPrettyPrinter().writeValue(outFile.toFile(), root);
+        out.println(table(machine));
+        out.println("JSON written to " + outFile.toAbsolutePath());
+        out.flush();
+    }
+
+    private static void putNumber(ObjectNode n, String field, Double v) {
+        if (v == null) {
+            n.putNull(field);
+        } else {
+            n.put(field, Math.round(v * 100) / 100.0);
+        }
+    }
+
+    private String table(JsonNode machine) {
+        int w = figures.stream().mapToInt(f -> f.name.length()).max().orElse(10);
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Machine: %d cores, %d MB, %s, %s%n", machine.path("cores").asInt(),
+                machine.path("memoryMb").asLong(), machine.path("java").asText(), machine.path("os").asText()));
+        String fmt = "%-" + w + "s  %-8s %4s %9s %9s  %-16s %-5s  %s%n";
+        sb.append(String.format(Locale.ROOT, fmt, "figure", "unit", "n", "median", "p99", "target", "met", "note"));
+        for (Figure f : figures) {
+            String met = f.met == null ? (f.median == null ? "n/m" : "") : f.met ? "yes" : "NO";
+            String note = f.note == null ? "" : f.note;
+            if (f.median == null) {
+                note = "not measured" + (note.isEmpty() ? "" : ": " + note);
+            }
+            sb.append(String.format(Locale.ROOT, fmt, f.name, f.unit, f.samples, Figure.fmt(f.median),
+                    Figure.fmt(f.p99), f.target, met, note));
+        }
+        return sb.toString();
+    }
+
+    private void cleanup() {
+        if (s3 != null) {
+            s3.close();
+        }
+        for (Process p : processes) {
+            stop(p);
+        }
+        try (Stream<Path> walk = Files.walk(tmp)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException ignored) {
+            // Best effort: the temporary folder.
+        }
+    }
+}
