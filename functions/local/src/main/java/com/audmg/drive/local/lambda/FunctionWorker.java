@@ -136,6 +136,11 @@ final class FunctionWorker {
         return null;
     }
 
+    /** API Gateway gave up before a worker took {@code inv}: it must not run later. */
+    boolean cancelIfQueued(Invocation inv) {
+        return queue.remove(inv);
+    }
+
     /** The runtime endpoint could not hand {@code inv} to the worker: give it to the next poll. */
     void requeue(Invocation inv) {
         if (inFlight.remove(inv.requestId) != null) {
@@ -171,6 +176,10 @@ final class FunctionWorker {
                 + function.timeoutSeconds() + ".00 seconds");
         Process old;
         synchronized (this) {
+            if (timedOut.generation != generation) {
+                // Another timeout already replaced the worker this invocation ran in.
+                return;
+            }
             old = process;
             process = null;
             generation++;

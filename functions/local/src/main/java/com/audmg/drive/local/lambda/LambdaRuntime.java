@@ -124,6 +124,7 @@ public final class LambdaRuntime implements AutoCloseable {
                 return InvocationResult.timeout();
             }
         } catch (TimeoutException e) {
+            worker.cancelIfQueued(inv);
             return InvocationResult.timeout();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
