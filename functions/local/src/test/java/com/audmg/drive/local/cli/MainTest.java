@@ -43,9 +43,11 @@ class MainTest {
     }
 
     @Test
-    void bench_shouldBeReservedButNotImplemented() {
-        assertEquals(2, run("bench"));
-        assertTrue(error().contains("not implemented"));
+    void bench_shouldBeASubcommandWithItsOwnOptions() {
+        assertEquals(0, run("bench", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("bench"));
+        assertEquals(2, run("bench", "--no-such-option"));
+        assertTrue(error().contains("no-such-option"), error());
     }
 
     @Test
