@@ -23,7 +23,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * A real S3 for tests: s3proxy in-process on a free loopback port, in-memory (transient)
- * backend, SigV4 enforced. One per test class; clients are built by the production factory.
+ * backend, SigV4 enforced, conditional writes made atomic as on AWS ({@link AtomicConditionalBlobStore}).
+ * One per test class; clients are built by the production factory.
  */
 public final class TestCloud implements AutoCloseable {
 
@@ -46,7 +47,7 @@ public final class TestCloud implements AutoCloseable {
                 .credentials(ACCESS_KEY, SECRET_KEY)
                 .build(BlobStoreContext.class);
         proxy = S3Proxy.builder()
-                .blobStore(blobStoreContext.getBlobStore())
+                .blobStore(new AtomicConditionalBlobStore(blobStoreContext.getBlobStore()))
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .ignoreUnknownHeaders(true)
