@@ -72,6 +72,9 @@ final class Figure {
             return "-";
         }
         double a = Math.abs(d);
+        if (d == Math.rint(d) && a < 1e12) {
+            return String.format(java.util.Locale.ROOT, "%.0f", d);
+        }
         if (a >= 100) {
             return String.format(java.util.Locale.ROOT, "%.0f", d);
         }

@@ -69,7 +69,8 @@ public final class HandlerRunner {
         try {
             summary = "status=" + result.getClass().getMethod("getStatusCode").invoke(result);
         } catch (NoSuchMethodException e) {
-            summary = summary.length() > 80 ? summary.substring(0, 80) : summary;
+            summary = result instanceof Map<?, ?> m ? "policy for " + m.get("principalId")
+                    : result == null ? "null" : result.getClass().getSimpleName();
         }
         System.out.println("COLD_MS " + ms + " " + summary.replace('\n', ' '));
         System.out.flush();
