@@ -152,6 +152,10 @@ public final class Gateway implements AutoCloseable {
         }
         RouteTable.Match m = match.get();
         Map<String, List<String>> headers = headers(exchange);
+        // API Gateway always adds these; handlers build absolute URLs and client addresses from them.
+        headers.putIfAbsent("X-Forwarded-For", List.of(exchange.getRemoteAddress().getAddress().getHostAddress()));
+        headers.putIfAbsent("X-Forwarded-Port", List.of(Integer.toString(server.getAddress().getPort())));
+        headers.putIfAbsent("X-Forwarded-Proto", List.of("http"));
         String requestId = ProxyEventBuilder.newRequestId();
         Map<String, Object> authorizerContext = null;
         if (m.route().authorizer() != null) {
