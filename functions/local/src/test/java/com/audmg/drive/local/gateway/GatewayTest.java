@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -204,6 +203,18 @@ class GatewayTest {
     }
 
     @Test
+    void embeddedS3_shouldRefuseUnsignedRequests_andHaveTheDeclaredBuckets() throws Exception {
+        String endpoint = line(get("/env").body(), "AWS_ENDPOINT_URL_S3");
+        assertTrue(endpoint.startsWith("http://127.0.0.1:"), endpoint);
+        HttpResponse<String> anonymousPut = http.send(HttpRequest.newBuilder(
+                URI.create(endpoint + "/fixture-app-local-storebucket/x.txt"))
+                .PUT(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, anonymousPut.statusCode(), anonymousPut.body());
+        assertTrue(Files.isDirectory(dir.resolve("data/s3/fixture-app-local-storebucket")));
+        assertTrue(Files.isDirectory(dir.resolve("data/s3/fixture-named-local")));
+    }
+
+    @Test
     void oneHandlerInstance_shouldServeConcurrentInvocations_withLambdaStyleLogs() throws Exception {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -246,9 +257,5 @@ class GatewayTest {
             }
         }
         throw new AssertionError(name + " not in " + body);
-    }
-
-    static Duration unused() {
-        return Duration.ZERO;
     }
 }
