@@ -82,6 +82,7 @@ public final class Bench {
     private String userId;
     private final List<String> fileIds = new ArrayList<>();
     private byte[] png;
+    private boolean cleaned;
 
     private Bench(boolean quick, Path config, Path artifact, PrintStream out, PrintStream err) throws IOException {
         this.quick = quick;
@@ -138,6 +139,8 @@ public final class Bench {
             err.println("error: " + e);
             return 1;
         }
+        Thread hook = new Thread(bench::cleanup, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(hook);
         try {
             bench.runAll();
             bench.report(outFile);
@@ -465,11 +468,11 @@ public final class Bench {
             for (var e : ops.entrySet()) {
                 err.printf(Locale.ROOT, "  [2/%d] warm latency: %s%n", PHASES, e.getKey());
                 Figure s = measure("warm " + e.getKey() + " sequential", e.getValue(), seq, 1, pool, "p99 < 20");
-                s.met(s.p99 < 20);
+                s.met(s.p99 < 20 && s.failures == 0);
                 figures.add(s);
                 p50.put(e.getKey(), s.median);
                 Figure c = measure("warm " + e.getKey() + " 8 clients", e.getValue(), perClient, 8, pool, "p99 < 20");
-                c.met(c.p99 < 20);
+                c.met(c.p99 < 20 && c.failures == 0);
                 figures.add(c);
             }
             for (var e : raw.entrySet()) {
@@ -502,12 +505,19 @@ public final class Bench {
             op.run();
         }
         List<Double> times = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
         List<Future<?>> running = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             running.add(pool.submit(() -> {
                 for (int i = 0; i < perClient; i++) {
                     long t = System.nanoTime();
-                    op.run();
+                    try {
+                        op.run();
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                        firstFailure.compareAndSet(null, e.getMessage());
+                    }
                     times.add((System.nanoTime() - t) / 1e6);
                 }
                 return null;
@@ -516,7 +526,15 @@ public final class Bench {
         for (Future<?> f : running) {
             f.get();
         }
-        return Figure.of(name, "ms", times, true, target);
+        Figure f = Figure.of(name, "ms", times, true, target);
+        if (failures.get() > 0) {
+            String msg = firstFailure.get();
+            f.failures = failures.get();
+            f.note(failures.get() + " of " + times.size() + " requests FAILED (first: "
+                    + (msg == null ? "?" : msg.length() > 160 ? msg.substring(0, 160) : msg) + ")");
+            err.println("  " + name + ": " + f.note);
+        }
+        return f;
     }
 
     // ---- 3. transfer -------------------------------------------------------------------------------------------
@@ -942,7 +960,11 @@ public final class Bench {
         return sb.toString();
     }
 
-    private void cleanup() {
+    private synchronized void cleanup() {
+        if (cleaned) {
+            return;
+        }
+        cleaned = true;
         if (s3 != null) {
             s3.close();
         }

@@ -17,6 +17,7 @@ final class Figure {
     final String target;
     Boolean met;
     String note;
+    int failures;
 
     Figure(String name, String unit, String target) {
         this.name = name;
