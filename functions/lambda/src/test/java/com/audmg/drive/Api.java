@@ -113,7 +113,7 @@ public final class Api {
     public static HttpResponse<String> put(JsonNode upload, byte[] bytes) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upload.get("url").asText()))
                 .method(upload.get("method").asText(), HttpRequest.BodyPublishers.ofByteArray(bytes));
-        upload.get("headers").fields().forEachRemaining(header -> {
+        upload.get("headers").properties().forEach(header -> {
             // java.net.http derives Content-Length from the body and refuses to set it by hand.
             if (!header.getKey().equalsIgnoreCase("Content-Length")) {
                 request.header(header.getKey(), header.getValue().asText());
