@@ -76,6 +76,7 @@ public final class Bench {
     private ServerlessConfig serverless;
     private HttpClient http;
     private S3Client s3;
+    private software.amazon.awssdk.services.s3.presigner.S3Presigner presigner;
     private URI base;
     private Path cloudDataDir;
     private String token;
@@ -171,6 +172,11 @@ public final class Bench {
             throw new IllegalStateException("functions artifact not found: " + serverless.artifact()
                     + " (./mvnw -B -DskipTests package first, or pass --artifact)");
         }
+        // A snapshot of the artifact: a rebuild during the run must not pull it away from the workers.
+        Path snapshot = tmp.resolve("functions-artifact.jar");
+        Files.copy(serverless.artifact(), snapshot);
+        serverless = new ServerlessConfigReader("local", System::getenv,
+                new ParameterStore(tmp.resolve("config-parameters.properties"))).read(config, snapshot);
         png = tinyPng();
         guarded(1, "local cloud start vs s3proxy alone", this::startFigures,
                 "local cloud start", "ms");
@@ -297,6 +303,13 @@ public final class Bench {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(5)).build())
+                .build();
+        presigner = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+                .region(Region.of(serverless.region()))
+                .endpointOverride(endpoint)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        creds.getProperty("accessKeyId"), creds.getProperty("secretAccessKey"))))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .build();
     }
 
@@ -555,6 +568,9 @@ public final class Bench {
             List<Double> sdkUp = new ArrayList<>();
             List<Double> sdkDown = new ArrayList<>();
             List<Double> copy = new ArrayList<>();
+            List<Double> preUp = new ArrayList<>();
+            List<Double> preDown = new ArrayList<>();
+            List<Double> preTotal = new ArrayList<>();
             List<Double> appTotal = new ArrayList<>();
             List<Double> sdkTotal = new ArrayList<>();
             double mb = size / 1048576.0;
@@ -593,6 +609,34 @@ public final class Bench {
                 sdkUp.add(mb / ((s1 - s0) / 1e9));
                 sdkDown.add(mb / ((s2 - s1) / 1e9));
                 sdkTotal.add((s2 - s0) / 1e6);
+                // Direct presigned PUT/GET with the same HTTP client as the app path, no API calls.
+                String pkey = "bench-presigned/" + size + "-" + i;
+                var put = presigner.presignPutObject(b -> b.signatureDuration(Duration.ofMinutes(15))
+                        .putObjectRequest(o -> o.bucket(media).key(pkey).contentType("image/png")));
+                var get = presigner.presignGetObject(b -> b.signatureDuration(Duration.ofMinutes(15))
+                        .getObjectRequest(o -> o.bucket(media).key(pkey)));
+                long p0 = System.nanoTime();
+                HttpRequest.Builder pb = HttpRequest.newBuilder(put.url().toURI()).timeout(Duration.ofMinutes(10));
+                put.signedHeaders().forEach((h, vs) -> {
+                    if (!h.equalsIgnoreCase("host") && !h.equalsIgnoreCase("content-length")) {
+                        vs.forEach(v -> pb.header(h, v));
+                    }
+                });
+                HttpResponse<Void> pr = http.send(pb.PUT(HttpRequest.BodyPublishers.ofFile(src)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                long p1 = System.nanoTime();
+                HttpResponse<Path> gr = http.send(HttpRequest.newBuilder(get.url().toURI())
+                        .timeout(Duration.ofMinutes(10)).build(), HttpResponse.BodyHandlers.ofFile(dst));
+                long p2 = System.nanoTime();
+                if (pr.statusCode() != 200 || gr.statusCode() != 200 || Files.size(dst) != size) {
+                    throw new IllegalStateException("direct presigned PUT/GET gave " + pr.statusCode() + "/"
+                            + gr.statusCode());
+                }
+                Files.delete(dst);
+                s3.deleteObject(d -> d.bucket(media).key(pkey));
+                preUp.add(mb / ((p1 - p0) / 1e9));
+                preDown.add(mb / ((p2 - p1) / 1e9));
+                preTotal.add((p2 - p0) / 1e6);
                 // Plain file copy on the same disk.
                 long c0 = System.nanoTime();
                 Files.copy(src, dst);
@@ -608,7 +652,14 @@ public final class Bench {
             figures.add(Figure.of("transfer " + label + " direct SDK PUT", "MB/s", sdkUp, false, "-"));
             figures.add(Figure.of("transfer " + label + " app download (get+GET)", "MB/s", appDown, false, "-"));
             figures.add(Figure.of("transfer " + label + " direct SDK GET", "MB/s", sdkDown, false, "-"));
+            figures.add(Figure.of("transfer " + label + " direct presigned PUT (java.net.http)", "MB/s", preUp, false,
+                    "-"));
+            figures.add(Figure.of("transfer " + label + " direct presigned GET (java.net.http)", "MB/s", preDown,
+                    false, "-"));
             figures.add(Figure.of("transfer " + label + " file copy (fsync)", "MB/s", copy, false, "-"));
+            double preRatio = median(preTotal) / median(appTotal);
+            figures.add(Figure.single("transfer " + label + " app / direct presigned (round trip speed)", "x",
+                    preRatio, "-").note("same HTTP client, without the API calls"));
             double ratio = median(sdkTotal) / median(appTotal);
             boolean targeted = size >= (100L << 20);
             Figure f = Figure.single("transfer " + label + " app / direct S3 (round trip speed)", "x", ratio,
@@ -967,6 +1018,9 @@ public final class Bench {
         cleaned = true;
         if (s3 != null) {
             s3.close();
+        }
+        if (presigner != null) {
+            presigner.close();
         }
         for (Process p : processes) {
             stop(p);
