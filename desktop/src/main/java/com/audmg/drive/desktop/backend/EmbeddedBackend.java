@@ -64,7 +64,7 @@ public final class EmbeddedBackend implements Backend {
 
     @Override
     public String describe() {
-        return cloud == null ? "Local cloud (starting)" : "Local cloud: " + cloud.baseUrl();
+        return cloud == null ? "the built-in local cloud" : "Local cloud: " + cloud.baseUrl();
     }
 
     @Override

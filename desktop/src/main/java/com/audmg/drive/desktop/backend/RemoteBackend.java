@@ -18,7 +18,7 @@ public final class RemoteBackend implements Backend {
 
     @Override
     public String describe() {
-        return "Remote: " + baseUrl;
+        return "Remote API: " + baseUrl;
     }
 
     @Override

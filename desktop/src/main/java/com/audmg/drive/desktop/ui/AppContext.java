@@ -29,8 +29,18 @@ public final class AppContext implements AutoCloseable {
         this.dataDir = dataDir;
         this.settings = settings;
         this.io = Executors.newCachedThreadPool(daemon("io"));
-        this.thumbnailIo = Executors.newFixedThreadPool(3, daemon("thumbnail"));
+        // Newest request first: after a fast scroll the tiles on screen load before the ones scrolled past.
+        this.thumbnailIo = new java.util.concurrent.ThreadPoolExecutor(3, 3, 30, java.util.concurrent.TimeUnit.SECONDS,
+                new LifoQueue(), daemon("thumbnail"));
         this.audioProxy = new AudioStreamProxy();
+    }
+
+    /** A work queue that hands out the most recently offered task first. */
+    private static final class LifoQueue extends java.util.concurrent.LinkedBlockingDeque<Runnable> {
+        @Override
+        public boolean offer(Runnable r) {
+            return offerFirst(r);
+        }
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -35,7 +35,7 @@ public final class MainWindow extends StackPane {
         Backend b = backendFactory.get();
         backend = b;
         ProgressIndicator spinner = new ProgressIndicator();
-        Label label = new Label("Starting " + (b.describe()));
+        Label label = new Label("Connecting to " + b.describe() + "...");
         label.getStyleClass().add("text-muted");
         VBox box = new VBox(16, spinner, label);
         box.setAlignment(Pos.CENTER);

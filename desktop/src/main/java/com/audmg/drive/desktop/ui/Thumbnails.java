@@ -11,7 +11,8 @@ import javafx.scene.image.Image;
 final class Thumbnails {
 
     static final double SIZE = 150;
-    private static final int MAX_IMAGES = 400;
+    /** Decoded thumbnails kept in memory: several screens' worth; the disk cache holds the rest. */
+    private static final int MAX_IMAGES = 150;
 
     private final AppContext app;
     private final Map<String, Image> images = new LinkedHashMap<>(64, 0.75f, true) {
@@ -36,7 +37,8 @@ final class Thumbnails {
             if (error != null) {
                 return;
             }
-            Image img = new Image(path.toUri().toString(), SIZE * 2, SIZE * 2, true, true, true);
+            double scale = Math.max(1, javafx.stage.Screen.getPrimary().getOutputScaleX());
+            Image img = new Image(path.toUri().toString(), SIZE * scale, SIZE * scale, true, true, true);
             images.put(file.id(), img);
             onImage.accept(img);
         }));
