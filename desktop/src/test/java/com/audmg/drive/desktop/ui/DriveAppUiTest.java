@@ -192,7 +192,21 @@ class DriveAppUiTest {
         waitFor("uploads done", () -> drive.uploads().jobs().stream().allMatch(UploadJob::isFinished));
         assertEquals(List.of("DONE", "DONE", "DONE"), fx(() -> drive.uploads().jobs().stream()
                 .map(j -> j.state() == UploadJob.State.DONE ? "DONE" : j.state() + ": " + j.error()).toList()));
-        // THEN they appear without a refresh, with thumbnails
+        // AND refused files fail on their own row with a readable reason: client-side type check, server-side sniffing
+        Path text = Files.writeString(work.resolve("notes.txt"), "hello");
+        Path fakePng = Files.writeString(work.resolve("fake.png"), "not really an image, just some text");
+        fx(() -> {
+            drive.enqueue(List.of(text, fakePng));
+            return null;
+        });
+        waitFor("refused uploads", () -> drive.uploads().jobs().size() == 5
+                && drive.uploads().jobs().stream().allMatch(UploadJob::isFinished));
+        List<String> errors = fx(() -> drive.uploads().jobs().stream().filter(j -> j.state() == UploadJob.State.FAILED)
+                .map(UploadJob::error).toList());
+        assertEquals(2, errors.size(), errors.toString());
+        assertTrue(errors.get(0).startsWith("Unsupported type"), errors.get(0));
+        assertTrue(errors.get(1).startsWith("Not an allowed image or audio file"), errors.get(1));
+        // THEN the good ones appear without a refresh, with thumbnails
         waitFor("files listed", () -> drive.allFiles().size() == 3);
         waitFor("thumbnails", () -> robot.lookup(".thumbnail").queryAllAs(ImageView.class).stream()
                 .filter(v -> v.getImage() != null && v.getImage().getProgress() >= 1 && !v.getImage().isError())
