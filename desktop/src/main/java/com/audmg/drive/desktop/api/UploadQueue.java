@@ -100,14 +100,16 @@ public final class UploadQueue implements AutoCloseable {
         }
     }
 
+    /** False for files the API would refuse anyway (type, size), so the UI offers no retry for them. */
+    public boolean canRetry(UploadJob job) {
+        return (job.state() == UploadJob.State.FAILED || job.state() == UploadJob.State.CANCELLED)
+                && job.size() > 0 && job.size() <= maxBytes && FileTypes.contentTypeOf(job.path()).isPresent();
+    }
+
     public void retry(UploadJob job) {
-        if (job.state() != UploadJob.State.FAILED && job.state() != UploadJob.State.CANCELLED) {
-            return;
+        if (canRetry(job)) {
+            schedule(job);
         }
-        if (job.size() <= 0 || job.size() > maxBytes || FileTypes.contentTypeOf(job.path()).isEmpty()) {
-            return;
-        }
-        schedule(job);
     }
 
     /** Drops finished jobs from the list. */

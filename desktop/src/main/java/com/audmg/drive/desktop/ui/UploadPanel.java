@@ -98,6 +98,9 @@ final class UploadPanel extends VBox {
             HBox.setHgrow(text, Priority.ALWAYS);
             root = new HBox(8, new FontIcon(Feather.FILE), text, action);
             root.setAlignment(Pos.CENTER_LEFT);
+            // Without this a ListCell sizes to its content and the list grows a horizontal scroll bar.
+            setPrefWidth(0);
+            status.setMinHeight(Region.USE_PREF_SIZE);
         }
 
         @Override
@@ -135,7 +138,11 @@ final class UploadPanel extends VBox {
                     bar.setManaged(false);
                     status.setText(job.error());
                     status.getStyleClass().add("danger");
-                    action(Feather.ROTATE_CW, "Retry", () -> queue.retry(job));
+                    if (queue.canRetry(job)) {
+                        action(Feather.ROTATE_CW, "Retry", () -> queue.retry(job));
+                    } else {
+                        action.setVisible(false);
+                    }
                 }
                 case CANCELLED -> {
                     bar.setVisible(false);
