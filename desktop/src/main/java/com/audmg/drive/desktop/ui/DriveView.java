@@ -10,8 +10,6 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -83,7 +81,7 @@ public final class DriveView extends BorderPane {
     private final ObservableList<DriveFile> all = FXCollections.observableArrayList();
     private final FilteredList<DriveFile> filtered = new FilteredList<>(all, f -> true);
     private final SortedList<DriveFile> shown = new SortedList<>(filtered, Sort.NEWEST.comparator);
-    private final Map<String, Double> durations = new ConcurrentHashMap<>();
+    private final javafx.collections.ObservableMap<String, Double> durations = FXCollections.observableHashMap();
     private final Thumbnails thumbnails;
     private final UploadQueue uploads;
     private final FileGrid grid;
@@ -132,8 +130,7 @@ public final class DriveView extends BorderPane {
         grid = new FileGrid(shown, thumbnails, durations, this::open, this::download, this::confirmDelete);
         preview = new PreviewOverlay(app, () -> shown.stream().filter(DriveFile::isImage).toList(), this::download,
                 this::closePreview);
-        player = new PlayerBar(app, () -> shown.stream().filter(DriveFile::isAudio).toList(), durations,
-                grid::refresh);
+        player = new PlayerBar(app, () -> shown.stream().filter(DriveFile::isAudio).toList(), durations, () -> { });
         uploadPanel = new UploadPanel(uploads);
 
         setTop(toolbar());

@@ -41,10 +41,11 @@ final class FileGrid extends ListView<List<DriveFile>> {
     private final Consumer<DriveFile> onOpen;
     private final Consumer<DriveFile> onDownload;
     private final Consumer<DriveFile> onDelete;
-    private final java.util.Map<String, Double> durations;
+    private final javafx.collections.ObservableMap<String, Double> durations;
     private int columns = 1;
 
-    FileGrid(ObservableList<DriveFile> files, Thumbnails thumbnails, java.util.Map<String, Double> durations,
+    FileGrid(ObservableList<DriveFile> files, Thumbnails thumbnails,
+             javafx.collections.ObservableMap<String, Double> durations,
              Consumer<DriveFile> onOpen, Consumer<DriveFile> onDownload, Consumer<DriveFile> onDelete) {
         this.files = files;
         this.thumbnails = thumbnails;
@@ -180,6 +181,14 @@ final class FileGrid extends ListView<List<DriveFile>> {
             note.getStyleClass().add("tile-icon-audio");
             Label dur = new Label(durations.containsKey(f.id()) ? Format.duration(durations.get(f.id())) : "Audio");
             dur.getStyleClass().addAll("text-small", "tile-duration");
+            // The player learns the duration; the label hears it through a weak listener it keeps alive itself.
+            javafx.collections.MapChangeListener<String, Double> onDuration = c -> {
+                if (c.wasAdded() && c.getKey().equals(f.id())) {
+                    dur.setText(Format.duration(c.getValueAdded()));
+                }
+            };
+            dur.getProperties().put("durationListener", onDuration);
+            durations.addListener(new javafx.collections.WeakMapChangeListener<>(onDuration));
             VBox v = new VBox(8, note, dur);
             v.setAlignment(Pos.CENTER);
             art.getChildren().add(v);

@@ -261,7 +261,6 @@ class DriveAppUiTest {
             furthest.accumulateAndGet(mp.getCurrentTime().toSeconds(), Math::max);
             return furthest.get() > 0.2;
         });
-        screenshot("player");
         assertEquals(30.0, fx(() -> drive.player().playerProperty().get().getTotalDuration().toSeconds()), 0.5);
         fx(() -> {
             drive.player().playerProperty().get().pause();
@@ -273,6 +272,12 @@ class DriveAppUiTest {
             return null;
         });
         waitFor("seeked", () -> Math.abs(drive.player().playerProperty().get().getCurrentTime().toSeconds() - 20) < 1);
+        fx(() -> {
+            drive.player().playerProperty().get().play();
+            return null;
+        });
+        waitFor("playing again", () -> drive.player().playerProperty().get().getStatus() == MediaPlayer.Status.PLAYING);
+        screenshot("player");
         fx(() -> {
             drive.player().stop();
             return null;
