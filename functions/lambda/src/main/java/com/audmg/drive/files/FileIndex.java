@@ -3,8 +3,10 @@ package com.audmg.drive.files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import com.audmg.drive.platform.ApiException;
 import com.audmg.drive.platform.Backoff;
 import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.JsonObjectStore;
@@ -54,7 +56,9 @@ public final class FileIndex {
                 Backoff.pause(attempt);
             }
         }
-        throw new IllegalStateException("file index of a user stayed contended for " + MAX_ATTEMPTS + " attempts");
+        // Every attempt lost to another writer: a retryable condition, not a server fault.
+        throw new ApiException(503, "busy", "too many concurrent changes to your files; try again",
+                Map.of("Retry-After", "1"));
     }
 
     private static List<FileRecord> parse(com.fasterxml.jackson.databind.JsonNode doc) {

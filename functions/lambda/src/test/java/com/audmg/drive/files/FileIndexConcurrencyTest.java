@@ -112,4 +112,30 @@ class FileIndexConcurrencyTest {
         assertEquals(total, seen.size());
         assertEquals(total, json(check(api.me(token), 200)).get("usage").get("files").asLong());
     }
+
+    @Test
+    void update_shouldAnswerBusyWithRetryAfter_whenEveryAttemptLosesTheRace() {
+        // GIVEN a writer that changes the index between every read and write of the update
+        FileIndex index = new FileIndex(new JsonObjectStore(cloud.s3(), TestCloud.DATA_BUCKET));
+        String userId = Keys.newId();
+        index.update(userId, files -> files);
+
+        // WHEN the update never wins its compare-and-swap
+        var error = org.junit.jupiter.api.Assertions.assertThrows(com.audmg.drive.platform.ApiException.class,
+                () -> index.update(userId, files -> {
+                    // content must change: S3's ETag of identical bytes is identical
+                    index.update(userId, inner -> {
+                        List<FileRecord> more = new ArrayList<>(inner);
+                        more.add(new FileRecord(Keys.newId(), "rival.mp3", "audio/mpeg", "audio", 1,
+                                Instant.now(), FileRecord.READY));
+                        return more;
+                    });
+                    return files;
+                }));
+
+        // THEN it is a documented, retryable 503, not an internal error
+        assertEquals(503, error.status());
+        assertEquals("busy", error.code());
+        assertEquals("1", error.headers().get("Retry-After"));
+    }
 }
