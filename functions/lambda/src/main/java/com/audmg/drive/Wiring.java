@@ -2,6 +2,8 @@ package com.audmg.drive;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 import com.audmg.drive.auth.AccountStore;
@@ -15,6 +17,7 @@ import com.audmg.drive.files.FileIndex;
 import com.audmg.drive.files.FileService;
 import com.audmg.drive.platform.AwsClients;
 import com.audmg.drive.platform.Config;
+import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.JsonObjectStore;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -32,21 +35,39 @@ public final class Wiring {
     private final Config config;
     private final Supplier<S3Client> s3;
     private final Supplier<S3Presigner> presigner;
-    private final TokenService tokens;
+    private final Supplier<TokenService> tokens;
     private final Clock clock;
 
     public Wiring(Config config, S3Client s3, S3Presigner presigner, String tokenSecret, Clock clock) {
-        this(config, () -> s3, () -> presigner, tokenSecret, clock);
+        this.config = config;
+        this.s3 = () -> s3;
+        this.presigner = () -> presigner;
+        this.clock = clock;
+        TokenService built = newTokenService(config, tokenSecret, clock);
+        this.tokens = () -> built;
     }
 
-    /** The S3 client and presigner are built on first use: the authorizer never needs them. */
-    private Wiring(Config config, Supplier<S3Client> s3, Supplier<S3Presigner> presigner, String tokenSecret,
-                   Clock clock) {
+    /**
+     * The S3 client and presigner are built on first use: the authorizer never needs them. The token service
+     * (java-jwt and its Jackson) is built on a background thread, so that on a cold start its class loading
+     * overlaps the S3 client's on the second core; {@link #tokens()} waits for it (and rethrows its failure).
+     */
+    private Wiring(Config config, Supplier<S3Client> s3, Supplier<S3Presigner> presigner,
+                   Supplier<String> tokenSecret, Clock clock) {
         this.config = config;
         this.s3 = memoize(s3);
         this.presigner = memoize(presigner);
         this.clock = clock;
-        this.tokens = new TokenService(tokenSecret, config.tokenIssuer(), config.tokenAudience(),
+        this.tokens = inBackground("audmg-init-tokens", () -> {
+            TokenService built = newTokenService(config, tokenSecret.get(), clock);
+            // The API's own ObjectMapper: every handler parses or writes JSON on its first event.
+            Json.MAPPER.getClass();
+            return built;
+        });
+    }
+
+    private static TokenService newTokenService(Config config, String tokenSecret, Clock clock) {
+        return new TokenService(tokenSecret, config.tokenIssuer(), config.tokenAudience(),
                 config.tokenTtlSeconds(), clock);
     }
 
@@ -57,11 +78,12 @@ public final class Wiring {
 
     public static Wiring fromEnvironment() {
         Config config = Config.fromEnvironment();
-        SdkHttpClient http = AwsClients.httpClient();
+        // Built on first use: its TLS context costs ~100 ms and the authorizer with TOKEN_SECRET never needs it.
+        Supplier<SdkHttpClient> http = memoize(AwsClients::httpClient);
         AwsCredentialsProvider credentials = AwsClients.credentials();
-        return new Wiring(config, () -> AwsClients.s3(config, http, credentials),
+        return new Wiring(config, () -> AwsClients.s3(config, http.get(), credentials),
                 () -> AwsClients.presigner(config, credentials),
-                AwsClients.tokenSecret(config, http, credentials), Clock.systemUTC());
+                () -> config.tokenSecret().orElseGet(() -> AwsClients.tokenSecret(config, http.get(), credentials)), Clock.systemUTC());
     }
 
     public Config config() {
@@ -69,17 +91,17 @@ public final class Wiring {
     }
 
     public TokenService tokens() {
-        return tokens;
+        return tokens.get();
     }
 
     public Authenticator authenticator() {
-        return new Authenticator(tokens);
+        return new Authenticator(tokens());
     }
 
     public AuthService authService() {
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
         return new AuthService(new AccountStore(data), new LoginThrottle(data, clock),
-                new PasswordHasher(config.bcryptCost()), tokens, clock);
+                new PasswordHasher(config.bcryptCost()), tokens(), clock);
     }
 
     /** File service without content detection (Tika loads only where uploads are completed). */
@@ -88,8 +110,11 @@ public final class Wiring {
     }
 
     public FileService fileService(ContentSniffer sniffer) {
-        return new FileService(new FileIndex(new JsonObjectStore(s3.get(), config.dataBucket())), s3.get(),
-                presigner.get(), sniffer,
+        // The presigner and the S3 client share no state: build them side by side on a cold start.
+        Supplier<S3Presigner> presigned = inBackground("audmg-init-presigner", presigner);
+        S3Client client = s3.get();
+        return new FileService(new FileIndex(new JsonObjectStore(client, config.dataBucket())), client,
+                presigned.get(), sniffer,
                 new FileService.Settings(config.mediaBucket(), config.maxUploadBytes(), config.quotaBytes(),
                         Duration.ofSeconds(config.urlTtlSeconds())),
                 clock);
@@ -105,6 +130,34 @@ public final class Wiring {
                     value = factory.get();
                 }
                 return value;
+            }
+        };
+    }
+
+    /** Runs {@code factory} on a daemon thread now; the returned supplier waits for it and rethrows its failure. */
+    private static <T> Supplier<T> inBackground(String name, Supplier<T> factory) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                future.complete(factory.get());
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return () -> {
+            try {
+                return future.join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw e;
             }
         };
     }
