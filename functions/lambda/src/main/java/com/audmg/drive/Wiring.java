@@ -1,10 +1,19 @@
 package com.audmg.drive;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamReader;
 
 import com.audmg.drive.auth.AccountStore;
 import com.audmg.drive.auth.AuthService;
@@ -36,6 +45,7 @@ public final class Wiring {
     private final Supplier<S3Client> s3;
     private final Supplier<S3Presigner> presigner;
     private final Supplier<TokenService> tokens;
+    private final Supplier<?> warmUp;
     private final Clock clock;
 
     public Wiring(Config config, S3Client s3, S3Presigner presigner, String tokenSecret, Clock clock) {
@@ -45,6 +55,7 @@ public final class Wiring {
         this.clock = clock;
         TokenService built = newTokenService(config, tokenSecret, clock);
         this.tokens = () -> built;
+        this.warmUp = () -> null;
     }
 
     /**
@@ -64,6 +75,62 @@ public final class Wiring {
             Json.MAPPER.getClass();
             return built;
         });
+        // Only handlers that use S3 start it (from authService / fileService): the authorizer does not.
+        this.warmUp = memoize(() -> inBackground("audmg-init-warm-up", () -> {
+            tokens.get();
+            warmUp();
+            preload();
+            return null;
+        }));
+    }
+
+    /**
+     * Exercises self-contained libraries the first event uses after the S3 client is built, on made-up input:
+     * Jackson (request and S3 JSON bodies), the JDK's StAX parser (S3 XML responses) and bcrypt at its minimum
+     * cost (class loading and compilation of the cipher; login and sign-up then run it at the configured cost).
+     * Nothing leaves the process. Best effort: a failure here changes nothing but the timing.
+     */
+    static void warmUp() {
+        try {
+            Json.write(Json.MAPPER.readTree("{\"a\":[1,2.5,\"b\",true,null],\"c\":{\"d\":\"e\"}}"));
+            XMLStreamReader xml = XMLInputFactory.newInstance()
+                    .createXMLStreamReader(new StringReader("<?xml version=\"1.0\" encoding=\"UTF-8\"?><a><b>c</b></a>"));
+            while (xml.hasNext()) {
+                xml.next();
+            }
+            xml.close();
+            PasswordHasher warm = new PasswordHasher(4);
+            warm.verify("warm-up", warm.hash("warm-up"));
+        } catch (Exception | LinkageError e) {
+            // best effort only
+        }
+    }
+
+    /**
+     * Loads (without initializing) the classes a first event needs after the handler is built, while the main
+     * thread builds the S3 client: on a cold start the JVM is class-loading bound, and this uses the second core.
+     * Best effort: a class that is missing or fails to load is skipped and loads normally when used.
+     */
+    static void preload() {
+        ClassLoader loader = Wiring.class.getClassLoader();
+        try (InputStream in = Wiring.class.getResourceAsStream("cold-start-classes.txt")) {
+            if (in == null) {
+                return;
+            }
+            BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                try {
+                    Class.forName(line.strip(), false, loader);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // stale entry: harmless
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort only
+        }
     }
 
     private static TokenService newTokenService(Config config, String tokenSecret, Clock clock) {
@@ -99,6 +166,7 @@ public final class Wiring {
     }
 
     public AuthService authService() {
+        warmUp.get();
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
         return new AuthService(new AccountStore(data), new LoginThrottle(data, clock),
                 new PasswordHasher(config.bcryptCost()), tokens(), clock);
@@ -112,6 +180,7 @@ public final class Wiring {
     public FileService fileService(ContentSniffer sniffer) {
         // The presigner and the S3 client share no state: build them side by side on a cold start.
         Supplier<S3Presigner> presigned = inBackground("audmg-init-presigner", presigner);
+        warmUp.get();
         S3Client client = s3.get();
         return new FileService(new FileIndex(new JsonObjectStore(client, config.dataBucket())), client,
                 presigned.get(), sniffer,
