@@ -46,12 +46,11 @@ public final class LoginThrottle {
         return Optional.of(Math.max(1, (waitMillis + 999) / 1000));
     }
 
+    /** Best effort: a failure lost to persistent contention is not recorded. */
     public void recordFailure(String username) {
-        String key = Keys.throttle(username);
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+        store.update(Keys.throttle(username), current -> {
             long now = clock.millis();
-            Optional<JsonObjectStore.Versioned> current = store.get(key);
-            List<Long> failures = new ArrayList<>(current.map(v -> recent(v.document(), now)).orElse(List.of()));
+            List<Long> failures = new ArrayList<>(current.map(doc -> recent(doc, now)).orElse(List.of()));
             failures.add(now);
             // Only the newest failures matter for the decision; keep the document small.
             if (failures.size() > MAX_FAILURES * 2) {
@@ -60,13 +59,8 @@ public final class LoginThrottle {
             ObjectNode doc = Json.object();
             ArrayNode array = doc.putArray("failures");
             failures.forEach(array::add);
-            try {
-                store.replace(key, doc, current.map(JsonObjectStore.Versioned::etag).orElse(null));
-                return;
-            } catch (JsonObjectStore.ConditionFailedException e) {
-                com.audmg.drive.platform.Backoff.pause(attempt);
-            }
-        }
+            return doc;
+        }, MAX_ATTEMPTS);
     }
 
     public void reset(String username) {

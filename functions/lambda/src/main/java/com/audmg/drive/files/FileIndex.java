@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import com.audmg.drive.platform.ApiException;
-import com.audmg.drive.platform.Backoff;
 import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.JsonObjectStore;
 import com.audmg.drive.platform.Keys;
@@ -43,22 +43,18 @@ public final class FileIndex {
      * (on conflict) and may throw to abort. Returns the list as stored.
      */
     public List<FileRecord> update(String userId, UnaryOperator<List<FileRecord>> change) {
-        String key = Keys.index(userId);
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            var current = store.get(key);
-            List<FileRecord> files = new ArrayList<>(current.map(v -> parse(v.document())).orElseGet(List::of));
-            List<FileRecord> changed = new ArrayList<>(change.apply(files));
+        AtomicReference<List<FileRecord>> stored = new AtomicReference<>();
+        store.update(Keys.index(userId), current -> {
+            List<FileRecord> changed = new ArrayList<>(
+                    change.apply(new ArrayList<>(current.map(FileIndex::parse).orElseGet(List::of))));
             changed.sort(NEWEST_FIRST);
-            try {
-                store.replace(key, toJson(changed), current.map(JsonObjectStore.Versioned::etag).orElse(null));
-                return changed;
-            } catch (JsonObjectStore.ConditionFailedException e) {
-                Backoff.pause(attempt);
-            }
-        }
-        // Every attempt lost to another writer: a retryable condition, not a server fault.
-        throw new ApiException(503, "busy", "too many concurrent changes to your files; try again",
-                Map.of("Retry-After", "1"));
+            stored.set(changed);
+            return toJson(changed);
+        }, MAX_ATTEMPTS).orElseThrow(() ->
+                // Every attempt lost to another writer: a retryable condition, not a server fault.
+                new ApiException(503, "busy", "too many concurrent changes to your files; try again",
+                        Map.of("Retry-After", "1")));
+        return stored.get();
     }
 
     private static List<FileRecord> parse(com.fasterxml.jackson.databind.JsonNode doc) {

@@ -2,6 +2,7 @@ package com.audmg.drive.platform;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -11,7 +12,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -45,8 +45,6 @@ public final class JsonObjectStore {
             ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(
                     GetObjectRequest.builder().bucket(bucket).key(key).build());
             return Optional.of(new Versioned(Json.MAPPER.readTree(bytes.asByteArrayUnsafe()), bytes.response().eTag()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return Optional.empty();
@@ -71,6 +69,26 @@ public final class JsonObjectStore {
             request.ifMatch(etag);
         }
         put(request, key, document);
+    }
+
+    /**
+     * Read-modify-write under optimistic concurrency: applies the change to the current document
+     * (empty when there is none) and writes the result only if nobody wrote in between, retrying
+     * with backoff. The change may run more than once and may throw to abort. Returns the document
+     * as stored, or empty when every attempt lost against a concurrent writer.
+     */
+    public Optional<JsonNode> update(String key, Function<Optional<JsonNode>, JsonNode> change, int maxAttempts) {
+        for (int attempt = 0; attempt < maxAttempts; attempt++) {
+            Optional<Versioned> current = get(key);
+            JsonNode next = change.apply(current.map(Versioned::document));
+            try {
+                replace(key, next, current.map(Versioned::etag).orElse(null));
+                return Optional.of(next);
+            } catch (ConditionFailedException e) {
+                Backoff.pause(attempt);
+            }
+        }
+        return Optional.empty();
     }
 
     public void delete(String key) {
