@@ -42,6 +42,7 @@ public final class MainWindow extends StackPane {
         box.setId("startingView");
         show(box);
         Fx.background(app.io(), b::start, (URI url) -> {
+            timing("backend ready");
             app.connect(url);
             app.client().onSessionExpired(e -> Fx.later(() -> {
                 if (drive != null) {
@@ -79,10 +80,15 @@ public final class MainWindow extends StackPane {
                 notice);
         show(login);
         login.focusFirstField();
+        timing("login view shown");
+    }
+
+    /** With {@code -Daudmg.timing=true}: one stdout line per milestone, read by the desktop bench. */
+    private static void timing(String milestone) {
         if (Boolean.getBoolean("audmg.timing")) {
             long sinceJvmStart = System.currentTimeMillis()
                     - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-            System.out.println("audmg: login view shown " + sinceJvmStart + " ms after JVM start");
+            System.out.println("audmg: " + milestone + " " + sinceJvmStart + " ms after JVM start");
         }
     }
 

@@ -1,0 +1,211 @@
+package com.audmg.drive.desktop.bench;
+
+import com.audmg.drive.desktop.api.Cancellation;
+import com.audmg.drive.desktop.api.DriveClient;
+import com.audmg.drive.desktop.api.DriveFile;
+import com.audmg.drive.desktop.api.FileQuery;
+import com.audmg.drive.desktop.api.Progress;
+import com.audmg.drive.desktop.backend.EmbeddedBackend;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.Bucket;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Prepares an app data folder whose account lists many real image files: the local cloud runs in this process on
+ * the app's folder layout, the account is created and one PNG uploaded through the API, then the index entry is
+ * replicated and every replica gets its own PNG bytes in the media bucket. The result is checked by listing through
+ * the API.
+ */
+final class AccountSeeder {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern REGION = Pattern.compile("X-Amz-Credential=[^&]*?%2F\\d{8}%2F([a-z0-9-]+)%2Fs3");
+
+    private final Path dataDir;
+    private final PrintStream progress;
+
+    AccountSeeder(Path dataDir, PrintStream progress) {
+        this.dataDir = dataDir;
+        this.progress = progress;
+    }
+
+    /** Creates the account with {@code total} image files; returns the count listed by the API afterwards. */
+    int seed(String username, String password, int total) throws Exception {
+        EmbeddedBackend backend = new EmbeddedBackend(dataDir);
+        try {
+            URI base = backend.start();
+            DriveClient api = new DriveClient(base);
+            api.signUp(username, password);
+            api.login(username, password);
+            Path first = Files.createTempFile(dataDir, "seed-", ".png");
+            Files.write(first, png(0));
+            DriveFile real = api.upload(first, "image/png", Progress.NONE, new Cancellation());
+            Files.delete(first);
+            String userId = api.me().userId();
+            URI download = URI.create(api.getFile(real.id()).download().url());
+            try (S3Client s3 = s3Client(download)) {
+                String mediaBucket = download.getPath().split("/")[1];
+                String dataBucket = bucketHolding(s3, "index/" + userId + ".json");
+                List<FileEntry> entries = replicateIndexEntries(s3, dataBucket, userId, total);
+                putImageBytes(s3, mediaBucket, userId, entries);
+            }
+            return api.listAll(FileQuery.all()).size();
+        } finally {
+            backend.close();
+        }
+    }
+
+    record FileEntry(String id, byte[] bytes) {
+    }
+
+    /**
+     * The one place that writes the backend's storage format directly: creating 10,000 files through the API takes
+     * about 40 minutes (every create and complete rewrites the whole index), so the index entry of the one real upload
+     * is copied {@code total - 1} times with new ids, names, sizes and creation times, and the document is written
+     * back. Everything else of the entry (and of the document) is kept as the backend wrote it, so this only assumes
+     * {@code {"files": [{"id", "name", "size", "createdAt", ...}]}} under {@code index/<userId>.json} in the data
+     * bucket (functions/lambda FileIndex, FileRecord).
+     */
+    private List<FileEntry> replicateIndexEntries(S3Client s3, String dataBucket, String userId, int total)
+            throws IOException {
+        String key = "index/" + userId + ".json";
+        ObjectNode doc = (ObjectNode) JSON.readTree(s3.getObjectAsBytes(g -> g.bucket(dataBucket).key(key))
+                .asByteArray());
+        ObjectNode template = (ObjectNode) doc.path("files").get(0);
+        String id0 = template.path("id").asText();
+        Instant newest = Instant.parse(template.path("createdAt").asText());
+        ArrayNode files = doc.putArray("files");
+        List<FileEntry> entries = new ArrayList<>(total);
+        for (int i = 0; i < total; i++) {
+            ObjectNode f = template.deepCopy();
+            byte[] bytes = png(i);
+            if (i > 0) {
+                // Server ids are base32 (a-z, 2-7): a suffix padded with '0' can never equal the real one.
+                String suffix = String.format(Locale.ROOT, "%6s", Integer.toString(i, 36)).replace(' ', '0');
+                f.put("id", id0.substring(0, id0.length() - suffix.length()) + suffix);
+                f.put("name", String.format(Locale.ROOT, "photo-%05d.png", i));
+                f.put("size", bytes.length);
+                f.put("createdAt", newest.minusSeconds(i).toString());
+                entries.add(new FileEntry(f.path("id").asText(), bytes));
+            }
+            files.add(f);
+        }
+        byte[] json = JSON.writeValueAsBytes(doc);
+        s3.putObject(p -> p.bucket(dataBucket).key(key).contentType("application/json"), RequestBody.fromBytes(json));
+        progress.printf(Locale.ROOT, "      index: %d entries, %d KB%n", total, json.length / 1024);
+        return entries;
+    }
+
+    /** Real bytes for every replicated entry, under the media key the backend presigns ({@code <userId>/<fileId>}). */
+    private void putImageBytes(S3Client s3, String mediaBucket, String userId, List<FileEntry> entries)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        AtomicInteger done = new AtomicInteger();
+        try {
+            List<Future<?>> all = new ArrayList<>();
+            for (FileEntry e : entries) {
+                all.add(pool.submit(() -> {
+                    s3.putObject(p -> p.bucket(mediaBucket).key(userId + "/" + e.id()).contentType("image/png"),
+                            RequestBody.fromBytes(e.bytes()));
+                    int n = done.incrementAndGet();
+                    if (n % 2500 == 0) {
+                        progress.printf(Locale.ROOT, "      image bytes: %d of %d%n", n, entries.size());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String bucketHolding(S3Client s3, String key) {
+        for (Bucket b : s3.listBuckets().buckets()) {
+            try {
+                s3.headObject(h -> h.bucket(b.name()).key(key));
+                return b.name();
+            } catch (S3Exception notHere) {
+                // try the next bucket
+            }
+        }
+        throw new IllegalStateException("no bucket of the embedded S3 holds " + key);
+    }
+
+    /** An SDK client for the embedded S3: endpoint and region from a presigned URL, keys from the data folder. */
+    private S3Client s3Client(URI presigned) throws IOException {
+        Properties creds = new Properties();
+        try (Reader r = Files.newBufferedReader(dataDir.resolve("cloud").resolve("s3-credentials.properties"))) {
+            creds.load(r);
+        }
+        Matcher m = REGION.matcher(presigned.getRawQuery());
+        String region = m.find() ? m.group(1) : "us-east-1";
+        return S3Client.builder()
+                .region(Region.of(region))
+                .endpointOverride(URI.create(presigned.getScheme() + "://" + presigned.getRawAuthority()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        creds.getProperty("accessKeyId"), creds.getProperty("secretAccessKey"))))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true)
+                        .chunkedEncodingEnabled(false).build())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(1)).build())
+                .build();
+    }
+
+    /** A distinct 96x72 PNG per index: a gradient and a disc, so every thumbnail differs. */
+    static byte[] png(int i) throws IOException {
+        int w = 96;
+        int h = 72;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setPaint(new GradientPaint(0, 0, Color.getHSBColor((i % 97) / 97f, 0.8f, 0.9f), w, h,
+                Color.getHSBColor((i % 31) / 31f, 0.6f, 0.5f)));
+        g.fillRect(0, 0, w, h);
+        g.setColor(new Color(255, 255, 255, 200));
+        int d = 16 + i % 24;
+        g.fillOval((i * 7) % (w - d), (i * 5) % (h - d), d, d);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+}
