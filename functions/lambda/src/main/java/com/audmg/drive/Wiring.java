@@ -24,6 +24,7 @@ import com.audmg.drive.auth.TokenService;
 import com.audmg.drive.files.ContentSniffer;
 import com.audmg.drive.files.FileIndex;
 import com.audmg.drive.files.FileService;
+import com.audmg.drive.files.PendingUploads;
 import com.audmg.drive.platform.AwsClients;
 import com.audmg.drive.platform.Config;
 import com.audmg.drive.platform.Json;
@@ -182,8 +183,8 @@ public final class Wiring {
         Supplier<S3Presigner> presigned = inBackground("audmg-init-presigner", presigner);
         warmUp.get();
         S3Client client = s3.get();
-        return new FileService(new FileIndex(new JsonObjectStore(client, config.dataBucket())), client,
-                presigned.get(), sniffer,
+        JsonObjectStore data = new JsonObjectStore(client, config.dataBucket());
+        return new FileService(new FileIndex(data), new PendingUploads(data), client, presigned.get(), sniffer,
                 new FileService.Settings(config.mediaBucket(), config.maxUploadBytes(), config.quotaBytes(),
                         Duration.ofSeconds(config.urlTtlSeconds())),
                 clock);

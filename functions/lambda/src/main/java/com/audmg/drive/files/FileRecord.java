@@ -12,6 +12,8 @@ public record FileRecord(String id, String name, String contentType, String kind
 
     public static final String PENDING = "pending";
     public static final String READY = "ready";
+    /** A pending upload given up (cancelled, or refused on complete); never listed or completed. */
+    public static final String CANCELLED = "cancelled";
 
     public FileRecord withStatus(String newStatus) {
         return new FileRecord(id, name, contentType, kind, size, createdAt, newStatus);
@@ -19,6 +21,10 @@ public record FileRecord(String id, String name, String contentType, String kind
 
     public boolean isReady() {
         return READY.equals(status);
+    }
+
+    public boolean isPending() {
+        return PENDING.equals(status);
     }
 
     public ObjectNode toJson() {

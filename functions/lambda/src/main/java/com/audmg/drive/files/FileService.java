@@ -6,11 +6,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.audmg.drive.platform.ApiException;
@@ -20,6 +22,7 @@ import com.audmg.drive.platform.StructuredLog;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -40,6 +43,8 @@ public final class FileService {
     public static final int MAX_NAME_LENGTH = 255;
     public static final int MAX_LIMIT = 1000;
     public static final int DEFAULT_LIMIT = 100;
+    /** Keys one LIST returns at most. */
+    private static final int MAX_LIST_KEYS = 1000;
 
     /** Limits and the media bucket. */
     public record Settings(String mediaBucket, long maxUploadBytes, long quotaBytes, Duration urlTtl) {
@@ -61,16 +66,31 @@ public final class FileService {
     public record Usage(long files, long bytes) {
     }
 
+    /** Live (not yet completed, not expired) uploads a user may have at once. */
+    public static final int MAX_PENDING_UPLOADS = 100;
+
+    /** A pending upload may be completed until its URL expired and this much longer. */
+    static final Duration COMPLETE_GRACE = Duration.ofMinutes(50);
+    /** An uncompleted upload's record and bytes are removed once its URL expired and this passed. */
+    static final Duration ABANDON_AFTER = Duration.ofHours(1);
+    /**
+     * A cancelled upload's record and bytes are removed once its URL expired (until then the
+     * URL could still write the bytes) and this passed, which is longer than any request runs.
+     */
+    static final Duration CANCEL_SETTLE = Duration.ofMinutes(2);
+
     private final FileIndex index;
+    private final PendingUploads pending;
     private final S3Client s3;
     private final S3Presigner presigner;
     private final ContentSniffer sniffer;
     private final Settings settings;
     private final Clock clock;
 
-    public FileService(FileIndex index, S3Client s3, S3Presigner presigner, ContentSniffer sniffer,
-                       Settings settings, Clock clock) {
+    public FileService(FileIndex index, PendingUploads pending, S3Client s3, S3Presigner presigner,
+                       ContentSniffer sniffer, Settings settings, Clock clock) {
         this.index = index;
+        this.pending = pending;
         this.s3 = s3;
         this.presigner = presigner;
         this.sniffer = sniffer;
@@ -78,6 +98,11 @@ public final class FileService {
         this.clock = clock;
     }
 
+    /**
+     * Records a pending upload and signs its PUT. The record is a new key of its own, so
+     * concurrent creates never retry each other. The quota is checked against the ready files
+     * plus the uploads still pending; it is enforced again, atomically, on complete.
+     */
     public Created createUpload(String userId, String name, String declaredType, long size) {
         validateName(name);
         String contentType = MediaTypes.canonicalDeclared(declaredType).orElseThrow(() -> new ApiException(
@@ -86,23 +111,16 @@ public final class FileService {
             throw new ApiException(413, "too_large", "file is larger than " + settings.maxUploadBytes() + " bytes");
         }
         Instant now = clock.instant();
+        List<FileRecord> indexed = index.read(userId);
+        long committed = readyBytes(indexed);
+        if (committed + size > settings.quotaBytes()) {
+            throw quotaExceeded();
+        }
+        checkPendingRoom(userId, indexed, committed, size, now);
+
         FileRecord file = new FileRecord(Keys.newId(), name, contentType, MediaTypes.kindOf(contentType), size,
                 now, FileRecord.PENDING);
-        AtomicReference<List<FileRecord>> abandoned = new AtomicReference<>(List.of());
-        index.update(userId, files -> {
-            List<FileRecord> live = withoutStalePending(files, now);
-            abandoned.set(files.stream().filter(f -> !live.contains(f)).toList());
-            long committed = live.stream().mapToLong(FileRecord::size).sum();
-            if (committed + size > settings.quotaBytes()) {
-                throw new ApiException(507, "quota_exceeded", "the upload would exceed your storage quota of "
-                        + settings.quotaBytes() + " bytes");
-            }
-            live.add(file);
-            return live;
-        });
-        // Bytes of uploads that were never completed would otherwise stay in the bucket uncounted.
-        abandoned.get().forEach(stale -> s3.deleteObject(DeleteObjectRequest.builder()
-                .bucket(settings.mediaBucket()).key(Keys.media(userId, stale.id())).build()));
+        pending.add(userId, file);
         PresignedPutObjectRequest signed = presigner.presignPutObject(PutObjectPresignRequest.builder()
                 .signatureDuration(settings.urlTtl())
                 .putObjectRequest(PutObjectRequest.builder()
@@ -119,9 +137,25 @@ public final class FileService {
     }
 
     public FileRecord completeUpload(String userId, String fileId) {
-        FileRecord file = find(userId, fileId);
-        if (file.isReady()) {
-            return file;
+        if (!Keys.isId(fileId)) {
+            throw ApiException.notFound();
+        }
+        Instant now = clock.instant();
+        Optional<FileRecord> record = pending.find(userId, fileId);
+        FileRecord file;
+        if (record.isPresent()) {
+            file = record.get();
+        } else {
+            // Completed already (a repeated call), or a pending entry of the older layout that
+            // kept pending uploads inside the index.
+            file = index.read(userId).stream().filter(f -> f.id().equals(fileId)).findFirst()
+                    .orElseThrow(ApiException::notFound);
+            if (file.isReady()) {
+                return file;
+            }
+        }
+        if (!file.isPending() || now.isAfter(file.createdAt().plus(settings.urlTtl()).plus(COMPLETE_GRACE))) {
+            throw ApiException.notFound();
         }
         String key = Keys.media(userId, fileId);
         Optional<HeadObjectResponse> head = head(key);
@@ -132,42 +166,86 @@ public final class FileService {
         String detected = sniffer.detect(firstBytes(key, file.size()));
         Optional<String> detectedKind = MediaTypes.kindOfDetected(detected);
         if (detectedKind.isEmpty() || !detectedKind.get().equals(file.kind())) {
+            // Every complete of this upload sniffs the same bytes, so none can be adding them.
             s3.deleteObject(DeleteObjectRequest.builder().bucket(settings.mediaBucket()).key(key).build());
-            index.update(userId, files -> remove(files, fileId));
+            if (record.isPresent()) {
+                pending.cancel(userId, file);
+            } else {
+                index.update(userId, files -> remove(files, fileId));
+            }
             throw new ApiException(415, "content_mismatch",
                     "the uploaded bytes are not a supported " + file.kind() + " file");
         }
         AtomicReference<FileRecord> ready = new AtomicReference<>();
-        index.update(userId, files -> {
-            List<FileRecord> result = new ArrayList<>(files.size());
-            for (FileRecord f : files) {
-                if (f.id().equals(fileId)) {
-                    FileRecord updated = f.withStatus(FileRecord.READY);
-                    ready.set(updated);
-                    result.add(updated);
-                } else {
-                    result.add(f);
+        List<FileRecord> abandoned = new ArrayList<>();
+        try {
+            index.update(userId, files -> {
+                abandoned.clear();
+                ready.set(null);
+                List<FileRecord> result = new ArrayList<>(files.size() + 1);
+                for (FileRecord f : files) {
+                    if (f.id().equals(fileId)) {
+                        if (f.isReady()) {
+                            ready.set(f); // completed concurrently
+                            result.add(f);
+                        }
+                        // an older-layout pending entry of this upload is replaced below
+                    } else if (!f.isReady() && isAbandoned(f.createdAt(), now)) {
+                        abandoned.add(f);
+                    } else {
+                        result.add(f);
+                    }
                 }
+                if (ready.get() == null) {
+                    if (readyBytes(result) + file.size() > settings.quotaBytes()) {
+                        throw quotaExceeded();
+                    }
+                    ready.set(file.withStatus(FileRecord.READY));
+                    result.add(ready.get());
+                }
+                return result;
+            });
+        } catch (ApiException e) {
+            if (e.status() == 507 && record.isPresent()) {
+                // The bytes stay until the record is cleaned up: a concurrent complete of the same
+                // upload may have seen room and added them.
+                pending.cancel(userId, file);
             }
-            if (ready.get() == null) {
-                throw ApiException.notFound();
+            throw e;
+        }
+        deleteMedia(userId, abandoned);
+        if (record.isPresent()) {
+            try {
+                pending.remove(userId, fileId);
+            } catch (SdkException e) {
+                // The file is ready either way; a record left behind is removed on a later create.
+                StructuredLog.warn("pending record of a completed upload not removed: " + e.getMessage());
             }
-            return result;
-        });
+        }
         StructuredLog.metric("Uploads", 1, "Count");
         StructuredLog.metric("BytesUploaded", file.size(), "Bytes");
         return ready.get();
     }
 
-    public Page list(String userId, Optional<String> kind, Optional<String> query, int limit, Optional<String> cursor) {
+    /** One page of the user's ready files, or (status pending) of the uploads not yet completed. */
+    public Page list(String userId, String status, Optional<String> kind, Optional<String> query, int limit,
+                     Optional<String> cursor) {
         Optional<Position> after = cursor.map(FileService::decodeCursor);
         String needle = query.map(q -> q.toLowerCase(Locale.ROOT)).orElse(null);
+        List<FileRecord> source;
+        if (FileRecord.PENDING.equals(status)) {
+            Instant now = clock.instant();
+            source = pending.read(userId, MAX_LIST_KEYS).stream()
+                    .filter(f -> f.isPending() && !now.isAfter(f.createdAt().plus(settings.urlTtl()).plus(COMPLETE_GRACE)))
+                    .toList();
+        } else {
+            source = index.read(userId).stream().filter(FileRecord::isReady).toList();
+        }
         List<FileRecord> items = new ArrayList<>();
         FileRecord last = null;
         boolean more = false;
-        for (FileRecord file : index.read(userId)) {
-            if (!file.isReady()
-                    || kind.isPresent() && !kind.get().equals(file.kind())
+        for (FileRecord file : source) {
+            if (kind.isPresent() && !kind.get().equals(file.kind())
                     || needle != null && !file.name().toLowerCase(Locale.ROOT).contains(needle)
                     || after.isPresent() && !after.get().isBefore(file)) {
                 continue;
@@ -197,17 +275,29 @@ public final class FileService {
         return new Retrieved(file, new SignedRequest("GET", signed.url().toString(), Map.of(), signed.expiration()));
     }
 
+    /**
+     * Deletes a file, or cancels a pending upload. A cancelled upload's bytes are removed with
+     * its record once its URL can no longer write them (on one of the user's later creates).
+     */
     public void delete(String userId, String fileId) {
-        find(userId, fileId);
-        index.update(userId, files -> {
-            List<FileRecord> remaining = remove(files, fileId);
-            if (remaining.size() == files.size()) {
-                throw ApiException.notFound();
-            }
-            return remaining;
-        });
-        s3.deleteObject(DeleteObjectRequest.builder().bucket(settings.mediaBucket())
-                .key(Keys.media(userId, fileId)).build());
+        if (!Keys.isId(fileId)) {
+            throw ApiException.notFound();
+        }
+        if (index.read(userId).stream().anyMatch(f -> f.id().equals(fileId))) {
+            index.update(userId, files -> {
+                List<FileRecord> remaining = remove(files, fileId);
+                if (remaining.size() == files.size()) {
+                    throw ApiException.notFound();
+                }
+                return remaining;
+            });
+            s3.deleteObject(DeleteObjectRequest.builder().bucket(settings.mediaBucket())
+                    .key(Keys.media(userId, fileId)).build());
+            return;
+        }
+        FileRecord upload = pending.find(userId, fileId).filter(FileRecord::isPending)
+                .orElseThrow(ApiException::notFound);
+        pending.cancel(userId, upload);
     }
 
     public Usage usage(String userId) {
@@ -244,16 +334,84 @@ public final class FileService {
                 .orElseThrow(ApiException::notFound);
     }
 
-    /** Pending uploads count against the quota until their URL has expired and a grace period passed. */
-    private List<FileRecord> withoutStalePending(List<FileRecord> files, Instant now) {
-        Instant cutoff = now.minus(settings.urlTtl()).minus(Duration.ofHours(1));
-        List<FileRecord> live = new ArrayList<>(files.size() + 1);
-        for (FileRecord f : files) {
-            if (f.isReady() || f.createdAt().isAfter(cutoff)) {
-                live.add(f);
+    /**
+     * Refuses a create that would leave too many uploads pending, or pending and ready bytes
+     * over the quota, and removes the user's abandoned uploads on the way. Reads the pending
+     * records themselves only when the room is not obvious from their number.
+     */
+    private void checkPendingRoom(String userId, List<FileRecord> indexed, long committed, long size, Instant now) {
+        Set<String> readyIds = new HashSet<>();
+        indexed.stream().filter(FileRecord::isReady).forEach(f -> readyIds.add(f.id()));
+        List<PendingUploads.Listed> live = new ArrayList<>();
+        for (PendingUploads.Listed listed : pending.list(userId, MAX_LIST_KEYS)) {
+            if (isAbandoned(listed.writtenAt(), now)) {
+                discard(userId, listed.fileId(), readyIds);
+            } else {
+                live.add(listed);
             }
         }
-        return live;
+        if (live.size() < MAX_PENDING_UPLOADS
+                && committed + size + (long) live.size() * settings.maxUploadBytes() <= settings.quotaBytes()) {
+            return;
+        }
+        int count = 0;
+        long reserved = 0;
+        for (PendingUploads.Listed listed : live) {
+            Optional<FileRecord> found = pending.find(userId, listed.fileId());
+            if (found.isEmpty()) {
+                continue;
+            }
+            FileRecord upload = found.get();
+            Instant urlExpiry = upload.createdAt().plus(settings.urlTtl());
+            Instant settled = (urlExpiry.isAfter(listed.writtenAt()) ? urlExpiry : listed.writtenAt()).plus(CANCEL_SETTLE);
+            if (readyIds.contains(upload.id()) || !upload.isPending() && now.isAfter(settled)) {
+                discard(userId, upload.id(), readyIds);
+                continue;
+            }
+            count++;
+            reserved += upload.size();
+        }
+        if (count >= MAX_PENDING_UPLOADS) {
+            throw new ApiException(429, "too_many_pending_uploads", count
+                    + " uploads are waiting to be completed; complete or cancel some first");
+        }
+        if (committed + reserved + size > settings.quotaBytes()) {
+            throw quotaExceeded();
+        }
+    }
+
+    /** Removes a pending record, and its bytes unless the upload was completed after all. */
+    private void discard(String userId, String fileId, Set<String> readyIds) {
+        if (!readyIds.contains(fileId)) {
+            s3.deleteObject(DeleteObjectRequest.builder().bucket(settings.mediaBucket())
+                    .key(Keys.media(userId, fileId)).build());
+        }
+        pending.remove(userId, fileId);
+    }
+
+    /** Whether an upload written at that time is past completing and safe to remove. */
+    private boolean isAbandoned(Instant writtenAt, Instant now) {
+        return now.isAfter(writtenAt.plus(settings.urlTtl()).plus(ABANDON_AFTER));
+    }
+
+    private void deleteMedia(String userId, List<FileRecord> files) {
+        files.forEach(f -> s3.deleteObject(DeleteObjectRequest.builder().bucket(settings.mediaBucket())
+                .key(Keys.media(userId, f.id())).build()));
+    }
+
+    private static long readyBytes(List<FileRecord> files) {
+        long bytes = 0;
+        for (FileRecord f : files) {
+            if (f.isReady()) {
+                bytes += f.size();
+            }
+        }
+        return bytes;
+    }
+
+    private ApiException quotaExceeded() {
+        return new ApiException(507, "quota_exceeded", "the upload would exceed your storage quota of "
+                + settings.quotaBytes() + " bytes");
     }
 
     private static List<FileRecord> remove(List<FileRecord> files, String fileId) {

@@ -35,9 +35,13 @@ public final class ListFilesHandler extends FileHandler {
         if (query.isPresent() && query.get().length() > FileService.MAX_NAME_LENGTH) {
             throw ApiException.invalidRequest("q", "q must be at most " + FileService.MAX_NAME_LENGTH + " characters");
         }
+        String status = request.query("status").orElse(FileRecord.READY);
+        if (!status.equals(FileRecord.READY) && !status.equals(FileRecord.PENDING)) {
+            throw ApiException.invalidRequest("status", "status must be ready or pending");
+        }
         int limit = limit(request);
         Optional<String> cursor = request.query("cursor").filter(c -> !c.isEmpty());
-        FileService.Page page = files.list(caller.userId(), kind, query, limit, cursor);
+        FileService.Page page = files.list(caller.userId(), status, kind, query, limit, cursor);
         ObjectNode response = Json.object();
         ArrayNode items = response.putArray("items");
         page.items().forEach(file -> items.add(file.toJson()));

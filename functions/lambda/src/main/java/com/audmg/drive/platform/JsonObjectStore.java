@@ -1,6 +1,9 @@
 package com.audmg.drive.platform;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -12,8 +15,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * JSON documents in one S3 bucket with the conditional writes that make them safe under
@@ -23,6 +29,10 @@ public final class JsonObjectStore {
 
     /** A document and the ETag it was read with. */
     public record Versioned(JsonNode document, String etag) {
+    }
+
+    /** A key under a prefix, as listed. */
+    public record Entry(String key, Instant lastModified) {
     }
 
     /** A conditional write lost against a concurrent writer (HTTP 412, or 409 while one is in flight). */
@@ -60,6 +70,11 @@ public final class JsonObjectStore {
         put(PutObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch("*"), key, document);
     }
 
+    /** Writes unconditionally. */
+    public void overwrite(String key, JsonNode document) {
+        put(PutObjectRequest.builder().bucket(bucket).key(key), key, document);
+    }
+
     /** Writes only if the object still has the given ETag, or (etag null) does not exist yet. */
     public void replace(String key, JsonNode document, String etag) {
         PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(key);
@@ -89,6 +104,17 @@ public final class JsonObjectStore {
             }
         }
         return Optional.empty();
+    }
+
+    /** Up to {@code max} keys under the prefix, in key order (one LIST request). */
+    public List<Entry> list(String prefix, int max) {
+        ListObjectsV2Response listed = s3.listObjectsV2(ListObjectsV2Request.builder()
+                .bucket(bucket).prefix(prefix).maxKeys(max).build());
+        List<Entry> entries = new ArrayList<>(listed.contents().size());
+        for (S3Object object : listed.contents()) {
+            entries.add(new Entry(object.key(), object.lastModified()));
+        }
+        return entries;
     }
 
     public void delete(String key) {

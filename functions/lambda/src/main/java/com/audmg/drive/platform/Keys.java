@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * <pre>
  * DATA_BUCKET   users/&lt;sha256(username)&gt;.json      account (never presigned)
  *               throttle/&lt;sha256(username)&gt;.json   failed login attempts
- *               index/&lt;userId&gt;.json                 the user's files (ready and pending)
+ *               index/&lt;userId&gt;.json                 the user's files (ready)
+ *               pending/&lt;userId&gt;/&lt;fileId&gt;.json      uploads created, not yet completed
  * MEDIA_BUCKET  &lt;userId&gt;/&lt;fileId&gt;                    file bytes (the only presigned keys)
  * </pre>
  */
@@ -37,6 +38,16 @@ public final class Keys {
     public static String index(String userId) {
         requireId(userId);
         return "index/" + userId + ".json";
+    }
+
+    public static String pending(String userId, String fileId) {
+        requireId(fileId);
+        return pendingPrefix(userId) + fileId + ".json";
+    }
+
+    public static String pendingPrefix(String userId) {
+        requireId(userId);
+        return "pending/" + userId + "/";
     }
 
     public static String media(String userId, String fileId) {

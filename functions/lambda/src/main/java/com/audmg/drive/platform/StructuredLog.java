@@ -58,6 +58,16 @@ public final class StructuredLog {
         out.println(Json.write(line));
     }
 
+    /** A condition worth a look that did not fail the request. */
+    public static void warn(String message) {
+        ObjectNode line = Json.object();
+        line.put("timestamp", Instant.now().toString());
+        line.put("level", "WARN");
+        line.put("type", "warning");
+        line.put("message", message);
+        out.println(Json.write(line));
+    }
+
     /** Emits one metric in CloudWatch Embedded Metric Format with the service as dimension. */
     public static void metric(String name, double value, String unit) {
         ObjectNode line = Json.object();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.audmg.drive.Api;
+import com.audmg.drive.Media;
 import com.audmg.drive.TestCloud;
 import com.audmg.drive.Wiring;
 import com.audmg.drive.platform.JsonObjectStore;
@@ -40,40 +42,86 @@ class FileIndexConcurrencyTest {
         api = new Api(wiring);
     }
 
+    /** Runs n calls at once (released together) and returns their results in call order. */
+    private static <T> List<T> race(int n, java.util.function.IntFunction<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return call.apply(index);
+                }));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
+                results.add(future.get());
+            }
+            return results;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @AfterAll
     static void stopCloud() throws Exception {
         cloud.close();
     }
 
     @Test
-    void createUpload_shouldNeverExceedQuota_whenRequestsRace() throws Exception {
+    void completeUpload_shouldNeverExceedQuota_whenUploadsRace() throws Exception {
+        // GIVEN 12 uploads of 1,000 real bytes each, created at once against a quota of 10,000
+        // (concurrent creates do not serialize, so a few may be accepted beyond the quota)
         String token = api.newUser("racing-uploader");
-        int requests = 12;
-        ExecutorService pool = Executors.newFixedThreadPool(requests);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Integer>> results = new ArrayList<>();
-        for (int i = 0; i < requests; i++) {
-            String name = "clip-" + i + ".wav";
-            results.add(pool.submit(() -> {
-                start.await();
-                return api.create(token, name, "audio/wav", 1000).getStatusCode();
-            }));
+        byte[] bytes = Arrays.copyOf(Media.png(2, 2), 1000);
+        List<JsonNode> accepted = new ArrayList<>();
+        for (int status : race(12, i -> {
+            var response = api.create(token, "pic-" + i + ".png", "image/png", bytes.length);
+            if (response.getStatusCode() == 201) {
+                synchronized (accepted) {
+                    accepted.add(json(response));
+                }
+            }
+            return response.getStatusCode();
+        })) {
+            assertTrue(status == 201 || status == 507, "create answered " + status);
         }
-        start.countDown();
-        int created = 0;
-        int overQuota = 0;
-        for (Future<Integer> result : results) {
-            int status = result.get();
-            created += status == 201 ? 1 : 0;
-            overQuota += status == 507 ? 1 : 0;
+        assertTrue(accepted.size() >= 10, "the quota's worth of uploads is accepted: " + accepted.size());
+        for (JsonNode created : accepted) {
+            assertEquals(200, Api.put(created.get("upload"), bytes).statusCode());
         }
-        pool.shutdown();
 
-        assertEquals(10, created, "exactly the quota's worth of uploads is accepted");
-        assertEquals(2, overQuota);
+        // WHEN all of them are completed at once
+        List<Integer> completed = race(accepted.size(), i ->
+                api.complete(token, accepted.get(i).get("file").get("id").asText()).getStatusCode());
+
+        // THEN exactly the quota's worth becomes ready, the rest is refused, and nothing is lost
+        assertEquals(10, completed.stream().filter(s -> s == 200).count(), completed.toString());
+        assertEquals(accepted.size() - 10, completed.stream().filter(s -> s == 507).count(), completed.toString());
         String userId = json(check(api.me(token), 200)).get("userId").asText();
         List<FileRecord> stored = new FileIndex(new JsonObjectStore(cloud.s3(), TestCloud.DATA_BUCKET)).read(userId);
         assertEquals(10, stored.size(), "no concurrent update was lost");
+        assertEquals(10_000, json(check(api.me(token), 200)).get("usage").get("bytes").asLong());
+        for (FileRecord file : stored) {
+            assertEquals(200, Api.download(json(check(api.get(token, file.id()), 200))
+                    .get("download").get("url").asText()).statusCode(), "bytes of a ready file are there");
+        }
+    }
+
+    @Test
+    void createUpload_shouldNotContend_whenOneUserCreatesManyAtOnce() throws Exception {
+        String token = api.newUser("burst-creator");
+
+        List<Integer> statuses = race(16, i -> api.create(token, "burst-" + i + ".mp3", "audio/mpeg", 1).getStatusCode());
+
+        assertEquals(List.copyOf(java.util.Collections.nCopies(16, 201)), statuses);
+        JsonNode pending = json(check(api.list(token, Map.of("status", "pending", "limit", "1000")), 200));
+        assertEquals(16, pending.get("items").size());
+        pending.get("items").forEach(item -> assertEquals("pending", item.get("status").asText()));
+        assertEquals(0, json(check(api.list(token, Map.of()), 200)).get("items").size(), "ready files only by default");
     }
 
     @Test
