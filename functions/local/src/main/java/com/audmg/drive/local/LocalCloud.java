@@ -13,6 +13,9 @@ import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A serverless.yml running locally: API Gateway (REST v1) + Lambda emulation with one worker JVM per
@@ -53,25 +56,8 @@ public final class LocalCloud implements AutoCloseable {
         if (!Files.isDirectory(dataDir) || !Files.isReadable(dataDir) || !Files.isWritable(dataDir)) {
             throw new LocalCloudException("data folder " + dataDir + " is not a readable and writable folder", null);
         }
-        ParameterStore parameters;
-        try {
-            parameters = new ParameterStore(dataDir.resolve("parameters.properties"));
-        } catch (RuntimeException e) {
-            throw new LocalCloudException("cannot read " + dataDir.resolve("parameters.properties"), e);
-        }
-        ServerlessConfig config;
-        try {
-            if (!Files.isRegularFile(options.config())) {
-                throw new ConfigException("serverless.yml not found: " + options.config().toAbsolutePath());
-            }
-            config = new ServerlessConfigReader(options.stage(), System::getenv, parameters)
-                    .read(options.config(), options.artifact());
-        } catch (ConfigException e) {
-            throw new LocalCloudException(e.getMessage(), e);
-        }
-        if (!Files.isRegularFile(config.artifact())) {
-            throw new LocalCloudException("handler artifact not found: " + config.artifact()
-                    + " (build it first, or pass --artifact)", null);
+        if (!Files.isRegularFile(options.config())) {
+            throw new LocalCloudException("serverless.yml not found: " + options.config().toAbsolutePath(), null);
         }
         if (options.port() != 0) {
             // Fail fast, before starting S3, when the public port is taken.
@@ -82,31 +68,62 @@ public final class LocalCloud implements AutoCloseable {
                 throw new LocalCloudException("port " + options.port() + " is already in use on 127.0.0.1", e);
             }
         }
+        // s3proxy's start (jclouds, Jetty) is most of the time to READY: it runs while this thread reads
+        // serverless.yml and prepares the workers; the buckets are created once the file is read.
+        CompletableFuture<EmbeddedS3> s3Start = options.s3Endpoint() != null ? null
+                : startInBackground(() -> EmbeddedS3.start(dataDir.resolve("s3"),
+                        dataDir.resolve("s3-credentials.properties"), 0));
+        ParameterStore parameters;
+        ServerlessConfig config;
+        try {
+            try {
+                parameters = new ParameterStore(dataDir.resolve("parameters.properties"));
+            } catch (RuntimeException e) {
+                throw new LocalCloudException("cannot read " + dataDir.resolve("parameters.properties"), e);
+            }
+            try {
+                config = new ServerlessConfigReader(options.stage(), System::getenv, parameters)
+                        .read(options.config(), options.artifact());
+            } catch (ConfigException e) {
+                throw new LocalCloudException(e.getMessage(), e);
+            }
+            if (!Files.isRegularFile(config.artifact())) {
+                throw new LocalCloudException("handler artifact not found: " + config.artifact()
+                        + " (build it first, or pass --artifact)", null);
+            }
+        } catch (RuntimeException e) {
+            stopWhenStarted(s3Start);
+            throw e;
+        }
         EmbeddedS3 s3 = null;
         LambdaRuntime lambda = null;
         Gateway gateway = null;
         try {
-            // The worker bootstrap jar is built while s3proxy starts (they take similar time).
-            java.util.concurrent.CompletableFuture<Void> workerJar = java.util.concurrent.CompletableFuture.runAsync(
-                    () -> LambdaRuntime.prepare(dataDir));
-            S3Settings s3Settings;
-            if (options.s3Endpoint() == null) {
-                s3 = EmbeddedS3.start(dataDir.resolve("s3"), dataDir.resolve("s3-credentials.properties"), 0,
-                        config.buckets().values());
-                s3Settings = s3.settings();
+            CompletableFuture<S3Settings> s3Ready;
+            if (s3Start != null) {
+                Collection<String> buckets = config.buckets().values();
+                s3Ready = s3Start.thenApply(started -> {
+                    started.createBuckets(buckets);
+                    return started.settings();
+                });
             } else {
                 String id = System.getenv().getOrDefault("AWS_ACCESS_KEY_ID", "test");
                 String secret = System.getenv().getOrDefault("AWS_SECRET_ACCESS_KEY", "test");
-                s3Settings = new S3Settings(options.s3Endpoint(), id, secret);
+                s3Ready = CompletableFuture.completedFuture(new S3Settings(options.s3Endpoint(), id, secret));
             }
-            workerJar.join();
-            lambda = new LambdaRuntime(config, dataDir, s3Settings, parameters, options.console());
+            // The gateway and the runtime endpoint start while S3 may still be starting; a worker JVM, the
+            // first thing that needs S3, is launched only once S3 is ready (READY is printed after that).
+            lambda = new LambdaRuntime(config, dataDir, s3Ready::join, parameters, options.console());
             gateway = new Gateway(config, lambda, options.port(), options.console());
+            join(s3Ready);
+            s3 = s3Start == null ? null : s3Start.join();
         } catch (BindException e) {
-            closeQuietly(gateway, lambda, s3);
+            closeQuietly(gateway, lambda);
+            stopWhenStarted(s3Start);
             throw new LocalCloudException("port " + options.port() + " is already in use on 127.0.0.1", e);
         } catch (Exception e) {
-            closeQuietly(gateway, lambda, s3);
+            closeQuietly(gateway, lambda);
+            stopWhenStarted(s3Start);
             throw new LocalCloudException("cannot start the local cloud: " + e, e);
         }
         LocalCloud cloud = new LocalCloud(config, s3, lambda, gateway);
@@ -117,6 +134,46 @@ public final class LocalCloud implements AutoCloseable {
             t.start();
         }
         return cloud;
+    }
+
+    private interface Start<T> {
+        T run() throws Exception;
+    }
+
+    private static <T> CompletableFuture<T> startInBackground(Start<T> start) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.complete(start.run());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "embedded-s3-start");
+        t.setDaemon(true);
+        t.start();
+        return result;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) throws Exception {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /** Start failed elsewhere: wait for the embedded S3 (it writes into the data folder) and stop it. */
+    private static void stopWhenStarted(CompletableFuture<EmbeddedS3> s3Start) {
+        if (s3Start == null) {
+            return;
+        }
+        try {
+            closeQuietly(s3Start.get());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // It failed too; the first error is what the user sees.
+        }
     }
 
     private static void closeQuietly(AutoCloseable... closeables) {

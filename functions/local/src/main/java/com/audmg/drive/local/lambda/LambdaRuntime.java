@@ -56,6 +56,15 @@ public final class LambdaRuntime implements AutoCloseable {
      */
     public LambdaRuntime(ServerlessConfig config, Path dataDir, S3Settings s3, ParameterStore parameters,
                          PrintStream console) throws IOException {
+        this(config, dataDir, () -> s3, parameters, console);
+    }
+
+    /**
+     * As {@link #LambdaRuntime(ServerlessConfig, Path, S3Settings, ParameterStore, PrintStream)}, with S3 still
+     * starting: {@code s3} is asked (and may block) when the first worker JVM is launched.
+     */
+    public LambdaRuntime(ServerlessConfig config, Path dataDir, java.util.function.Supplier<S3Settings> s3,
+                         ParameterStore parameters, PrintStream console) throws IOException {
         this.parameters = parameters;
         Path workerJar = WorkerJar.build(dataDir.resolve("runtime"));
         this.executor = Executors.newCachedThreadPool(daemonThreads("lambda-runtime-api"));
@@ -78,15 +87,6 @@ public final class LambdaRuntime implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /** Builds (or finds up to date) the worker bootstrap jar under {@code dataDir}; safe to call early. */
-    public static void prepare(Path dataDir) {
-        try {
-            WorkerJar.build(dataDir.resolve("runtime"));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
     }
 
     /** Starts every worker JVM now instead of on first use. */

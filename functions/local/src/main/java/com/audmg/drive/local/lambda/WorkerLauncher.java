@@ -15,17 +15,17 @@ final class WorkerLauncher {
     private final Path artifact;
     private final String region;
     private final String accountId;
-    private final S3Settings s3;
+    private final java.util.function.Supplier<S3Settings> s3Settings;
     private final String runtimeHostPort;
     private final String java;
 
-    WorkerLauncher(Path workerJar, Path artifact, String region, String accountId, S3Settings s3,
-                   String runtimeHostPort) {
+    WorkerLauncher(Path workerJar, Path artifact, String region, String accountId,
+                   java.util.function.Supplier<S3Settings> s3Settings, String runtimeHostPort) {
         this.workerJar = workerJar;
         this.artifact = artifact;
         this.region = region;
         this.accountId = accountId;
-        this.s3 = s3;
+        this.s3Settings = s3Settings;
         this.runtimeHostPort = runtimeHostPort;
         this.java = javaExecutable();
     }
@@ -37,6 +37,7 @@ final class WorkerLauncher {
     }
 
     Process launch(FunctionConfig fn, int generation, FunctionLog log) throws IOException {
+        S3Settings s3 = s3Settings.get();
         List<String> command = new ArrayList<>(List.of(java,
                 "-Xmx" + fn.memorySizeMb() + "m",
                 "-XX:TieredStopAtLevel=1",

@@ -28,11 +28,13 @@ public final class EmbeddedS3 implements AutoCloseable {
     private static final long MAX_SINGLE_PART_BYTES = 5L * 1024 * 1024 * 1024;
 
     private final BlobStoreContext context;
+    private final BlobStore store;
     private final S3Proxy proxy;
     private final S3Settings settings;
 
-    private EmbeddedS3(BlobStoreContext context, S3Proxy proxy, S3Settings settings) {
+    private EmbeddedS3(BlobStoreContext context, BlobStore store, S3Proxy proxy, S3Settings settings) {
         this.context = context;
+        this.store = store;
         this.proxy = proxy;
         this.settings = settings;
     }
@@ -40,6 +42,21 @@ public final class EmbeddedS3 implements AutoCloseable {
     /** Starts s3proxy storing under {@code storageDir}, with credentials kept in {@code credentialsFile}. */
     public static EmbeddedS3 start(Path storageDir, Path credentialsFile, int port, Collection<String> buckets)
             throws Exception {
+        EmbeddedS3 s3 = start(storageDir, credentialsFile, port);
+        try {
+            s3.createBuckets(buckets);
+        } catch (RuntimeException e) {
+            s3.close();
+            throw e;
+        }
+        return s3;
+    }
+
+    /**
+     * Starts s3proxy without creating buckets, so that a caller can start it before it knows them (the
+     * local cloud starts it while it reads serverless.yml) and then call {@link #createBuckets}.
+     */
+    public static EmbeddedS3 start(Path storageDir, Path credentialsFile, int port) throws Exception {
         Files.createDirectories(storageDir);
         Properties creds = credentials(credentialsFile);
         Properties overrides = new Properties();
@@ -49,11 +66,6 @@ public final class EmbeddedS3 implements AutoCloseable {
                 .buildView(BlobStoreContext.class);
         try {
             BlobStore store = new AtomicConditionalBlobStore(context.getBlobStore());
-            for (String bucket : buckets) {
-                if (!store.containerExists(bucket)) {
-                    store.createContainerInLocation(null, bucket);
-                }
-            }
             String id = creds.getProperty("accessKeyId");
             String secret = creds.getProperty("secretAccessKey");
             S3Proxy proxy = S3Proxy.builder()
@@ -70,10 +82,19 @@ public final class EmbeddedS3 implements AutoCloseable {
                 Thread.sleep(5);
             }
             URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-            return new EmbeddedS3(context, proxy, new S3Settings(endpoint, id, secret));
+            return new EmbeddedS3(context, store, proxy, new S3Settings(endpoint, id, secret));
         } catch (Exception e) {
             context.close();
             throw e;
+        }
+    }
+
+    /** Creates the buckets that do not exist yet. */
+    public void createBuckets(Collection<String> buckets) {
+        for (String bucket : buckets) {
+            if (!store.containerExists(bucket)) {
+                store.createContainerInLocation(null, bucket);
+            }
         }
     }
 
