@@ -121,16 +121,17 @@ class LocalStackStorageTest {
     }
 
     @Test
-    @DisplayName("a presigned PUT enforces the signed Content-Type and Content-Length")
+    @DisplayName("a presigned PUT enforces the signed Content-Type, Content-Length and If-None-Match (creates once)")
     void presignedPutIsEnforced() throws Exception {
         byte[] body = "\u0089PNG fake image bytes".getBytes(StandardCharsets.ISO_8859_1);
         String key = "u1/" + UUID.randomUUID();
         URI url = presigner.presignPutObject(p -> p.signatureDuration(Duration.ofMinutes(5))
                 .putObjectRequest(PutObjectRequest.builder().bucket(BUCKET).key(key)
-                        .contentType("image/png").contentLength((long) body.length).build()))
+                        .contentType("image/png").contentLength((long) body.length).ifNoneMatch("*").build()))
                 .url().toURI();
         assertTrue(url.getQuery().contains("content-type"), "Content-Type is signed: " + url);
         assertTrue(url.getQuery().contains("content-length"), "Content-Length is signed: " + url);
+        assertTrue(url.getQuery().contains("if-none-match"), "If-None-Match is signed: " + url);
 
         assertEquals(403, put(url, "audio/mpeg", body), "another Content-Type must be refused");
         assertEquals(403, put(url, "image/png", Arrays.copyOf(body, body.length + 1)),
@@ -138,8 +139,11 @@ class LocalStackStorageTest {
         String tampered = url.toString().replaceFirst("X-Amz-Signature=[0-9a-f]+", "X-Amz-Signature=" + "0".repeat(64));
         assertEquals(403, put(URI.create(tampered), "image/png", body), "a tampered signature must be refused");
 
+        assertEquals(403, put(url, "image/png", body, false), "the signed If-None-Match must be sent");
         assertEquals(200, put(url, "image/png", body), "the upload as signed must work");
         assertEquals(body.length, s3.headObject(b -> b.bucket(BUCKET).key(key)).contentLength());
+        byte[] other = Arrays.copyOf("other bytes".getBytes(StandardCharsets.ISO_8859_1), body.length);
+        assertEquals(412, put(url, "image/png", other), "the URL creates the object once; it cannot replace it");
     }
 
     @Test
@@ -190,11 +194,18 @@ class LocalStackStorageTest {
         }
     }
 
+    /** A PUT as the app's clients send it: the signed headers, If-None-Match included. */
     private static int put(URI url, String contentType, byte[] body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(url)
+        return put(url, contentType, body, true);
+    }
+
+    private static int put(URI url, String contentType, byte[] body, boolean ifNoneMatch) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
                 .header("Content-Type", contentType)
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (ifNoneMatch) {
+            request.header("If-None-Match", "*");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

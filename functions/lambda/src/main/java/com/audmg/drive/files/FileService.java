@@ -128,11 +128,15 @@ public final class FileService {
                         .key(Keys.media(userId, file.id()))
                         .contentType(contentType)
                         .contentLength(size)
+                        // The URL can create the object once: bytes checked by complete cannot
+                        // be swapped afterwards through the same, still valid, URL.
+                        .ifNoneMatch("*")
                         .build())
                 .build());
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Content-Type", contentType);
         headers.put("Content-Length", Long.toString(size));
+        headers.put("If-None-Match", "*");
         return new Created(file, new SignedRequest("PUT", signed.url().toString(), headers, signed.expiration()));
     }
 

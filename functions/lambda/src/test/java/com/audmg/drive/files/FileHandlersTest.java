@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +96,8 @@ class FileHandlersTest {
         JsonNode upload = json(check(api.create(token, "a.png", "image/png", png.length), 201)).get("upload");
 
         assertEquals("PUT", upload.get("method").asText());
-        assertEquals(Set.of("Content-Type", "Content-Length"), fieldNames(upload.get("headers")));
+        assertEquals(Set.of("Content-Type", "Content-Length", "If-None-Match"), fieldNames(upload.get("headers")));
+        assertEquals("*", upload.get("headers").get("If-None-Match").asText());
         assertEquals("image/png", upload.get("headers").get("Content-Type").asText());
         assertEquals(Integer.toString(png.length), upload.get("headers").get("Content-Length").asText());
         assertTrue(upload.get("url").asText().startsWith(cloud.endpoint() + "/" + TestCloud.MEDIA_BUCKET + "/"));
@@ -114,6 +116,30 @@ class FileHandlersTest {
         var tamperedPut = Api.send(HttpRequest.newBuilder(URI.create(tampered))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(png)).header("Content-Type", "image/png").build());
         assertEquals(403, tamperedPut.statusCode());
+    }
+
+    @Test
+    void uploadUrl_shouldNotReplaceBytes_afterComplete() {
+        // GIVEN a PNG uploaded and completed, its upload URL still valid
+        String token = api.newUser("swapper");
+        byte[] png = Media.png(8, 8);
+        JsonNode created = json(check(api.create(token, "real.png", "image/png", png.length), 201));
+        assertEquals(200, Api.put(created.get("upload"), png).statusCode());
+        String id = created.get("file").get("id").asText();
+        check(api.complete(token, id), 200);
+
+        // WHEN the same URL is used again, with its headers, to swap in bytes that were never checked
+        byte[] script = Arrays.copyOf("<script>alert(1)</script>".getBytes(StandardCharsets.US_ASCII), png.length);
+        int status = Api.put(created.get("upload"), script).statusCode();
+
+        // THEN S3 refuses (the URL can create the object once), also without the signed header,
+        // and the checked bytes stay
+        assertEquals(412, status);
+        assertEquals(403, Api.send(HttpRequest.newBuilder(URI.create(created.get("upload").get("url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(script)).header("Content-Type", "image/png").build())
+                .statusCode());
+        assertArrayEquals(png, Api.download(json(check(api.get(token, id), 200))
+                .get("download").get("url").asText()).body());
     }
 
     @Test
