@@ -182,41 +182,34 @@ public final class FileService {
         }
         AtomicReference<FileRecord> ready = new AtomicReference<>();
         List<FileRecord> abandoned = new ArrayList<>();
-        try {
-            index.update(userId, files -> {
-                abandoned.clear();
-                ready.set(null);
-                List<FileRecord> result = new ArrayList<>(files.size() + 1);
-                for (FileRecord f : files) {
-                    if (f.id().equals(fileId)) {
-                        if (f.isReady()) {
-                            ready.set(f); // completed concurrently
-                            result.add(f);
-                        }
-                        // an older-layout pending entry of this upload is replaced below
-                    } else if (!f.isReady() && isAbandoned(f.createdAt(), now)) {
-                        abandoned.add(f);
-                    } else {
+        // Over the quota: 507, and the upload stays pending (bytes kept) so that it can be
+        // completed once room is made, until it is abandoned.
+        index.update(userId, files -> {
+            abandoned.clear();
+            ready.set(null);
+            List<FileRecord> result = new ArrayList<>(files.size() + 1);
+            for (FileRecord f : files) {
+                if (f.id().equals(fileId)) {
+                    if (f.isReady()) {
+                        ready.set(f); // completed concurrently
                         result.add(f);
                     }
+                    // an older-layout pending entry of this upload is replaced below
+                } else if (!f.isReady() && isAbandoned(f.createdAt(), now)) {
+                    abandoned.add(f);
+                } else {
+                    result.add(f);
                 }
-                if (ready.get() == null) {
-                    if (readyBytes(result) + file.size() > settings.quotaBytes()) {
-                        throw quotaExceeded();
-                    }
-                    ready.set(file.withStatus(FileRecord.READY));
-                    result.add(ready.get());
-                }
-                return result;
-            });
-        } catch (ApiException e) {
-            if (e.status() == 507 && record.isPresent()) {
-                // The bytes stay until the record is cleaned up: a concurrent complete of the same
-                // upload may have seen room and added them.
-                pending.cancel(userId, file);
             }
-            throw e;
-        }
+            if (ready.get() == null) {
+                if (readyBytes(result) + file.size() > settings.quotaBytes()) {
+                    throw quotaExceeded();
+                }
+                ready.set(file.withStatus(FileRecord.READY));
+                result.add(ready.get());
+            }
+            return result;
+        });
         deleteMedia(userId, abandoned);
         if (record.isPresent()) {
             try {

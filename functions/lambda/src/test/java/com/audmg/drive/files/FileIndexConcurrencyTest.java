@@ -2,6 +2,7 @@ package com.audmg.drive.files;
 
 import static com.audmg.drive.Api.check;
 import static com.audmg.drive.Api.json;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,6 +110,39 @@ class FileIndexConcurrencyTest {
             assertEquals(200, Api.download(json(check(api.get(token, file.id()), 200))
                     .get("download").get("url").asText()).statusCode(), "bytes of a ready file are there");
         }
+    }
+
+    @Test
+    void completeUpload_shouldKeepUploadPending_whenOverQuota_untilRoomIsMade() {
+        // GIVEN a user at the quota, and an upload that got past create's check (as a racing
+        // create can): its record and bytes written directly
+        String token = api.newUser("over-the-top");
+        String userId = json(check(api.me(token), 200)).get("userId").asText();
+        byte[] bytes = Arrays.copyOf(Media.png(3, 3), 5000);
+        List<String> ready = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            ready.add(json(check(api.upload(token, "full-" + i + ".png", "image/png", bytes), 200))
+                    .get("file").get("id").asText());
+        }
+        FileRecord late = new FileRecord(Keys.newId(), "late.png", "image/png", "image", bytes.length,
+                Instant.now(), FileRecord.PENDING);
+        new PendingUploads(new JsonObjectStore(cloud.s3(), TestCloud.DATA_BUCKET)).add(userId, late);
+        cloud.s3().putObject(b -> b.bucket(TestCloud.MEDIA_BUCKET).key(Keys.media(userId, late.id())),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+
+        // WHEN it is completed: refused, and still pending
+        var refused = api.complete(token, late.id());
+        assertEquals(507, refused.getStatusCode());
+        assertEquals("quota_exceeded", Api.errorCode(refused));
+        assertEquals(late.id(), json(check(api.list(token, Map.of("status", "pending")), 200))
+                .get("items").get(0).get("id").asText());
+
+        // THEN once room is made it completes, with its bytes
+        assertEquals(204, api.delete(token, ready.get(0)).getStatusCode());
+        assertEquals(200, api.complete(token, late.id()).getStatusCode());
+        assertArrayEquals(bytes, Api.download(json(check(api.get(token, late.id()), 200))
+                .get("download").get("url").asText()).body());
+        assertEquals(10_000, json(check(api.me(token), 200)).get("usage").get("bytes").asLong());
     }
 
     @Test
