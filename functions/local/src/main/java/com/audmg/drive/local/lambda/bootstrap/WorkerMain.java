@@ -1,12 +1,8 @@
 package com.audmg.drive.local.lambda.bootstrap;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -23,8 +19,7 @@ public final class WorkerMain {
 
     private final String functionName;
     private final int memoryMb;
-    private final String base;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final RuntimeApiClient runtimeApi;
     private final AtomicBoolean firstReport = new AtomicBoolean(true);
     private final AtomicLong maxUsedBytes = new AtomicLong();
     private HandlerAdapter handler;
@@ -33,7 +28,7 @@ public final class WorkerMain {
     private WorkerMain(String functionName, int memoryMb, String runtimeApi) {
         this.functionName = functionName;
         this.memoryMb = memoryMb;
-        this.base = "http://" + runtimeApi + API_VERSION;
+        this.runtimeApi = new RuntimeApiClient("http://" + runtimeApi + API_VERSION);
     }
 
     public static void main(String[] args) throws Exception {
@@ -64,7 +59,7 @@ public final class WorkerMain {
             Throwable cause = t instanceof ExceptionInInitializerError && t.getCause() != null ? t.getCause() : t;
             System.out.println("INIT_ERROR " + cause);
             cause.printStackTrace(System.out);
-            post(base + "/init/error", Json.error(cause).getBytes(StandardCharsets.UTF_8));
+            post("/init/error", Json.error(cause).getBytes(StandardCharsets.UTF_8));
             System.exit(1);
             return;
         }
@@ -79,43 +74,39 @@ public final class WorkerMain {
 
     private void loop() {
         while (true) {
-            HttpResponse<byte[]> next;
+            RuntimeApiClient.Next next;
             try {
-                next = http.send(HttpRequest.newBuilder(URI.create(base + "/invocation/next")).GET().build(),
-                        HttpResponse.BodyHandlers.ofByteArray());
+                next = runtimeApi.next();
             } catch (IOException e) {
                 // The local cloud is gone: nothing left to serve.
                 System.exit(0);
                 return;
-            } catch (InterruptedException e) {
-                return;
             }
-            if (next.statusCode() == 410) {
+            if (next.status() == 410) {
                 // Replaced by a newer worker: stop taking work; the JVM exits when every thread is done.
                 return;
             }
-            if (next.statusCode() != 200) {
+            if (next.status() != 200) {
                 continue;
             }
             invoke(next);
         }
     }
 
-    private void invoke(HttpResponse<byte[]> next) {
-        String requestId = next.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElse("unknown");
-        long deadline = next.headers().firstValue("Lambda-Runtime-Deadline-Ms").map(Long::parseLong)
-                .orElse(System.currentTimeMillis() + 900_000);
-        String arn = next.headers().firstValue("Lambda-Runtime-Invoked-Function-Arn").orElse(functionName);
+    private void invoke(RuntimeApiClient.Next next) {
+        String requestId = next.requestId() == null ? "unknown" : next.requestId();
+        long deadline = next.deadlineMs() == null ? System.currentTimeMillis() + 900_000 : Long.parseLong(next.deadlineMs());
+        String arn = next.functionArn() == null ? functionName : next.functionArn();
         System.out.println("START RequestId: " + requestId + " Version: $LATEST");
         long start = System.nanoTime();
         LocalContext context = new LocalContext(requestId, functionName, arn, memoryMb, deadline);
         try {
-            byte[] result = handler.invoke(next.body(), context);
-            post(base + "/invocation/" + requestId + "/response", result);
+            byte[] result = handler.invoke(next.event(), context);
+            post("/invocation/" + requestId + "/response", result);
         } catch (Throwable t) {
             System.out.println(t.getClass().getName() + ": " + t.getMessage());
             t.printStackTrace(System.out);
-            post(base + "/invocation/" + requestId + "/error", Json.error(t).getBytes(StandardCharsets.UTF_8));
+            post("/invocation/" + requestId + "/error", Json.error(t).getBytes(StandardCharsets.UTF_8));
         }
         double millis = (System.nanoTime() - start) / 1e6;
         Runtime rt = Runtime.getRuntime();
@@ -133,14 +124,12 @@ public final class WorkerMain {
         System.out.println(report);
     }
 
-    private void post(String url, byte[] body) {
+    private void post(String path, byte[] body) {
         try {
-            http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    HttpResponse.BodyHandlers.discarding());
+            runtimeApi.post(path, body);
         } catch (IOException e) {
+            // The local cloud is gone.
             System.exit(0);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }
