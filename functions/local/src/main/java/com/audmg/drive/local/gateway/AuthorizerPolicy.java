@@ -3,10 +3,16 @@ package com.audmg.drive.local.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /** Evaluates an authorizer's IAM policy against a method ARN: an explicit Deny wins, then any Allow. */
 final class AuthorizerPolicy {
+    /** Compiled resource patterns: a cached policy is evaluated on every request it authorizes. */
+    private static final int MAX_CACHED_PATTERNS = 1024;
+    private static final Map<String, Pattern> PATTERNS = new ConcurrentHashMap<>();
+
     private AuthorizerPolicy() {
     }
 
@@ -26,7 +32,7 @@ final class AuthorizerPolicy {
             }
             boolean resourceMatches = false;
             for (JsonNode resource : list(statement.path("Resource"))) {
-                if (glob(resource.asText("")).matcher(methodArn).matches()) {
+                if (pattern(resource.asText("")).matcher(methodArn).matches()) {
                     resourceMatches = true;
                 }
             }
@@ -51,6 +57,18 @@ final class AuthorizerPolicy {
             out.add(node);
         }
         return out;
+    }
+
+    private static Pattern pattern(String glob) {
+        Pattern p = PATTERNS.get(glob);
+        if (p == null) {
+            p = glob(glob);
+            if (PATTERNS.size() >= MAX_CACHED_PATTERNS) {
+                PATTERNS.clear();
+            }
+            PATTERNS.put(glob, p);
+        }
+        return p;
     }
 
     private static Pattern glob(String pattern) {

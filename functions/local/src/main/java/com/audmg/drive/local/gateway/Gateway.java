@@ -145,7 +145,7 @@ public final class Gateway implements AutoCloseable {
             send(exchange, 403, MISSING_TOKEN, Map.of());
             return;
         }
-        byte[] body = readLimited(exchange.getRequestBody());
+        byte[] body = readLimited(exchange);
         if (body == null) {
             send(exchange, 413, TOO_LARGE, Map.of());
             return;
@@ -377,13 +377,36 @@ public final class Gateway implements AutoCloseable {
         return out;
     }
 
-    private static byte[] readLimited(InputStream in) throws IOException {
-        byte[] data = in.readNBytes(MAX_REQUEST_BYTES + 1);
+    private static byte[] readLimited(HttpExchange exchange) throws IOException {
+        InputStream in = exchange.getRequestBody();
+        long declared = declaredLength(exchange);
+        if (declared == 0) {
+            // Most API calls have no body; readNBytes would still allocate its 8 KB buffer.
+            return new byte[0];
+        }
+        if (declared > MAX_REQUEST_BYTES) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return null;
+        }
+        byte[] data = in.readNBytes(declared > 0 ? (int) declared : MAX_REQUEST_BYTES + 1);
         if (data.length > MAX_REQUEST_BYTES) {
             in.transferTo(OutputStream.nullOutputStream());
             return null;
         }
         return data;
+    }
+
+    /** The request's Content-Length, or -1 when it has none (chunked) or an unreadable one. */
+    private static long declaredLength(HttpExchange exchange) {
+        String value = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (value == null) {
+            return exchange.getRequestHeaders().containsKey("Transfer-Encoding") ? -1 : 0;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static void send(HttpExchange exchange, int status, String body, Map<String, String> headers)

@@ -154,7 +154,7 @@ public final class LambdaRuntime implements AutoCloseable {
             FunctionWorker worker = workers.get(parts[2]);
             int gen = Integer.parseInt(parts[3]);
             String rest = String.join("/", java.util.Arrays.copyOfRange(parts, 6, parts.length));
-            byte[] body = readAll(exchange.getRequestBody());
+            byte[] body = readAll(exchange);
             if (rest.equals("invocation/next") && exchange.getRequestMethod().equals("GET")) {
                 next(exchange, worker, gen);
             } else if (rest.startsWith("invocation/") && rest.endsWith("/response")) {
@@ -197,7 +197,7 @@ public final class LambdaRuntime implements AutoCloseable {
     }
 
     private void handleSsm(HttpExchange exchange, String target) throws IOException {
-        byte[] body = readAll(exchange.getRequestBody());
+        byte[] body = readAll(exchange);
         Map<String, String> headers = Map.of("Content-Type", "application/x-amz-json-1.1");
         if (!target.equals("AmazonSSM.GetParameter")) {
             send(exchange, 400, ("{\"__type\":\"UnknownOperationException\",\"message\":\"" + target
@@ -222,8 +222,16 @@ public final class LambdaRuntime implements AutoCloseable {
         send(exchange, 200, JSON.writeValueAsBytes(response), headers);
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
+    private static byte[] readAll(HttpExchange exchange) throws IOException {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        long declared = length == null && !exchange.getRequestHeaders().containsKey("Transfer-Encoding") ? 0
+                : length == null ? -1 : Long.parseLong(length.trim());
+        if (declared == 0) {
+            // Every poll for the next invocation: readAllBytes would still allocate its 8 KB buffer.
+            return new byte[0];
+        }
+        InputStream in = exchange.getRequestBody();
+        return declared > 0 && declared <= Integer.MAX_VALUE ? in.readNBytes((int) declared) : in.readAllBytes();
     }
 
     private static void send(HttpExchange exchange, int status, byte[] body, Map<String, String> headers)
