@@ -13,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,11 +42,19 @@ public final class DesktopBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PASSWORD = "bench-password-7f3a";
-    private static final Pattern LOGIN_LINE = Pattern.compile("audmg: login view shown (\\d+) ms after JVM start");
+    private static final Pattern LOGIN_LINE = Pattern.compile(
+            "audmg: login view shown (\\d+) ms after JVM start(?: \\(process CPU (\\d+) ms\\))?");
     private static final Pattern READY_LINE = Pattern.compile("audmg: backend ready (\\d+) ms after JVM start");
     private static final Pattern PROBE_READY = Pattern.compile(
             "PROBE ready files=(\\d+) thumbnails=(\\d+) loginToListedMs=(\\d+) loginToThumbnailsMs=(\\d+)");
     private static final Pattern PROBE_HEAP = Pattern.compile("PROBE heap used=(\\d+) committed=(\\d+)");
+
+    /**
+     * Software rendering, as in the headless tests: under Xvfb the default (es2) pipeline runs on Mesa's llvmpipe,
+     * which loads LLVM into the process (about 60 MB of RSS and a slower first frame) where a real desktop has a GPU
+     * driver. {@code --java-option -Dprism.order=es2,sw} measures that case (later options win).
+     */
+    static final List<String> DEFAULT_APP_OPTIONS = List.of("-Dprism.order=sw");
 
     private final Options options;
     private final PrintStream out;
@@ -57,7 +66,7 @@ public final class DesktopBench {
     private int step;
 
     record Options(Path out, int runs, int files, int memoryRuns, Path jar, boolean currentDisplay,
-                   List<String> javaOptions) {
+                   List<String> javaOptions, String only, boolean nmt) {
     }
 
     private DesktopBench(Options options, PrintStream out, PrintStream err) throws IOException {
@@ -116,7 +125,9 @@ public final class DesktopBench {
                 "  --memory-runs N     app processes for the memory figures (default 3)",
                 "  --jar FILE          the app jar to launch (default: the jar this runs from)",
                 "  --current-display   use $DISPLAY instead of starting Xvfb",
-                "  --java-option OPT   extra JVM option for the app processes (repeatable)");
+                "  --java-option OPT   extra JVM option for the app processes (repeatable)",
+                "  --only launch|memory  measure one part",
+                "  --nmt               native memory tracking in the memory runs; jcmd summaries beside the JSON");
     }
 
     static Options parse(String[] args) {
@@ -127,6 +138,8 @@ public final class DesktopBench {
         Path jar = null;
         boolean currentDisplay = false;
         List<String> javaOptions = new ArrayList<>();
+        String only = null;
+        boolean nmt = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -134,7 +147,8 @@ public final class DesktopBench {
                     return null;
                 }
                 case "--current-display" -> currentDisplay = true;
-                case "--out", "--runs", "--files", "--memory-runs", "--jar", "--java-option" -> {
+                case "--nmt" -> nmt = true;
+                case "--out", "--only", "--runs", "--files", "--memory-runs", "--jar", "--java-option" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(a + " needs a value");
                     }
@@ -145,6 +159,12 @@ public final class DesktopBench {
                         case "--files" -> files = positive(a, v);
                         case "--memory-runs" -> memoryRuns = positive(a, v);
                         case "--jar" -> jar = Path.of(v);
+                        case "--only" -> {
+                            if (!v.equals("launch") && !v.equals("memory")) {
+                                throw new IllegalArgumentException("--only takes launch or memory, not " + v);
+                            }
+                            only = v;
+                        }
                         default -> javaOptions.add(v);
                     }
                 }
@@ -157,7 +177,8 @@ public final class DesktopBench {
         if (jar == null || !Files.isRegularFile(jar)) {
             throw new IllegalArgumentException("not running from the app jar: pass --jar desktop/target/audmg-drive.jar");
         }
-        return new Options(outFile, runs, files, memoryRuns, jar, currentDisplay, List.copyOf(javaOptions));
+        return new Options(outFile, runs, files, memoryRuns, jar, currentDisplay, List.copyOf(javaOptions), only,
+                nmt);
     }
 
     private static int positive(String option, String v) {
@@ -182,7 +203,8 @@ public final class DesktopBench {
     }
 
     private void progress(String what) {
-        err.printf(Locale.ROOT, "[%d/3] %s%n", ++step, what);
+        int steps = options.only() == null ? 3 : options.only().equals("launch") ? 1 : 2;
+        err.printf(Locale.ROOT, "[%d/%d] %s%n", ++step, steps, what);
         err.flush();
     }
 
@@ -193,9 +215,14 @@ public final class DesktopBench {
                     "no X display: install Xvfb or set DISPLAY"));
             return;
         }
-        err.println("      app: " + options.jar() + " on " + display.describe());
-        launchFigures();
-        memoryFigures();
+        err.println("      app: " + options.jar() + " on " + display.describe() + ", JVM options "
+                + String.join(" ", appOptions()));
+        if (!"memory".equals(options.only())) {
+            launchFigures();
+        }
+        if (!"launch".equals(options.only())) {
+            memoryFigures();
+        }
     }
 
     // ---- launch ----------------------------------------------------------------------------------------------------
@@ -211,6 +238,8 @@ public final class DesktopBench {
         List<Double> againReady = new ArrayList<>();
         List<Double> ownFresh = new ArrayList<>();
         List<Double> ownAgain = new ArrayList<>();
+        List<Double> cpuFresh = new ArrayList<>();
+        List<Double> cpuAgain = new ArrayList<>();
         for (int i = 0; i < options.runs(); i++) {
             Launch f = launch(tmp.resolve("launch-fresh-" + i));
             Launch r = launch(reused);
@@ -220,6 +249,10 @@ public final class DesktopBench {
             again.add(r.loginMs);
             againReady.add(r.readyMs);
             ownAgain.add(r.appLoginMs);
+            if (f.cpuMs != null && r.cpuMs != null) {
+                cpuFresh.add(f.cpuMs);
+                cpuAgain.add(r.cpuMs);
+            }
             err.printf(Locale.ROOT, "      run %d: fresh %.0f ms (cloud ready %.0f), reused %.0f ms (cloud ready %.0f)%n",
                     i + 1, f.loginMs, f.readyMs, r.loginMs, r.readyMs);
         }
@@ -230,17 +263,24 @@ public final class DesktopBench {
         BenchFigure fr = BenchFigure.of("launch to login view, reused data folder", "ms", again, "< 2500", null, null);
         figures.add(withMet(fr, fr.median() < 2500, how + BenchFigure.fmt(BenchFigure.of("", "", ownAgain, "", null,
                 null).median()) + " ms"));
+        if (cpuFresh.size() == options.runs()) {
+            figures.add(BenchFigure.of("app process CPU time at login view, fresh data folder", "ms", cpuFresh, "-",
+                    null, "all threads; steadier than wall time on a busy machine"));
+            figures.add(BenchFigure.of("app process CPU time at login view, reused data folder", "ms", cpuAgain, "-",
+                    null, "all threads; steadier than wall time on a busy machine"));
+        }
         figures.add(BenchFigure.of("launch to local cloud ready, fresh data folder", "ms", freshReady, "-", null,
-                "login works from here (before, the login view waited for it)"));
+                "a submitted login proceeds from here"));
         figures.add(BenchFigure.of("launch to local cloud ready, reused data folder", "ms", againReady, "-", null,
-                "login works from here (before, the login view waited for it)"));
+                "a submitted login proceeds from here"));
     }
 
     private static BenchFigure withMet(BenchFigure f, boolean met, String note) {
         return new BenchFigure(f.name(), f.unit(), f.samples(), f.median(), f.p99(), f.target(), met, note);
     }
 
-    private record Launch(double loginMs, double appLoginMs, double readyMs) {
+    /** {@code cpuMs} is the app's process CPU time at the login view, or null when the app does not print it. */
+    private record Launch(double loginMs, double appLoginMs, double readyMs, Double cpuMs) {
     }
 
     private Launch launch(Path dataDir) throws Exception {
@@ -248,6 +288,7 @@ public final class DesktopBench {
             Matcher login = app.await(LOGIN_LINE, 120);
             double loginMs = app.sinceSpawnMs();
             double appLoginMs = Double.parseDouble(login.group(1));
+            Double cpuMs = login.group(2) == null ? null : Double.valueOf(login.group(2));
             // The local cloud may become ready before or after the login view; the app prints both.
             Matcher ready = app.seen(READY_LINE);
             double readyMs = ready != null ? app.msAt(ready) : -1;
@@ -255,7 +296,7 @@ public final class DesktopBench {
                 app.await(READY_LINE, 120);
                 readyMs = app.sinceSpawnMs();
             }
-            return new Launch(loginMs, appLoginMs, readyMs);
+            return new Launch(loginMs, appLoginMs, readyMs, cpuMs);
         }
     }
 
@@ -283,13 +324,20 @@ public final class DesktopBench {
         int thumbs = 0;
         for (int r = 0; r < options.memoryRuns(); r++) {
             deleteTree(dataDir.resolve("thumbnails")); // every run fetches the first screen through the API
-            List<String> cmd = List.of("-D" + AppProbe.USER + "=bench", "-D" + AppProbe.PASSWORD + "=" + PASSWORD,
-                    "-D" + AppProbe.FILES + "=" + files, "-cp", options.jar().toString(), AppProbe.class.getName());
+            List<String> cmd = new ArrayList<>();
+            if (options.nmt()) {
+                cmd.add("-XX:NativeMemoryTracking=summary");
+            }
+            cmd.addAll(List.of("-D" + AppProbe.USER + "=bench", "-D" + AppProbe.PASSWORD + "=" + PASSWORD,
+                    "-D" + AppProbe.FILES + "=" + files, "-cp", options.jar().toString(), AppProbe.class.getName()));
             try (AppProcess app = start(dataDir, cmd)) {
                 Matcher ready = app.await(PROBE_READY, 300);
                 Thread.sleep(2000); // let the tiles' decoding and the listing's garbage settle as a user would see it
                 rss.add(app.rssMb());
                 workers.add(app.descendantsRssMb());
+                if (options.nmt()) {
+                    saveNativeMemorySummary(app.pid(), r + 1);
+                }
                 app.send("gc");
                 Matcher h = app.await(PROBE_HEAP, 60);
                 heap.add(Long.parseLong(h.group(1)) / 1048576.0);
@@ -317,11 +365,29 @@ public final class DesktopBench {
                 "fetched through GET /files/{id} + download, decoded"));
     }
 
+    /** {@code jcmd <pid> VM.native_memory summary} into a file beside the JSON. */
+    private void saveNativeMemorySummary(long pid, int run) throws Exception {
+        String name = options.out().getFileName().toString().replaceFirst("\\.json$", "") + "-nmt-" + run + ".txt";
+        Path file = options.out().toAbsolutePath().resolveSibling(name);
+        Files.createDirectories(file.getParent());
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        Process p = new ProcessBuilder(jcmd.toString(), Long.toString(pid), "VM.native_memory", "summary")
+                .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        // What NMT does not see (native libraries, malloc outside the JVM): the process's mappings.
+        Path smaps = file.resolveSibling(name.replace("-nmt-", "-smaps-"));
+        Files.copy(Path.of("/proc", Long.toString(pid), "smaps"), smaps, StandardCopyOption.REPLACE_EXISTING);
+        err.println("      native memory summary: " + file + ", mappings: " + smaps);
+    }
+
     // ---- app processes ---------------------------------------------------------------------------------------------
 
     private AppProcess start(Path dataDir, List<String> mainArgs) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaExecutable());
+        cmd.addAll(DEFAULT_APP_OPTIONS);
         cmd.addAll(options.javaOptions());
         cmd.add("-Daudmg.dataDir=" + dataDir);
         cmd.add("-Daudmg.timing=true");
@@ -334,6 +400,12 @@ public final class DesktopBench {
             running.add(p);
         }
         return p;
+    }
+
+    private List<String> appOptions() {
+        List<String> all = new ArrayList<>(DEFAULT_APP_OPTIONS);
+        all.addAll(options.javaOptions());
+        return all;
     }
 
     private static String javaExecutable() {
@@ -426,6 +498,10 @@ public final class DesktopBench {
             stdin.flush();
         }
 
+        long pid() {
+            return process.pid();
+        }
+
         double rssMb() throws IOException {
             return rssKb(process.pid()) / 1024.0;
         }
@@ -494,8 +570,8 @@ public final class DesktopBench {
                 + System.getProperty("os.arch"));
         root.put("date", Instant.now().toString());
         root.put("display", display == null ? null : display.describe());
-        ArrayNode javaOptions = root.putArray("javaOptions");
-        options.javaOptions().forEach(javaOptions::add);
+        ArrayNode javaOptions = root.putArray("appJavaOptions");
+        appOptions().forEach(javaOptions::add);
         ArrayNode arr = root.putArray("figures");
         for (BenchFigure f : figures) {
             ObjectNode n = arr.addObject();
@@ -539,6 +615,8 @@ public final class DesktopBench {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Machine: %d cores, %d MB, %s, %s%n", machine.path("cores").asInt(),
                 machine.path("memoryMb").asLong(), machine.path("java").asText(), machine.path("os").asText()));
+        sb.append(String.format(Locale.ROOT, "App: %s on %s, JVM options %s%n", options.jar(),
+                display == null ? "no display" : display.describe(), String.join(" ", appOptions())));
         String fmt = "%-" + w + "s  %-4s %3s %8s  %-8s %-4s  %s  %s%n";
         sb.append(String.format(Locale.ROOT, fmt, "figure", "unit", "n", "median", "target", "met", "samples", "note"));
         for (BenchFigure f : figures) {
