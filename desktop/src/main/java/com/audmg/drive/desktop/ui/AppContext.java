@@ -7,7 +7,6 @@ import com.audmg.drive.desktop.api.Progress;
 import com.audmg.drive.desktop.media.AudioStreamProxy;
 import com.audmg.drive.desktop.media.ThumbnailCache;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +20,7 @@ public final class AppContext implements AutoCloseable {
     private final Notifier notifier = new Notifier();
     private final ExecutorService io;
     private final ExecutorService thumbnailIo;
-    private final AudioStreamProxy audioProxy;
+    private AudioStreamProxy audioProxy;
     private volatile DriveClient client;
     private volatile ThumbnailCache thumbnails;
 
@@ -32,7 +31,6 @@ public final class AppContext implements AutoCloseable {
         // Newest request first: after a fast scroll the tiles on screen load before the ones scrolled past.
         this.thumbnailIo = new java.util.concurrent.ThreadPoolExecutor(3, 3, 30, java.util.concurrent.TimeUnit.SECONDS,
                 new LifoQueue(), daemon("thumbnail"));
-        this.audioProxy = new AudioStreamProxy();
     }
 
     /** A work queue that hands out the most recently offered task first. */
@@ -52,8 +50,8 @@ public final class AppContext implements AutoCloseable {
         };
     }
 
-    public void connect(URI baseUrl) {
-        DriveClient c = new DriveClient(baseUrl);
+    /** Uses this client from now on (build it off the FX thread: its HttpClient loads the TLS context). */
+    public void connect(DriveClient c) {
         this.client = c;
         this.thumbnails = new ThumbnailCache(dataDir.resolve("thumbnails"),
                 (id, target) -> c.download(id, target, Progress.NONE, new Cancellation()), thumbnailIo);
@@ -87,13 +85,25 @@ public final class AppContext implements AutoCloseable {
         return thumbnails;
     }
 
-    public AudioStreamProxy audioProxy() {
+    /** Started on first use: it carries an HttpClient, whose TLS context costs start-up time before the first frame. */
+    public synchronized AudioStreamProxy audioProxy() {
+        if (audioProxy == null) {
+            try {
+                audioProxy = new AudioStreamProxy();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("cannot open the loopback audio endpoint", e);
+            }
+        }
         return audioProxy;
     }
 
     @Override
     public void close() {
-        audioProxy.close();
+        synchronized (this) {
+            if (audioProxy != null) {
+                audioProxy.close();
+            }
+        }
         io.shutdownNow();
         thumbnailIo.shutdownNow();
     }

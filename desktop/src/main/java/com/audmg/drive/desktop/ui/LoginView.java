@@ -1,6 +1,7 @@
 package com.audmg.drive.desktop.ui;
 
 import com.audmg.drive.desktop.api.ApiException;
+import java.util.concurrent.CompletableFuture;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
@@ -32,11 +33,17 @@ public final class LoginView extends StackPane {
     private final Button submit = new Button();
     private final Hyperlink switchMode = new Hyperlink();
     private final ProgressIndicator busy = new ProgressIndicator();
+    private final Label backend = new Label();
+    private final CompletableFuture<Void> connected;
     private boolean signUpMode;
 
-    public LoginView(AppContext app, String backendDescription, Runnable onLoggedIn, Runnable onSettings,
-                     String notice) {
+    /**
+     * @param connected completes when the API can be called; a form submitted before waits for it
+     */
+    public LoginView(AppContext app, CompletableFuture<Void> connected, String backendDescription,
+                     Runnable onLoggedIn, Runnable onSettings, String notice) {
         this.app = app;
+        this.connected = connected;
         this.onLoggedIn = onLoggedIn;
         getStyleClass().add("login-view");
 
@@ -76,7 +83,7 @@ public final class LoginView extends StackPane {
         Hyperlink settings = new Hyperlink("Connection settings", new FontIcon(Feather.SETTINGS));
         settings.setId("connectionSettings");
         settings.setOnAction(e -> onSettings.run());
-        Label backend = new Label(backendDescription);
+        backend.setText(backendDescription);
         backend.getStyleClass().addAll("text-muted", "text-small");
         backend.setId("backendLabel");
 
@@ -113,6 +120,10 @@ public final class LoginView extends StackPane {
         l.setVisible(false);
         l.setManaged(false);
         return l;
+    }
+
+    public void setBackendDescription(String description) {
+        backend.setText(description);
     }
 
     public void focusFirstField() {
@@ -173,6 +184,7 @@ public final class LoginView extends StackPane {
         boolean signUp = signUpMode;
         setBusy(true);
         Fx.background(app.io(), () -> {
+            connected.join();
             if (signUp) {
                 app.client().signUp(user, pass);
             }

@@ -1,13 +1,15 @@
 package com.audmg.drive.desktop.ui;
 
 import com.audmg.drive.desktop.backend.Backend;
-import java.net.URI;
+import com.audmg.drive.desktop.api.DriveClient;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import javafx.application.Platform;
 import javafx.geometry.Pos;
+import javafx.scene.Scene;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.control.ProgressIndicator;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
@@ -18,6 +20,8 @@ public final class MainWindow extends StackPane {
     private final Supplier<Backend> backendFactory;
     private final StackPane content = new StackPane();
     private Backend backend;
+    /** Completes when the current backend has started and the API client is connected. */
+    private CompletableFuture<Void> connection = new CompletableFuture<>();
     private DriveView drive;
     private LoginView login;
 
@@ -29,28 +33,64 @@ public final class MainWindow extends StackPane {
         StackPane.setAlignment(app.notifier().node(), Pos.BOTTOM_RIGHT);
     }
 
-    /** Starts the backend in the background, then shows the login. */
+    /**
+     * Shows the login at once and starts the backend in the background once the login has been laid out: the
+     * built-in local cloud takes seconds to start (and starts its Lambda workers), which the user spends typing, and
+     * on two cores it would otherwise slow the first frame. A submitted form waits for the connection; a backend that
+     * fails to start replaces the login with the connection problem.
+     */
     public void connect() {
         closeBackend();
         Backend b = backendFactory.get();
         backend = b;
-        ProgressIndicator spinner = new ProgressIndicator();
-        Label label = new Label("Connecting to " + b.describe() + "...");
-        label.getStyleClass().add("text-muted");
-        VBox box = new VBox(16, spinner, label);
-        box.setAlignment(Pos.CENTER);
-        box.setId("startingView");
-        show(box);
-        Fx.background(app.io(), b::start, (URI url) -> {
-            timing("backend ready");
-            app.connect(url);
-            app.client().onSessionExpired(e -> Fx.later(() -> {
-                if (drive != null) {
-                    showLogin("Your session has ended. Please log in again.");
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        connection = connected;
+        showLogin(null);
+        afterNextLayout(() -> {
+            timing("login view shown");
+            // The API client is built off the FX thread too: its HttpClient loads the default TLS context.
+            Fx.background(app.io(), () -> new DriveClient(b.start()), client -> {
+                if (backend != b) {
+                    return; // reconnected meanwhile
                 }
-            }));
-            showLogin(null);
-        }, error -> showConnectionProblem(Notifier.describe(error)));
+                timing("backend ready");
+                app.connect(client);
+                client.onSessionExpired(e -> Fx.later(() -> {
+                    if (drive != null) {
+                        showLogin("Your session has ended. Please log in again.");
+                    }
+                }));
+                connected.complete(null);
+                app.io().submit(app::audioProxy); // ready before the first play, off the FX thread
+                if (login != null) {
+                    login.setBackendDescription(b.describe());
+                }
+            }, error -> {
+                connected.completeExceptionally(error);
+                if (backend == b) {
+                    showConnectionProblem(Notifier.describe(error));
+                }
+            });
+        });
+    }
+
+    /** Runs {@code r} on the FX thread after the next pulse has applied CSS and layout (the frame is then drawn). */
+    private void afterNextLayout(Runnable r) {
+        Scene scene = getScene();
+        if (scene == null) {
+            Platform.runLater(r);
+            return;
+        }
+        Runnable[] listener = new Runnable[1];
+        listener[0] = () -> Platform.runLater(() -> {
+            if (listener[0] != null) {
+                scene.removePostLayoutPulseListener(listener[0]);
+                listener[0] = null;
+                r.run();
+            }
+        });
+        scene.addPostLayoutPulseListener(listener[0]);
+        Platform.requestNextPulse();
     }
 
     private void showConnectionProblem(String message) {
@@ -76,20 +116,29 @@ public final class MainWindow extends StackPane {
             drive.stopAll();
             drive = null;
         }
-        login = new LoginView(app, backend == null ? "" : backend.describe(), this::showDrive, this::openSettings,
-                notice);
+        login = new LoginView(app, connection, backend == null ? "" : describeConnection(), this::showDrive,
+                this::openSettings, notice);
         show(login);
         login.focusFirstField();
-        timing("login view shown");
     }
 
-    /** With {@code -Daudmg.timing=true}: one stdout line per milestone, read by the desktop bench. */
+    /**
+     * With {@code -Daudmg.timing=true}: one stdout line per milestone, read by the desktop bench. The process CPU time
+     * beside the wall time tells slow code from a busy machine.
+     */
     private static void timing(String milestone) {
         if (Boolean.getBoolean("audmg.timing")) {
             long sinceJvmStart = System.currentTimeMillis()
                     - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-            System.out.println("audmg: " + milestone + " " + sinceJvmStart + " ms after JVM start");
+            String cpu = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.OperatingSystemMXBean os
+                    ? " (process CPU " + os.getProcessCpuTime() / 1_000_000 + " ms)" : "";
+            System.out.println("audmg: " + milestone + " " + sinceJvmStart + " ms after JVM start" + cpu);
         }
+    }
+
+    private String describeConnection() {
+        return connection.isDone() ? backend.describe() : "Connecting to " + backend.describe() + "...";
     }
 
     private void showDrive() {

@@ -2,6 +2,7 @@ package com.audmg.drive.desktop.ui;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import atlantafx.base.theme.PrimerLight;
@@ -9,14 +10,18 @@ import com.audmg.drive.desktop.DriveApp;
 import com.audmg.drive.desktop.Settings;
 import com.audmg.drive.desktop.api.DriveFile;
 import com.audmg.drive.desktop.api.UploadJob;
+import com.audmg.drive.desktop.backend.Backend;
+import com.audmg.drive.desktop.backend.BackendException;
 import com.audmg.drive.desktop.backend.RemoteBackend;
 import com.audmg.drive.desktop.testing.LocalCloudFixture;
 import com.audmg.drive.desktop.testing.TestMedia;
 import java.awt.Color;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,6 +30,7 @@ import javafx.application.Platform;
 import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
 import javafx.scene.Scene;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextField;
 import javafx.scene.image.ImageView;
@@ -336,6 +342,8 @@ class DriveAppUiTest {
     @Test
     void expiredSession_shouldReturnToLogin(FxRobot robot) {
         loginAs(robot, "carol.ui", true);
+        // the drive's first listing must have gone out with the token, or it is what meets the expired session
+        waitFor("first listing", () -> !window.drive().busyProperty().get());
         fx(() -> {
             app.client().logout();
             return null;
@@ -347,5 +355,62 @@ class DriveAppUiTest {
         waitFor("back at login", () -> window.drive() == null && window.login() != null);
         Node notice = robot.lookup("#formError").query();
         assertTrue(fx(notice::isVisible));
+    }
+
+    @Test
+    void login_shouldShowBeforeTheBackendHasStarted_andWaitForItOnSubmit(FxRobot robot) throws Exception {
+        // GIVEN a backend whose start is held back until released
+        CountDownLatch release = new CountDownLatch(1);
+        Backend held = new Backend() {
+            @Override
+            public URI start() throws BackendException {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new BackendException("interrupted", e);
+                }
+                return cloud.baseUrl();
+            }
+
+            @Override
+            public String describe() {
+                return "the held-back cloud";
+            }
+
+            @Override
+            public void close() {
+                release.countDown();
+            }
+        };
+        MainWindow slow = fx(() -> {
+            MainWindow w = new MainWindow(app, () -> held);
+            stage.getScene().setRoot(w);
+            w.connect();
+            return w;
+        });
+        try {
+            // THEN the login form is there while the backend is still starting
+            waitFor("login view", () -> slow.login() != null && robot.lookup("#username").tryQuery().isPresent());
+            assertEquals("Connecting to the held-back cloud...",
+                    fx(() -> robot.lookup("#backendLabel").queryAs(Label.class).getText()));
+            // WHEN the user signs up before it has started
+            robot.clickOn("#switchMode");
+            type(robot, "#username", "dave.ui");
+            type(robot, "#password", "correct-horse-battery");
+            robot.clickOn("#submit");
+            // THEN the form waits for the backend
+            waitFor("form busy", () -> robot.lookup("#submit").queryAs(Button.class).isDisabled());
+            assertNull(fx(slow::drive));
+            // WHEN the backend has started THEN the sign-up goes through
+            release.countDown();
+            waitFor("drive view", () -> slow.drive() != null);
+        } finally {
+            release.countDown();
+            fx(() -> {
+                slow.shutdown();
+                return null;
+            });
+        }
     }
 }

@@ -110,7 +110,8 @@ class ThousandFilesMeasurement {
                 stage.show();
                 window[0].connect();
             }).get();
-            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window[0].login() != null);
+            // the login view shows before the backend is connected
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> window[0].login() != null && app.client() != null);
             app.client().login("thousand", "correct-horse-battery");
             long t1 = System.nanoTime();
             WaitForAsyncUtils.asyncFx(() -> {
