@@ -25,6 +25,7 @@ import com.audmg.drive.files.ContentSniffer;
 import com.audmg.drive.files.FileIndex;
 import com.audmg.drive.files.FileService;
 import com.audmg.drive.files.PendingUploads;
+import com.audmg.drive.files.UploadSweeper;
 import com.audmg.drive.platform.AwsClients;
 import com.audmg.drive.platform.Config;
 import com.audmg.drive.platform.Json;
@@ -184,10 +185,18 @@ public final class Wiring {
         warmUp.get();
         S3Client client = s3.get();
         JsonObjectStore data = new JsonObjectStore(client, config.dataBucket());
-        return new FileService(new FileIndex(data), new PendingUploads(data), client, presigned.get(), sniffer,
-                new FileService.Settings(config.mediaBucket(), config.maxUploadBytes(), config.quotaBytes(),
-                        Duration.ofSeconds(config.urlTtlSeconds())),
+        Duration urlTtl = Duration.ofSeconds(config.urlTtlSeconds());
+        return new FileService(new FileIndex(data), new PendingUploads(data, client, config.mediaBucket(), urlTtl),
+                client, presigned.get(), sniffer,
+                new FileService.Settings(config.mediaBucket(), config.maxUploadBytes(), config.quotaBytes(), urlTtl),
                 clock);
+    }
+
+    public UploadSweeper uploadSweeper() {
+        S3Client client = s3.get();
+        JsonObjectStore data = new JsonObjectStore(client, config.dataBucket());
+        return new UploadSweeper(new PendingUploads(data, client, config.mediaBucket(),
+                Duration.ofSeconds(config.urlTtlSeconds())), new FileIndex(data), clock);
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> factory) {

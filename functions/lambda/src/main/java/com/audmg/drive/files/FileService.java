@@ -71,8 +71,6 @@ public final class FileService {
 
     /** A pending upload may be completed until its URL expired and this much longer. */
     static final Duration COMPLETE_GRACE = Duration.ofMinutes(50);
-    /** An uncompleted upload's record and bytes are removed once its URL expired and this passed. */
-    static final Duration ABANDON_AFTER = Duration.ofHours(1);
     /**
      * A cancelled upload's record and bytes are removed once its URL expired (until then the
      * URL could still write the bytes) and this passed, which is longer than any request runs.
@@ -195,7 +193,7 @@ public final class FileService {
                         result.add(f);
                     }
                     // an older-layout pending entry of this upload is replaced below
-                } else if (!f.isReady() && isAbandoned(f.createdAt(), now)) {
+                } else if (!f.isReady() && pending.isAbandoned(f.createdAt(), now)) {
                     abandoned.add(f);
                 } else {
                     result.add(f);
@@ -341,9 +339,7 @@ public final class FileService {
         indexed.stream().filter(FileRecord::isReady).forEach(f -> readyIds.add(f.id()));
         List<PendingUploads.Listed> live = new ArrayList<>();
         for (PendingUploads.Listed listed : pending.list(userId, MAX_LIST_KEYS)) {
-            if (isAbandoned(listed.writtenAt(), now)) {
-                discard(userId, listed.fileId(), readyIds);
-            } else {
+            if (!pending.removeIfAbandoned(listed, readyIds, now)) {
                 live.add(listed);
             }
         }
@@ -362,7 +358,7 @@ public final class FileService {
             Instant urlExpiry = upload.createdAt().plus(settings.urlTtl());
             Instant settled = (urlExpiry.isAfter(listed.writtenAt()) ? urlExpiry : listed.writtenAt()).plus(CANCEL_SETTLE);
             if (readyIds.contains(upload.id()) || !upload.isPending() && now.isAfter(settled)) {
-                discard(userId, upload.id(), readyIds);
+                pending.discard(userId, upload.id(), readyIds);
                 continue;
             }
             count++;
@@ -375,20 +371,6 @@ public final class FileService {
         if (committed + reserved + size > settings.quotaBytes()) {
             throw quotaExceeded();
         }
-    }
-
-    /** Removes a pending record, and its bytes unless the upload was completed after all. */
-    private void discard(String userId, String fileId, Set<String> readyIds) {
-        if (!readyIds.contains(fileId)) {
-            s3.deleteObject(DeleteObjectRequest.builder().bucket(settings.mediaBucket())
-                    .key(Keys.media(userId, fileId)).build());
-        }
-        pending.remove(userId, fileId);
-    }
-
-    /** Whether an upload written at that time is past completing and safe to remove. */
-    private boolean isAbandoned(Instant writtenAt, Instant now) {
-        return now.isAfter(writtenAt.plus(settings.urlTtl()).plus(ABANDON_AFTER));
     }
 
     private void deleteMedia(String userId, List<FileRecord> files) {

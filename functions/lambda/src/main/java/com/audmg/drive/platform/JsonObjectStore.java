@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -115,6 +117,14 @@ public final class JsonObjectStore {
             entries.add(new Entry(object.key(), object.lastModified()));
         }
         return entries;
+    }
+
+    /** Every key under the prefix, in key order, fetched page by page as consumed (1,000 keys a LIST). */
+    public Stream<Entry> listAll(String prefix) {
+        Iterable<S3Object> objects = s3.listObjectsV2Paginator(ListObjectsV2Request.builder()
+                .bucket(bucket).prefix(prefix).build()).contents();
+        return StreamSupport.stream(objects.spliterator(), false)
+                .map(object -> new Entry(object.key(), object.lastModified()));
     }
 
     public void delete(String key) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -126,7 +127,8 @@ class FileIndexConcurrencyTest {
         }
         FileRecord late = new FileRecord(Keys.newId(), "late.png", "image/png", "image", bytes.length,
                 Instant.now(), FileRecord.PENDING);
-        new PendingUploads(new JsonObjectStore(cloud.s3(), TestCloud.DATA_BUCKET)).add(userId, late);
+        new PendingUploads(new JsonObjectStore(cloud.s3(), TestCloud.DATA_BUCKET), cloud.s3(), TestCloud.MEDIA_BUCKET,
+                Duration.ofMinutes(15)).add(userId, late);
         cloud.s3().putObject(b -> b.bucket(TestCloud.MEDIA_BUCKET).key(Keys.media(userId, late.id())),
                 software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
 
