@@ -52,7 +52,7 @@ class ServerlessTemplateTest {
     /** Functions allowed to touch the media bucket at all (the others may not name it). */
     private static final Set<String> MEDIA_FUNCTIONS = Set.of(
             "CreateUploadLambdaFunction", "CompleteUploadLambdaFunction", "GetFileLambdaFunction",
-            "DeleteFileLambdaFunction");
+            "DeleteFileLambdaFunction", "SweepUploadsLambdaFunction");
 
     private String skipReason;
     private ServerlessPackage pkg;
@@ -84,7 +84,7 @@ class ServerlessTemplateTest {
         assertTrue(Files.isRegularFile(jar), "the artifact " + jar + " named by serverless.yml (package.artifact) "
                 + "does not exist; build it first: ./mvnw -B -pl functions/lambda package -DskipTests");
         Map<String, JsonNode> functions = ofType("AWS::Lambda::Function");
-        assertEquals(9, functions.size(), "functions in the template: " + functions.keySet());
+        assertEquals(10, functions.size(), "functions in the template: " + functions.keySet());
         List<String> problems = new ArrayList<>();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
                 ClassLoader.getPlatformClassLoader())) {
@@ -339,6 +339,22 @@ class ServerlessTemplateTest {
             }
         }
         assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
+    @Test
+    @DisplayName("the upload sweeper runs daily on an EventBridge schedule and may be invoked by it")
+    void sweeperIsScheduled() {
+        List<JsonNode> rules = ofType("AWS::Events::Rule").values().stream()
+                .filter(r -> r.path("Properties").path("Targets").toString().contains("SweepUploadsLambdaFunction"))
+                .toList();
+        assertEquals(1, rules.size(), "one schedule targets the sweeper: " + ofType("AWS::Events::Rule").keySet());
+        JsonNode rule = rules.get(0).path("Properties");
+        assertEquals("rate(1 day)", rule.path("ScheduleExpression").asText());
+        assertEquals("ENABLED", rule.path("State").asText("ENABLED"));
+        assertTrue(ofType("AWS::Lambda::Permission").values().stream().anyMatch(p ->
+                        p.path("Properties").path("FunctionName").toString().contains("SweepUploadsLambdaFunction")
+                                && "events.amazonaws.com".equals(p.path("Properties").path("Principal").asText())),
+                "EventBridge may invoke the sweeper");
     }
 
     @Test

@@ -2,18 +2,24 @@ package com.audmg.drive.local;
 
 import com.audmg.drive.local.config.ConfigException;
 import com.audmg.drive.local.config.ParameterStore;
+import com.audmg.drive.local.config.Schedule;
 import com.audmg.drive.local.config.ServerlessConfig;
 import com.audmg.drive.local.config.ServerlessConfigReader;
 import com.audmg.drive.local.gateway.Gateway;
+import com.audmg.drive.local.lambda.InvocationResult;
 import com.audmg.drive.local.lambda.LambdaRuntime;
+import com.audmg.drive.local.lambda.ScheduledEvents;
 import com.audmg.drive.local.s3.EmbeddedS3;
 import com.audmg.drive.local.s3.S3Settings;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -27,14 +33,17 @@ public final class LocalCloud implements AutoCloseable {
     private final EmbeddedS3 s3;
     private final LambdaRuntime lambda;
     private final Gateway gateway;
+    private final ScheduledEvents schedules;
     private final Thread shutdownHook;
     private volatile boolean closed;
 
-    private LocalCloud(ServerlessConfig config, EmbeddedS3 s3, LambdaRuntime lambda, Gateway gateway) {
+    private LocalCloud(ServerlessConfig config, EmbeddedS3 s3, LambdaRuntime lambda, Gateway gateway,
+                       PrintStream console) {
         this.config = config;
         this.s3 = s3;
         this.lambda = lambda;
         this.gateway = gateway;
+        this.schedules = new ScheduledEvents(config, lambda::invoke, console);
         this.shutdownHook = new Thread(this::stop, "local-cloud-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -126,10 +135,19 @@ public final class LocalCloud implements AutoCloseable {
             stopWhenStarted(s3Start);
             throw new LocalCloudException("cannot start the local cloud: " + e, e);
         }
-        LocalCloud cloud = new LocalCloud(config, s3, lambda, gateway);
+        LocalCloud cloud = new LocalCloud(config, s3, lambda, gateway, options.console());
+        cloud.schedules.start();
         if (options.prewarm()) {
+            // Functions behind the API (routes and authorizers); scheduled ones start when their rule fires.
+            Set<String> served = new LinkedHashSet<>();
+            config.routes().forEach(route -> {
+                served.add(route.functionName());
+                if (route.authorizer() != null) {
+                    served.add(route.authorizer().functionName());
+                }
+            });
             LambdaRuntime l = lambda;
-            Thread t = new Thread(l::prewarm, "prewarm");
+            Thread t = new Thread(() -> l.prewarm(served), "prewarm");
             t.setDaemon(true);
             t.start();
         }
@@ -193,6 +211,16 @@ public final class LocalCloud implements AutoCloseable {
         return gateway.baseUrl();
     }
 
+    /**
+     * Invokes a function as its (first) schedule event would, now, and waits for the result: for
+     * trying a scheduled function without waiting for its period.
+     */
+    public InvocationResult runSchedule(String function) {
+        Schedule schedule = config.schedules().stream().filter(s -> s.function().equals(function)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(function + " has no schedule event"));
+        return schedules.fire(schedule);
+    }
+
     /** The resolved serverless.yml being served. */
     public ServerlessConfig config() {
         return config;
@@ -218,6 +246,6 @@ public final class LocalCloud implements AutoCloseable {
             return;
         }
         closed = true;
-        closeQuietly(gateway, lambda, s3);
+        closeQuietly(schedules, gateway, lambda, s3);
     }
 }

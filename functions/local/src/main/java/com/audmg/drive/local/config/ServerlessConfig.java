@@ -17,10 +17,12 @@ import java.util.Optional;
  * @param routes every http event, in file order
  * @param buckets S3 bucket names by CloudFormation logical id
  * @param minimumCompressionSize provider.apiGateway.minimumCompressionSize, or null (no compression)
+ * @param schedules every schedule event, in file order
  */
 public record ServerlessConfig(String service, String stage, String region, String accountId, Path artifact,
                                Map<String, FunctionConfig> functions, List<HttpRoute> routes,
-                               Map<String, String> buckets, Integer minimumCompressionSize) {
+                               Map<String, String> buckets, Integer minimumCompressionSize,
+                               List<Schedule> schedules) {
 
     public Optional<FunctionConfig> function(String name) {
         return Optional.ofNullable(functions.get(name));

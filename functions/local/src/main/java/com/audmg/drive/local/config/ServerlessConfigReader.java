@@ -5,14 +5,18 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -105,6 +109,7 @@ public final class ServerlessConfigReader {
         Map<String, FunctionConfig> functions = new LinkedHashMap<>();
         List<HttpRoute> routes = new ArrayList<>();
         List<Object[]> pendingAuthorizers = new ArrayList<>();
+        List<Schedule> schedules = new ArrayList<>();
         for (Map.Entry<String, Object> entry : rawFunctions.entrySet()) {
             String name = entry.getKey();
             Map<String, Object> fn = castMap(resolve(entry.getValue(), 0), "functions." + name);
@@ -123,6 +128,9 @@ public final class ServerlessConfigReader {
                     if (event instanceof Map<?, ?> eventMap && eventMap.containsKey("http")) {
                         routes.add(null);
                         pendingAuthorizers.add(new Object[] {routes.size() - 1, name, eventMap.get("http")});
+                    } else if (event instanceof Map<?, ?> eventMap && eventMap.containsKey("schedule")) {
+                        schedules.addAll(schedules(service, stage, name, resolve(eventMap.get("schedule"), 0),
+                                schedules.size()));
                     }
                 }
             }
@@ -132,7 +140,64 @@ public final class ServerlessConfigReader {
         }
         return new ServerlessConfig(service, stage, region, LOCAL_ACCOUNT_ID, artifact,
                 java.util.Collections.unmodifiableMap(functions), List.copyOf(routes), java.util.Collections.unmodifiableMap(buckets),
-                compression(provider));
+                compression(provider), List.copyOf(schedules));
+    }
+
+    private static final Pattern RATE = Pattern.compile("rate\\(\\s*(\\d+)\\s+(minute|minutes|hour|hours|day|days)\\s*\\)");
+
+    /**
+     * A {@code schedule} event: {@code rate(...)}/{@code cron(...)}, or a map with {@code rate}
+     * (one expression or a list), {@code enabled}, {@code input} and {@code name}.
+     */
+    private List<Schedule> schedules(String service, String stageName, String function, Object event, int numbered) {
+        String where = "functions." + function + ".events.schedule";
+        Object rates = event;
+        boolean enabled = true;
+        Optional<String> input = Optional.empty();
+        String name = null;
+        if (event instanceof Map<?, ?> map) {
+            rates = map.get("rate");
+            enabled = !"false".equals(String.valueOf(map.get("enabled")));
+            name = map.get("name") == null ? null : String.valueOf(map.get("name"));
+            if (map.get("input") != null) {
+                try {
+                    Object value = map.get("input");
+                    input = Optional.of(value instanceof String text ? text
+                            : new ObjectMapper().writeValueAsString(value));
+                } catch (JsonProcessingException e) {
+                    throw new ConfigException("serverless.yml: " + where + ".input cannot be written as JSON");
+                }
+            }
+        }
+        List<?> expressions = rates instanceof List<?> list ? list : rates == null ? List.of() : List.of(rates);
+        if (expressions.isEmpty()) {
+            throw new ConfigException("serverless.yml: " + where + " has no rate or cron expression");
+        }
+        List<Schedule> result = new ArrayList<>();
+        for (Object raw : expressions) {
+            String expression = String.valueOf(raw).trim();
+            Optional<Duration> period;
+            Matcher rate = RATE.matcher(expression);
+            if (rate.matches()) {
+                long value = Long.parseLong(rate.group(1));
+                if (value < 1) {
+                    throw new ConfigException("serverless.yml: " + where + " '" + expression + "' must be at least 1");
+                }
+                String unit = rate.group(2);
+                period = Optional.of(unit.startsWith("minute") ? Duration.ofMinutes(value)
+                        : unit.startsWith("hour") ? Duration.ofHours(value) : Duration.ofDays(value));
+            } else if (expression.startsWith("cron(") && expression.endsWith(")")) {
+                period = Optional.empty();
+            } else {
+                throw new ConfigException("serverless.yml: " + where + " '" + expression
+                        + "' is not rate(<n> minute|minutes|hour|hours|day|days) or cron(...)");
+            }
+            int n = numbered + result.size() + 1;
+            String rule = name != null && expressions.size() == 1 ? name
+                    : service + "-" + stageName + "-" + function + "-rule-" + n;
+            result.add(new Schedule(function, rule, expression, period, enabled, input));
+        }
+        return result;
     }
 
     private Integer compression(Map<String, Object> provider) {

@@ -91,7 +91,16 @@ public final class LambdaRuntime implements AutoCloseable {
 
     /** Starts every worker JVM now instead of on first use. */
     public void prewarm() {
-        for (FunctionWorker w : workers.values()) {
+        prewarm(workers.keySet());
+    }
+
+    /** Starts these functions' worker JVMs now instead of on first use. */
+    public void prewarm(java.util.Collection<String> functions) {
+        for (String name : functions) {
+            FunctionWorker w = workers.get(name);
+            if (w == null) {
+                continue;
+            }
             try {
                 w.ensureStarted();
             } catch (IOException e) {

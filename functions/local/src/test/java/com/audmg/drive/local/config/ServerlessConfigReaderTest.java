@@ -149,4 +149,56 @@ class ServerlessConfigReaderTest {
         assertTrue(config.routes().stream().anyMatch(r -> r.path().equals("/files/{id}/complete")
                 && r.authorizer() != null && r.authorizer().functionName().equals("authValidator")));
     }
+
+    @Test
+    void read_shouldReadScheduleEvents_inEveryForm() throws Exception {
+        Path yml = Files.writeString(dir.resolve("s.yml"), String.join("\n",
+                "service: timed",
+                "provider: { name: aws, stage: dev }",
+                "functions:",
+                "  daily:",
+                "    handler: a.B",
+                "    events:",
+                "      - schedule: rate(1 day)",
+                "  detailed:",
+                "    handler: a.C",
+                "    events:",
+                "      - schedule:",
+                "          rate:",
+                "            - rate(10 minutes)",
+                "            - 'cron(0 12 * * ? *)'",
+                "          enabled: false",
+                "          input: { mode: full, depth: 2 }",
+                ""));
+
+        List<Schedule> schedules = reader(null, Map.of()).read(yml, Path.of("x.jar")).schedules();
+
+        assertEquals(3, schedules.size());
+        Schedule daily = schedules.get(0);
+        assertEquals("daily", daily.function());
+        assertEquals(java.util.Optional.of(java.time.Duration.ofDays(1)), daily.rate());
+        assertTrue(daily.enabled());
+        assertEquals("timed-dev-daily-rule-1", daily.ruleName());
+        assertEquals(java.util.Optional.of(java.time.Duration.ofMinutes(10)), schedules.get(1).rate());
+        assertEquals(java.util.Optional.empty(), schedules.get(2).rate(), "cron has no period");
+        assertTrue(schedules.stream().skip(1).noneMatch(Schedule::enabled));
+        assertEquals("{\"mode\":\"full\",\"depth\":2}", schedules.get(1).input().orElseThrow());
+    }
+
+    @Test
+    void read_shouldFailWithOneLine_whenScheduleExpressionIsWrong() throws Exception {
+        Path yml = Files.writeString(dir.resolve("bad.yml"), String.join("\n",
+                "service: timed",
+                "functions:",
+                "  f:",
+                "    handler: a.B",
+                "    events:",
+                "      - schedule: every(5 minutes)",
+                ""));
+
+        ConfigException e = assertThrows(ConfigException.class, () -> reader(null, Map.of()).read(yml, Path.of("x.jar")));
+
+        assertTrue(e.getMessage().contains("functions.f.events.schedule") && e.getMessage().contains("every(5 minutes)"),
+                e.getMessage());
+    }
 }

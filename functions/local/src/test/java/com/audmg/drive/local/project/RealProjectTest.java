@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.audmg.drive.local.LocalCloud;
+import com.audmg.drive.local.lambda.InvocationResult;
 import com.audmg.drive.local.LocalCloudOptions;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -166,6 +167,19 @@ class RealProjectTest {
             // delete
             assertEquals(204, call(base, "DELETE", "/files/" + wavId, token, null).statusCode());
             assertEquals(404, call(base, "GET", "/files/" + wavId, token, null).statusCode());
+
+            // the scheduled sweeper runs in its own worker with an EventBridge event: an upload
+            // created a moment ago is not abandoned, so it stays
+            HttpResponse<String> pending = call(base, "POST", "/files", token,
+                    "{\"name\":\"later.png\",\"contentType\":\"image/png\",\"size\":10}");
+            assertEquals(201, pending.statusCode(), pending.body());
+            InvocationResult swept = cloud.runSchedule("sweepUploads");
+            assertTrue(swept.isSuccess(), new String(swept.payload(), StandardCharsets.UTF_8));
+            JsonNode summary = json.readTree(swept.payload());
+            assertTrue(summary.path("finished").asBoolean() && summary.path("scanned").asInt() >= 1
+                    && summary.path("removed").asInt() == 0, summary.toString());
+            assertEquals(1, json.readTree(call(base, "GET", "/files?status=pending", token, null).body())
+                    .path("items").size());
         }
 
         // restart on the same data folder: account, secret and files are still there
