@@ -42,11 +42,9 @@ public final class DriveClient {
     private final ObjectMapper json = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    /**
-     * Calls that change the user's file index (create, complete, delete) go one at a time: with two uploads in
-     * flight the local cloud was seen to lose one index entry. Byte transfers still run in parallel.
-     */
-    private final Object indexWrites = new Object();
+    /** How often a call answered 503 busy (the server's compare-and-swap kept colliding) is sent in all. */
+    private static final int BUSY_ATTEMPTS = 3;
+    private static final long BUSY_WAIT_CAP_MS = 2_000;
     private volatile String token;
     private volatile Consumer<ApiException> sessionExpiredListener = e -> { };
 
@@ -102,7 +100,14 @@ public final class DriveClient {
     }
 
     public FilePage listFiles(FileQuery query) throws ApiException {
+        return listFiles(query, null);
+    }
+
+    private FilePage listFiles(FileQuery query, String status) throws ApiException {
         Map<String, String> params = new LinkedHashMap<>();
+        if (status != null) {
+            params.put("status", status);
+        }
         if (query.kind() != null) {
             params.put("kind", query.kind());
         }
@@ -132,28 +137,28 @@ public final class DriveClient {
         }
     }
 
+    /** Uploads created and not completed yet (at most 1,000), newest first. */
+    public List<DriveFile> listPending() throws ApiException {
+        return listFiles(new FileQuery(null, null, 1000, null), "pending").items();
+    }
+
     public UploadTicket createUpload(String name, String contentType, long size) throws ApiException {
-        synchronized (indexWrites) {
-            return convert(send("POST", "/files", Map.of("name", name, "contentType", contentType, "size", size),
-                    true), UploadTicket.class);
-        }
+        return convert(send("POST", "/files", Map.of("name", name, "contentType", contentType, "size", size),
+                true), UploadTicket.class);
     }
 
     public DriveFile complete(String fileId) throws ApiException {
-        synchronized (indexWrites) {
-            return convert(send("POST", "/files/" + enc(fileId) + "/complete", null, true).path("file"),
-                    DriveFile.class);
-        }
+        return convert(send("POST", "/files/" + enc(fileId) + "/complete", null, true).path("file"),
+                DriveFile.class);
     }
 
     public Download getFile(String fileId) throws ApiException {
         return convert(send("GET", "/files/" + enc(fileId), null, true), Download.class);
     }
 
+    /** Deletes a file, or cancels a pending upload. */
     public void delete(String fileId) throws ApiException {
-        synchronized (indexWrites) {
-            send("DELETE", "/files/" + enc(fileId), null, true);
-        }
+        send("DELETE", "/files/" + enc(fileId), null, true);
     }
 
     /** Creates the file, streams it from disk to the upload URL, then completes it. */
@@ -166,10 +171,21 @@ public final class DriveClient {
             throw new ApiException(0, "unreadable_file", "Cannot read " + file.getFileName() + ": " + e.getMessage());
         }
         UploadTicket ticket = createUpload(file.getFileName().toString(), contentType, size);
-        cancellation.throwIfCancelled();
-        putBytes(ticket.upload(), file, progress, cancellation);
-        cancellation.throwIfCancelled();
-        return complete(ticket.file().id());
+        try {
+            cancellation.throwIfCancelled();
+            putBytes(ticket.upload(), file, progress, cancellation);
+            cancellation.throwIfCancelled();
+            return complete(ticket.file().id());
+        } catch (ApiException | RuntimeException e) {
+            // A retry starts a new upload: cancel this one, so that it stops counting against the
+            // quota and the server removes its bytes. Best effort; unfinished uploads expire anyway.
+            try {
+                delete(ticket.file().id());
+            } catch (ApiException | RuntimeException ignored) {
+                // e is what the user needs to see
+            }
+            throw e;
+        }
     }
 
     void putBytes(UploadTicket.Upload upload, Path file, Progress progress, Cancellation cancellation)
@@ -257,6 +273,26 @@ public final class DriveClient {
     // ---- plumbing ------------------------------------------------------------------------------
 
     private JsonNode send(String method, String path, Object body, boolean authenticated) throws ApiException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return sendOnce(method, path, body, authenticated);
+            } catch (ApiException e) {
+                // 503 busy: nothing was changed and the call may simply be repeated after Retry-After.
+                if (e.status() != 503 || !"busy".equals(e.code()) || attempt == BUSY_ATTEMPTS) {
+                    throw e;
+                }
+                long waitMs = Math.min(BUSY_WAIT_CAP_MS, e.retryAfterSeconds().map(seconds -> seconds * 1000).orElse(500L));
+                try {
+                    Thread.sleep(waitMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private JsonNode sendOnce(String method, String path, Object body, boolean authenticated) throws ApiException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(CALL_TIMEOUT)
                 .header("Accept", "application/json");

@@ -131,20 +131,37 @@ class DriveClientLocalCloudTest {
     }
 
     @Test
-    void upload_shouldSucceed_whenTwoRunConcurrently() throws Exception {
-        // The app uploads two files at a time: the file index must not lose either.
+    void upload_shouldSucceed_whenEightRunConcurrently() throws Exception {
+        // One client's creates, completes and deletes are not serialized: the file index must lose nothing.
         DriveClient client = signedIn("parallel");
-        Path a = TestMedia.png(work.resolve("a.png"), 300, 200, Color.RED, Color.BLUE);
-        Path b = TestMedia.png(work.resolve("b.png"), 200, 300, Color.GREEN, Color.BLACK);
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        int n = 8;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(n);
         try {
-            var fa = pool.submit(() -> client.upload(a, "image/png", Progress.NONE, new Cancellation()));
-            var fb = pool.submit(() -> client.upload(b, "image/png", Progress.NONE, new Cancellation()));
-            assertEquals("ready", fa.get().status());
-            assertEquals("ready", fb.get().status());
+            List<java.util.concurrent.Future<DriveFile>> uploads = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Path png = TestMedia.png(work.resolve("p" + i + ".png"), 40 + i, 30, Color.RED, Color.BLUE);
+                uploads.add(pool.submit(() -> client.upload(png, "image/png", Progress.NONE, new Cancellation())));
+            }
+            for (var upload : uploads) {
+                assertEquals("ready", upload.get().status());
+            }
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(2, client.listAll(FileQuery.all()).size());
+        assertEquals(n, client.listAll(FileQuery.all()).size());
+        assertTrue(client.listPending().isEmpty());
+    }
+
+    @Test
+    void upload_shouldCancelItsPendingUpload_whenCancelled() throws Exception {
+        DriveClient client = signedIn("quitter");
+        Path png = TestMedia.png(work.resolve("never.png"), 50, 50, Color.RED, Color.BLUE);
+        Cancellation cancelled = new Cancellation();
+        cancelled.cancel();
+
+        assertThrows(Exception.class, () -> client.upload(png, "image/png", Progress.NONE, cancelled));
+
+        assertTrue(client.listPending().isEmpty(), "the created upload was cancelled on the server");
+        assertTrue(client.listAll(FileQuery.all()).isEmpty());
     }
 }
