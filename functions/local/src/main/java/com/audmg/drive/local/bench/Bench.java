@@ -882,6 +882,8 @@ public final class Bench {
                         a.addAll(List.of("proxy", cls0, "DELETE", "/files/" + victim, "/files/{id}", victim, auth,
                                 "-"));
                     }
+                    case "SweepUploadsHandler" -> a.addAll(List.of("scheduled", cls0,
+                            "arn:aws:events:" + serverless.region() + ":000000000000:rule/bench-sweep"));
                     default -> a.addAll(List.of("proxy", cls0, "GET", "/", "/", "-", auth, "-"));
                 }
                 Path runnerLog = tmp.resolve("runner-" + fn.name() + ".log");

@@ -17,7 +17,8 @@ public final class HandlerRunner {
 
     /**
      * {@code proxy <handlerClass> <method> <path> <resource> <id|-> <authorization|-> <body|->},
-     * {@code authorizer <handlerClass> <token> <methodArn>}, or {@code bcrypt <cost> <n>}.
+     * {@code authorizer <handlerClass> <token> <methodArn>}, {@code scheduled <handlerClass> <ruleArn>},
+     * or {@code bcrypt <cost> <n>}.
      */
     public static void main(String[] args) throws Exception {
         long t0 = System.nanoTime();
@@ -46,6 +47,15 @@ public final class HandlerRunner {
             if (!args[7].equals("-")) {
                 ev.getMethod("setBody", String.class).invoke(event, args[7]);
             }
+        } else if (args[0].equals("scheduled")) {
+            // EventBridge's "Scheduled Event", as the JSON the runtime would turn into a Map
+            Map<String, Object> scheduled = new HashMap<>();
+            scheduled.put("version", "0");
+            scheduled.put("detail-type", "Scheduled Event");
+            scheduled.put("source", "aws.events");
+            scheduled.put("resources", List.of(args[2]));
+            scheduled.put("detail", Map.of());
+            event = scheduled;
         } else {
             Class<?> ev = Class.forName("com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent");
             event = ev.getConstructor().newInstance();
@@ -69,7 +79,8 @@ public final class HandlerRunner {
         try {
             summary = "status=" + result.getClass().getMethod("getStatusCode").invoke(result);
         } catch (NoSuchMethodException e) {
-            summary = result instanceof Map<?, ?> m ? "policy for " + m.get("principalId")
+            summary = result instanceof Map<?, ?> m && m.containsKey("principalId") ? "policy for " + m.get("principalId")
+                    : result instanceof Map<?, ?> m ? String.valueOf(m)
                     : result == null ? "null" : result.getClass().getSimpleName();
         }
         System.out.println("COLD_MS " + ms + " " + summary.replace('\n', ' '));
