@@ -3,8 +3,10 @@ package com.audmg.drive.platform;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
@@ -33,9 +35,21 @@ public final class AwsClients {
                 .build();
     }
 
-    /** Lambda passes the function role's credentials in the standard environment variables. */
+    /**
+     * Lambda passes the function role's credentials in the standard environment variables;
+     * with SnapStart it does not (they would be frozen into the snapshot) and serves them from
+     * the container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) instead, which
+     * this provider refreshes before they expire. Explicit, not the default chain, which
+     * would probe profile files and more on every cold start.
+     */
     public static AwsCredentialsProvider credentials() {
-        return EnvironmentVariableCredentialsProvider.create();
+        return credentials(System::getenv);
+    }
+
+    static AwsCredentialsProvider credentials(Function<String, String> env) {
+        return env.apply("AWS_CONTAINER_CREDENTIALS_FULL_URI") != null
+                ? ContainerCredentialsProvider.builder().build()
+                : EnvironmentVariableCredentialsProvider.create();
     }
 
     public static S3Client s3(Config config, SdkHttpClient http, AwsCredentialsProvider credentials) {
