@@ -56,6 +56,9 @@ public final class DesktopBench {
      */
     static final List<String> DEFAULT_APP_OPTIONS = List.of("-Dprism.order=sw");
 
+    /** When the idle RSS is read, counted from the first screen of thumbnails. */
+    private static final int IDLE_MS = 15_000;
+
     private final Options options;
     private final PrintStream out;
     private final PrintStream err;
@@ -317,6 +320,7 @@ public final class DesktopBench {
                 options.memoryRuns()));
         List<Double> rss = new ArrayList<>();
         List<Double> rssAfterGc = new ArrayList<>();
+        List<Double> rssIdle = new ArrayList<>();
         List<Double> heap = new ArrayList<>();
         List<Double> workers = new ArrayList<>();
         List<Double> toListed = new ArrayList<>();
@@ -335,6 +339,8 @@ public final class DesktopBench {
                 Thread.sleep(2000); // let the tiles' decoding and the listing's garbage settle as a user would see it
                 rss.add(app.rssMb());
                 workers.add(app.descendantsRssMb());
+                Thread.sleep(IDLE_MS - 2000); // a user looking at the grid
+                rssIdle.add(app.rssMb());
                 if (options.nmt()) {
                     saveNativeMemorySummary(app.pid(), r + 1);
                 }
@@ -345,8 +351,9 @@ public final class DesktopBench {
                 toListed.add(Double.parseDouble(ready.group(3)));
                 toThumbs.add(Double.parseDouble(ready.group(4)));
                 thumbs = Integer.parseInt(ready.group(2));
-                err.printf(Locale.ROOT, "      run %d: RSS %.0f MB, heap after GC %.0f MB, %s files listed, %d "
-                        + "thumbnails%n", r + 1, rss.get(r), heap.get(r), ready.group(1), thumbs);
+                err.printf(Locale.ROOT, "      run %d: RSS %.0f MB (%.0f MB idle), heap after GC %.0f MB, %s files "
+                        + "listed, %d thumbnails%n", r + 1, rss.get(r), rssIdle.get(r), heap.get(r), ready.group(1),
+                        thumbs);
             }
         }
         String label = String.format(Locale.ROOT, "%,d files", files);
@@ -354,7 +361,9 @@ public final class DesktopBench {
                 null);
         figures.add(withMet(f, f.median() < 400, "VmRSS of the app process, which includes the in-process local "
                 + "cloud (API emulation, s3proxy); read 2 s after the first screen of thumbnails (" + thumbs + ")"));
-        figures.add(BenchFigure.of("heap used after GC, same moment", "MB", heap, "-", null,
+        figures.add(BenchFigure.of("RSS, same, " + IDLE_MS / 1000 + " s after the thumbnails", "MB", rssIdle, "-",
+                null, "idle app: what it keeps"));
+        figures.add(BenchFigure.of("heap used after GC, then", "MB", heap, "-", null,
                 "app + in-process local cloud; 3 x System.gc()"));
         figures.add(BenchFigure.of("RSS after that GC", "MB", rssAfterGc, "-", null, null));
         figures.add(BenchFigure.of("Lambda worker processes, RSS together", "MB", workers, "-", null,
