@@ -30,6 +30,8 @@ import com.audmg.drive.platform.AwsClients;
 import com.audmg.drive.platform.Config;
 import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.JsonObjectStore;
+import com.audmg.drive.platform.Keys;
+import com.audmg.drive.platform.SnapshotPriming;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -42,6 +44,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * built on first use from the environment. Tests build their own with {@link #Wiring(Config, S3Client, S3Presigner, String, Clock)}.
  */
 public final class Wiring {
+
+    /** A well-formed user id that is never generated (ids are random). */
+    private static final String PRIMING_ID = "snapstartprimingsnapstartp";
 
     private final Config config;
     private final Supplier<S3Client> s3;
@@ -170,6 +175,8 @@ public final class Wiring {
     public AuthService authService() {
         warmUp.get();
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
+        // An account that cannot exist (usernames are at least 3 characters): a 404 through the whole S3 path.
+        primeSnapshot("accounts", () -> data.get(Keys.account("")));
         return new AuthService(new AccountStore(data), new LoginThrottle(data, clock),
                 new PasswordHasher(config.bcryptCost()), tokens(), clock);
     }
@@ -186,6 +193,8 @@ public final class Wiring {
         S3Client client = s3.get();
         JsonObjectStore data = new JsonObjectStore(client, config.dataBucket());
         Duration urlTtl = Duration.ofSeconds(config.urlTtlSeconds());
+        // The index of a user id no one has (server ids are random): a 404 through the whole S3 path.
+        primeSnapshot("files", () -> data.get(Keys.index(PRIMING_ID)));
         return new FileService(new FileIndex(data), new PendingUploads(data, client, config.mediaBucket(), urlTtl),
                 client, presigned.get(), sniffer,
                 new FileService.Settings(config.mediaBucket(), config.maxUploadBytes(), config.quotaBytes(), urlTtl),
@@ -197,6 +206,19 @@ public final class Wiring {
         JsonObjectStore data = new JsonObjectStore(client, config.dataBucket());
         return new UploadSweeper(new PendingUploads(data, client, config.mediaBucket(),
                 Duration.ofSeconds(config.urlTtlSeconds())), new FileIndex(data), clock);
+    }
+
+    /**
+     * SnapStart: before the snapshot, finish the background warm-up and run one S3 read, so
+     * that a restored function's first request finds the S3 request path loaded and initialized.
+     */
+    private void primeSnapshot(String name, Runnable read) {
+        SnapshotPriming.register(name, () -> {
+            if (warmUp.get() instanceof Supplier<?> warming) {
+                warming.get();
+            }
+            read.run();
+        });
     }
 
     private static <T> Supplier<T> memoize(Supplier<T> factory) {
