@@ -27,6 +27,8 @@ public final class DriveApp extends Application {
         app = new AppContext(dataDir, settings);
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         window = new MainWindow(app, () -> backendFor(app));
+        // The backend starts now, in the background, while the window is built and shown.
+        window.connect();
         Scene scene = new Scene(window, settings.windowWidth, settings.windowHeight);
         scene.getStylesheets().add(stylesheet());
         stage.setTitle("Audmg Drive");
@@ -36,7 +38,6 @@ public final class DriveApp extends Application {
         restoreGeometry(stage, settings);
         stage.setOnCloseRequest(e -> rememberGeometry(stage, settings));
         stage.show();
-        window.connect();
     }
 
     static Backend backendFor(AppContext app) {

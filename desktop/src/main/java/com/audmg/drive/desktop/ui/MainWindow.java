@@ -5,6 +5,8 @@ import com.audmg.drive.desktop.api.DriveClient;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import javafx.application.Platform;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.geometry.Pos;
 import javafx.scene.Scene;
 import javafx.scene.Parent;
@@ -34,10 +36,10 @@ public final class MainWindow extends StackPane {
     }
 
     /**
-     * Shows the login at once and starts the backend in the background once the login has been laid out: the
-     * built-in local cloud takes seconds to start (and starts its Lambda workers), which the user spends typing, and
-     * on two cores it would otherwise slow the first frame. A submitted form waits for the connection; a backend that
-     * fails to start replaces the login with the connection problem.
+     * Shows the login at once and starts the backend in the background: the built-in local cloud takes seconds to
+     * start, which the user spends typing. A submitted form waits for the connection; a backend that fails to start
+     * replaces the login with the connection problem. May be called before this window is in a scene, so that the
+     * backend starts while the window is being built.
      */
     public void connect() {
         closeBackend();
@@ -46,39 +48,46 @@ public final class MainWindow extends StackPane {
         CompletableFuture<Void> connected = new CompletableFuture<>();
         connection = connected;
         showLogin(null);
-        afterNextLayout(() -> {
-            timing("login view shown");
-            // The API client is built off the FX thread too: its HttpClient loads the default TLS context.
-            Fx.background(app.io(), () -> new DriveClient(b.start()), client -> {
-                if (backend != b) {
-                    return; // reconnected meanwhile
+        afterFirstLayout(() -> timing("login view shown"));
+        // The API client is built off the FX thread too: its HttpClient loads the default TLS context.
+        Fx.background(app.io(), () -> new DriveClient(b.start()), client -> {
+            if (backend != b) {
+                return; // reconnected meanwhile
+            }
+            timing("backend ready");
+            app.connect(client);
+            client.onSessionExpired(e -> Fx.later(() -> {
+                if (drive != null) {
+                    showLogin("Your session has ended. Please log in again.");
                 }
-                timing("backend ready");
-                app.connect(client);
-                client.onSessionExpired(e -> Fx.later(() -> {
-                    if (drive != null) {
-                        showLogin("Your session has ended. Please log in again.");
-                    }
-                }));
-                connected.complete(null);
-                app.io().submit(app::audioProxy); // ready before the first play, off the FX thread
-                if (login != null) {
-                    login.setBackendDescription(b.describe());
-                }
-            }, error -> {
-                connected.completeExceptionally(error);
-                if (backend == b) {
-                    showConnectionProblem(Notifier.describe(error));
-                }
-            });
+            }));
+            connected.complete(null);
+            app.io().submit(app::audioProxy); // ready before the first play, off the FX thread
+            if (login != null) {
+                login.setBackendDescription(b.describe());
+            }
+        }, error -> {
+            connected.completeExceptionally(error);
+            if (backend == b) {
+                showConnectionProblem(Notifier.describe(error));
+            }
         });
     }
 
-    /** Runs {@code r} on the FX thread after the next pulse has applied CSS and layout (the frame is then drawn). */
-    private void afterNextLayout(Runnable r) {
+    /** Runs {@code r} on the FX thread once a pulse has applied CSS and layout to this window in its scene. */
+    private void afterFirstLayout(Runnable r) {
         Scene scene = getScene();
         if (scene == null) {
-            Platform.runLater(r);
+            ChangeListener<Scene> onScene = new ChangeListener<>() {
+                @Override
+                public void changed(ObservableValue<? extends Scene> o, Scene old, Scene now) {
+                    if (now != null) {
+                        sceneProperty().removeListener(this);
+                        afterFirstLayout(r);
+                    }
+                }
+            };
+            sceneProperty().addListener(onScene);
             return;
         }
         Runnable[] listener = new Runnable[1];
