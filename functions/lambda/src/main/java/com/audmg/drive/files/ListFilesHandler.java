@@ -35,7 +35,7 @@ public final class ListFilesHandler extends FileHandler {
         if (query.isPresent() && query.get().length() > FileService.MAX_NAME_LENGTH) {
             throw ApiException.invalidRequest("q", "q must be at most " + FileService.MAX_NAME_LENGTH + " characters");
         }
-        String status = request.query("status").orElse(FileRecord.READY);
+        String status = request.query("status").filter(value -> !value.isEmpty()).orElse(FileRecord.READY);
         if (!status.equals(FileRecord.READY) && !status.equals(FileRecord.PENDING)) {
             throw ApiException.invalidRequest("status", "status must be ready or pending");
         }
