@@ -6,6 +6,7 @@ import com.audmg.drive.desktop.api.DriveFile;
 import com.audmg.drive.desktop.api.FileQuery;
 import com.audmg.drive.desktop.api.Progress;
 import com.audmg.drive.desktop.backend.EmbeddedBackend;
+import com.audmg.drive.local.s3.S3Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -17,7 +18,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -34,15 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.Bucket;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -172,23 +164,10 @@ final class AccountSeeder {
 
     /** An SDK client for the embedded S3: endpoint and region from a presigned URL, keys from the data folder. */
     private S3Client s3Client(URI presigned) throws IOException {
-        Properties creds = new Properties();
-        try (Reader r = Files.newBufferedReader(dataDir.resolve("cloud").resolve("s3-credentials.properties"))) {
-            creds.load(r);
-        }
         Matcher m = REGION.matcher(presigned.getRawQuery());
         String region = m.find() ? m.group(1) : "us-east-1";
-        return S3Client.builder()
-                .region(Region.of(region))
-                .endpointOverride(URI.create(presigned.getScheme() + "://" + presigned.getRawAuthority()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        creds.getProperty("accessKeyId"), creds.getProperty("secretAccessKey"))))
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true)
-                        .chunkedEncodingEnabled(false).build())
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(1)).build())
-                .build();
+        return S3Settings.read(URI.create(presigned.getScheme() + "://" + presigned.getRawAuthority()),
+                dataDir.resolve("cloud").resolve("s3-credentials.properties")).client(region, Duration.ofMinutes(1));
     }
 
     /** A distinct 96x72 PNG per index: a gradient and a disc, so every thumbnail differs. */

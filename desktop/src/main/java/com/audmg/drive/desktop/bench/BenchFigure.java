@@ -3,11 +3,12 @@ package com.audmg.drive.desktop.bench;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
+
+import com.audmg.drive.local.bench.BenchOutput;
 
 /**
  * One line of the results, in the same shape as the functions bench's figures ({@code name, unit, samples, median,
- * p99, target, met, note}). That bench's class is package-private in the local cloud module, hence this small copy.
+ * p99, target, met, note}), with the raw values kept; numbers formatted and percentiles taken by {@link BenchOutput}.
  * {@code met} is null when there is no target or the figure was not measured.
  */
 record BenchFigure(String name, String unit, List<Double> samples, Double median, Double p99, String target,
@@ -24,20 +25,11 @@ record BenchFigure(String name, String unit, List<Double> samples, Double median
         return new BenchFigure(name, unit, List.of(), null, null, target, null, why);
     }
 
-    /** Nearest-rank percentile of sorted values. */
     static double percentile(List<Double> sorted, int p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+        return BenchOutput.percentile(sorted, p);
     }
 
     static String fmt(Double d) {
-        if (d == null) {
-            return "-";
-        }
-        double a = Math.abs(d);
-        if (d == Math.rint(d) || a >= 100) {
-            return String.format(Locale.ROOT, "%.0f", d);
-        }
-        return String.format(Locale.ROOT, a >= 10 ? "%.1f" : "%.2f", d);
+        return BenchOutput.fmt(d);
     }
 }

@@ -1,5 +1,6 @@
 package com.audmg.drive.desktop.bench;
 
+import com.audmg.drive.local.bench.BenchOutput;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +10,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -568,15 +568,7 @@ public final class DesktopBench {
     private void report() throws IOException {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode machine = root.putObject("machine");
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
-        long mem = -1;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            mem = os.getTotalMemorySize() / 1048576;
-        }
-        machine.put("memoryMb", mem);
-        machine.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
-        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        machine.setAll(BenchOutput.machine());
         root.put("date", Instant.now().toString());
         root.put("display", display == null ? null : display.describe());
         ArrayNode javaOptions = root.putArray("appJavaOptions");

@@ -4,6 +4,7 @@ import com.audmg.drive.local.config.FunctionConfig;
 import com.audmg.drive.local.config.ParameterStore;
 import com.audmg.drive.local.config.ServerlessConfig;
 import com.audmg.drive.local.config.ServerlessConfigReader;
+import com.audmg.drive.local.s3.S3Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,7 +17,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -43,11 +43,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
@@ -295,26 +292,13 @@ public final class Bench {
         call("POST", "files/" + created.path("file").path("id").asText() + "/complete", token, null, 200);
         fileIds.add(created.path("file").path("id").asText());
         URI endpoint = URI.create(uploadUrl.getScheme() + "://" + uploadUrl.getRawAuthority());
-        Properties creds = new Properties();
-        try (Reader r = Files.newBufferedReader(cloudDataDir.resolve("s3-credentials.properties"))) {
-            creds.load(r);
-        }
-        s3 = S3Client.builder()
-                .region(Region.of(serverless.region()))
-                .endpointOverride(endpoint)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        creds.getProperty("accessKeyId"), creds.getProperty("secretAccessKey"))))
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true)
-                        .chunkedEncodingEnabled(false).build())
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofMinutes(5)).build())
-                .build();
+        S3Settings settings = S3Settings.read(endpoint, cloudDataDir.resolve("s3-credentials.properties"));
+        s3 = settings.client(serverless.region(), Duration.ofMinutes(5));
         presigner = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
                 .region(Region.of(serverless.region()))
                 .endpointOverride(endpoint)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
-                        creds.getProperty("accessKeyId"), creds.getProperty("secretAccessKey"))))
+                        settings.accessKeyId(), settings.secretAccessKey())))
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
                 .build();
     }
@@ -964,15 +948,7 @@ public final class Bench {
     private void report(Path outFile) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         ObjectNode machine = root.putObject("machine");
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
-        long mem = -1;
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            mem = os.getTotalMemorySize() / 1048576;
-        }
-        machine.put("memoryMb", mem);
-        machine.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"));
-        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
+        machine.setAll(BenchOutput.machine());
         root.put("date", Instant.now().toString());
         root.put("quick", quick);
         ArrayNode arr = root.putArray("figures");

@@ -62,26 +62,11 @@ final class Figure {
         return this;
     }
 
-    /** Nearest-rank percentile of sorted values. */
     static double percentile(List<Double> sorted, int p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+        return BenchOutput.percentile(sorted, p);
     }
 
     static String fmt(Double d) {
-        if (d == null) {
-            return "-";
-        }
-        double a = Math.abs(d);
-        if (d == Math.rint(d) && a < 1e12) {
-            return String.format(java.util.Locale.ROOT, "%.0f", d);
-        }
-        if (a >= 100) {
-            return String.format(java.util.Locale.ROOT, "%.0f", d);
-        }
-        if (a >= 10) {
-            return String.format(java.util.Locale.ROOT, "%.1f", d);
-        }
-        return String.format(java.util.Locale.ROOT, "%.2f", d);
+        return BenchOutput.fmt(d);
     }
 }
