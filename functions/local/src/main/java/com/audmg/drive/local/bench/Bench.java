@@ -210,9 +210,29 @@ public final class Bench {
             step.run();
         } catch (Exception | Error e) {
             err.println("  " + what + " failed: " + e);
+            String kept = keepFunctionLogs(phase);
             if (figures.size() == before) {
-                figures.add(Figure.notMeasured(failName, unit, "-", "failed: " + e));
+                figures.add(Figure.notMeasured(failName, unit, "-", "failed: " + e + kept));
             }
+        }
+    }
+
+    /** The temporary folder goes at the end: a failed phase keeps the local cloud's function logs. */
+    private String keepFunctionLogs(int phase) {
+        Path logs = cloudDataDir == null ? null : cloudDataDir.resolve("logs");
+        if (logs == null || !Files.isDirectory(logs)) {
+            return "";
+        }
+        Path kept = Path.of("bench-failure-logs-" + phase + "-" + System.currentTimeMillis());
+        try (Stream<Path> files = Files.list(logs)) {
+            Files.createDirectories(kept);
+            for (Path f : files.toList()) {
+                Files.copy(f, kept.resolve(f.getFileName()));
+            }
+            err.println("  function logs kept in " + kept.toAbsolutePath());
+            return "; function logs kept in " + kept;
+        } catch (IOException e) {
+            return "";
         }
     }
 
