@@ -579,8 +579,8 @@ public final class DesktopBench {
             n.put("name", f.name());
             n.put("unit", f.unit());
             n.put("samples", f.samples().size());
-            putNumber(n, "median", f.median());
-            putNumber(n, "p99", f.p99());
+            BenchOutput.putNumber(n, "median", f.median());
+            BenchOutput.putNumber(n, "p99", f.p99());
             n.put("target", f.target());
             if (f.met() == null) {
                 n.putNull("met");
@@ -593,29 +593,16 @@ public final class DesktopBench {
             ArrayNode values = n.putArray("values");
             f.samples().forEach(v -> values.add(Math.round(v * 10) / 10.0));
         }
-        Path parent = options.out().toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        JSON.writerWithDefaultPrettyPrinter().writeValue(options.out().toFile(), root);
+        BenchOutput.writeJson(options.out(), root);
         out.println(table(machine));
         out.println("JSON written to " + options.out().toAbsolutePath());
         out.flush();
     }
 
-    private static void putNumber(ObjectNode n, String field, Double v) {
-        if (v == null) {
-            n.putNull(field);
-        } else {
-            n.put(field, Math.round(v * 100) / 100.0);
-        }
-    }
-
     private String table(ObjectNode machine) {
         int w = figures.stream().mapToInt(f -> f.name().length()).max().orElse(10);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Machine: %d cores, %d MB, %s, %s%n", machine.path("cores").asInt(),
-                machine.path("memoryMb").asLong(), machine.path("java").asText(), machine.path("os").asText()));
+        sb.append(BenchOutput.machineLine(machine)).append(System.lineSeparator());
         sb.append(String.format(Locale.ROOT, "App: %s on %s, JVM options %s%n", options.jar(),
                 display == null ? "no display" : display.describe(), String.join(" ", appOptions())));
         String fmt = "%-" + w + "s  %-4s %3s %8s  %-8s %-4s  %s  %s%n";

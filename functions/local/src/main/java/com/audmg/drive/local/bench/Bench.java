@@ -977,8 +977,8 @@ public final class Bench {
             n.put("name", f.name);
             n.put("unit", f.unit);
             n.put("samples", f.samples);
-            putNumber(n, "median", f.median);
-            putNumber(n, "p99", f.p99);
+            BenchOutput.putNumber(n, "median", f.median);
+            BenchOutput.putNumber(n, "p99", f.p99);
             n.put("target", f.target);
             if (f.met == null) {
                 n.putNull("met");
@@ -989,29 +989,16 @@ public final class Bench {
                 n.put("note", f.note);
             }
         }
-        Path parent = outFile.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        JSON.writerWithDefaultPrettyPrinter().writeValue(outFile.toFile(), root);
+        BenchOutput.writeJson(outFile, root);
         out.println(table(machine));
         out.println("JSON written to " + outFile.toAbsolutePath());
         out.flush();
     }
 
-    private static void putNumber(ObjectNode n, String field, Double v) {
-        if (v == null) {
-            n.putNull(field);
-        } else {
-            n.put(field, Math.round(v * 100) / 100.0);
-        }
-    }
-
     private String table(JsonNode machine) {
         int w = figures.stream().mapToInt(f -> f.name.length()).max().orElse(10);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Machine: %d cores, %d MB, %s, %s%n", machine.path("cores").asInt(),
-                machine.path("memoryMb").asLong(), machine.path("java").asText(), machine.path("os").asText()));
+        sb.append(BenchOutput.machineLine(machine)).append(System.lineSeparator());
         String fmt = "%-" + w + "s  %-8s %4s %9s %9s  %-16s %-5s  %s%n";
         sb.append(String.format(Locale.ROOT, fmt, "figure", "unit", "n", "median", "p99", "target", "met", "note"));
         for (Figure f : figures) {

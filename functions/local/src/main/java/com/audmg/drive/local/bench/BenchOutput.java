@@ -1,9 +1,14 @@
 package com.audmg.drive.local.bench;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -26,6 +31,30 @@ public final class BenchOutput {
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
         return machine;
+    }
+
+    /** The table's first line. */
+    public static String machineLine(JsonNode machine) {
+        return String.format(Locale.ROOT, "Machine: %d cores, %d MB, %s, %s", machine.path("cores").asInt(),
+                machine.path("memoryMb").asLong(), machine.path("java").asText(), machine.path("os").asText());
+    }
+
+    /** A figure's number rounded to two decimals, or null. */
+    public static void putNumber(ObjectNode node, String field, Double value) {
+        if (value == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, Math.round(value * 100) / 100.0);
+        }
+    }
+
+    /** Writes the results document (pretty-printed), creating the folder it goes in. */
+    public static void writeJson(Path file, ObjectNode root) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
     }
 
     /** Nearest-rank percentile of sorted values. */
