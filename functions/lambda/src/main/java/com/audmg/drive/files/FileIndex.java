@@ -2,8 +2,10 @@ package com.audmg.drive.files;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -55,6 +57,17 @@ public final class FileIndex {
                 new ApiException(503, "busy", "too many concurrent changes to your files; try again",
                         Map.of("Retry-After", "1")));
         return stored.get();
+    }
+
+    /** The ids of the ready files among these. */
+    public static Set<String> readyIds(List<FileRecord> files) {
+        Set<String> ids = new HashSet<>();
+        for (FileRecord file : files) {
+            if (file.isReady()) {
+                ids.add(file.id());
+            }
+        }
+        return ids;
     }
 
     private static List<FileRecord> parse(com.fasterxml.jackson.databind.JsonNode doc) {

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +23,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -169,7 +167,7 @@ public final class FileService {
         Optional<String> detectedKind = MediaTypes.kindOfDetected(detected);
         if (detectedKind.isEmpty() || !detectedKind.get().equals(file.kind())) {
             // Every complete of this upload sniffs the same bytes, so none can be adding them.
-            s3.deleteObject(DeleteObjectRequest.builder().bucket(settings.mediaBucket()).key(key).build());
+            pending.deleteBytes(userId, fileId);
             if (record.isPresent()) {
                 pending.cancel(userId, file);
             } else {
@@ -208,7 +206,7 @@ public final class FileService {
             }
             return result;
         });
-        deleteMedia(userId, abandoned);
+        abandoned.forEach(f -> pending.deleteBytes(userId, f.id()));
         if (record.isPresent()) {
             try {
                 pending.remove(userId, fileId);
@@ -286,8 +284,7 @@ public final class FileService {
                 }
                 return remaining;
             });
-            s3.deleteObject(DeleteObjectRequest.builder().bucket(settings.mediaBucket())
-                    .key(Keys.media(userId, fileId)).build());
+            pending.deleteBytes(userId, fileId);
             return;
         }
         FileRecord upload = pending.find(userId, fileId).filter(FileRecord::isPending)
@@ -335,8 +332,7 @@ public final class FileService {
      * records themselves only when the room is not obvious from their number.
      */
     private void checkPendingRoom(String userId, List<FileRecord> indexed, long committed, long size, Instant now) {
-        Set<String> readyIds = new HashSet<>();
-        indexed.stream().filter(FileRecord::isReady).forEach(f -> readyIds.add(f.id()));
+        Set<String> readyIds = FileIndex.readyIds(indexed);
         List<PendingUploads.Listed> live = new ArrayList<>();
         for (PendingUploads.Listed listed : pending.list(userId, MAX_LIST_KEYS)) {
             if (!pending.removeIfAbandoned(listed, readyIds, now)) {
@@ -371,11 +367,6 @@ public final class FileService {
         if (committed + reserved + size > settings.quotaBytes()) {
             throw quotaExceeded();
         }
-    }
-
-    private void deleteMedia(String userId, List<FileRecord> files) {
-        files.forEach(f -> s3.deleteObject(DeleteObjectRequest.builder().bucket(settings.mediaBucket())
-                .key(Keys.media(userId, f.id())).build()));
     }
 
     private static long readyBytes(List<FileRecord> files) {

@@ -116,9 +116,14 @@ public final class PendingUploads {
     /** Removes a record, and its bytes unless the upload is among the user's ready files after all. */
     public void discard(String userId, String fileId, Set<String> readyIds) {
         if (!readyIds.contains(fileId)) {
-            s3.deleteObject(DeleteObjectRequest.builder().bucket(mediaBucket).key(Keys.media(userId, fileId)).build());
+            deleteBytes(userId, fileId);
         }
         remove(userId, fileId);
+    }
+
+    /** Deletes a file's bytes from the media bucket (absent bytes are no error). */
+    public void deleteBytes(String userId, String fileId) {
+        s3.deleteObject(DeleteObjectRequest.builder().bucket(mediaBucket).key(Keys.media(userId, fileId)).build());
     }
 
     private static Optional<Listed> parse(JsonObjectStore.Entry entry) {

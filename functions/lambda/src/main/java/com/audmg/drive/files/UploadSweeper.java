@@ -3,7 +3,6 @@ package com.audmg.drive.files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
 
@@ -49,12 +48,7 @@ public final class UploadSweeper {
             if (!record.userId().equals(user)) {
                 // Keys are listed in order, so each user's records come together: one index read each.
                 user = record.userId();
-                readyIds = new HashSet<>();
-                for (FileRecord file : index.read(user)) {
-                    if (file.isReady()) {
-                        readyIds.add(file.id());
-                    }
-                }
+                readyIds = FileIndex.readyIds(index.read(user));
             }
             if (pending.removeIfAbandoned(record, readyIds, now)) {
                 removed++;
