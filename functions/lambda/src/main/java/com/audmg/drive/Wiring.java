@@ -22,10 +22,13 @@ import com.audmg.drive.auth.LoginThrottle;
 import com.audmg.drive.auth.PasswordHasher;
 import com.audmg.drive.auth.TokenService;
 import com.audmg.drive.files.ContentSniffer;
-import com.audmg.drive.files.FileIndex;
+import com.audmg.drive.files.FileLifecycle;
 import com.audmg.drive.files.FileService;
-import com.audmg.drive.files.PendingUploads;
-import com.audmg.drive.files.UploadSweeper;
+import com.audmg.drive.files.ImmutableObjectCache;
+import com.audmg.drive.files.LegacyLayout;
+import com.audmg.drive.files.LibraryStore;
+import com.audmg.drive.files.LibrarySweeper;
+import com.audmg.drive.files.ObjectReleaser;
 import com.audmg.drive.platform.AwsClients;
 import com.audmg.drive.platform.Config;
 import com.audmg.drive.platform.Json;
@@ -54,6 +57,9 @@ public final class Wiring {
     private final Supplier<TokenService> tokens;
     private final Supplier<?> warmUp;
     private final Clock clock;
+    /** Segments and manifests held per container (a segment is a few hundred records). */
+    private static final int CACHED_LIBRARY_OBJECTS = 256;
+    private LibraryStore libraryStore;
 
     public Wiring(Config config, S3Client s3, S3Presigner presigner, String tokenSecret, Clock clock) {
         this.config = config;
@@ -190,22 +196,41 @@ public final class Wiring {
         // The presigner and the S3 client share no state: build them side by side on a cold start.
         Supplier<S3Presigner> presigned = inBackground("audmg-init-presigner", presigner);
         warmUp.get();
-        S3Client client = s3.get();
-        JsonObjectStore data = new JsonObjectStore(client, config.dataBucket());
-        Duration urlTtl = Duration.ofSeconds(config.urlTtlSeconds());
-        // The index of a user id no one has (server ids are random): a 404 through the whole S3 path.
-        primeSnapshot("files", () -> data.get(Keys.index(PRIMING_ID)));
-        return new FileService(new FileIndex(data), new PendingUploads(data, client, config.mediaBucket(), urlTtl),
-                client, presigned.get(), sniffer,
-                new FileService.Settings(config.mediaBucket(), config.maxUploadBytes(), config.quotaBytes(), urlTtl),
-                clock);
+        JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
+        // The library of a user id no one has (server ids are random): a 404 through the whole S3 path.
+        primeSnapshot("files", () -> data.get(Keys.libraryHead(PRIMING_ID)));
+        return fileService(sniffer, presigned.get());
     }
 
-    public UploadSweeper uploadSweeper() {
-        S3Client client = s3.get();
-        JsonObjectStore data = new JsonObjectStore(client, config.dataBucket());
-        return new UploadSweeper(new PendingUploads(data, client, config.mediaBucket(),
-                Duration.ofSeconds(config.urlTtlSeconds())), new FileIndex(data), clock);
+    private FileService fileService(ContentSniffer sniffer, S3Presigner signer) {
+        FileLifecycle lifecycle = lifecycle();
+        return new FileService(libraryStore(), lifecycle, s3.get(), signer, sniffer,
+                new FileService.Settings(config.mediaBucket(), config.maxUploadBytes(), config.quotaBytes(),
+                        lifecycle.urlTtl()), clock);
+    }
+
+    public LibrarySweeper librarySweeper() {
+        JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
+        return new LibrarySweeper(fileService(null, presigner.get()), libraryStore(), releaser(), data, clock);
+    }
+
+    private FileLifecycle lifecycle() {
+        return new FileLifecycle(Duration.ofSeconds(config.urlTtlSeconds()));
+    }
+
+    private ObjectReleaser releaser() {
+        return new ObjectReleaser(s3.get(), config.mediaBucket(), new JsonObjectStore(s3.get(), config.dataBucket()),
+                lifecycle(), clock);
+    }
+
+    /** One per container: its cache of immutable library objects is what keeps warm requests to one S3 read. */
+    public synchronized LibraryStore libraryStore() {
+        if (libraryStore == null) {
+            JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
+            libraryStore = new LibraryStore(data, new ImmutableObjectCache(CACHED_LIBRARY_OBJECTS), lifecycle(),
+                    releaser(), new LegacyLayout(data), clock);
+        }
+        return libraryStore;
     }
 
     /**

@@ -13,7 +13,10 @@ import com.audmg.drive.auth.SignUpHandler;
 import com.audmg.drive.files.CompleteUploadHandler;
 import com.audmg.drive.files.ContentSniffer;
 import com.audmg.drive.files.CreateUploadHandler;
+import com.audmg.drive.files.ChangesHandler;
 import com.audmg.drive.files.DeleteFileHandler;
+import com.audmg.drive.files.FileVersionsHandler;
+import com.audmg.drive.files.UpdateFileHandler;
 import com.audmg.drive.files.GetFileHandler;
 import com.audmg.drive.files.ListFilesHandler;
 import com.audmg.drive.files.MeHandler;
@@ -33,6 +36,9 @@ public final class Api {
     public final CompleteUploadHandler completeUpload;
     public final GetFileHandler getFile;
     public final DeleteFileHandler deleteFile;
+    public final UpdateFileHandler updateFile;
+    public final FileVersionsHandler fileVersions;
+    public final ChangesHandler changes;
 
     public Api(Wiring wiring) {
         signUp = new SignUpHandler(wiring.authService());
@@ -43,6 +49,9 @@ public final class Api {
         completeUpload = new CompleteUploadHandler(wiring.fileService(new ContentSniffer()), wiring.authenticator());
         getFile = new GetFileHandler(wiring.fileService(), wiring.authenticator());
         deleteFile = new DeleteFileHandler(wiring.fileService(), wiring.authenticator());
+        updateFile = new UpdateFileHandler(wiring.fileService(), wiring.authenticator());
+        fileVersions = new FileVersionsHandler(wiring.fileService(), wiring.authenticator());
+        changes = new ChangesHandler(wiring.fileService(), wiring.authenticator());
     }
 
     public static String credentialsJson(String username, String password) {
@@ -91,6 +100,56 @@ public final class Api {
     public APIGatewayProxyResponseEvent delete(String token, String id) {
         return deleteFile.handleRequest(Events.request("DELETE", "/files/{id}", "/files/" + id)
                 .pathParameter("id", id).bearer(token).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent deletePermanently(String token, String id) {
+        return deleteFile.handleRequest(Events.request("DELETE", "/files/{id}", "/files/" + id)
+                .pathParameter("id", id).query("permanent", "true").bearer(token).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent rename(String token, String id, String name) {
+        return updateFile.handleRequest(Events.request("PATCH", "/files/{id}", "/files/" + id)
+                .pathParameter("id", id).bearer(token).body(Json.write(Map.of("name", name))).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent restore(String token, String id) {
+        return updateFile.handleRequest(Events.request("POST", "/files/{id}/restore", "/files/" + id + "/restore")
+                .pathParameter("id", id).bearer(token).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent createVersion(String token, String id, String contentType, long size) {
+        return fileVersions.handleRequest(Events.request("POST", "/files/{id}/versions", "/files/" + id + "/versions")
+                .pathParameter("id", id).bearer(token)
+                .body(Json.write(Map.of("contentType", contentType, "size", size))).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent completeVersion(String token, String id, String versionId) {
+        return completeUpload.handleRequest(Events.request("POST", "/files/{id}/versions/{versionId}/complete",
+                        "/files/" + id + "/versions/" + versionId + "/complete")
+                .pathParameter("id", id).pathParameter("versionId", versionId).bearer(token).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent versions(String token, String id) {
+        return fileVersions.handleRequest(Events.request("GET", "/files/{id}/versions", "/files/" + id + "/versions")
+                .pathParameter("id", id).bearer(token).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent version(String token, String id, String versionId) {
+        return fileVersions.handleRequest(Events.request("GET", "/files/{id}/versions/{versionId}",
+                        "/files/" + id + "/versions/" + versionId)
+                .pathParameter("id", id).pathParameter("versionId", versionId).bearer(token).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent restoreVersion(String token, String id, String versionId) {
+        return fileVersions.handleRequest(Events.request("POST", "/files/{id}/versions/{versionId}/restore",
+                        "/files/" + id + "/versions/" + versionId + "/restore")
+                .pathParameter("id", id).pathParameter("versionId", versionId).bearer(token).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent changes(String token, Map<String, String> query) {
+        Events events = Events.request("GET", "/changes", "/changes").bearer(token);
+        query.forEach(events::query);
+        return changes.handleRequest(events.build(), null);
     }
 
     public APIGatewayProxyResponseEvent list(String token, Map<String, String> query) {

@@ -41,7 +41,10 @@ class ServerlessTemplateTest {
     /** Every API route (METHOD path) of the HTTP API contract. */
     private static final Set<String> ROUTES = Set.of(
             "POST /auth/signup", "POST /auth/login", "GET /me", "GET /files", "POST /files",
-            "POST /files/{id}/complete", "GET /files/{id}", "DELETE /files/{id}");
+            "POST /files/{id}/complete", "GET /files/{id}", "DELETE /files/{id}", "PATCH /files/{id}",
+            "POST /files/{id}/restore", "POST /files/{id}/versions", "GET /files/{id}/versions",
+            "GET /files/{id}/versions/{versionId}", "POST /files/{id}/versions/{versionId}/complete",
+            "POST /files/{id}/versions/{versionId}/restore", "GET /changes");
     /** Routes that must stay open (no authorizer). OPTIONS (CORS preflight) is open too. */
     private static final Set<String> PUBLIC_ROUTES = Set.of("POST /auth/signup", "POST /auth/login");
 
@@ -52,7 +55,8 @@ class ServerlessTemplateTest {
     /** Functions allowed to touch the media bucket at all (the others may not name it). */
     private static final Set<String> MEDIA_FUNCTIONS = Set.of(
             "CreateUploadLambdaFunction", "CompleteUploadLambdaFunction", "GetFileLambdaFunction",
-            "DeleteFileLambdaFunction", "SweepUploadsLambdaFunction");
+            "DeleteFileLambdaFunction", "UpdateFileLambdaFunction", "FileVersionsLambdaFunction",
+            "SweepUploadsLambdaFunction");
 
     private String skipReason;
     private ServerlessPackage pkg;
@@ -84,7 +88,7 @@ class ServerlessTemplateTest {
         assertTrue(Files.isRegularFile(jar), "the artifact " + jar + " named by serverless.yml (package.artifact) "
                 + "does not exist; build it first: ./mvnw -B -pl functions/lambda package -DskipTests");
         Map<String, JsonNode> functions = ofType("AWS::Lambda::Function");
-        assertEquals(10, functions.size(), "functions in the template: " + functions.keySet());
+        assertEquals(13, functions.size(), "functions in the template: " + functions.keySet());
         List<String> problems = new ArrayList<>();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
                 ClassLoader.getPlatformClassLoader())) {
@@ -342,14 +346,14 @@ class ServerlessTemplateTest {
     }
 
     @Test
-    @DisplayName("the upload sweeper runs daily on an EventBridge schedule and may be invoked by it")
+    @DisplayName("the library sweeper runs hourly on an EventBridge schedule and may be invoked by it")
     void sweeperIsScheduled() {
         List<JsonNode> rules = ofType("AWS::Events::Rule").values().stream()
                 .filter(r -> r.path("Properties").path("Targets").toString().contains("SweepUploadsLambdaFunction"))
                 .toList();
         assertEquals(1, rules.size(), "one schedule targets the sweeper: " + ofType("AWS::Events::Rule").keySet());
         JsonNode rule = rules.get(0).path("Properties");
-        assertEquals("rate(1 day)", rule.path("ScheduleExpression").asText());
+        assertEquals("rate(1 hour)", rule.path("ScheduleExpression").asText());
         assertEquals("ENABLED", rule.path("State").asText("ENABLED"));
         assertTrue(ofType("AWS::Lambda::Permission").values().stream().anyMatch(p ->
                         p.path("Properties").path("FunctionName").toString().contains("SweepUploadsLambdaFunction")

@@ -10,7 +10,7 @@ import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.Responses;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** {@code POST /files/{id}/complete}. */
+/** {@code POST /files/{id}/complete} and {@code POST /files/{id}/versions/{versionId}/complete}. */
 public final class CompleteUploadHandler extends FileHandler {
 
     public CompleteUploadHandler() {
@@ -23,9 +23,9 @@ public final class CompleteUploadHandler extends FileHandler {
 
     @Override
     protected APIGatewayProxyResponseEvent handle(ApiRequest request, TokenService.Principal caller) {
-        FileRecord file = files.completeUpload(caller.userId(), fileId(request));
+        FileRecord file = files.complete(caller.userId(), fileId(request), request.pathParameter("versionId").orElse(null));
         ObjectNode response = Json.object();
-        response.set("file", file.toJson());
+        response.set("file", file.toApiJson());
         return Responses.json(200, response);
     }
 }

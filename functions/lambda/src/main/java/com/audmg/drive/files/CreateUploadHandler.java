@@ -30,7 +30,7 @@ public final class CreateUploadHandler extends FileHandler {
         long size = Json.requiredPositiveLong(body, "size");
         FileService.Created created = files.createUpload(caller.userId(), name, contentType, size);
         ObjectNode response = Json.object();
-        response.set("file", created.file().toJson());
+        response.set("file", created.file().toApiJson());
         response.set("upload", signed(created.upload(), true));
         return Responses.json(201, response);
     }

@@ -4,11 +4,12 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import com.audmg.drive.Wiring;
 import com.audmg.drive.auth.Authenticator;
 import com.audmg.drive.auth.TokenService;
+import com.audmg.drive.platform.ApiException;
 import com.audmg.drive.platform.ApiRequest;
 
 import com.audmg.drive.platform.Responses;
 
-/** {@code DELETE /files/{id}}. */
+/** {@code DELETE /files/{id}}: to the trash, or with {@code permanent=true} for good. */
 public final class DeleteFileHandler extends FileHandler {
 
     public DeleteFileHandler() {
@@ -21,7 +22,11 @@ public final class DeleteFileHandler extends FileHandler {
 
     @Override
     protected APIGatewayProxyResponseEvent handle(ApiRequest request, TokenService.Principal caller) {
-        files.delete(caller.userId(), fileId(request));
+        String permanent = request.query("permanent").orElse("false");
+        if (!permanent.equals("true") && !permanent.equals("false")) {
+            throw ApiException.invalidRequest("permanent", "permanent must be true or false");
+        }
+        files.delete(caller.userId(), fileId(request), permanent.equals("true"));
         return Responses.noContent();
     }
 }

@@ -1,22 +1,84 @@
 package com.audmg.drive.files;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.audmg.drive.platform.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** A file of a user, as kept in the index and as returned by the API ({@code File}). */
+/**
+ * A file of a user as the library stores it: its name, status, its kept versions (the current
+ * one first) and the upload in flight, if any. {@code contentType}, {@code size} and {@code kind}
+ * are the current version's (or, for a file still pending, its first upload's).
+ *
+ * @param version the current version's number (0 while the first upload is pending)
+ * @param upload  an upload created and not yet completed: the file's first (status pending) or a new version
+ */
 public record FileRecord(String id, String name, String contentType, String kind, long size,
-                         Instant createdAt, String status) {
+                         Instant createdAt, Instant updatedAt, String status, int version, Instant trashedAt,
+                         List<Version> versions, Upload upload) {
 
     public static final String PENDING = "pending";
     public static final String READY = "ready";
-    /** A pending upload given up (cancelled, or refused on complete); never listed or completed. */
-    public static final String CANCELLED = "cancelled";
+    public static final String TRASHED = "trashed";
 
-    public FileRecord withStatus(String newStatus) {
-        return new FileRecord(id, name, contentType, kind, size, createdAt, newStatus);
+    /**
+     * One kept version. Versions restored from an older one share its bytes ({@code objectId}), so
+     * bytes are counted and deleted per object, never per version.
+     */
+    public record Version(String versionId, int number, String objectId, long size, String contentType,
+                          Instant createdAt) {
+
+        ObjectNode toJson() {
+            ObjectNode node = Json.object();
+            node.put("versionId", versionId);
+            node.put("number", number);
+            node.put("objectId", objectId);
+            node.put("size", size);
+            node.put("contentType", contentType);
+            node.put("createdAt", createdAt.toString());
+            return node;
+        }
+
+        static Version fromJson(JsonNode node) {
+            return new Version(node.path("versionId").asText(), node.path("number").asInt(),
+                    node.path("objectId").asText(), node.path("size").asLong(), node.path("contentType").asText(),
+                    Instant.parse(node.path("createdAt").asText()));
+        }
+    }
+
+    /** An upload in flight: the bytes go to its own object, {@code objectId}, and nowhere else. */
+    public record Upload(String objectId, long size, String contentType, Instant createdAt) {
+
+        ObjectNode toJson() {
+            ObjectNode node = Json.object();
+            node.put("objectId", objectId);
+            node.put("size", size);
+            node.put("contentType", contentType);
+            node.put("createdAt", createdAt.toString());
+            return node;
+        }
+
+        static Upload fromJson(JsonNode node) {
+            return new Upload(node.path("objectId").asText(), node.path("size").asLong(),
+                    node.path("contentType").asText(), Instant.parse(node.path("createdAt").asText()));
+        }
+    }
+
+    public FileRecord {
+        versions = List.copyOf(versions);
+    }
+
+    /** A new file whose first upload has just been created. */
+    public static FileRecord pending(String id, String name, String contentType, Upload upload) {
+        return new FileRecord(id, name, contentType, MediaTypes.kindOf(contentType), upload.size(), upload.createdAt(),
+                upload.createdAt(), PENDING, 0, null, List.of(), upload);
     }
 
     public boolean isReady() {
@@ -27,7 +89,88 @@ public record FileRecord(String id, String name, String contentType, String kind
         return PENDING.equals(status);
     }
 
+    public boolean isTrashed() {
+        return TRASHED.equals(status);
+    }
+
+    /** The current version, or null while the first upload is pending. */
+    public Version current() {
+        return versions.isEmpty() ? null : versions.get(0);
+    }
+
+    /** The position in listings: newest first, ties by id. Never changes (creation time and id are fixed). */
+    public String sortKey() {
+        return sortKey(createdAt, id);
+    }
+
+    static String sortKey(Instant createdAt, String id) {
+        long inverted = 9_999_999_999_999L - createdAt.toEpochMilli();
+        return String.format(Locale.ROOT, "%013d", inverted) + id;
+    }
+
+    public FileRecord withName(String newName, Instant now) {
+        return new FileRecord(id, newName, contentType, kind, size, createdAt, now, status, version, trashedAt,
+                versions, upload);
+    }
+
+    public FileRecord withStatus(String newStatus, Instant now) {
+        return new FileRecord(id, name, contentType, kind, size, createdAt, now, newStatus, version,
+                TRASHED.equals(newStatus) ? now : null, versions, upload);
+    }
+
+    public FileRecord withUpload(Upload newUpload, Instant now) {
+        return new FileRecord(id, name, contentType, kind, size, createdAt, now, status, version, trashedAt,
+                versions, newUpload);
+    }
+
+    /** This file with {@code added} as its current version (the upload, if it was that one, done). */
+    public FileRecord withNewVersion(Version added, List<Version> kept, Instant now) {
+        List<Version> all = new ArrayList<>(kept.size() + 1);
+        all.add(added);
+        all.addAll(kept);
+        return new FileRecord(id, name, added.contentType(), MediaTypes.kindOf(added.contentType()), added.size(),
+                createdAt, now, isPending() ? READY : status, added.number(), trashedAt, all, null);
+    }
+
+    /** The objects holding this file's bytes: every kept version's, and the upload's. */
+    public Set<String> objectIds() {
+        Set<String> ids = new HashSet<>();
+        versions.forEach(v -> ids.add(v.objectId()));
+        if (upload != null) {
+            ids.add(upload.objectId());
+        }
+        return ids;
+    }
+
+    /** Bytes of the kept versions other than the current one, each object counted once. */
+    public long olderVersionBytes() {
+        Set<String> seen = new HashSet<>();
+        Version current = current();
+        if (current != null) {
+            seen.add(current.objectId());
+        }
+        long bytes = 0;
+        for (Version v : versions) {
+            if (seen.add(v.objectId())) {
+                bytes += v.size();
+            }
+        }
+        return bytes;
+    }
+
+    /** As stored in the library (everything). */
     public ObjectNode toJson() {
+        ObjectNode node = toApiJson();
+        ArrayNode array = node.putArray("versions");
+        versions.forEach(v -> array.add(v.toJson()));
+        if (upload != null) {
+            node.set("upload", upload.toJson());
+        }
+        return node;
+    }
+
+    /** As the API shows it ({@code File} of shared/API.md). */
+    public ObjectNode toApiJson() {
         ObjectNode node = Json.object();
         node.put("id", id);
         node.put("name", name);
@@ -35,13 +178,28 @@ public record FileRecord(String id, String name, String contentType, String kind
         node.put("kind", kind);
         node.put("size", size);
         node.put("createdAt", createdAt.toString());
+        node.put("updatedAt", updatedAt.toString());
         node.put("status", status);
+        node.put("version", version);
+        if (trashedAt != null) {
+            node.put("trashedAt", trashedAt.toString());
+        }
+        node.putNull("thumbnailUrl");
+        node.putNull("media");
         return node;
     }
 
     public static FileRecord fromJson(JsonNode node) {
+        List<Version> versions = new ArrayList<>();
+        for (JsonNode v : node.path("versions")) {
+            versions.add(Version.fromJson(v));
+        }
+        JsonNode upload = node.get("upload");
         return new FileRecord(node.path("id").asText(), node.path("name").asText(),
                 node.path("contentType").asText(), node.path("kind").asText(), node.path("size").asLong(),
-                Instant.parse(node.path("createdAt").asText()), node.path("status").asText());
+                Instant.parse(node.path("createdAt").asText()), Instant.parse(node.path("updatedAt").asText()),
+                node.path("status").asText(), node.path("version").asInt(),
+                node.hasNonNull("trashedAt") ? Instant.parse(node.get("trashedAt").asText()) : null,
+                versions, upload == null || upload.isNull() ? null : Upload.fromJson(upload));
     }
 }

@@ -12,16 +12,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.audmg.drive.platform.ApiException;
 import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.Keys;
 import com.audmg.drive.platform.StructuredLog;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.core.ResponseBytes;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -35,14 +34,18 @@ import software.amazon.awssdk.services.s3.presigner.model.PresignedGetObjectRequ
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 import software.amazon.awssdk.services.s3.presigner.model.PutObjectPresignRequest;
 
-/** Uploads, listing, retrieval and deletion of a user's files. */
+/**
+ * A user's files: uploads and their completion, listing, retrieval, rename, trash, versions and
+ * the change feed, over the user's {@link LibraryStore}. Every change is one atomic commit;
+ * bytes an upload URL could still write are deleted only once it cannot.
+ */
 public final class FileService {
 
     public static final int MAX_NAME_LENGTH = 255;
     public static final int MAX_LIMIT = 1000;
     public static final int DEFAULT_LIMIT = 100;
-    /** Keys one LIST returns at most. */
-    private static final int MAX_LIST_KEYS = 1000;
+    /** Live (not yet completed) uploads a user may have at once. */
+    public static final int MAX_PENDING_UPLOADS = 100;
 
     /** Limits and the media bucket. */
     public record Settings(String mediaBucket, long maxUploadBytes, long quotaBytes, Duration urlTtl) {
@@ -61,32 +64,25 @@ public final class FileService {
     public record Page(List<FileRecord> items, String nextCursor) {
     }
 
-    public record Usage(long files, long bytes) {
+    public record VersionRetrieved(FileRecord file, FileRecord.Version version, SignedRequest download) {
     }
 
-    /** Live (not yet completed, not expired) uploads a user may have at once. */
-    public static final int MAX_PENDING_UPLOADS = 100;
+    /** A page of the change feed: {@code changes} hold upserts (a file) and removals (an id). */
+    public record ChangesPage(List<LibraryStore.Change> changes, String cursor, boolean hasMore) {
+    }
 
-    /** A pending upload may be completed until its URL expired and this much longer. */
-    static final Duration COMPLETE_GRACE = Duration.ofMinutes(50);
-    /**
-     * A cancelled upload's record and bytes are removed once its URL expired (until then the
-     * URL could still write the bytes) and this passed, which is longer than any request runs.
-     */
-    static final Duration CANCEL_SETTLE = Duration.ofMinutes(2);
-
-    private final FileIndex index;
-    private final PendingUploads pending;
+    private final LibraryStore store;
+    private final FileLifecycle lifecycle;
     private final S3Client s3;
     private final S3Presigner presigner;
     private final ContentSniffer sniffer;
     private final Settings settings;
     private final Clock clock;
 
-    public FileService(FileIndex index, PendingUploads pending, S3Client s3, S3Presigner presigner,
+    public FileService(LibraryStore store, FileLifecycle lifecycle, S3Client s3, S3Presigner presigner,
                        ContentSniffer sniffer, Settings settings, Clock clock) {
-        this.index = index;
-        this.pending = pending;
+        this.store = store;
+        this.lifecycle = lifecycle;
         this.s3 = s3;
         this.presigner = presigner;
         this.sniffer = sniffer;
@@ -94,218 +90,476 @@ public final class FileService {
         this.clock = clock;
     }
 
+    // ---- uploads -------------------------------------------------------------------------
+
     /**
-     * Records a pending upload and signs its PUT. The record is a new key of its own, so
-     * concurrent creates never retry each other. The quota is checked against the ready files
-     * plus the uploads still pending; it is enforced again, atomically, on complete.
+     * Records a pending upload and signs its PUT. Its size is reserved against the quota in the
+     * same commit, so concurrent creates cannot together pass the quota or the pending limit.
      */
     public Created createUpload(String userId, String name, String declaredType, long size) {
         validateName(name);
+        String contentType = checkUpload(declaredType, size);
+        FileRecord file = withRoom(userId, size, () -> store.commit(userId, library -> {
+            checkRoom(library, size);
+            Instant now = now();
+            String id = Keys.newTimeId(now);
+            FileRecord created = FileRecord.pending(id, name, contentType,
+                    new FileRecord.Upload(id, size, contentType, now));
+            return LibraryStore.Mutation.of(created).put(created);
+        }));
+        StructuredLog.annotate("fileId", file.id());
+        return new Created(file, signUpload(userId, file.upload()));
+    }
+
+    /** Starts a new version of a ready file: same id, same upload flow; a previous unfinished one is dropped. */
+    public Created createVersion(String userId, String fileId, String declaredType, long size) {
+        StructuredLog.annotate("fileId", fileId);
+        String contentType = checkUpload(declaredType, size);
+        FileRecord file = withRoom(userId, size, () -> store.commit(userId, library -> {
+            FileRecord current = library.find(fileId).filter(FileRecord::isReady).orElseThrow(ApiException::notFound);
+            if (!MediaTypes.kindOf(contentType).equals(current.kind())) {
+                throw new ApiException(415, "unsupported_media_type",
+                        "a new version of an " + current.kind() + " file must be " + current.kind() + " too");
+            }
+            long replaced = current.upload() == null ? 0 : current.upload().size();
+            checkRoom(library, size - replaced, current.upload() == null);
+            Instant now = now();
+            FileRecord changed = current.withUpload(
+                    new FileRecord.Upload(Keys.newTimeId(now), size, contentType, now), now);
+            return LibraryStore.Mutation.of(changed).put(changed);
+        }));
+        StructuredLog.annotate("versionId", file.upload().objectId());
+        return new Created(file, signUpload(userId, file.upload()));
+    }
+
+    /**
+     * Completes an upload: the first of a file ({@code versionId} null) or a new version. Checks
+     * the size and the real format of the bytes (exactly the declared type), then makes it the
+     * current version in one commit that also checks the upload is still the file's. Repeating a
+     * completed complete answers the file again; nothing a DELETE removed comes back.
+     */
+    public FileRecord complete(String userId, String fileId, String versionId) {
+        StructuredLog.annotate("fileId", fileId);
+        if (versionId != null) {
+            StructuredLog.annotate("versionId", versionId);
+        }
+        FileRecord file = store.open(userId).find(fileId).orElseThrow(ApiException::notFound);
+        Optional<FileRecord> done = completedAlready(file, versionId);
+        if (done.isPresent()) {
+            return done.get();
+        }
+        FileRecord.Upload upload = uploadOf(file, versionId).orElseThrow(ApiException::notFound);
+        if (!lifecycle.canComplete(upload, now())) {
+            throw ApiException.notFound();
+        }
+        String key = Keys.media(userId, upload.objectId());
+        Optional<HeadObjectResponse> head = head(key);
+        if (head.isEmpty() || head.get().contentLength() == null || head.get().contentLength() != upload.size()) {
+            throw new ApiException(409, "upload_missing",
+                    "no upload of the declared size (" + upload.size() + " bytes) was found");
+        }
+        String detected = sniffer.detect(firstBytes(key, upload.size()));
+        if (!MediaTypes.sameFormat(upload.contentType(), detected)) {
+            dropUpload(userId, fileId, upload.objectId());
+            throw new ApiException(415, "content_mismatch", "the uploaded bytes are not " + upload.contentType()
+                    + (MediaTypes.kindOfDetected(detected).isPresent() ? " (they are " + detected + ")" : ""));
+        }
+        FileRecord ready = store.commit(userId, library -> {
+            FileRecord now = library.find(fileId).orElseThrow(ApiException::notFound);
+            Optional<FileRecord> already = completedAlready(now, versionId);
+            if (already.isPresent()) {
+                return LibraryStore.Mutation.of(already.get());
+            }
+            if (now.upload() == null || !now.upload().objectId().equals(upload.objectId())) {
+                throw ApiException.notFound(); // cancelled, trashed or replaced meanwhile
+            }
+            Instant time = now();
+            FileRecord.Version added = new FileRecord.Version(upload.objectId(), now.version() + 1, upload.objectId(),
+                    upload.size(), upload.contentType(), time);
+            FileRecord changed = withVersion(now, added, time);
+            return LibraryStore.Mutation.of(changed).put(changed);
+        });
+        StructuredLog.metric("Uploads", 1, "Count");
+        StructuredLog.metric("BytesUploaded", upload.size(), "Bytes");
+        return ready;
+    }
+
+    /** The file, when this upload was completed already (a repeated or concurrent complete). */
+    private static Optional<FileRecord> completedAlready(FileRecord file, String versionId) {
+        if (versionId == null) {
+            return file.isPending() ? Optional.empty() : Optional.of(file);
+        }
+        return file.versions().stream().anyMatch(v -> v.versionId().equals(versionId))
+                ? Optional.of(file) : Optional.empty();
+    }
+
+    private static Optional<FileRecord.Upload> uploadOf(FileRecord file, String versionId) {
+        FileRecord.Upload upload = file.upload();
+        if (upload == null) {
+            return Optional.empty();
+        }
+        if (versionId == null) {
+            return file.isPending() ? Optional.of(upload) : Optional.empty();
+        }
+        return upload.objectId().equals(versionId) && !file.isPending() ? Optional.of(upload) : Optional.empty();
+    }
+
+    /** Gives up an upload whose bytes were refused: the pending file goes, or the version upload. */
+    private void dropUpload(String userId, String fileId, String objectId) {
+        store.commit(userId, library -> {
+            Optional<FileRecord> file = library.find(fileId);
+            if (file.isEmpty() || file.get().upload() == null || !file.get().upload().objectId().equals(objectId)) {
+                return LibraryStore.Mutation.of(null);
+            }
+            if (file.get().isPending()) {
+                return LibraryStore.Mutation.of(null).remove(fileId);
+            }
+            return LibraryStore.Mutation.of(null).put(file.get().withUpload(null, now()));
+        });
+    }
+
+    // ---- reading --------------------------------------------------------------------------
+
+    /** One page of the user's files with the given status (ready, pending or trashed), newest first. */
+    public Page list(String userId, String status, Optional<String> kind, Optional<String> query, int limit,
+                     Optional<String> cursor) {
+        Optional<LibraryStore.Position> from = cursor.map(FileService::decodeListCursor);
+        LibraryStore.Query q = new LibraryStore.Query(Set.of(status), kind,
+                query.map(text -> text.toLowerCase(Locale.ROOT)));
+        LibraryStore.Library library = store.open(userId);
+        LibraryStore.Page page = library.list(q, from.orElse(null), limit);
+        List<FileRecord> items = page.items();
+        if (FileRecord.PENDING.equals(status)) {
+            Instant now = now();
+            items = items.stream().filter(f -> lifecycle.canComplete(f.upload(), now)).toList();
+        }
+        return new Page(items, page.next() == null ? null : encodeListCursor(page.next()));
+    }
+
+    /** A ready or trashed file with a download URL of its current version. */
+    public Retrieved get(String userId, String fileId) {
+        StructuredLog.annotate("fileId", fileId);
+        FileRecord file = store.open(userId).find(fileId).filter(f -> !f.isPending())
+                .orElseThrow(ApiException::notFound);
+        StructuredLog.annotate("versionId", file.current().versionId());
+        return new Retrieved(file, signDownload(userId, file.current().objectId()));
+    }
+
+    public Usage usage(String userId) {
+        return store.open(userId).usage();
+    }
+
+    public long quotaBytes() {
+        return settings.quotaBytes();
+    }
+
+    // ---- rename, trash, restore, delete ---------------------------------------------------
+
+    public FileRecord rename(String userId, String fileId, String name) {
+        StructuredLog.annotate("fileId", fileId);
+        validateName(name);
+        return store.commit(userId, library -> {
+            FileRecord file = library.find(fileId).orElseThrow(ApiException::notFound);
+            if (file.name().equals(name)) {
+                return LibraryStore.Mutation.of(file);
+            }
+            FileRecord renamed = file.withName(name, now());
+            return LibraryStore.Mutation.of(renamed).put(renamed);
+        });
+    }
+
+    /**
+     * DELETE: a pending upload is cancelled, a ready file goes to the trash (its upload in flight,
+     * if any, is cancelled), and with {@code permanent} any file is deleted for good.
+     */
+    public void delete(String userId, String fileId, boolean permanent) {
+        StructuredLog.annotate("fileId", fileId);
+        store.commit(userId, library -> {
+            FileRecord file = library.find(fileId).orElseThrow(ApiException::notFound);
+            if (permanent || file.isPending()) {
+                return LibraryStore.Mutation.of(null).remove(fileId);
+            }
+            if (file.isTrashed()) {
+                return LibraryStore.Mutation.of(null); // already there
+            }
+            Instant now = now();
+            return LibraryStore.Mutation.of(null).put(file.withUpload(null, now).withStatus(FileRecord.TRASHED, now));
+        });
+    }
+
+    public FileRecord restore(String userId, String fileId) {
+        StructuredLog.annotate("fileId", fileId);
+        return store.commit(userId, library -> {
+            FileRecord file = library.find(fileId).filter(f -> !f.isPending()).orElseThrow(ApiException::notFound);
+            if (file.isReady()) {
+                return LibraryStore.Mutation.of(file);
+            }
+            FileRecord restored = file.withStatus(FileRecord.READY, now());
+            return LibraryStore.Mutation.of(restored).put(restored);
+        });
+    }
+
+    // ---- versions -------------------------------------------------------------------------
+
+    public FileRecord versions(String userId, String fileId) {
+        StructuredLog.annotate("fileId", fileId);
+        return store.open(userId).find(fileId).filter(f -> !f.isPending()).orElseThrow(ApiException::notFound);
+    }
+
+    public VersionRetrieved version(String userId, String fileId, String versionId) {
+        StructuredLog.annotate("fileId", fileId);
+        StructuredLog.annotate("versionId", versionId);
+        FileRecord file = versions(userId, fileId);
+        FileRecord.Version version = findVersion(file, versionId);
+        return new VersionRetrieved(file, version, signDownload(userId, version.objectId()));
+    }
+
+    /** Makes an older version's content the newest version (its bytes shared, not copied). */
+    public FileRecord restoreVersion(String userId, String fileId, String versionId) {
+        StructuredLog.annotate("fileId", fileId);
+        StructuredLog.annotate("versionId", versionId);
+        return store.commit(userId, library -> {
+            FileRecord file = library.find(fileId).filter(FileRecord::isReady).orElseThrow(ApiException::notFound);
+            FileRecord.Version old = findVersion(file, versionId);
+            if (old == file.current()) {
+                return LibraryStore.Mutation.of(file);
+            }
+            Instant now = now();
+            FileRecord.Version added = new FileRecord.Version(Keys.newTimeId(now), file.version() + 1, old.objectId(),
+                    old.size(), old.contentType(), now);
+            FileRecord changed = withVersion(file, added, now);
+            return LibraryStore.Mutation.of(changed).put(changed);
+        });
+    }
+
+    private static FileRecord.Version findVersion(FileRecord file, String versionId) {
+        return file.versions().stream().filter(v -> v.versionId().equals(versionId)).findFirst()
+                .orElseThrow(() -> new ApiException(404, "not_found", "version not found"));
+    }
+
+    private FileRecord withVersion(FileRecord file, FileRecord.Version added, Instant now) {
+        List<FileRecord.Version> all = new ArrayList<>();
+        all.add(added);
+        all.addAll(file.versions());
+        List<FileRecord.Version> kept = lifecycle.keep(all, now);
+        return file.withNewVersion(added, kept.subList(1, kept.size()), now);
+    }
+
+    // ---- change feed ----------------------------------------------------------------------
+
+    /**
+     * The change feed. Without a cursor it first pages through every file (a snapshot, read as
+     * it is while paging), then goes on with the changes committed since the snapshot began, so
+     * a client that applies the pages in order holds an exact copy.
+     */
+    public ChangesPage changes(String userId, Optional<String> cursor, int limit) {
+        LibraryStore.Library library = store.open(userId);
+        FeedCursor at = cursor.map(FeedCursor::decode).orElse(null);
+        if (at != null && (!at.store().equals(library.storeId()) || at.seq() < library.logFloor()
+                || at.seq() > library.seq())) {
+            throw cursorExpired();
+        }
+        if (at == null || at.snapshot() != null) {
+            long seq0 = at == null ? library.seq() : at.seq();
+            LibraryStore.Page page = library.list(new LibraryStore.Query(
+                    Set.of(FileRecord.PENDING, FileRecord.READY, FileRecord.TRASHED), Optional.empty(), Optional.empty()),
+                    at == null ? null : at.snapshot(), limit);
+            List<LibraryStore.Change> changes = new ArrayList<>();
+            page.items().forEach(f -> changes.add(new LibraryStore.Change(seq0, f.id(), f)));
+            FeedCursor next = new FeedCursor(library.storeId(), seq0, page.next());
+            return new ChangesPage(changes, next.encode(), page.next() != null || library.seq() > seq0);
+        }
+        try {
+            LibraryStore.ChangeBatch batch = library.changesAfter(at.seq(), limit);
+            return new ChangesPage(batch.changes(), new FeedCursor(library.storeId(), batch.lastSeq(), null).encode(),
+                    batch.more());
+        } catch (LibraryStore.ChangesExpiredException e) {
+            throw cursorExpired();
+        }
+    }
+
+    private static ApiException cursorExpired() {
+        return new ApiException(410, "cursor_expired", "the cursor has expired; start again without a cursor");
+    }
+
+    /** A change-feed position: a library (store id), a sequence number, and while in the snapshot, where. */
+    record FeedCursor(String store, long seq, LibraryStore.Position snapshot) {
+
+        String encode() {
+            ObjectNode node = Json.object();
+            node.put("s", store);
+            node.put("q", seq);
+            if (snapshot != null) {
+                node.put("k", snapshot.key());
+                node.put("i", snapshot.inclusive());
+            }
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(node).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static FeedCursor decode(String cursor) {
+            try {
+                JsonNode node = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(cursor));
+                String store = node.get("s").asText();
+                long seq = node.get("q").asLong();
+                if (!Keys.isId(store) || seq < 0) {
+                    throw new IllegalArgumentException();
+                }
+                LibraryStore.Position snapshot = node.hasNonNull("k")
+                        ? new LibraryStore.Position(sortKeyOf(node.get("k").asText()), node.path("i").asBoolean())
+                        : null;
+                return new FeedCursor(store, seq, snapshot);
+            } catch (Exception e) {
+                throw ApiException.invalidRequest("cursor", "cursor is not valid");
+            }
+        }
+    }
+
+    // ---- sweeping -------------------------------------------------------------------------
+
+    /** What one library's sweep did. */
+    public record SweepResult(int scanned, int abandonedUploads, int trashPurged, int versionsPurged) {
+    }
+
+    /**
+     * Removes what has expired in one library: uploads never completed, files trashed over
+     * {@link FileLifecycle#TRASH_KEPT} ago, versions past their keeping; then records when the
+     * next thing expires. Each change is an ordinary commit (bytes released as usual).
+     */
+    public SweepResult sweepLibrary(String userId) {
+        LibraryStore.Library library = store.open(userId);
+        Instant seenDue = library.nextDue();
+        Instant now = now();
+        if (seenDue == null || seenDue.isAfter(now)) {
+            return new SweepResult(0, 0, 0, 0);
+        }
+        int scanned = 0;
+        int[] counts = new int[3];
+        Instant nextDue = null;
+        LibraryStore.Query all = new LibraryStore.Query(Set.of(FileRecord.PENDING, FileRecord.READY, FileRecord.TRASHED),
+                Optional.empty(), Optional.empty());
+        LibraryStore.Position from = null;
+        do {
+            LibraryStore.Page page = library.list(all, from, MAX_LIMIT);
+            for (FileRecord file : page.items()) {
+                scanned++;
+                FileRecord after = expire(userId, file, now, counts);
+                nextDue = FileLifecycle.earliest(nextDue, lifecycle.nextDue(after));
+            }
+            from = page.next();
+        } while (from != null);
+        store.setNextDue(userId, nextDue, seenDue);
+        return new SweepResult(scanned, counts[0], counts[1], counts[2]);
+    }
+
+    /** Applies what has expired of one file (one commit if anything did); returns the file as left. */
+    private FileRecord expire(String userId, FileRecord seen, Instant now, int[] counts) {
+        boolean due = seen.upload() != null && lifecycle.isAbandoned(seen.upload(), now)
+                || lifecycle.trashExpired(seen, now)
+                || lifecycle.keep(seen.versions(), now).size() < seen.versions().size();
+        if (!due) {
+            return seen;
+        }
+        return store.commit(userId, library -> {
+            FileRecord file = library.find(seen.id()).orElse(null);
+            if (file == null) {
+                return LibraryStore.Mutation.of(null);
+            }
+            if (file.isPending() && lifecycle.isAbandoned(file.upload(), now) || lifecycle.trashExpired(file, now)) {
+                counts[file.isPending() ? 0 : 1]++;
+                return LibraryStore.Mutation.<FileRecord>of(null).remove(file.id());
+            }
+            FileRecord changed = file;
+            if (changed.upload() != null && lifecycle.isAbandoned(changed.upload(), now)) {
+                counts[0]++;
+                changed = changed.withUpload(null, changed.updatedAt());
+            }
+            List<FileRecord.Version> kept = lifecycle.keep(changed.versions(), now);
+            if (kept.size() < changed.versions().size()) {
+                counts[2] += changed.versions().size() - kept.size();
+                changed = new FileRecord(changed.id(), changed.name(), changed.contentType(), changed.kind(),
+                        changed.size(), changed.createdAt(), changed.updatedAt(), changed.status(), changed.version(),
+                        changed.trashedAt(), kept, changed.upload());
+            }
+            return changed == file ? LibraryStore.Mutation.of(file) : LibraryStore.Mutation.of(changed).put(changed);
+        });
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    private Instant now() {
+        return Instant.ofEpochMilli(clock.millis());
+    }
+
+    private String checkUpload(String declaredType, long size) {
         String contentType = MediaTypes.canonicalDeclared(declaredType).orElseThrow(() -> new ApiException(
                 415, "unsupported_media_type", "only JPEG, PNG, GIF, WebP, BMP images and MP3, WAV, FLAC, OGG, M4A/AAC audio are allowed"));
         if (size > settings.maxUploadBytes()) {
             throw new ApiException(413, "too_large", "file is larger than " + settings.maxUploadBytes() + " bytes");
         }
-        Instant now = clock.instant();
-        List<FileRecord> indexed = index.read(userId);
-        long committed = readyBytes(indexed);
-        if (committed + size > settings.quotaBytes()) {
-            throw quotaExceeded();
-        }
-        checkPendingRoom(userId, indexed, committed, size, now);
+        return contentType;
+    }
 
-        FileRecord file = new FileRecord(Keys.newId(), name, contentType, MediaTypes.kindOf(contentType), size,
-                now, FileRecord.PENDING);
-        pending.add(userId, file);
+    private void checkRoom(LibraryStore.Library library, long size) {
+        checkRoom(library, size, true);
+    }
+
+    private void checkRoom(LibraryStore.Library library, long addedBytes, boolean addsUpload) {
+        Usage usage = library.usage();
+        if (addsUpload && usage.pendingUploads() >= MAX_PENDING_UPLOADS) {
+            throw new ApiException(429, "too_many_pending_uploads", usage.pendingUploads()
+                    + " uploads are waiting to be completed; complete or cancel some first");
+        }
+        if (usage.quotaBytes() + addedBytes > settings.quotaBytes()) {
+            throw new ApiException(507, "quota_exceeded", "the upload would exceed your storage quota of "
+                    + settings.quotaBytes() + " bytes (trash and older versions count too)");
+        }
+    }
+
+    /** Runs a create; when it is refused for room and something in the library has expired, sweeps it and tries again. */
+    private FileRecord withRoom(String userId, long size, java.util.function.Supplier<FileRecord> create) {
+        try {
+            return create.get();
+        } catch (ApiException e) {
+            if (e.status() != 429 && e.status() != 507) {
+                throw e;
+            }
+            Instant due = store.open(userId).nextDue();
+            if (due == null || due.isAfter(now()) || sweepLibrary(userId).scanned() == 0) {
+                throw e;
+            }
+            return create.get();
+        }
+    }
+
+    private SignedRequest signUpload(String userId, FileRecord.Upload upload) {
         PresignedPutObjectRequest signed = presigner.presignPutObject(PutObjectPresignRequest.builder()
                 .signatureDuration(settings.urlTtl())
                 .putObjectRequest(PutObjectRequest.builder()
                         .bucket(settings.mediaBucket())
-                        .key(Keys.media(userId, file.id()))
-                        .contentType(contentType)
-                        .contentLength(size)
-                        // The URL can create the object once: bytes checked by complete cannot
-                        // be swapped afterwards through the same, still valid, URL.
+                        .key(Keys.media(userId, upload.objectId()))
+                        .contentType(upload.contentType())
+                        .contentLength(upload.size())
+                        // The URL can create its object once: bytes checked by complete cannot be
+                        // swapped afterwards through the same, still valid, URL.
                         .ifNoneMatch("*")
                         .build())
                 .build());
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", contentType);
-        headers.put("Content-Length", Long.toString(size));
+        headers.put("Content-Type", upload.contentType());
+        headers.put("Content-Length", Long.toString(upload.size()));
         headers.put("If-None-Match", "*");
-        return new Created(file, new SignedRequest("PUT", signed.url().toString(), headers, signed.expiration()));
+        return new SignedRequest("PUT", signed.url().toString(), headers, signed.expiration());
     }
 
-    public FileRecord completeUpload(String userId, String fileId) {
-        if (!Keys.isId(fileId)) {
-            throw ApiException.notFound();
-        }
-        Instant now = clock.instant();
-        Optional<FileRecord> record = pending.find(userId, fileId);
-        FileRecord file;
-        if (record.isPresent()) {
-            file = record.get();
-        } else {
-            // Completed already (a repeated call), or a pending entry of the older layout that
-            // kept pending uploads inside the index.
-            file = index.read(userId).stream().filter(f -> f.id().equals(fileId)).findFirst()
-                    .orElseThrow(ApiException::notFound);
-            if (file.isReady()) {
-                return file;
-            }
-        }
-        if (!file.isPending() || now.isAfter(file.createdAt().plus(settings.urlTtl()).plus(COMPLETE_GRACE))) {
-            throw ApiException.notFound();
-        }
-        String key = Keys.media(userId, fileId);
-        Optional<HeadObjectResponse> head = head(key);
-        if (head.isEmpty() || head.get().contentLength() == null || head.get().contentLength() != file.size()) {
-            throw new ApiException(409, "upload_missing",
-                    "no upload of the declared size (" + file.size() + " bytes) was found");
-        }
-        String detected = sniffer.detect(firstBytes(key, file.size()));
-        Optional<String> detectedKind = MediaTypes.kindOfDetected(detected);
-        if (detectedKind.isEmpty() || !detectedKind.get().equals(file.kind())) {
-            // Every complete of this upload sniffs the same bytes, so none can be adding them.
-            pending.deleteBytes(userId, fileId);
-            if (record.isPresent()) {
-                pending.cancel(userId, file);
-            } else {
-                index.update(userId, files -> remove(files, fileId));
-            }
-            throw new ApiException(415, "content_mismatch",
-                    "the uploaded bytes are not a supported " + file.kind() + " file");
-        }
-        AtomicReference<FileRecord> ready = new AtomicReference<>();
-        List<FileRecord> abandoned = new ArrayList<>();
-        // Over the quota: 507, and the upload stays pending (bytes kept) so that it can be
-        // completed once room is made, until it is abandoned.
-        index.update(userId, files -> {
-            abandoned.clear();
-            ready.set(null);
-            List<FileRecord> result = new ArrayList<>(files.size() + 1);
-            for (FileRecord f : files) {
-                if (f.id().equals(fileId)) {
-                    if (f.isReady()) {
-                        ready.set(f); // completed concurrently
-                        result.add(f);
-                    }
-                    // an older-layout pending entry of this upload is replaced below
-                } else if (!f.isReady() && pending.isAbandoned(f.createdAt(), now)) {
-                    abandoned.add(f);
-                } else {
-                    result.add(f);
-                }
-            }
-            if (ready.get() == null) {
-                if (readyBytes(result) + file.size() > settings.quotaBytes()) {
-                    throw quotaExceeded();
-                }
-                ready.set(file.withStatus(FileRecord.READY));
-                result.add(ready.get());
-            }
-            return result;
-        });
-        abandoned.forEach(f -> pending.deleteBytes(userId, f.id()));
-        if (record.isPresent()) {
-            try {
-                pending.remove(userId, fileId);
-            } catch (SdkException e) {
-                // The file is ready either way; a record left behind is removed on a later create.
-                StructuredLog.warn("pending record of a completed upload not removed: " + e.getMessage());
-            }
-        }
-        StructuredLog.metric("Uploads", 1, "Count");
-        StructuredLog.metric("BytesUploaded", file.size(), "Bytes");
-        return ready.get();
-    }
-
-    /** One page of the user's ready files, or (status pending) of the uploads not yet completed. */
-    public Page list(String userId, String status, Optional<String> kind, Optional<String> query, int limit,
-                     Optional<String> cursor) {
-        Optional<Position> after = cursor.map(FileService::decodeCursor);
-        String needle = query.map(q -> q.toLowerCase(Locale.ROOT)).orElse(null);
-        List<FileRecord> source;
-        if (FileRecord.PENDING.equals(status)) {
-            Instant now = clock.instant();
-            source = pending.read(userId, MAX_LIST_KEYS).stream()
-                    .filter(f -> f.isPending() && !now.isAfter(f.createdAt().plus(settings.urlTtl()).plus(COMPLETE_GRACE)))
-                    .toList();
-        } else {
-            source = index.read(userId).stream().filter(FileRecord::isReady).toList();
-        }
-        List<FileRecord> items = new ArrayList<>();
-        FileRecord last = null;
-        boolean more = false;
-        for (FileRecord file : source) {
-            if (kind.isPresent() && !kind.get().equals(file.kind())
-                    || needle != null && !file.name().toLowerCase(Locale.ROOT).contains(needle)
-                    || after.isPresent() && !after.get().isBefore(file)) {
-                continue;
-            }
-            if (items.size() == limit) {
-                more = true;
-                break;
-            }
-            items.add(file);
-            last = file;
-        }
-        return new Page(items, more ? encodeCursor(last) : null);
-    }
-
-    public Retrieved get(String userId, String fileId) {
-        FileRecord file = find(userId, fileId);
-        if (!file.isReady()) {
-            throw ApiException.notFound();
-        }
+    private SignedRequest signDownload(String userId, String objectId) {
         PresignedGetObjectRequest signed = presigner.presignGetObject(GetObjectPresignRequest.builder()
                 .signatureDuration(settings.urlTtl())
                 .getObjectRequest(GetObjectRequest.builder()
                         .bucket(settings.mediaBucket())
-                        .key(Keys.media(userId, fileId))
+                        .key(Keys.media(userId, objectId))
                         .build())
                 .build());
-        return new Retrieved(file, new SignedRequest("GET", signed.url().toString(), Map.of(), signed.expiration()));
-    }
-
-    /**
-     * Deletes a file, or cancels a pending upload. A cancelled upload's bytes are removed with
-     * its record once its URL can no longer write them (on one of the user's later creates).
-     */
-    public void delete(String userId, String fileId) {
-        if (!Keys.isId(fileId)) {
-            throw ApiException.notFound();
-        }
-        if (index.read(userId).stream().anyMatch(f -> f.id().equals(fileId))) {
-            index.update(userId, files -> {
-                List<FileRecord> remaining = remove(files, fileId);
-                if (remaining.size() == files.size()) {
-                    throw ApiException.notFound();
-                }
-                return remaining;
-            });
-            pending.deleteBytes(userId, fileId);
-            return;
-        }
-        FileRecord upload = pending.find(userId, fileId).filter(FileRecord::isPending)
-                .orElseThrow(ApiException::notFound);
-        pending.cancel(userId, upload);
-    }
-
-    public Usage usage(String userId) {
-        long files = 0;
-        long bytes = 0;
-        for (FileRecord file : index.read(userId)) {
-            if (file.isReady()) {
-                files++;
-                bytes += file.size();
-            }
-        }
-        return new Usage(files, bytes);
-    }
-
-    public long quotaBytes() {
-        return settings.quotaBytes();
+        return new SignedRequest("GET", signed.url().toString(), Map.of(), signed.expiration());
     }
 
     static void validateName(String name) {
@@ -316,78 +570,6 @@ public final class FileService {
         if (name.codePoints().anyMatch(c -> Character.isISOControl(c) || c == 0x2028 || c == 0x2029)) {
             throw ApiException.invalidRequest("name", "name must not contain control characters");
         }
-    }
-
-    private FileRecord find(String userId, String fileId) {
-        if (!Keys.isId(fileId)) {
-            throw ApiException.notFound();
-        }
-        return index.read(userId).stream().filter(f -> f.id().equals(fileId)).findFirst()
-                .orElseThrow(ApiException::notFound);
-    }
-
-    /**
-     * Refuses a create that would leave too many uploads pending, or pending and ready bytes
-     * over the quota, and removes the user's abandoned uploads on the way. Reads the pending
-     * records themselves only when the room is not obvious from their number.
-     */
-    private void checkPendingRoom(String userId, List<FileRecord> indexed, long committed, long size, Instant now) {
-        Set<String> readyIds = FileIndex.readyIds(indexed);
-        List<PendingUploads.Listed> live = new ArrayList<>();
-        for (PendingUploads.Listed listed : pending.list(userId, MAX_LIST_KEYS)) {
-            if (!pending.removeIfAbandoned(listed, readyIds, now)) {
-                live.add(listed);
-            }
-        }
-        if (live.size() < MAX_PENDING_UPLOADS
-                && committed + size + (long) live.size() * settings.maxUploadBytes() <= settings.quotaBytes()) {
-            return;
-        }
-        int count = 0;
-        long reserved = 0;
-        for (PendingUploads.Listed listed : live) {
-            Optional<FileRecord> found = pending.find(userId, listed.fileId());
-            if (found.isEmpty()) {
-                continue;
-            }
-            FileRecord upload = found.get();
-            Instant urlExpiry = upload.createdAt().plus(settings.urlTtl());
-            Instant settled = (urlExpiry.isAfter(listed.writtenAt()) ? urlExpiry : listed.writtenAt()).plus(CANCEL_SETTLE);
-            if (readyIds.contains(upload.id()) || !upload.isPending() && now.isAfter(settled)) {
-                pending.discard(userId, upload.id(), readyIds);
-                continue;
-            }
-            count++;
-            reserved += upload.size();
-        }
-        if (count >= MAX_PENDING_UPLOADS) {
-            throw new ApiException(429, "too_many_pending_uploads", count
-                    + " uploads are waiting to be completed; complete or cancel some first");
-        }
-        if (committed + reserved + size > settings.quotaBytes()) {
-            throw quotaExceeded();
-        }
-    }
-
-    private static long readyBytes(List<FileRecord> files) {
-        long bytes = 0;
-        for (FileRecord f : files) {
-            if (f.isReady()) {
-                bytes += f.size();
-            }
-        }
-        return bytes;
-    }
-
-    private ApiException quotaExceeded() {
-        return new ApiException(507, "quota_exceeded", "the upload would exceed your storage quota of "
-                + settings.quotaBytes() + " bytes");
-    }
-
-    private static List<FileRecord> remove(List<FileRecord> files, String fileId) {
-        List<FileRecord> remaining = new ArrayList<>(files);
-        remaining.removeIf(f -> f.id().equals(fileId));
-        return remaining;
     }
 
     private Optional<HeadObjectResponse> head(String key) {
@@ -408,25 +590,35 @@ public final class FileService {
         return bytes.asByteArray();
     }
 
-    /** Where a page ended: the createdAt and id of its last item. */
-    private record Position(Instant createdAt, String id) {
-        boolean isBefore(FileRecord file) {
-            int byTime = file.createdAt().compareTo(createdAt);
-            return byTime < 0 || byTime == 0 && file.id().compareTo(id) < 0;
-        }
-    }
-
-    private static String encodeCursor(FileRecord last) {
-        String json = Json.write(Map.of("t", last.createdAt().toString(), "i", last.id()));
+    /**
+     * Listing cursors: {"k": sort key, "i": inclusive}. Cursors of the previous release
+     * ({"t": createdAt, "i": id}, the last item shown) still work.
+     */
+    private static String encodeListCursor(LibraryStore.Position next) {
+        String json = Json.write(Map.of("k", next.key(), "in", next.inclusive()));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Position decodeCursor(String cursor) {
+    private static LibraryStore.Position decodeListCursor(String cursor) {
         try {
             JsonNode node = Json.MAPPER.readTree(Base64.getUrlDecoder().decode(cursor));
-            return new Position(Instant.parse(node.get("t").asText()), node.get("i").asText());
+            if (node.hasNonNull("k")) {
+                return new LibraryStore.Position(sortKeyOf(node.get("k").asText()), node.path("in").asBoolean());
+            }
+            String id = node.get("i").asText();
+            if (!Keys.isId(id)) {
+                throw new IllegalArgumentException();
+            }
+            return new LibraryStore.Position(FileRecord.sortKey(Instant.parse(node.get("t").asText()), id), false);
         } catch (Exception e) {
             throw ApiException.invalidRequest("cursor", "cursor is not valid");
         }
+    }
+
+    private static String sortKeyOf(String key) {
+        if (!key.matches("[0-9]{13}[a-z0-9]{26}")) {
+            throw new IllegalArgumentException("not a sort key");
+        }
+        return key;
     }
 }

@@ -36,20 +36,20 @@ public final class ListFilesHandler extends FileHandler {
             throw ApiException.invalidRequest("q", "q must be at most " + FileService.MAX_NAME_LENGTH + " characters");
         }
         String status = request.query("status").filter(value -> !value.isEmpty()).orElse(FileRecord.READY);
-        if (!status.equals(FileRecord.READY) && !status.equals(FileRecord.PENDING)) {
-            throw ApiException.invalidRequest("status", "status must be ready or pending");
+        if (!status.equals(FileRecord.READY) && !status.equals(FileRecord.PENDING) && !status.equals(FileRecord.TRASHED)) {
+            throw ApiException.invalidRequest("status", "status must be ready, pending or trashed");
         }
         int limit = limit(request);
         Optional<String> cursor = request.query("cursor").filter(c -> !c.isEmpty());
         FileService.Page page = files.list(caller.userId(), status, kind, query, limit, cursor);
         ObjectNode response = Json.object();
         ArrayNode items = response.putArray("items");
-        page.items().forEach(file -> items.add(file.toJson()));
+        page.items().forEach(file -> items.add(file.toApiJson()));
         response.put("nextCursor", page.nextCursor());
         return Responses.json(200, response);
     }
 
-    private static int limit(ApiRequest request) {
+    static int limit(ApiRequest request) {
         Optional<String> raw = request.query("limit");
         if (raw.isEmpty()) {
             return FileService.DEFAULT_LIMIT;

@@ -23,13 +23,11 @@ public final class MeHandler extends FileHandler {
 
     @Override
     protected APIGatewayProxyResponseEvent handle(ApiRequest request, TokenService.Principal caller) {
-        FileService.Usage usage = files.usage(caller.userId());
+        Usage usage = files.usage(caller.userId());
         ObjectNode body = Json.object();
         body.put("userId", caller.userId());
         body.put("username", caller.username());
-        ObjectNode usageNode = body.putObject("usage");
-        usageNode.put("files", usage.files());
-        usageNode.put("bytes", usage.bytes());
+        body.set("usage", usage.toJson());
         body.put("quotaBytes", files.quotaBytes());
         return Responses.json(200, body);
     }

@@ -64,7 +64,46 @@ public final class MediaTypes {
             Map.entry("audio/x-aac", AUDIO),
             Map.entry("audio/x-hx-aac-adts", AUDIO));
 
+    /** Types Tika reports, with the canonical declared type they are. */
+    private static final Map<String, String> DETECTED_CANONICAL = Map.ofEntries(
+            Map.entry("image/jpeg", "image/jpeg"),
+            Map.entry("image/png", "image/png"),
+            Map.entry("image/gif", "image/gif"),
+            Map.entry("image/webp", "image/webp"),
+            Map.entry("image/bmp", "image/bmp"),
+            Map.entry("image/x-ms-bmp", "image/bmp"),
+            Map.entry("audio/mpeg", "audio/mpeg"),
+            Map.entry("audio/vnd.wave", "audio/wav"),
+            Map.entry("audio/x-wav", "audio/wav"),
+            Map.entry("audio/wav", "audio/wav"),
+            Map.entry("audio/x-flac", "audio/flac"),
+            Map.entry("audio/flac", "audio/flac"),
+            Map.entry("audio/ogg", "audio/ogg"),
+            Map.entry("audio/vorbis", "audio/ogg"),
+            Map.entry("audio/opus", "audio/ogg"),
+            Map.entry("audio/x-oggflac", "audio/ogg"),
+            Map.entry("audio/speex", "audio/ogg"),
+            Map.entry("application/ogg", "audio/ogg"),
+            Map.entry("audio/mp4", "audio/mp4"),
+            Map.entry("audio/x-m4a", "audio/mp4"),
+            Map.entry("audio/aac", "audio/aac"),
+            Map.entry("audio/x-aac", "audio/aac"),
+            Map.entry("audio/x-hx-aac-adts", "audio/aac"));
+
     private MediaTypes() {
+    }
+
+    /**
+     * Whether sniffed bytes are the declared format. AAC is one format whether in an MP4
+     * container (.m4a) or raw ADTS (.aac): clients name either for either.
+     */
+    public static boolean sameFormat(String canonicalDeclared, String detectedType) {
+        String detected = DETECTED_CANONICAL.get(detectedType.toLowerCase(Locale.ROOT));
+        return detected != null && family(detected).equals(family(canonicalDeclared));
+    }
+
+    private static String family(String canonical) {
+        return canonical.equals("audio/aac") ? "audio/mp4" : canonical;
     }
 
     /** The canonical form of a declared type, or empty when it is not allowed. Parameters are dropped. */

@@ -10,7 +10,8 @@ import com.audmg.drive.Wiring;
 import com.audmg.drive.platform.StructuredLog;
 
 /**
- * Scheduled (EventBridge) removal of abandoned uploads of all users. The event's content is
+ * Scheduled (EventBridge) clean-up of all libraries ({@link LibrarySweeper}): released bytes once
+ * their URL is dead, abandoned uploads, expired trash and versions, old change-log chunks. The event's content is
  * not used. Stops a few seconds before the function's timeout; the next run carries on.
  */
 public final class SweepUploadsHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
@@ -18,13 +19,13 @@ public final class SweepUploadsHandler implements RequestHandler<Map<String, Obj
     private static final Duration MARGIN = Duration.ofSeconds(10);
     private static final Duration WITHOUT_CONTEXT = Duration.ofMinutes(1);
 
-    private final UploadSweeper sweeper;
+    private final LibrarySweeper sweeper;
 
     public SweepUploadsHandler() {
-        this(Wiring.shared().uploadSweeper());
+        this(Wiring.shared().librarySweeper());
     }
 
-    public SweepUploadsHandler(UploadSweeper sweeper) {
+    public SweepUploadsHandler(LibrarySweeper sweeper) {
         this.sweeper = sweeper;
     }
 
@@ -32,11 +33,14 @@ public final class SweepUploadsHandler implements RequestHandler<Map<String, Obj
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         Duration budget = context == null ? WITHOUT_CONTEXT
                 : Duration.ofMillis(context.getRemainingTimeInMillis()).minus(MARGIN);
-        UploadSweeper.Result result = sweeper.sweep(budget.isNegative() ? Duration.ZERO : budget);
-        StructuredLog.metric("AbandonedUploadsRemoved", result.removed(), "Count");
+        LibrarySweeper.Result result = sweeper.sweep(budget.isNegative() ? Duration.ZERO : budget);
+        StructuredLog.metric("AbandonedUploadsRemoved", result.uploadsRemoved(), "Count");
         Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("scanned", result.scanned());
-        summary.put("removed", result.removed());
+        summary.put("markers", result.markers());
+        summary.put("libraries", result.libraries());
+        summary.put("uploadsRemoved", result.uploadsRemoved());
+        summary.put("trashPurged", result.trashPurged());
+        summary.put("versionsPurged", result.versionsPurged());
         summary.put("finished", result.finished());
         return summary;
     }

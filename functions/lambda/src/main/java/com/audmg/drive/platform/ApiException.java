@@ -11,16 +11,27 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String code;
     private final Map<String, String> headers;
+    private final String field;
 
     public ApiException(int status, String code, String message) {
         this(status, code, message, Map.of());
     }
 
     public ApiException(int status, String code, String message, Map<String, String> headers) {
+        this(status, code, message, headers, null);
+    }
+
+    private ApiException(int status, String code, String message, Map<String, String> headers, String field) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
         this.headers = Map.copyOf(headers);
+        this.field = field;
+    }
+
+    /** The request field at fault, or null. */
+    public String field() {
+        return field;
     }
 
     public int status() {
@@ -36,7 +47,7 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException invalidRequest(String field, String message) {
-        return new ApiException(400, "invalid_request", message);
+        return new ApiException(400, "invalid_request", message, Map.of(), field);
     }
 
     public static ApiException notFound() {

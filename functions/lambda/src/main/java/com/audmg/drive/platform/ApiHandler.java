@@ -16,6 +16,7 @@ public abstract class ApiHandler implements RequestHandler<APIGatewayProxyReques
     @Override
     public final APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
         long start = System.nanoTime();
+        StructuredLog.beginRequest();
         ApiRequest request = new ApiRequest(event);
         String function = functionName(context);
         String requestId = requestId(event, context);

@@ -110,8 +110,13 @@ public final class JsonObjectStore {
 
     /** Up to {@code max} keys under the prefix, in key order (one LIST request). */
     public List<Entry> list(String prefix, int max) {
+        return listAfter(prefix, null, max);
+    }
+
+    /** Up to {@code max} keys under the prefix that sort after {@code startAfter}, in key order (one LIST request). */
+    public List<Entry> listAfter(String prefix, String startAfter, int max) {
         ListObjectsV2Response listed = s3.listObjectsV2(ListObjectsV2Request.builder()
-                .bucket(bucket).prefix(prefix).maxKeys(max).build());
+                .bucket(bucket).prefix(prefix).startAfter(startAfter).maxKeys(max).build());
         List<Entry> entries = new ArrayList<>(listed.contents().size());
         for (S3Object object : listed.contents()) {
             entries.add(new Entry(object.key(), object.lastModified()));
@@ -125,6 +130,13 @@ public final class JsonObjectStore {
                 .bucket(bucket).prefix(prefix).build()).contents();
         return StreamSupport.stream(objects.spliterator(), false)
                 .map(object -> new Entry(object.key(), object.lastModified()));
+    }
+
+    /** The next path segments under the prefix ({@code prefix + "x/"}), all of them, page by page as consumed. */
+    public Stream<String> listPrefixes(String prefix) {
+        Iterable<software.amazon.awssdk.services.s3.model.CommonPrefix> prefixes = s3.listObjectsV2Paginator(
+                ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).delimiter("/").build()).commonPrefixes();
+        return StreamSupport.stream(prefixes.spliterator(), false).map(p -> p.prefix());
     }
 
     public void delete(String key) {

@@ -14,10 +14,18 @@ import java.util.regex.Pattern;
  * <pre>
  * DATA_BUCKET   users/&lt;sha256(username)&gt;.json      account (never presigned)
  *               throttle/&lt;sha256(username)&gt;.json   failed login attempts
- *               index/&lt;userId&gt;.json                 the user's files (ready)
- *               pending/&lt;userId&gt;/&lt;fileId&gt;.json      uploads created, not yet completed
- * MEDIA_BUCKET  &lt;userId&gt;/&lt;fileId&gt;                    file bytes (the only presigned keys)
+ *               library/&lt;userId&gt;/head.json          the user's library: commit point (see LibraryStore)
+ *               library/&lt;userId&gt;/manifest/&lt;id&gt;.json  its segments (immutable)
+ *               library/&lt;userId&gt;/seg/&lt;id&gt;.json       file records, sorted newest first (immutable)
+ *               library/&lt;userId&gt;/log/&lt;seq&gt;.json      change-log chunks (the change feed)
+ *               library/&lt;userId&gt;/loc/&lt;b&gt;.json        legacy file id -&gt; creation time (migrated libraries)
+ *               gc/&lt;dueSecond&gt;/&lt;bucket&gt;/&lt;key&gt;         objects to delete once due (sweeper)
+ *               index/&lt;userId&gt;.json, pending/...     the previous release's layout, read once to migrate
+ * MEDIA_BUCKET  &lt;userId&gt;/&lt;objectId&gt;                  bytes of one upload (the only presigned keys)
  * </pre>
+ * An object id names the bytes of exactly one upload: a file's first version of the previous
+ * release used the file id itself, every later upload a new id. So an upload URL can only ever
+ * write its own upload, never a file or version completed, trashed, deleted or replaced since.
  */
 public final class Keys {
 
@@ -50,11 +58,135 @@ public final class Keys {
         return "pending/" + userId + "/";
     }
 
-    public static String media(String userId, String fileId) {
+    public static String media(String userId, String objectId) {
+        requireId(userId);
+        requireId(objectId);
+        return userId + "/" + objectId;
+    }
+
+    public static String mediaPrefix(String userId) {
+        requireId(userId);
+        return userId + "/";
+    }
+
+    public static String libraryPrefix(String userId) {
+        requireId(userId);
+        return "library/" + userId + "/";
+    }
+
+    public static String libraryHead(String userId) {
+        return libraryPrefix(userId) + "head.json";
+    }
+
+    public static String libraryManifest(String userId, String id) {
+        requireId(id);
+        return libraryPrefix(userId) + "manifest/" + id + ".json";
+    }
+
+    public static String librarySegment(String userId, String id) {
+        requireId(id);
+        return libraryPrefix(userId) + "seg/" + id + ".json";
+    }
+
+    public static String libraryLogPrefix(String userId) {
+        return libraryPrefix(userId) + "log/";
+    }
+
+    /** A change-log chunk, named by the last sequence number it holds (zero-padded: key order is seq order). */
+    public static String libraryLog(String userId, long lastSeq) {
+        return libraryLogPrefix(userId) + String.format(Locale.ROOT, "%016d", lastSeq) + ".json";
+    }
+
+    /** The sequence number a change-log chunk's key names. */
+    public static long libraryLogSeq(String key) {
+        int slash = key.lastIndexOf('/');
+        return Long.parseLong(key.substring(slash + 1, key.length() - ".json".length()));
+    }
+
+    public static String libraryLocator(String userId, String bucket) {
+        if (!bucket.matches("[a-z0-9]{1,2}")) {
+            throw new IllegalArgumentException("not a locator bucket");
+        }
+        return libraryPrefix(userId) + "loc/" + bucket + ".json";
+    }
+
+    public static final String GC_PREFIX = "gc/";
+
+    /** A marker asking the sweeper to delete {@code key} of the data ('d') or media ('m') bucket once due. */
+    public static String gcMarker(long dueEpochSecond, char bucket, String key) {
+        if (bucket != 'd' && bucket != 'm') {
+            throw new IllegalArgumentException("bucket must be d or m");
+        }
+        return GC_PREFIX + String.format(Locale.ROOT, "%012d", dueEpochSecond) + "/" + bucket + "/" + key;
+    }
+
+    /** A marker asking the sweeper to delete an object of a file once due, if the file no longer references it. */
+    public static String gcMediaMarker(long dueEpochSecond, String userId, String fileId, String objectId) {
         requireId(userId);
         requireId(fileId);
-        return userId + "/" + fileId;
+        requireId(objectId);
+        return gcMarker(dueEpochSecond, 'm', userId + "/" + fileId + "/" + objectId);
     }
+
+    /** A parsed {@link #gcMarker}: when, which bucket ('d' or 'm'), and the key (data) or user/file/object (media). */
+    public record GcMarker(long dueEpochSecond, char bucket, String target) {
+    }
+
+    public static java.util.Optional<GcMarker> parseGcMarker(String key) {
+        String[] parts = key.split("/", 4);
+        if (parts.length != 4 || !parts[0].equals("gc") || !parts[1].matches("[0-9]{12}")
+                || !(parts[2].equals("d") || parts[2].equals("m"))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new GcMarker(Long.parseLong(parts[1]), parts[2].charAt(0), parts[3]));
+    }
+
+    /**
+     * A new identifier that sorts by its creation time: 10 base32hex digits of the epoch millisecond,
+     * then 80 random bits. It always starts with '0', which {@link #newId()} never produces, so the two
+     * kinds cannot be confused; {@link #idTime(String)} reads the time back.
+     */
+    public static String newTimeId(java.time.Instant time) {
+        long millis = time.toEpochMilli();
+        if (millis < 0 || millis >= 1L << 45) {
+            throw new IllegalArgumentException("time out of range");
+        }
+        StringBuilder id = new StringBuilder(26);
+        for (int shift = 45; shift >= 0; shift -= 5) {
+            id.append(BASE32HEX.charAt((int) (millis >>> shift) & 31));
+        }
+        byte[] random = new byte[10];
+        RANDOM.nextBytes(random);
+        long buffer = 0;
+        int bits = 0;
+        for (byte b : random) {
+            buffer = (buffer << 8) | (b & 0xff);
+            bits += 8;
+            while (bits >= 5) {
+                id.append(BASE32HEX.charAt((int) (buffer >> (bits - 5)) & 31));
+                bits -= 5;
+            }
+        }
+        return id.toString();
+    }
+
+    /** The creation time a {@link #newTimeId} carries, or empty for any other id. */
+    public static java.util.Optional<java.time.Instant> idTime(String id) {
+        if (!isId(id) || id.charAt(0) != '0') {
+            return java.util.Optional.empty();
+        }
+        long millis = 0;
+        for (int i = 0; i < 10; i++) {
+            int digit = BASE32HEX.indexOf(id.charAt(i));
+            if (digit < 0) {
+                return java.util.Optional.empty();
+            }
+            millis = (millis << 5) | digit;
+        }
+        return java.util.Optional.of(java.time.Instant.ofEpochMilli(millis));
+    }
+
+    private static final String BASE32HEX = "0123456789abcdefghijklmnopqrstuv";
 
     /** A new random identifier: 130 bits, lower-case base32, 26 characters. */
     public static String newId() {

@@ -35,6 +35,9 @@ public final class Responses {
         ObjectNode error = body.putObject("error");
         error.put("code", e.code());
         error.put("message", e.getMessage());
+        if (e.field() != null) {
+            error.put("field", e.field());
+        }
         if (e.status() == 401) {
             // Same top-level field as API Gateway's own 401, so clients can treat both alike.
             body.put("message", "Unauthorized");

@@ -1,5 +1,8 @@
 package com.audmg.drive.platform;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import java.io.PrintStream;
 import java.time.Instant;
 
@@ -15,6 +18,8 @@ public final class StructuredLog {
     public static final String NAMESPACE = "AudmgDrive";
 
     private static volatile PrintStream out = System.out;
+    /** Fields the running request adds to its log line (which file and version it touched). */
+    private static final ThreadLocal<Map<String, String>> ANNOTATIONS = ThreadLocal.withInitial(LinkedHashMap::new);
 
     private StructuredLog() {
     }
@@ -22,6 +27,16 @@ public final class StructuredLog {
     /** Tests redirect the output to capture it. */
     public static void redirect(PrintStream stream) {
         out = stream;
+    }
+
+    /** Starts a request's annotations afresh (the handler template calls this first). */
+    public static void beginRequest() {
+        ANNOTATIONS.get().clear();
+    }
+
+    /** Names something the running request touched, e.g. fileId, versionId: it goes into its request line. */
+    public static void annotate(String field, String value) {
+        ANNOTATIONS.get().put(field, value);
     }
 
     public static void request(String requestId, String function, String route, String userId,
@@ -39,6 +54,7 @@ public final class StructuredLog {
         if (errorCode != null) {
             line.put("errorCode", errorCode);
         }
+        ANNOTATIONS.get().forEach(line::put);
         out.println(Json.write(line));
     }
 

@@ -143,7 +143,7 @@ class FileHandlersTest {
     }
 
     @Test
-    void complete_shouldAnswer415AndDeleteObject_whenTextDeclaredAsPng() {
+    void complete_shouldAnswer415AndDropUpload_whenTextDeclaredAsPng() {
         String token = api.newUser("spoofer");
         byte[] text = "this is plain text pretending to be a picture, honestly".getBytes(StandardCharsets.UTF_8);
         JsonNode created = json(check(api.create(token, "fake.png", "image/png", text.length), 201));
@@ -156,9 +156,11 @@ class FileHandlersTest {
 
         assertEquals(415, response.getStatusCode());
         assertEquals("content_mismatch", errorCode(response));
-        assertThrows(NoSuchKeyException.class, () -> cloud.s3().headObject(
-                HeadObjectRequest.builder().bucket(TestCloud.MEDIA_BUCKET).key(key).build()));
+        // The URL is still valid: the bytes stay (so it cannot write again) until it is dead, then the sweeper deletes them.
+        assertTrue(gcMarkers().stream().anyMatch(m -> m.endsWith("/" + id + "/" + key.substring(key.indexOf('/') + 1))),
+                "deletion of the refused bytes is scheduled: " + gcMarkers());
         assertEquals(404, api.get(token, id).getStatusCode());
+        assertEquals(0, json(check(api.list(token, Map.of("status", "pending")), 200)).get("items").size());
         assertEquals(404, api.complete(token, id).getStatusCode());
     }
 
@@ -272,7 +274,7 @@ class FileHandlersTest {
     }
 
     @Test
-    void delete_shouldRemoveFileAndBytes() {
+    void delete_shouldTrashFile_andPermanentDeleteShouldRemoveItAndScheduleItsBytes() {
         String token = api.newUser("cleaner");
         JsonNode created = json(check(api.create(token, "gone.png", "image/png", Media.png(5, 5).length), 201));
         Api.put(created.get("upload"), Media.png(5, 5));
@@ -282,11 +284,28 @@ class FileHandlersTest {
         APIGatewayProxyResponseEvent deleted = api.delete(token, id);
 
         assertEquals(204, deleted.getStatusCode());
+        assertEquals("trashed", json(check(api.get(token, id), 200)).get("file").get("status").asText());
+        JsonNode usage = json(check(api.me(token), 200)).get("usage");
+        assertEquals(0, usage.get("files").asLong());
+        assertEquals(1, usage.get("trashedFiles").asLong());
+        assertEquals(Media.png(5, 5).length, usage.get("trashedBytes").asLong());
+        assertEquals(0, json(check(api.list(token, Map.of()), 200)).get("items").size());
+        assertEquals(1, json(check(api.list(token, Map.of("status", "trashed")), 200)).get("items").size());
+
+        assertEquals(204, api.deletePermanently(token, id).getStatusCode());
         assertEquals(404, api.get(token, id).getStatusCode());
         assertEquals(404, api.delete(token, id).getStatusCode());
-        assertThrows(NoSuchKeyException.class, () -> cloud.s3().headObject(HeadObjectRequest.builder()
-                .bucket(TestCloud.MEDIA_BUCKET).key(mediaKey(created.get("upload"))).build()));
-        assertEquals(0, json(check(api.me(token), 200)).get("usage").get("files").asLong());
+        String key = mediaKey(created.get("upload"));
+        assertTrue(gcMarkers().stream().anyMatch(m -> m.endsWith("/" + id + "/" + key.substring(key.indexOf('/') + 1))),
+                "deletion of the bytes is scheduled for when the upload URL is dead: " + gcMarkers());
+        assertEquals(0, json(check(api.me(token), 200)).get("usage").get("trashedFiles").asLong());
+    }
+
+    private static List<String> gcMarkers() {
+        List<String> keys = new ArrayList<>();
+        cloud.s3().listObjectsV2Paginator(b -> b.bucket(TestCloud.DATA_BUCKET).prefix("gc/")).contents()
+                .forEach(o -> keys.add(o.key()));
+        return keys;
     }
 
     @Test

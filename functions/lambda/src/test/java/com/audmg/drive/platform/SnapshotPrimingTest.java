@@ -67,7 +67,7 @@ class SnapshotPrimingTest {
 
         assertEquals(2, requests.size(), requests.toString());
         assertTrue(requests.stream().anyMatch(r -> r.matches("GET /data/users/[0-9a-f]{64}\\.json")), requests.toString());
-        assertTrue(requests.contains("GET /data/index/snapstartprimingsnapstartp.json"), requests.toString());
+        assertTrue(requests.contains("GET /data/library/snapstartprimingsnapstartp/head.json"), requests.toString());
 
         s3.stop(0);
         SnapshotPriming.registered().forEach(p -> p.beforeCheckpoint(null)); // S3 unreachable: logged, not thrown
