@@ -214,6 +214,11 @@ public final class Wiring {
         return new LibrarySweeper(fileService(null, presigner.get()), libraryStore(), releaser(), data, clock);
     }
 
+    public com.audmg.drive.files.LibraryScrubber libraryScrubber() {
+        return new com.audmg.drive.files.LibraryScrubber(libraryStore(), lifecycle(), releaser(),
+                new JsonObjectStore(s3.get(), config.dataBucket()), s3.get(), config.mediaBucket(), clock);
+    }
+
     private FileLifecycle lifecycle() {
         return new FileLifecycle(Duration.ofSeconds(config.urlTtlSeconds()));
     }

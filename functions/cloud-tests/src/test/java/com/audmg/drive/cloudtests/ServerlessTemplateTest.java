@@ -56,7 +56,7 @@ class ServerlessTemplateTest {
     private static final Set<String> MEDIA_FUNCTIONS = Set.of(
             "CreateUploadLambdaFunction", "CompleteUploadLambdaFunction", "GetFileLambdaFunction",
             "DeleteFileLambdaFunction", "UpdateFileLambdaFunction", "FileVersionsLambdaFunction",
-            "SweepUploadsLambdaFunction");
+            "SweepUploadsLambdaFunction", "ScrubLibrariesLambdaFunction");
 
     private String skipReason;
     private ServerlessPackage pkg;
@@ -88,7 +88,7 @@ class ServerlessTemplateTest {
         assertTrue(Files.isRegularFile(jar), "the artifact " + jar + " named by serverless.yml (package.artifact) "
                 + "does not exist; build it first: ./mvnw -B -pl functions/lambda package -DskipTests");
         Map<String, JsonNode> functions = ofType("AWS::Lambda::Function");
-        assertEquals(13, functions.size(), "functions in the template: " + functions.keySet());
+        assertEquals(14, functions.size(), "functions in the template: " + functions.keySet());
         List<String> problems = new ArrayList<>();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
                 ClassLoader.getPlatformClassLoader())) {

@@ -179,6 +179,7 @@ public final class FileService {
             FileRecord changed = withVersion(now, added, time);
             return LibraryStore.Mutation.of(changed).put(changed);
         });
+        StructuredLog.annotate("versionId", ready.current() == null ? upload.objectId() : ready.current().versionId());
         StructuredLog.metric("Uploads", 1, "Count");
         StructuredLog.metric("BytesUploaded", upload.size(), "Bytes");
         return ready;

@@ -324,6 +324,49 @@ class LibraryTest {
         assertEquals(1_235, usage(token).get("files").asLong());
     }
 
+    @Test
+    void scrub_shouldReportMissingAndOrphanedBytesAndWrongCounters_andRepairWhatItSafelyCan() {
+        String token = api.newUser("scrubbed");
+        String userId = json(check(api.me(token), 200)).get("userId").asText();
+        JsonNode lost = json(check(api.upload(token, "lost.png", "image/png", Media.png(6, 6)), 200)).get("file");
+        upload(token, "kept.png", Media.png(8, 8));
+        String lostObject = lost.get("id").asText(); // a first upload's object id is the file id
+        cloud.s3().deleteObject(b -> b.bucket(TestCloud.MEDIA_BUCKET).key(userId + "/" + lostObject));
+        String orphan = Keys.newTimeId(clock.instant());
+        cloud.s3().putObject(PutObjectRequest.builder().bucket(TestCloud.MEDIA_BUCKET).key(userId + "/" + orphan).build(),
+                RequestBody.fromBytes(new byte[] {1, 2, 3}));
+        LibraryStore store = wiring.libraryStore();
+        Usage right = store.open(userId).usage();
+        assertTrue(store.repairUsage(userId, Usage.ZERO, store.open(userId).seq()), "counters corrupted for the test");
+        clock.advance(Duration.ofHours(1)); // the orphan is older than any upload URL now
+        LibraryScrubber scrubber = wiring.libraryScrubber();
+
+        LibraryScrubber.Report report = scrubber.scrub(false, Duration.ofMinutes(1));
+
+        assertEquals(Set.of("missing_bytes/" + lostObject, "orphaned_bytes/" + orphan, "usage_mismatch/null"),
+                problemsOf(report, userId));
+        assertEquals(0, report.repaired());
+        LibraryScrubber.Report repaired = scrubber.scrub(true, Duration.ofMinutes(1));
+        assertEquals(2, repaired.repaired() - otherUsersRepairs(repaired, userId));
+        assertEquals(right, store.open(userId).usage());
+        assertThrows(NoSuchKeyException.class, () -> head(userId + "/" + orphan));
+        assertEquals(Set.of("missing_bytes/" + lostObject), problemsOf(scrubber.scrub(false, Duration.ofMinutes(1)), userId),
+                "what cannot be repaired is still reported");
+    }
+
+    private static Set<String> problemsOf(LibraryScrubber.Report report, String userId) {
+        Set<String> problems = new HashSet<>();
+        report.findings().stream().filter(f -> f.userId().equals(userId))
+                .forEach(f -> problems.add(f.problem() + "/" + f.objectId()));
+        return problems;
+    }
+
+    /** Repairs the scrub made in other tests' libraries (tests share the cloud). */
+    private static int otherUsersRepairs(LibraryScrubber.Report report, String userId) {
+        return (int) report.findings().stream().filter(f -> !f.userId().equals(userId)
+                && (f.problem().equals("orphaned_bytes") || f.problem().equals("usage_mismatch"))).count();
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
 
     /** Applies the feed from the cursor until it has no more; returns the new cursor. */

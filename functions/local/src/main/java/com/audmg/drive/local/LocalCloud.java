@@ -221,6 +221,14 @@ public final class LocalCloud implements AutoCloseable {
         return schedules.fire(schedule);
     }
 
+    /** Invokes a function directly with this event (as Lambda's Invoke API does) and waits for its result. */
+    public InvocationResult invoke(String function, byte[] event, java.time.Duration maxWait) throws Exception {
+        if (config.function(function).isEmpty()) {
+            throw new IllegalArgumentException("no function " + function + " in " + config.service());
+        }
+        return lambda.invoke(function, event, maxWait);
+    }
+
     /** The resolved serverless.yml being served. */
     public ServerlessConfig config() {
         return config;

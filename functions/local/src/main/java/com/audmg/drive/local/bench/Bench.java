@@ -60,6 +60,8 @@ public final class Bench {
     private static final String PASSWORD = "bench-Password-7781";
 
     private final boolean quick;
+    /** Runs only this phase (after starting the local cloud): "scale". */
+    private String only;
     private final Path config;
     private final Path artifactOverride;
     private final PrintStream out;
@@ -105,18 +107,20 @@ public final class Bench {
     /** Entry point of {@code bench}; returns the process exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         boolean quick = false;
+        String only = null;
         Path outFile = Path.of("bench-results.json");
         Path config = Path.of("serverless.yml");
         Path artifact = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
+                case "--only" -> only = args[++i];
                 case "--out" -> outFile = Path.of(args[++i]);
                 case "--config" -> config = Path.of(args[++i]);
                 case "--artifact" -> artifact = Path.of(args[++i]);
                 case "--help", "-h" -> {
                     out.println("Usage: java -jar audmg-local-cloud.jar bench [--quick] [--out bench-results.json]"
-                            + " [--config serverless.yml] [--artifact functions.jar]");
+                            + " [--config serverless.yml] [--artifact functions.jar] [--only scale]");
                     return 0;
                 }
                 default -> {
@@ -133,6 +137,7 @@ public final class Bench {
         Bench bench;
         try {
             bench = new Bench(quick, config, artifact, out, err);
+            bench.only = only;
         } catch (IOException e) {
             err.println("error: " + e);
             return 1;
@@ -175,6 +180,13 @@ public final class Bench {
         serverless = new ServerlessConfigReader("local", System::getenv,
                 new ParameterStore(tmp.resolve("config-parameters.properties"))).read(config, snapshot);
         png = tinyPng();
+        if ("scale".equals(only)) {
+            progress(2, "starting the local cloud");
+            startCloud();
+            guarded(4, "scale: requests against library size", this::scaleFigures, "scale", "x");
+            err.printf(Locale.ROOT, "bench done in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+            return;
+        }
         guarded(1, "local cloud start vs s3proxy alone", this::startFigures,
                 "local cloud start", "ms");
         progress(2, "starting the local cloud for the warm measurements");
@@ -182,6 +194,7 @@ public final class Bench {
         guarded(2, "warm API latency", this::latencyFigures, "warm latency", "ms");
         guarded(3, "transfer", this::transferFigures, "transfer", "MB/s");
         guarded(4, "listing 10,000 files", this::listingFigures, "listing 10,000 files", "ms");
+        guarded(4, "scale: requests against library size", this::scaleFigures, "scale", "x");
         guarded(5, "handler cold starts", this::coldStartFigures, "handler cold start", "ms");
         guarded(6, "login cost (bcrypt)", this::bcryptFigures, "bcrypt verification", "ms");
         progress(7, "desktop figures");
@@ -721,62 +734,199 @@ public final class Bench {
 
     private void listingFigures() throws Exception {
         int total = 10_000;
-        err.printf(Locale.ROOT, "  [4/%d] seeding %d files (one real upload, then its index entry replicated)%n",
+        err.printf(Locale.ROOT, "  [4/%d] seeding %d files (a previous-release index, migrated on first use)%n",
                 PHASES, total);
-        call("POST", "auth/signup", null, body("username", "bench-list", "password", PASSWORD), 201);
-        String listToken = call("POST", "auth/login", null, body("username", "bench-list", "password", PASSWORD),
-                200).path("token").asText();
-        String listUser = call("GET", "me", listToken, null, 200).path("userId").asText();
-        uploadPng(listToken, "real.png");
-        String indexKey = "index/" + listUser + ".json";
-        String data = dataBucket();
-        JsonNode index = JSON.readTree(s3.getObjectAsBytes(g -> g.bucket(data).key(indexKey)).asByteArray());
-        ObjectNode template = (ObjectNode) index.path("files").get(0);
-        ObjectNode doc = ((ObjectNode) index).deepCopy();
-        ArrayNode files = doc.putArray("files");
-        Instant newest = Instant.parse(template.path("createdAt").asText());
-        String id0 = template.path("id").asText();
-        for (int i = 0; i < total; i++) {
-            ObjectNode f = template.deepCopy();
-            if (i > 0) {
-                String suffix = Integer.toString(i, 36);
-                f.put("id", id0.substring(0, Math.max(0, id0.length() - suffix.length())) + suffix);
-                f.put("name", "photo-" + i + ".png");
-                f.put("createdAt", newest.minusSeconds(i).toString());
-            }
-            files.add(f);
-        }
-        byte[] bytes = JSON.writeValueAsBytes(doc);
-        s3.putObject(p -> p.bucket(data).key(indexKey).contentType("application/json"), RequestBody.fromBytes(bytes));
+        String listToken = seededUser("bench-list", total);
         int reps = quick ? 3 : 5;
         List<Double> times = new ArrayList<>();
         int pages = 0;
         for (int r = 0; r < reps + 1; r++) {
             long t0 = System.nanoTime();
-            String cursor = null;
-            int items = 0;
-            pages = 0;
-            do {
-                String q = "files?limit=1000" + (cursor == null ? ""
-                        : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
-                JsonNode page = call("GET", q, listToken, null, 200);
-                items += page.path("items").size();
-                pages++;
-                JsonNode next = page.path("nextCursor");
-                cursor = next.isNull() || next.isMissingNode() ? null : next.asText();
-            } while (cursor != null);
-            if (items != total) {
-                throw new IllegalStateException("listed " + items + " of " + total + " files");
-            }
+            pages = listAll(base, listToken, total);
             if (r > 0) {
                 times.add((System.nanoTime() - t0) / 1e6);
             }
         }
         Figure f = Figure.of("list 10,000 files via GET /files (" + pages + " pages of 1000)", "ms", times, false,
                 "< 1000");
-        figures.add(f.met(f.median < 1000).note("index: " + bytes.length / 1024 + " KB JSON"));
+        figures.add(f.met(f.median < 1000));
         figures.add(countListingRequests(listToken, total, pages));
     }
+
+    /** Pages through every ready file; returns the number of pages. */
+    private int listAll(URI root, String bearer, int expected) throws Exception {
+        String cursor = null;
+        int items = 0;
+        int pages = 0;
+        do {
+            String q = "files?limit=1000" + (cursor == null ? ""
+                    : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+            JsonNode page = call(root, "GET", q, bearer, null, 200);
+            items += page.path("items").size();
+            pages++;
+            JsonNode next = page.path("nextCursor");
+            cursor = next.isNull() || next.isMissingNode() ? null : next.asText();
+        } while (cursor != null);
+        if (items != expected) {
+            throw new IllegalStateException("listed " + items + " of " + expected + " files");
+        }
+        return pages;
+    }
+
+    /**
+     * A new user whose library holds {@code files} ready files: written as the previous release's
+     * index document (the fastest way to make a large library), migrated by the first request.
+     * Returns a token; the file ids go to {@code ids} when given.
+     */
+    private String seededUser(String username, int files, List<String> ids) throws Exception {
+        call("POST", "auth/signup", null, body("username", username, "password", PASSWORD), 201);
+        String bearer = call("POST", "auth/login", null, body("username", username, "password", PASSWORD),
+                200).path("token").asText();
+        String user = call("GET", "me", bearer, null, 200).path("userId").asText();
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("version", 1);
+        ArrayNode array = doc.putArray("files");
+        Instant newest = Instant.now().minusSeconds(60);
+        Random random = new Random(files);
+        String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        for (int i = 0; i < files; i++) {
+            StringBuilder id = new StringBuilder(26);
+            for (int c = 0; c < 26; c++) {
+                id.append(alphabet.charAt(random.nextInt(32)));
+            }
+            ObjectNode f = array.addObject();
+            f.put("id", id.toString());
+            f.put("name", "photo-" + i + ".png");
+            f.put("contentType", "image/png");
+            f.put("kind", "image");
+            f.put("size", png.length);
+            f.put("createdAt", newest.minusSeconds(i).toString());
+            f.put("status", "ready");
+            if (ids != null) {
+                ids.add(id.toString());
+            }
+        }
+        byte[] bytes = JSON.writeValueAsBytes(doc);
+        String data = dataBucket();
+        s3.putObject(p -> p.bucket(data).key("index/" + user + ".json").contentType("application/json"),
+                RequestBody.fromBytes(bytes));
+        return bearer;
+    }
+
+    private String seededUser(String username, int files) throws Exception {
+        return seededUser(username, files, null);
+    }
+
+    // ---- 4b. scale: per-request cost against library size -------------------------------------------------------
+
+    /**
+     * The same requests against libraries of 100, 10,000 and 100,000 files (10,000 at most in
+     * --quick), in one run: the growth (largest / smallest median) is the figure, with a 1.5x
+     * target. Then listing the largest library in pages of 1000 against a raw S3 LIST of as many keys.
+     */
+    private void scaleFigures() throws Exception {
+        int[] sizes = quick ? new int[] {100, 10_000} : new int[] {100, 10_000, 100_000};
+        int reps = 15;
+        Map<String, Map<Integer, Double>> medians = new java.util.LinkedHashMap<>();
+        Map<Integer, String> tokens = new java.util.HashMap<>();
+        for (int size : sizes) {
+            err.printf(Locale.ROOT, "  [4/%d] scale: library of %,d files%n", PHASES, size);
+            List<String> ids = new ArrayList<>();
+            String bearer = seededUser("bench-scale-" + size, size, ids);
+            tokens.put(size, bearer);
+            long m0 = System.nanoTime();
+            call("GET", "me", bearer, null, 200); // migrates
+            figures.add(Figure.single("scale: first request migrates a " + String.format(Locale.ROOT, "%,d", size)
+                    + "-file previous-release library", "ms", (System.nanoTime() - m0) / 1e6, "-"));
+            Random random = new Random(size);
+            Map<String, Step> ops = new java.util.LinkedHashMap<>();
+            ops.put("GET /files (first 100)", () -> call("GET", "files?limit=100", bearer, null, 200));
+            ops.put("GET /files/{id}", () -> call("GET", "files/" + ids.get(random.nextInt(ids.size())), bearer, null,
+                    200));
+            ops.put("GET /me", () -> call("GET", "me", bearer, null, 200));
+            ops.put("POST /files", () -> {
+                JsonNode created = call("POST", "files", bearer, fileBody("s.png", png.length), 201);
+                pendingUploads.add(created);
+            });
+            ops.put("POST /files/{id}/complete", () -> {
+                JsonNode created = pendingUploads.remove(0);
+                presignedPut(created.path("upload"), HttpRequest.BodyPublishers.ofByteArray(png));
+                long t0 = System.nanoTime();
+                call("POST", "files/" + created.path("file").path("id").asText() + "/complete", bearer, null, 200);
+                STOPPED_AT.set(System.nanoTime() - t0);
+            });
+            ops.put("DELETE /files/{id} (to the trash)", () -> call("DELETE", "files/" + ids.remove(
+                    random.nextInt(ids.size())), bearer, null, 204));
+            ops.put("PATCH /files/{id} (rename)", () -> call("PATCH", "files/" + ids.get(random.nextInt(ids.size())),
+                    bearer, body("name", "renamed.png"), 200));
+            for (Map.Entry<String, Step> op : ops.entrySet()) {
+                List<Double> times = new ArrayList<>();
+                for (int r = 0; r < reps + 2; r++) {
+                    STOPPED_AT.remove();
+                    long t0 = System.nanoTime();
+                    op.getValue().run();
+                    long elapsed = STOPPED_AT.get() != null ? STOPPED_AT.get() : System.nanoTime() - t0;
+                    if (r >= 2) {
+                        times.add(elapsed / 1e6);
+                    }
+                }
+                medians.computeIfAbsent(op.getKey(), k -> new java.util.TreeMap<>()).put(size, median(times));
+            }
+        }
+        int small = sizes[0];
+        int large = sizes[sizes.length - 1];
+        for (Map.Entry<String, Map<Integer, Double>> e : medians.entrySet()) {
+            StringBuilder note = new StringBuilder("medians of " + reps + ":");
+            e.getValue().forEach((size, ms) -> note.append(String.format(Locale.ROOT, " %,d files %.1f ms;", size, ms)));
+            double growth = e.getValue().get(large) / e.getValue().get(small);
+            figures.add(Figure.single("scale: " + e.getKey() + " growth " + String.format(Locale.ROOT, "%,d", large)
+                    + " / " + small + " files", "x", growth, "<= 1.5").met(growth <= 1.5).note(note.toString()));
+        }
+        // Listing the largest library against a raw LIST of as many keys.
+        String prefix = "bench-raw-list/";
+        String media = mediaBucket();
+        err.printf(Locale.ROOT, "  [4/%d] scale: writing %,d empty objects for the raw LIST%n", PHASES, large);
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<java.util.concurrent.Future<?>> puts = new ArrayList<>();
+            for (int i = 0; i < large; i++) {
+                String key = prefix + String.format(Locale.ROOT, "%08d", i);
+                puts.add(pool.submit(() -> s3.putObject(p -> p.bucket(media).key(key), RequestBody.empty())));
+            }
+            for (java.util.concurrent.Future<?> put : puts) {
+                put.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Double> app = new ArrayList<>();
+        List<Double> raw = new ArrayList<>();
+        for (int r = 0; r < 4; r++) {
+            long t0 = System.nanoTime();
+            listAll(base, tokens.get(large), large);
+            double a = (System.nanoTime() - t0) / 1e6;
+            t0 = System.nanoTime();
+            int keys = 0;
+            for (var page : s3.listObjectsV2Paginator(l -> l.bucket(media).prefix(prefix).maxKeys(1000))) {
+                keys += page.contents().size();
+            }
+            double s3ms = (System.nanoTime() - t0) / 1e6;
+            if (keys != large) {
+                throw new IllegalStateException("raw LIST saw " + keys + " keys");
+            }
+            if (r > 0) {
+                app.add(a);
+                raw.add(s3ms);
+            }
+        }
+        double ratio = median(app) / median(raw);
+        figures.add(Figure.single("scale: list " + String.format(Locale.ROOT, "%,d", large)
+                + " files in pages of 1000 / raw S3 LIST of as many keys", "x", ratio, "<= 2").met(ratio <= 2)
+                .note(String.format(Locale.ROOT, "medians of 3: GET /files %.0f ms, raw LIST %.0f ms", median(app),
+                        median(raw))));
+    }
+
+    private final List<JsonNode> pendingUploads = new ArrayList<>();
 
     /**
      * A second local cloud on a copy of the secrets, whose S3 is the first one's embedded S3 behind a counting

@@ -13,6 +13,7 @@ public final class Main {
     static final String USAGE = String.join(System.lineSeparator(),
             "Usage: java -jar audmg-local-cloud.jar [options]",
             "       java -jar audmg-local-cloud.jar bench [options]",
+            "       java -jar audmg-local-cloud.jar scrub [--data-dir DIR] [--repair]",
             "Runs a serverless.yml locally: API Gateway (REST v1) + Lambda workers + embedded S3.",
             "  --port N           gateway port on 127.0.0.1 (default 3000; 0 picks a free one)",
             "  --data-dir DIR     S3 objects, generated secrets and logs (default ./.drive-data)",
@@ -22,7 +23,9 @@ public final class Main {
             "  --s3-endpoint URL  use this S3 instead of the embedded one",
             "  --prewarm          start every function worker right away",
             "  --help             this text",
-            "Prints 'READY <base-url>' once it serves requests; Ctrl-C stops it.");
+            "Prints 'READY <base-url>' once it serves requests; Ctrl-C stops it.",
+            "scrub checks every library of the data folder against its stored bytes (the scrubLibraries",
+            "function, run once) and prints the report; --repair also fixes what can be fixed safely.");
 
     private Main() {
     }
@@ -35,10 +38,16 @@ public final class Main {
         if (args.length > 0 && args[0].equals("bench")) {
             return com.audmg.drive.local.bench.Bench.run(java.util.Arrays.copyOfRange(args, 1, args.length), out, err);
         }
-        LocalCloudOptions.Builder options = LocalCloudOptions.builder().port(3000).console(out);
+        boolean scrub = args.length > 0 && args[0].equals("scrub");
+        boolean repair = false;
+        LocalCloudOptions.Builder options = LocalCloudOptions.builder().port(scrub ? 0 : 3000).console(scrub ? null : out);
         try {
-            for (int i = 0; i < args.length; i++) {
+            for (int i = scrub ? 1 : 0; i < args.length; i++) {
                 String a = args[i];
+                if (scrub && a.equals("--repair")) {
+                    repair = true;
+                    continue;
+                }
                 switch (a) {
                     case "--help", "-h" -> {
                         out.println(USAGE);
@@ -65,6 +74,9 @@ public final class Main {
             err.println("error: " + e.getMessage());
             return 1;
         }
+        if (scrub) {
+            return scrub(cloud, repair, out, err);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             cloud.close();
@@ -78,6 +90,26 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** Runs the scrubLibraries function once on the started cloud and prints its report. */
+    private static int scrub(LocalCloud cloud, boolean repair, PrintStream out, PrintStream err) {
+        try (cloud) {
+            err.println("scrub: checking every library" + (repair ? " and repairing" : "") + " ...");
+            var result = cloud.invoke("scrubLibraries", ("{\"repair\":" + repair + "}").getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8), java.time.Duration.ofMinutes(16));
+            String report = new String(result.payload(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!result.isSuccess()) {
+                err.println("error: scrub failed: " + report);
+                return 1;
+            }
+            var json = new com.fasterxml.jackson.databind.ObjectMapper();
+            out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(report)));
+            return 0;
+        } catch (Exception e) {
+            err.println("error: scrub failed: " + e);
+            return 1;
+        }
     }
 
     private static String value(String[] args, int i, String option) {
