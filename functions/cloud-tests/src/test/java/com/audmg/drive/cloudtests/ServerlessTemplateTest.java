@@ -55,7 +55,7 @@ class ServerlessTemplateTest {
     /** Functions allowed to touch the media bucket at all (the others may not name it). */
     private static final Set<String> MEDIA_FUNCTIONS = Set.of(
             "CreateUploadLambdaFunction", "CompleteUploadLambdaFunction", "GetFileLambdaFunction",
-            "DeleteFileLambdaFunction", "UpdateFileLambdaFunction", "FileVersionsLambdaFunction",
+            "DeleteFileLambdaFunction", "UpdateFileLambdaFunction",
             "SweepUploadsLambdaFunction", "ScrubLibrariesLambdaFunction");
 
     private String skipReason;
@@ -88,7 +88,7 @@ class ServerlessTemplateTest {
         assertTrue(Files.isRegularFile(jar), "the artifact " + jar + " named by serverless.yml (package.artifact) "
                 + "does not exist; build it first: ./mvnw -B -pl functions/lambda package -DskipTests");
         Map<String, JsonNode> functions = ofType("AWS::Lambda::Function");
-        assertEquals(14, functions.size(), "functions in the template: " + functions.keySet());
+        assertEquals(12, functions.size(), "functions in the template: " + functions.keySet());
         List<String> problems = new ArrayList<>();
         try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
                 ClassLoader.getPlatformClassLoader())) {

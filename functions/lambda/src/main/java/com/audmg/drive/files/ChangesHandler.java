@@ -12,7 +12,7 @@ import com.audmg.drive.platform.Responses;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** {@code GET /changes}: the change feed. */
+/** {@code GET /changes}: the change feed (deployed within the listFiles function). */
 public final class ChangesHandler extends FileHandler {
 
     public ChangesHandler() {
@@ -25,6 +25,11 @@ public final class ChangesHandler extends FileHandler {
 
     @Override
     protected APIGatewayProxyResponseEvent handle(ApiRequest request, TokenService.Principal caller) {
+        return respond(files, request, caller);
+    }
+
+    /** The route itself, also served by the listFiles function (one worker for both reads). */
+    static APIGatewayProxyResponseEvent respond(FileService files, ApiRequest request, TokenService.Principal caller) {
         Optional<String> cursor = request.query("cursor").filter(c -> !c.isEmpty());
         FileService.ChangesPage page = files.changes(caller.userId(), cursor, ListFilesHandler.limit(request));
         ObjectNode response = Json.object();

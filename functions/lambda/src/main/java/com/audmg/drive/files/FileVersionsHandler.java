@@ -14,7 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * A file's versions: {@code POST /files/{id}/versions} (upload a new one), {@code GET /files/{id}/versions},
  * {@code GET /files/{id}/versions/{versionId}} (with a download URL) and
- * {@code POST /files/{id}/versions/{versionId}/restore}. Completing a version upload is the complete function's.
+ * {@code POST /files/{id}/versions/{versionId}/restore} (deployed within the updateFile function). Completing
+ * a version upload is the complete function's.
  */
 public final class FileVersionsHandler extends FileHandler {
 
@@ -28,6 +29,11 @@ public final class FileVersionsHandler extends FileHandler {
 
     @Override
     protected APIGatewayProxyResponseEvent handle(ApiRequest request, TokenService.Principal caller) {
+        return respond(files, request, caller);
+    }
+
+    /** The routes themselves, also served by the updateFile function (one worker for changes to a file). */
+    static APIGatewayProxyResponseEvent respond(FileService files, ApiRequest request, TokenService.Principal caller) {
         String method = request.event().getHttpMethod();
         String fileId = fileId(request);
         String versionId = request.pathParameter("versionId").orElse(null);

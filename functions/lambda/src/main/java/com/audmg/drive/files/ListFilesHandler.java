@@ -14,7 +14,7 @@ import com.audmg.drive.platform.Responses;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** {@code GET /files}. */
+/** {@code GET /files}, and {@code GET /changes} ({@link ChangesHandler}): the two reads of many files. */
 public final class ListFilesHandler extends FileHandler {
 
     public ListFilesHandler() {
@@ -27,6 +27,9 @@ public final class ListFilesHandler extends FileHandler {
 
     @Override
     protected APIGatewayProxyResponseEvent handle(ApiRequest request, TokenService.Principal caller) {
+        if (request.route().endsWith("/changes")) {
+            return ChangesHandler.respond(files, request, caller);
+        }
         Optional<String> kind = request.query("kind");
         if (kind.isPresent() && !kind.get().equals(MediaTypes.IMAGE) && !kind.get().equals(MediaTypes.AUDIO)) {
             throw ApiException.invalidRequest("kind", "kind must be image or audio");

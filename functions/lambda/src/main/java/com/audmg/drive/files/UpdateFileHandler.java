@@ -9,7 +9,10 @@ import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.Responses;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** {@code PATCH /files/{id}} (rename) and {@code POST /files/{id}/restore} (back from the trash). */
+/**
+ * Changes to one file: {@code PATCH /files/{id}} (rename), {@code POST /files/{id}/restore} (back from the
+ * trash) and its versions ({@link FileVersionsHandler}).
+ */
 public final class UpdateFileHandler extends FileHandler {
 
     public UpdateFileHandler() {
@@ -22,6 +25,9 @@ public final class UpdateFileHandler extends FileHandler {
 
     @Override
     protected APIGatewayProxyResponseEvent handle(ApiRequest request, TokenService.Principal caller) {
+        if (request.pathParameter("versionId").isPresent() || request.route().endsWith("/versions")) {
+            return FileVersionsHandler.respond(files, request, caller);
+        }
         FileRecord file;
         if ("PATCH".equals(request.event().getHttpMethod())) {
             String name = Json.requiredString(Json.parseObject(request.body()), "name");
