@@ -156,7 +156,7 @@ public final class DriveClient {
         return convert(send("GET", "/files/" + enc(fileId), null, true), Download.class);
     }
 
-    /** Deletes a file, or cancels a pending upload. */
+    /** Moves a file to the trash (kept 30 days), or cancels a pending upload. */
     public void delete(String fileId) throws ApiException {
         send("DELETE", "/files/" + enc(fileId), null, true);
     }

@@ -73,8 +73,8 @@ final class AccountSeeder {
             URI download = URI.create(api.getFile(real.id()).download().url());
             try (S3Client s3 = s3Client(download)) {
                 String mediaBucket = download.getPath().split("/")[1];
-                String dataBucket = bucketHolding(s3, "index/" + userId + ".json");
-                List<FileEntry> entries = replicateIndexEntries(s3, dataBucket, userId, total);
+                String dataBucket = bucketHolding(s3, "library/" + userId + "/head.json");
+                List<FileEntry> entries = writePreviousReleaseIndex(s3, dataBucket, userId, real, total);
                 putImageBytes(s3, mediaBucket, userId, entries);
             }
             return api.listAll(FileQuery.all()).size();
@@ -87,39 +87,47 @@ final class AccountSeeder {
     }
 
     /**
-     * The one place that writes the backend's storage format directly: creating 10,000 files through the API takes
-     * about 40 minutes (every create and complete rewrites the whole index), so the index entry of the one real upload
-     * is copied {@code total - 1} times with new ids, names, sizes and creation times, and the document is written
-     * back. Everything else of the entry (and of the document) is kept as the backend wrote it, so this only assumes
-     * {@code {"files": [{"id", "name", "size", "createdAt", ...}]}} under {@code index/<userId>.json} in the data
-     * bucket (functions/lambda FileIndex, FileRecord).
+     * The one place that writes a backend storage format directly: creating 10,000 files through the API takes
+     * many minutes, so the library is written in the previous release's layout, which the backend migrates on the
+     * next request (as it does for a data folder of that release): one document {@code index/<userId>.json} with
+     * {@code {"files": [{"id", "name", "contentType", "kind", "size", "createdAt", "status"}]}}, the one real
+     * upload first (its bytes are at {@code <userId>/<fileId>} already), then {@code total - 1} replicas with new
+     * ids, names, sizes and creation times. The library the real upload created is removed first (its head), so
+     * that the index is what the backend reads.
      */
-    private List<FileEntry> replicateIndexEntries(S3Client s3, String dataBucket, String userId, int total)
-            throws IOException {
-        String key = "index/" + userId + ".json";
-        ObjectNode doc = (ObjectNode) JSON.readTree(s3.getObjectAsBytes(g -> g.bucket(dataBucket).key(key))
-                .asByteArray());
-        ObjectNode template = (ObjectNode) doc.path("files").get(0);
-        String id0 = template.path("id").asText();
-        Instant newest = Instant.parse(template.path("createdAt").asText());
+    private List<FileEntry> writePreviousReleaseIndex(S3Client s3, String dataBucket, String userId, DriveFile real,
+                                                      int total) throws IOException {
+        ObjectNode doc = JSON.createObjectNode();
+        doc.put("version", 1);
         ArrayNode files = doc.putArray("files");
+        Instant newest = real.createdAt();
         List<FileEntry> entries = new ArrayList<>(total);
+        java.util.Random random = new java.util.Random(total);
+        String alphabet = "abcdefghijklmnopqrstuvwxyz234567"; // the previous release's ids
         for (int i = 0; i < total; i++) {
-            ObjectNode f = template.deepCopy();
+            ObjectNode f = files.addObject();
+            String id = real.id();
             byte[] bytes = png(i);
             if (i > 0) {
-                // Server ids are base32 (a-z, 2-7): a suffix padded with '0' can never equal the real one.
-                String suffix = String.format(Locale.ROOT, "%6s", Integer.toString(i, 36)).replace(' ', '0');
-                f.put("id", id0.substring(0, id0.length() - suffix.length()) + suffix);
-                f.put("name", String.format(Locale.ROOT, "photo-%05d.png", i));
-                f.put("size", bytes.length);
-                f.put("createdAt", newest.minusSeconds(i).toString());
-                entries.add(new FileEntry(f.path("id").asText(), bytes));
+                StringBuilder b = new StringBuilder(26);
+                for (int c = 0; c < 26; c++) {
+                    b.append(alphabet.charAt(random.nextInt(32)));
+                }
+                id = b.toString();
+                entries.add(new FileEntry(id, bytes));
             }
-            files.add(f);
+            f.put("id", id);
+            f.put("name", i == 0 ? real.name() : String.format(Locale.ROOT, "photo-%05d.png", i));
+            f.put("contentType", "image/png");
+            f.put("kind", "image");
+            f.put("size", i == 0 ? real.size() : bytes.length);
+            f.put("createdAt", newest.minusSeconds(i).toString());
+            f.put("status", "ready");
         }
         byte[] json = JSON.writeValueAsBytes(doc);
-        s3.putObject(p -> p.bucket(dataBucket).key(key).contentType("application/json"), RequestBody.fromBytes(json));
+        s3.deleteObject(d -> d.bucket(dataBucket).key("library/" + userId + "/head.json"));
+        s3.putObject(p -> p.bucket(dataBucket).key("index/" + userId + ".json").contentType("application/json"),
+                RequestBody.fromBytes(json));
         progress.printf(Locale.ROOT, "      index: %d entries, %d KB%n", total, json.length / 1024);
         return entries;
     }

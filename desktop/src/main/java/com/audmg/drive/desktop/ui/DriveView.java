@@ -506,9 +506,9 @@ public final class DriveView extends BorderPane {
     }
 
     void confirmDelete(DriveFile f) {
-        Alert alert = new Alert(Alert.AlertType.CONFIRMATION, "\"" + f.name() + "\" will be deleted permanently.",
-                ButtonType.CANCEL, ButtonType.OK);
-        alert.setHeaderText("Delete this file?");
+        Alert alert = new Alert(Alert.AlertType.CONFIRMATION, "\"" + f.name()
+                + "\" goes to the trash, where it is kept for 30 days.", ButtonType.CANCEL, ButtonType.OK);
+        alert.setHeaderText("Move this file to the trash?");
         alert.setTitle("Delete");
         alert.initOwner(getScene().getWindow());
         ((Button) alert.getDialogPane().lookupButton(ButtonType.OK)).setText("Delete");
@@ -525,7 +525,7 @@ public final class DriveView extends BorderPane {
             all.remove(f);
             player.forget(f);
             thumbnails.forget(f.id());
-            app.notifier().info("Deleted " + f.name());
+            app.notifier().info("Moved " + f.name() + " to the trash");
             loadMe();
         }, error -> app.notifier().error("Could not delete " + f.name(), error));
     }
