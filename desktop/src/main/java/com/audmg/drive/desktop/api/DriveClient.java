@@ -171,20 +171,53 @@ public final class DriveClient {
             throw new ApiException(0, "unreadable_file", "Cannot read " + file.getFileName() + ": " + e.getMessage());
         }
         UploadTicket ticket = createUpload(file.getFileName().toString(), contentType, size);
+        String id = ticket.file().id();
         try {
             cancellation.throwIfCancelled();
             putBytes(ticket.upload(), file, progress, cancellation);
             cancellation.throwIfCancelled();
-            return complete(ticket.file().id());
         } catch (ApiException | RuntimeException e) {
-            // A retry starts a new upload: cancel this one, so that it stops counting against the
-            // quota and the server removes its bytes. Best effort; unfinished uploads expire anyway.
-            try {
-                delete(ticket.file().id());
-            } catch (ApiException | RuntimeException ignored) {
-                // e is what the user needs to see
-            }
+            cancelQuietly(id);
             throw e;
+        }
+        try {
+            return complete(id);
+        } catch (ApiException | RuntimeException e) {
+            if (e instanceof ApiException api && isVerdict(api)) {
+                cancelQuietly(id); // the server refused this upload: it is no file
+                throw e;
+            }
+            // No verdict (a lost connection, a gateway error, a timeout): the complete may have made
+            // the file ready. Ask, and never cancel a file that is ready: that would delete it.
+            try {
+                DriveFile now = getFile(id).file();
+                if ("ready".equals(now.status())) {
+                    return now;
+                }
+            } catch (ApiException asked) {
+                if (asked.status() != 404) {
+                    throw e; // still unknown: leave the upload; it completes on a retry or expires
+                }
+            }
+            cancelQuietly(id);
+            throw e;
+        }
+    }
+
+    /** A complete failure that says what the server did: it answered with an error of its own. */
+    private static boolean isVerdict(ApiException e) {
+        return e.status() >= 400 && e.status() < 500 && e.status() != 408 && e.status() != 429;
+    }
+
+    /**
+     * Cancels an upload that will not be completed, so that it stops counting against the quota
+     * and the server removes its bytes. Best effort: unfinished uploads expire anyway.
+     */
+    private void cancelQuietly(String id) {
+        try {
+            delete(id);
+        } catch (ApiException | RuntimeException ignored) {
+            // the caller's error is what the user needs to see
         }
     }
 

@@ -60,8 +60,19 @@ public final class LibraryStore {
     static final Duration GARBAGE_GRACE = Duration.ofHours(1);
     static final int FORMAT = 2;
 
-    /** A change-log entry: a file's state after change {@code seq}, or (file null) its removal. */
-    public record Change(long seq, String id, FileRecord file) {
+    /**
+     * A change-log entry: a file's state after change {@code seq}, or (file null) its removal, with
+     * the removed file's sort key (where compaction finds it).
+     */
+    public record Change(long seq, String id, FileRecord file, String removedKey) {
+
+        public Change(long seq, String id, FileRecord file) {
+            this(seq, id, file, null);
+        }
+
+        String key() {
+            return file != null ? file.sortKey() : removedKey;
+        }
 
         ObjectNode toJson() {
             ObjectNode node = Json.object();
@@ -69,6 +80,8 @@ public final class LibraryStore {
             node.put("id", id);
             if (file != null) {
                 node.set("file", file.toJson());
+            } else if (removedKey != null) {
+                node.put("removedKey", removedKey);
             }
             return node;
         }
@@ -76,7 +89,8 @@ public final class LibraryStore {
         static Change fromJson(JsonNode node) {
             JsonNode file = node.get("file");
             return new Change(node.path("seq").asLong(), node.path("id").asText(),
-                    file == null || file.isNull() ? null : FileRecord.fromJson(file));
+                    file == null || file.isNull() ? null : FileRecord.fromJson(file),
+                    node.hasNonNull("removedKey") ? node.get("removedKey").asText() : null);
         }
     }
 
@@ -319,10 +333,11 @@ public final class LibraryStore {
             if (head.legacyBucketChars() == 0) {
                 return Optional.empty();
             }
-            String bucket = fileId.substring(0, head.legacyBucketChars());
-            return data.get(Keys.libraryLocator(userId, bucket))
-                    .map(v -> v.document().get(fileId))
-                    .map(millis -> Instant.ofEpochMilli(millis.asLong()));
+            String key = Keys.libraryLocator(userId, fileId.substring(0, head.legacyBucketChars()));
+            // Written once by the migration, never changed: cached like segments.
+            JsonNode locator = (JsonNode) cache.get(key, () -> data.get(key)
+                    .map(JsonObjectStore.Versioned::document).orElse(Json.object()));
+            return Optional.ofNullable(locator.get(fileId)).map(millis -> Instant.ofEpochMilli(millis.asLong()));
         }
 
         /**
@@ -522,7 +537,10 @@ public final class LibraryStore {
                 FileRecord now = e.getValue();
                 usage = usage.minus(Usage.of(old)).plus(Usage.of(now));
                 delta.remove(e.getKey());
-                delta.put(e.getKey(), new Change(seq, e.getKey(), now));
+                // A removal keeps the key of where the file was compacted to, if it was.
+                String removedKey = now != null ? null : old != null ? old.sortKey()
+                        : before.deltaOf(e.getKey()).map(Change::removedKey).orElse(null);
+                delta.put(e.getKey(), new Change(seq, e.getKey(), now, removedKey));
                 if (old != null) {
                     Set<String> gone = new java.util.HashSet<>(old.objectIds());
                     if (now != null) {
@@ -683,11 +701,15 @@ public final class LibraryStore {
         Map<Integer, List<Change>> bySegment = new TreeMap<>();
         List<Change> unplaced = new ArrayList<>();
         for (Change c : changes) {
-            String key = c.file() != null ? c.file().sortKey() : null;
+            String key = c.key();
             int target = -1;
-            if (key == null) {
-                // A removal: find the segment holding the id (its key is not in the change).
-                target = segmentHolding(userId, segments, c.id());
+            if (c.file() == null) {
+                // A removal: the segment covering where the file was, if it was ever compacted.
+                for (int i = 0; i < segments.size() && key != null; i++) {
+                    if (segments.get(i).covers(key)) {
+                        target = i;
+                    }
+                }
                 if (target < 0) {
                     continue; // never compacted (created and removed within one delta)
                 }
@@ -739,20 +761,6 @@ public final class LibraryStore {
                 records.put(c.id(), c.file());
             }
         }
-    }
-
-    private int segmentHolding(String userId, List<SegmentRef> segments, String fileId) {
-        Optional<Instant> created = Keys.idTime(fileId);
-        for (int i = 0; i < segments.size(); i++) {
-            if (created.isPresent()) {
-                if (segments.get(i).covers(FileRecord.sortKey(created.get(), fileId))) {
-                    return i;
-                }
-            } else if (segment(userId, segments.get(i).id()).stream().anyMatch(f -> f.id().equals(fileId))) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Writes records (any order) as one or more sorted segments of at most {@link #SEGMENT_MAX}. */
