@@ -119,7 +119,7 @@ public final class LibraryScrubber {
                 S3Object object = stored.get(objectId);
                 if (object == null) {
                     findings.add(new Finding(userId, "missing_bytes", owner.get(objectId), objectId, size + " bytes"));
-                } else if (object.size() != size) {
+                } else if (object.size().longValue() != size.longValue()) {
                     findings.add(new Finding(userId, "size_mismatch", owner.get(objectId), objectId,
                             "recorded " + size + ", stored " + object.size()));
                 }

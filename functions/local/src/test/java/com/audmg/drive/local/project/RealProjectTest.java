@@ -110,6 +110,19 @@ class RealProjectTest {
         return id;
     }
 
+    void put(JsonNode upload, byte[] bytes) throws Exception {
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.path("url").asText()))
+                .method(upload.path("method").asText(), HttpRequest.BodyPublishers.ofByteArray(bytes));
+        for (Iterator<Map.Entry<String, JsonNode>> it = upload.path("headers").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> h = it.next();
+            if (!RESTRICTED.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                put.header(h.getKey(), h.getValue().asText());
+            }
+        }
+        HttpResponse<String> stored = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, stored.statusCode(), stored.body());
+    }
+
     byte[] download(URI base, String token, String id) throws Exception {
         HttpResponse<String> r = call(base, "GET", "/files/" + id, token, null);
         assertEquals(200, r.statusCode(), r.body());
@@ -164,8 +177,47 @@ class RealProjectTest {
             System.out.println("warm GET /files median " + millis[millis.length / 2] + " ms, max "
                     + millis[millis.length - 1] + " ms");
 
-            // delete
+            // trash, restore, rename, versions and the change feed, over HTTP
+            HttpResponse<String> feed0 = call(base, "GET", "/changes", token, null);
+            assertEquals(200, feed0.statusCode(), feed0.body());
+            String cursor = json.readTree(feed0.body()).path("cursor").asText();
             assertEquals(204, call(base, "DELETE", "/files/" + wavId, token, null).statusCode());
+            assertEquals("trashed", json.readTree(call(base, "GET", "/files/" + wavId, token, null).body())
+                    .path("file").path("status").asText());
+            assertFalse(call(base, "GET", "/files", token, null).body().contains(wavId));
+            assertTrue(call(base, "GET", "/files?status=trashed", token, null).body().contains(wavId));
+            assertEquals(200, call(base, "POST", "/files/" + wavId + "/restore", token, null).statusCode());
+            HttpResponse<String> renamed = call(base, "PATCH", "/files/" + pngId, token, "{\"name\":\"dot-2.png\"}");
+            assertEquals("dot-2.png", json.readTree(renamed.body()).path("file").path("name").asText(), renamed.body());
+            HttpResponse<String> badName = call(base, "PATCH", "/files/" + pngId, token, "{\"name\":\"\"}");
+            assertEquals(400, badName.statusCode());
+            assertEquals("name", json.readTree(badName.body()).path("error").path("field").asText(), badName.body());
+            byte[] png2 = png(7);
+            HttpResponse<String> version = call(base, "POST", "/files/" + pngId + "/versions", token,
+                    "{\"contentType\":\"image/png\",\"size\":" + png2.length + "}");
+            assertEquals(201, version.statusCode(), version.body());
+            JsonNode versionDoc = json.readTree(version.body());
+            put(versionDoc.path("upload"), png2);
+            String versionId = versionDoc.path("version").path("versionId").asText();
+            HttpResponse<String> versionDone = call(base, "POST", "/files/" + pngId + "/versions/" + versionId
+                    + "/complete", token, null);
+            assertEquals(200, versionDone.statusCode(), versionDone.body());
+            assertArrayEquals(png2, download(base, token, pngId));
+            JsonNode versions = json.readTree(call(base, "GET", "/files/" + pngId + "/versions", token, null).body());
+            assertEquals(2, versions.path("items").size(), versions.toString());
+            String firstVersion = versions.path("items").get(1).path("versionId").asText();
+            assertEquals(200, call(base, "POST", "/files/" + pngId + "/versions/" + firstVersion + "/restore", token,
+                    null).statusCode());
+            assertArrayEquals(png, download(base, token, pngId));
+            JsonNode changes = json.readTree(call(base, "GET", "/changes?cursor=" + cursor, token, null).body());
+            List<String> changed = new ArrayList<>();
+            changes.path("changes").forEach(c -> changed.add(c.path("file").path("id").asText()));
+            assertEquals(List.of(wavId, pngId), changed, changes.toString());
+            assertEquals(410, call(base, "GET", "/changes?cursor=eyJzIjoiMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAiLCJxIjoxfQ",
+                    token, null).statusCode());
+
+            // delete for good
+            assertEquals(204, call(base, "DELETE", "/files/" + wavId + "?permanent=true", token, null).statusCode());
             assertEquals(404, call(base, "GET", "/files/" + wavId, token, null).statusCode());
 
             // the scheduled sweeper runs in its own worker with an EventBridge event: an upload
@@ -176,10 +228,17 @@ class RealProjectTest {
             InvocationResult swept = cloud.runSchedule("sweepUploads");
             assertTrue(swept.isSuccess(), new String(swept.payload(), StandardCharsets.UTF_8));
             JsonNode summary = json.readTree(swept.payload());
-            assertTrue(summary.path("finished").asBoolean() && summary.path("scanned").asInt() >= 1
-                    && summary.path("removed").asInt() == 0, summary.toString());
+            assertTrue(summary.path("finished").asBoolean() && summary.path("libraries").asInt() >= 1
+                    && summary.path("uploadsRemoved").asInt() == 0, summary.toString());
             assertEquals(1, json.readTree(call(base, "GET", "/files?status=pending", token, null).body())
                     .path("items").size());
+
+            // the scrub function finds nothing wrong
+            InvocationResult scrubbed = cloud.invoke("scrubLibraries", "{\"repair\":false}".getBytes(
+                    StandardCharsets.UTF_8), java.time.Duration.ofMinutes(2));
+            JsonNode report = json.readTree(scrubbed.payload());
+            assertTrue(scrubbed.isSuccess() && report.path("problems").asInt() == 0
+                    && report.path("libraries").asInt() == 1, report.toString());
         }
 
         // restart on the same data folder: account, secret and files are still there
