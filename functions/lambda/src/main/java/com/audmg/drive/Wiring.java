@@ -58,7 +58,7 @@ public final class Wiring {
     private final Supplier<?> warmUp;
     private final Clock clock;
     /** Segments and manifests held per container (a segment is a few hundred records). */
-    private static final int CACHED_LIBRARY_OBJECTS = 256;
+    private static final int CACHED_LIBRARY_OBJECTS = 128;
     private LibraryStore libraryStore;
 
     public Wiring(Config config, S3Client s3, S3Presigner presigner, String tokenSecret, Clock clock) {
