@@ -6,12 +6,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import com.audmg.drive.platform.JsonObjectStore;
 import com.audmg.drive.platform.Keys;
@@ -76,7 +74,7 @@ public final class LibraryScrubber {
         long files = 0;
         long objects = 0;
         int repaired = 0;
-        for (String userId : (Iterable<String>) users()::iterator) {
+        for (String userId : (Iterable<String>) store.userIds()::iterator) {
             if (!clock.instant().isBefore(deadline)) {
                 return new Report(libraries, files, objects, findings, repaired, false);
             }
@@ -139,17 +137,5 @@ public final class LibraryScrubber {
             }
         }
         return new Report(libraries, files, objects, findings, repaired, true);
-    }
-
-    private Stream<String> users() {
-        Set<String> ids = new LinkedHashSet<>();
-        Stream.concat(data.listPrefixes("library/"), Stream.concat(data.listPrefixes("pending/"),
-                data.listAll("index/").map(e -> e.key().replace(".json", "/")))).forEach(prefix -> {
-            String id = prefix.substring(prefix.indexOf('/') + 1, prefix.length() - 1);
-            if (Keys.isId(id)) {
-                ids.add(id);
-            }
-        });
-        return ids.stream();
     }
 }

@@ -500,6 +500,17 @@ public final class LibraryStore {
         }
     }
 
+    /**
+     * Every user with a library, and those the previous release left files or uploads for (their
+     * library is migrated when opened), page by page as consumed.
+     */
+    public java.util.stream.Stream<String> userIds() {
+        return java.util.stream.Stream.of("library/", "pending/", "index/").flatMap(root -> root.equals("index/")
+                        ? data.listAll(root).map(e -> e.key().substring(root.length()).replace(".json", ""))
+                        : data.listPrefixes(root).map(p -> p.substring(root.length(), p.length() - 1)))
+                .filter(Keys::isId).distinct();
+    }
+
     public Library open(String userId) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Optional<JsonObjectStore.Versioned> read = data.get(Keys.libraryHead(userId));

@@ -4,11 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import com.audmg.drive.platform.JsonObjectStore;
 import com.audmg.drive.platform.Keys;
@@ -63,7 +61,7 @@ public final class LibrarySweeper {
         }
         int libraries = 0;
         int[] counts = new int[3];
-        for (String userId : (Iterable<String>) users()::iterator) {
+        for (String userId : (Iterable<String>) store.userIds()::iterator) {
             if (!clock.instant().isBefore(deadline)) {
                 return new Result(markers, libraries, counts[0], counts[1], counts[2], false);
             }
@@ -94,18 +92,6 @@ public final class LibrarySweeper {
         } else {
             releaser.deleteObject(parts[0], parts[2]);
         }
-    }
-
-    /** Every user with a library, and those the previous release left uploads for (migrated on the way). */
-    private Stream<String> users() {
-        Set<String> ids = new LinkedHashSet<>();
-        Stream.concat(data.listPrefixes("library/"), data.listPrefixes("pending/")).forEach(prefix -> {
-            String id = prefix.substring(prefix.indexOf('/') + 1, prefix.length() - 1);
-            if (Keys.isId(id)) {
-                ids.add(id);
-            }
-        });
-        return ids.stream();
     }
 
     /** Deletes change-log chunks older than {@link #LOG_KEPT} and raises the feed's floor to match. */

@@ -38,32 +38,6 @@ public final class MediaTypes {
             Map.entry("audio/aac", "audio/aac"),
             Map.entry("audio/x-aac", "audio/aac"));
 
-    /** Types Tika reports for the bytes of allowed files, with their kind. */
-    private static final Map<String, String> DETECTED_KIND = Map.ofEntries(
-            Map.entry("image/jpeg", IMAGE),
-            Map.entry("image/png", IMAGE),
-            Map.entry("image/gif", IMAGE),
-            Map.entry("image/webp", IMAGE),
-            Map.entry("image/bmp", IMAGE),
-            Map.entry("image/x-ms-bmp", IMAGE),
-            Map.entry("audio/mpeg", AUDIO),
-            Map.entry("audio/vnd.wave", AUDIO),
-            Map.entry("audio/x-wav", AUDIO),
-            Map.entry("audio/wav", AUDIO),
-            Map.entry("audio/x-flac", AUDIO),
-            Map.entry("audio/flac", AUDIO),
-            Map.entry("audio/ogg", AUDIO),
-            Map.entry("audio/vorbis", AUDIO),
-            Map.entry("audio/opus", AUDIO),
-            Map.entry("audio/x-oggflac", AUDIO),
-            Map.entry("audio/speex", AUDIO),
-            Map.entry("application/ogg", AUDIO),
-            Map.entry("audio/mp4", AUDIO),
-            Map.entry("audio/x-m4a", AUDIO),
-            Map.entry("audio/aac", AUDIO),
-            Map.entry("audio/x-aac", AUDIO),
-            Map.entry("audio/x-hx-aac-adts", AUDIO));
-
     /** Types Tika reports, with the canonical declared type they are. */
     private static final Map<String, String> DETECTED_CANONICAL = Map.ofEntries(
             Map.entry("image/jpeg", "image/jpeg"),
@@ -118,6 +92,6 @@ public final class MediaTypes {
 
     /** The kind of a detected type, or empty when the bytes are not an allowed type. */
     public static Optional<String> kindOfDetected(String detectedType) {
-        return Optional.ofNullable(DETECTED_KIND.get(detectedType.toLowerCase(Locale.ROOT)));
+        return Optional.ofNullable(DETECTED_CANONICAL.get(detectedType.toLowerCase(Locale.ROOT))).map(MediaTypes::kindOf);
     }
 }

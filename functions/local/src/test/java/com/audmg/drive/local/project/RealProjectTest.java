@@ -92,17 +92,7 @@ class RealProjectTest {
                 "{\"name\":\"" + name + "\",\"contentType\":\"" + type + "\",\"size\":" + bytes.length + "}");
         assertEquals(201, created.statusCode(), created.body());
         JsonNode doc = json.readTree(created.body());
-        JsonNode upload = doc.path("upload");
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.path("url").asText()))
-                .method(upload.path("method").asText(), HttpRequest.BodyPublishers.ofByteArray(bytes));
-        for (Iterator<Map.Entry<String, JsonNode>> it = upload.path("headers").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> h = it.next();
-            if (!RESTRICTED.contains(h.getKey().toLowerCase(java.util.Locale.ROOT))) {
-                put.header(h.getKey(), h.getValue().asText());
-            }
-        }
-        HttpResponse<String> stored = http.send(put.build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, stored.statusCode(), stored.body());
+        put(doc.path("upload"), bytes);
         String id = doc.path("file").path("id").asText();
         HttpResponse<String> complete = call(base, "POST", "/files/" + id + "/complete", token, null);
         assertEquals(200, complete.statusCode(), complete.body());
