@@ -108,6 +108,16 @@ final class FunctionWorker {
         if (!closed && gen == generation && readyGeneration != gen) {
             // Died before asking for work (bad JVM option, missing class...): fail what waits for it.
             failQueued(error);
+        } else if (!closed && gen == generation && !queue.isEmpty()) {
+            // Crashed while serving (killed, System.exit, out of memory): what it ran failed above; what
+            // waits in the queue gets a new worker now rather than when the next request happens to come.
+            log.line("restarting the worker for " + queue.size() + " queued invocation(s)");
+            try {
+                ensureStarted();
+            } catch (IOException e) {
+                log.line("cannot restart worker: " + e.getMessage());
+                failQueued(error);
+            }
         }
     }
 
