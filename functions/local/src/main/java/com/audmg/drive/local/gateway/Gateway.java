@@ -2,6 +2,7 @@ package com.audmg.drive.local.gateway;
 
 import com.audmg.drive.local.config.AuthorizerConfig;
 import com.audmg.drive.local.config.ServerlessConfig;
+import com.audmg.drive.local.http.LoopbackServer;
 import com.audmg.drive.local.lambda.InvocationResult;
 import com.audmg.drive.local.lambda.LambdaRuntime;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,12 +39,8 @@ public final class Gateway implements AutoCloseable {
     /** API Gateway's integration timeout. */
     public static final Duration INTEGRATION_TIMEOUT = Duration.ofSeconds(29);
 
-    static {
-        // Without TCP_NODELAY the JDK server's header and body writes meet delayed ACKs: ~40 ms per hop.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    /** API Gateway's quota on the total size of a REST API request's headers. */
+    public static final int MAX_HEADER_BYTES = 10_240;
 
     private static final String MISSING_TOKEN = "{\"message\":\"Missing Authentication Token\"}";
     private static final String UNAUTHORIZED = "{\"message\":\"Unauthorized\"}";
@@ -55,6 +48,9 @@ public final class Gateway implements AutoCloseable {
     private static final String INTERNAL = "{\"message\":\"Internal server error\"}";
     private static final String TIMED_OUT = "{\"message\":\"Endpoint request timed out\"}";
     private static final String TOO_LARGE = "{\"message\":\"Request Too Long\"}";
+    private static final String HEADERS_TOO_LARGE = "{\"message\":\"Request Header Fields Too Large\"}";
+    private static final String FOREIGN_HOST = "{\"message\":\"Forbidden: the Host header must be 127.0.0.1, localhost"
+            + " or [::1] with this port\"}";
 
     private record CachedPolicy(JsonNode policy, Map<String, Object> authorizer, long expiresAtNanos) {
     }
@@ -64,7 +60,6 @@ public final class Gateway implements AutoCloseable {
     private final LambdaRuntime lambda;
     private final RouteTable routes;
     private final HttpServer server;
-    private final ExecutorService executor;
     private final String apiId;
     private final ProxyEventBuilder events;
     private final PrintStream console;
@@ -77,18 +72,20 @@ public final class Gateway implements AutoCloseable {
         this.console = console;
         this.routes = new RouteTable(config.routes());
         this.apiId = apiId(config.service());
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(64, r -> {
-            Thread t = new Thread(r, "gateway-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.server = LoopbackServer.start(port, 512, "gateway", this::handle, this::refuseForeignHost);
         this.events = new ProxyEventBuilder(json, config.accountId(), apiId,
                 config.stage(), "127.0.0.1:" + server.getAddress().getPort());
-        server.start();
+    }
+
+    /** DNS rebinding guard: a page of another site that resolves to 127.0.0.1 sends its own name as Host. */
+    private void refuseForeignHost(HttpExchange exchange) {
+        try (exchange) {
+            logLine(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
+                    + " refused: foreign Host header");
+            send(exchange, 403, FOREIGN_HOST, Map.of());
+        } catch (IOException e) {
+            // The client went away.
+        }
     }
 
     private static String apiId(String service) {
@@ -122,6 +119,10 @@ public final class Gateway implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         Instant now = Instant.now();
+        if (LoopbackServer.headerBytes(exchange) > MAX_HEADER_BYTES) {
+            send(exchange, 431, HEADERS_TOO_LARGE, Map.of());
+            return;
+        }
         String method = exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
         String rawPath = exchange.getRequestURI().getRawPath();
         String prefix = "/" + config.stage();
@@ -432,6 +433,7 @@ public final class Gateway implements AutoCloseable {
             case 401 -> "UnauthorizedException";
             case 403 -> "ForbiddenException";
             case 413 -> "RequestTooLargeException";
+            case 431 -> "RequestHeaderFieldsTooLargeException";
             case 504 -> "IntegrationTimeoutException";
             default -> "InternalServerErrorException";
         };
@@ -439,7 +441,6 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        LoopbackServer.stop(server);
     }
 }
