@@ -151,8 +151,8 @@ public final class LambdaRuntime implements AutoCloseable {
                 handleSsm(exchange, worker);
                 return;
             }
-            if (parts.length < 7 || !parts[1].equals("fn") || worker == null
-                    || !worker.isRuntimeCaller(gen, exchange.getRequestHeaders().getFirst(WorkerMain.RUNTIME_TOKEN_HEADER))) {
+            String token = exchange.getRequestHeaders().getFirst(WorkerMain.RUNTIME_TOKEN_HEADER);
+            if (parts.length < 7 || !parts[1].equals("fn") || worker == null || !worker.isRuntimeCaller(gen, token)) {
                 refuse(exchange, "not a worker of this local cloud");
                 return;
             }
