@@ -39,6 +39,15 @@ public final class Gateway implements AutoCloseable {
     /** API Gateway's integration timeout. */
     public static final Duration INTEGRATION_TIMEOUT = Duration.ofSeconds(29);
 
+    /**
+     * Request bodies kept in memory at once, across requests (each up to {@link #MAX_REQUEST_BYTES}): with up
+     * to {@value LoopbackServer#MAX_THREADS} requests served at once, 10 MB each would be 2.5 GB. A request
+     * whose body does not fit waits up to {@link #BODY_WAIT}, then gets 429 as API Gateway throttles.
+     */
+    public static final long BODY_BUDGET_BYTES = 64L * 1024 * 1024;
+    /** How long a request waits for room in the body budget. */
+    public static final Duration BODY_WAIT = Duration.ofSeconds(5);
+
     /** API Gateway's quota on the total size of a REST API request's headers. */
     public static final int MAX_HEADER_BYTES = 10_240;
 
@@ -48,6 +57,7 @@ public final class Gateway implements AutoCloseable {
     private static final String INTERNAL = "{\"message\":\"Internal server error\"}";
     private static final String TIMED_OUT = "{\"message\":\"Endpoint request timed out\"}";
     private static final String TOO_LARGE = "{\"message\":\"Request Too Long\"}";
+    private static final String TOO_MANY_REQUESTS = "{\"message\":\"Too Many Requests\"}";
     private static final String HEADERS_TOO_LARGE = "{\"message\":\"Request Header Fields Too Large\"}";
     private static final String FOREIGN_HOST = "{\"message\":\"Forbidden: the Host header must be 127.0.0.1, localhost"
             + " or [::1] with this port\"}";
@@ -65,8 +75,20 @@ public final class Gateway implements AutoCloseable {
     private final PrintStream console;
     private final Map<String, CachedPolicy> authorizerCache = new ConcurrentHashMap<>();
     private final AtomicInteger authorizerInvocations = new AtomicInteger();
+    private final java.util.concurrent.Semaphore bodyBudget;
+    private final int bodyBudgetKib;
+    private final Duration bodyWait;
 
     public Gateway(ServerlessConfig config, LambdaRuntime lambda, int port, PrintStream console) throws IOException {
+        this(config, lambda, port, console, BODY_BUDGET_BYTES, BODY_WAIT);
+    }
+
+    /** As the public constructor, with another body budget and wait (tests). */
+    Gateway(ServerlessConfig config, LambdaRuntime lambda, int port, PrintStream console, long bodyBudgetBytes,
+            Duration bodyWait) throws IOException {
+        this.bodyBudgetKib = (int) (bodyBudgetBytes / 1024);
+        this.bodyBudget = new java.util.concurrent.Semaphore(bodyBudgetKib);
+        this.bodyWait = bodyWait;
         this.config = config;
         this.lambda = lambda;
         this.console = console;
@@ -95,6 +117,11 @@ public final class Gateway implements AutoCloseable {
 
     public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + config.stage());
+    }
+
+    /** Room left in the body budget, in KiB (tests). */
+    int bodyBudgetAvailableKib() {
+        return bodyBudget.availablePermits();
     }
 
     /** How many times an authorizer function actually ran (cache misses). */
@@ -146,12 +173,44 @@ public final class Gateway implements AutoCloseable {
             send(exchange, 403, MISSING_TOKEN, Map.of());
             return;
         }
+        int permits = bodyPermits(declaredLength(exchange));
+        boolean admitted;
+        try {
+            admitted = bodyBudget.tryAcquire(permits, bodyWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (!admitted) {
+            logLine(method + " " + rawPath + " -> 429: request bodies in memory reached "
+                    + bodyBudgetKib / 1024 + " MiB");
+            send(exchange, 429, TOO_MANY_REQUESTS, Map.of());
+            return;
+        }
+        try {
+            invokeRoute(exchange, match.get(), method, path, rawPath, now);
+        } finally {
+            bodyBudget.release(permits);
+        }
+    }
+
+    /** KiB of the body budget a request takes while it is read and served: its length, or the most for chunked. */
+    private static int bodyPermits(long declaredLength) {
+        if (declaredLength == 0 || declaredLength > MAX_REQUEST_BYTES) {
+            // No body, or one that is only drained (413): nothing is kept in memory.
+            return 0;
+        }
+        long bytes = declaredLength < 0 ? MAX_REQUEST_BYTES : declaredLength;
+        return (int) ((bytes + 1023) / 1024);
+    }
+
+    private void invokeRoute(HttpExchange exchange, RouteTable.Match m, String method, String path, String rawPath,
+                             Instant now) throws IOException {
         byte[] body = readLimited(exchange);
         if (body == null) {
             send(exchange, 413, TOO_LARGE, Map.of());
             return;
         }
-        RouteTable.Match m = match.get();
         Map<String, List<String>> headers = headers(exchange);
         // API Gateway always adds these; handlers build absolute URLs and client addresses from them.
         headers.putIfAbsent("X-Forwarded-For", List.of(exchange.getRemoteAddress().getAddress().getHostAddress()));
@@ -433,6 +492,7 @@ public final class Gateway implements AutoCloseable {
             case 401 -> "UnauthorizedException";
             case 403 -> "ForbiddenException";
             case 413 -> "RequestTooLargeException";
+            case 429 -> "TooManyRequestsException";
             case 431 -> "RequestHeaderFieldsTooLargeException";
             case 504 -> "IntegrationTimeoutException";
             default -> "InternalServerErrorException";

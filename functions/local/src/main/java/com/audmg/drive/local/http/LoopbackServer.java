@@ -23,19 +23,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  * client trickling its headers holds a thread. Hence: an executor that grows to {@value #MAX_THREADS}
  * threads (a fixed pool of 64 was filled by 64 such clients, and everyone else waited), as many connections
  * at most, and {@value #MAX_REQUEST_SECONDS} s to send a whole request (line, headers and body), after which
- * the server closes the connection. These are JVM-wide settings of the JDK server, read once when its first
- * server starts; values set on the command line ({@code -Dsun.net.httpserver.maxReqTime=...}) win.
+ * the server closes the connection. The thread count also bounds how many requests' headers are parsed at
+ * once, each at most {@value #HARD_HEADER_BYTES} bytes (the JDK parser holds about 4 bytes of heap per header
+ * byte while it reads), so headers cannot take more than about 1 GB even if every connection sends the
+ * largest; the gateway's request bodies are bounded separately. These are JVM-wide settings of the JDK
+ * server, read once when the JVM's first JDK server starts; values set on the command line
+ * ({@code -Dsun.net.httpserver.maxReqTime=...}) win.
  */
 public final class LoopbackServer {
-    /** Threads per server: one per request being read or served. */
-    public static final int MAX_THREADS = 512;
+    /** Threads and connections per server: one thread per request being read or served. */
+    public static final int MAX_THREADS = 256;
     /** Time a client has to send a request's line, headers and body. */
     public static final int MAX_REQUEST_SECONDS = 10;
     /**
      * The JDK server's own bound on a request's headers; past it, it closes the connection without an
-     * answer. It is set well above what handlers accept so that they can answer 431 instead.
+     * answer. It is above what handlers accept, so that a 1 MiB header still gets their 431 (or 403).
      */
-    public static final int HARD_HEADER_BYTES = 2 * 1024 * 1024;
+    public static final int HARD_HEADER_BYTES = 1024 * 1024 + 16 * 1024;
 
     static {
         defaultProperty("sun.net.httpserver.maxReqTime", Integer.toString(MAX_REQUEST_SECONDS));
