@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -57,7 +58,7 @@ public final class LocalCloud implements AutoCloseable {
     public static LocalCloud start(LocalCloudOptions options) {
         Path dataDir = options.dataDir().toAbsolutePath();
         try {
-            Files.createDirectories(dataDir);
+            makePrivate(dataDir, options.console());
         } catch (IOException e) {
             throw new LocalCloudException("cannot use data folder " + dataDir + " (" + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
@@ -152,6 +153,32 @@ public final class LocalCloud implements AutoCloseable {
             t.start();
         }
         return cloud;
+    }
+
+    /** What the local cloud keeps in its data folder; a start makes exactly these private. */
+    private static final List<String> DATA_ENTRIES = List.of("s3", "logs", "runtime", "parameters.properties",
+            "s3-credentials.properties");
+
+    /**
+     * Creates the data folder owner-only, or makes a folder of an earlier release (0755, files 0644) owner-only
+     * with everything the local cloud keeps in it. Other entries (the folder may be shared) are left alone.
+     */
+    private static void makePrivate(Path dataDir, PrintStream console) throws IOException {
+        if (Files.isDirectory(dataDir) && !PrivateFiles.isPrivate(dataDir)) {
+            int failed = 0;
+            for (String entry : DATA_ENTRIES) {
+                Path p = dataDir.resolve(entry);
+                if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    failed += PrivateFiles.makeTreePrivate(p);
+                }
+            }
+            PrivateFiles.makePrivate(dataDir);
+            if (console != null) {
+                console.println("[local-cloud] data folder made private (owner only): " + dataDir
+                        + (failed == 0 ? "" : "; " + failed + " entries could not be changed"));
+            }
+        }
+        PrivateFiles.createDirectories(dataDir);
     }
 
     private interface Start<T> {

@@ -2,6 +2,7 @@ package com.audmg.drive.local.gateway;
 
 import com.audmg.drive.local.config.AuthorizerConfig;
 import com.audmg.drive.local.config.ServerlessConfig;
+import com.audmg.drive.local.http.LoopbackServer;
 import com.audmg.drive.local.lambda.InvocationResult;
 import com.audmg.drive.local.lambda.LambdaRuntime;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,12 +39,17 @@ public final class Gateway implements AutoCloseable {
     /** API Gateway's integration timeout. */
     public static final Duration INTEGRATION_TIMEOUT = Duration.ofSeconds(29);
 
-    static {
-        // Without TCP_NODELAY the JDK server's header and body writes meet delayed ACKs: ~40 ms per hop.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    /**
+     * Request bodies kept in memory at once, across requests (each up to {@link #MAX_REQUEST_BYTES}): with up
+     * to {@value LoopbackServer#MAX_THREADS} requests served at once, 10 MB each would be 2.5 GB. A request
+     * whose body does not fit waits up to {@link #BODY_WAIT}, then gets 429 as API Gateway throttles.
+     */
+    public static final long BODY_BUDGET_BYTES = 64L * 1024 * 1024;
+    /** How long a request waits for room in the body budget. */
+    public static final Duration BODY_WAIT = Duration.ofSeconds(5);
+
+    /** API Gateway's quota on the total size of a REST API request's headers. */
+    public static final int MAX_HEADER_BYTES = 10_240;
 
     private static final String MISSING_TOKEN = "{\"message\":\"Missing Authentication Token\"}";
     private static final String UNAUTHORIZED = "{\"message\":\"Unauthorized\"}";
@@ -55,6 +57,10 @@ public final class Gateway implements AutoCloseable {
     private static final String INTERNAL = "{\"message\":\"Internal server error\"}";
     private static final String TIMED_OUT = "{\"message\":\"Endpoint request timed out\"}";
     private static final String TOO_LARGE = "{\"message\":\"Request Too Long\"}";
+    private static final String TOO_MANY_REQUESTS = "{\"message\":\"Too Many Requests\"}";
+    private static final String HEADERS_TOO_LARGE = "{\"message\":\"Request Header Fields Too Large\"}";
+    private static final String FOREIGN_HOST = "{\"message\":\"Forbidden: the Host header must be 127.0.0.1, localhost"
+            + " or [::1] with this port\"}";
 
     private record CachedPolicy(JsonNode policy, Map<String, Object> authorizer, long expiresAtNanos) {
     }
@@ -64,31 +70,44 @@ public final class Gateway implements AutoCloseable {
     private final LambdaRuntime lambda;
     private final RouteTable routes;
     private final HttpServer server;
-    private final ExecutorService executor;
     private final String apiId;
     private final ProxyEventBuilder events;
     private final PrintStream console;
     private final Map<String, CachedPolicy> authorizerCache = new ConcurrentHashMap<>();
     private final AtomicInteger authorizerInvocations = new AtomicInteger();
+    private final java.util.concurrent.Semaphore bodyBudget;
+    private final int bodyBudgetKib;
+    private final Duration bodyWait;
 
     public Gateway(ServerlessConfig config, LambdaRuntime lambda, int port, PrintStream console) throws IOException {
+        this(config, lambda, port, console, BODY_BUDGET_BYTES, BODY_WAIT);
+    }
+
+    /** As the public constructor, with another body budget and wait (tests). */
+    Gateway(ServerlessConfig config, LambdaRuntime lambda, int port, PrintStream console, long bodyBudgetBytes,
+            Duration bodyWait) throws IOException {
+        this.bodyBudgetKib = (int) (bodyBudgetBytes / 1024);
+        this.bodyBudget = new java.util.concurrent.Semaphore(bodyBudgetKib);
+        this.bodyWait = bodyWait;
         this.config = config;
         this.lambda = lambda;
         this.console = console;
         this.routes = new RouteTable(config.routes());
         this.apiId = apiId(config.service());
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(64, r -> {
-            Thread t = new Thread(r, "gateway-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.server = LoopbackServer.start(port, 512, "gateway", this::handle, this::refuseForeignHost);
         this.events = new ProxyEventBuilder(json, config.accountId(), apiId,
                 config.stage(), "127.0.0.1:" + server.getAddress().getPort());
-        server.start();
+    }
+
+    /** DNS rebinding guard: a page of another site that resolves to 127.0.0.1 sends its own name as Host. */
+    private void refuseForeignHost(HttpExchange exchange) {
+        try (exchange) {
+            logLine(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
+                    + " refused: foreign Host header");
+            send(exchange, 403, FOREIGN_HOST, Map.of());
+        } catch (IOException e) {
+            // The client went away.
+        }
     }
 
     private static String apiId(String service) {
@@ -98,6 +117,11 @@ public final class Gateway implements AutoCloseable {
 
     public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + config.stage());
+    }
+
+    /** Room left in the body budget, in KiB (tests). */
+    int bodyBudgetAvailableKib() {
+        return bodyBudget.availablePermits();
     }
 
     /** How many times an authorizer function actually ran (cache misses). */
@@ -122,6 +146,10 @@ public final class Gateway implements AutoCloseable {
 
     private void serve(HttpExchange exchange) throws IOException {
         Instant now = Instant.now();
+        if (LoopbackServer.headerBytes(exchange) > MAX_HEADER_BYTES) {
+            send(exchange, 431, HEADERS_TOO_LARGE, Map.of());
+            return;
+        }
         String method = exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
         String rawPath = exchange.getRequestURI().getRawPath();
         String prefix = "/" + config.stage();
@@ -145,12 +173,44 @@ public final class Gateway implements AutoCloseable {
             send(exchange, 403, MISSING_TOKEN, Map.of());
             return;
         }
+        int permits = bodyPermits(declaredLength(exchange));
+        boolean admitted;
+        try {
+            admitted = bodyBudget.tryAcquire(permits, bodyWait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (!admitted) {
+            logLine(method + " " + rawPath + " -> 429: request bodies in memory reached "
+                    + bodyBudgetKib / 1024 + " MiB");
+            send(exchange, 429, TOO_MANY_REQUESTS, Map.of());
+            return;
+        }
+        try {
+            invokeRoute(exchange, match.get(), method, path, rawPath, now);
+        } finally {
+            bodyBudget.release(permits);
+        }
+    }
+
+    /** KiB of the body budget a request takes while it is read and served: its length, or the most for chunked. */
+    private static int bodyPermits(long declaredLength) {
+        if (declaredLength == 0 || declaredLength > MAX_REQUEST_BYTES) {
+            // No body, or one that is only drained (413): nothing is kept in memory.
+            return 0;
+        }
+        long bytes = declaredLength < 0 ? MAX_REQUEST_BYTES : declaredLength;
+        return (int) ((bytes + 1023) / 1024);
+    }
+
+    private void invokeRoute(HttpExchange exchange, RouteTable.Match m, String method, String path, String rawPath,
+                             Instant now) throws IOException {
         byte[] body = readLimited(exchange);
         if (body == null) {
             send(exchange, 413, TOO_LARGE, Map.of());
             return;
         }
-        RouteTable.Match m = match.get();
         Map<String, List<String>> headers = headers(exchange);
         // API Gateway always adds these; handlers build absolute URLs and client addresses from them.
         headers.putIfAbsent("X-Forwarded-For", List.of(exchange.getRemoteAddress().getAddress().getHostAddress()));
@@ -432,6 +492,8 @@ public final class Gateway implements AutoCloseable {
             case 401 -> "UnauthorizedException";
             case 403 -> "ForbiddenException";
             case 413 -> "RequestTooLargeException";
+            case 429 -> "TooManyRequestsException";
+            case 431 -> "RequestHeaderFieldsTooLargeException";
             case 504 -> "IntegrationTimeoutException";
             default -> "InternalServerErrorException";
         };
@@ -439,7 +501,6 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        LoopbackServer.stop(server);
     }
 }

@@ -1,5 +1,6 @@
 package com.audmg.drive.local.lambda;
 
+import com.audmg.drive.local.PrivateFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,9 +8,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /** A function's log stream: console lines prefixed with its name, and {@code logs/<function>.log}. */
 final class FunctionLog implements AutoCloseable {
@@ -18,10 +17,10 @@ final class FunctionLog implements AutoCloseable {
     private final PrintStream console;
 
     FunctionLog(String functionName, Path logsDir, PrintStream console) throws IOException {
-        Files.createDirectories(logsDir);
+        PrivateFiles.createDirectories(logsDir);
         this.prefix = "[" + functionName + "] ";
-        this.file = Files.newBufferedWriter(logsDir.resolve(functionName + ".log"), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        this.file = new java.io.BufferedWriter(new java.io.OutputStreamWriter(
+                PrivateFiles.append(logsDir.resolve(functionName + ".log")), StandardCharsets.UTF_8));
         this.console = console;
     }
 

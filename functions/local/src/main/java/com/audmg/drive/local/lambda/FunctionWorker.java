@@ -21,6 +21,8 @@ final class FunctionWorker {
     private final FunctionLog log;
     private final BlockingDeque<Invocation> queue = new LinkedBlockingDeque<>();
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
+    /** The secrets of every worker JVM of this function that is still alive, by generation. */
+    private final Map<Integer, WorkerSecrets> liveSecrets = new ConcurrentHashMap<>();
     private Process process;
     private volatile int generation;
     private volatile boolean closed;
@@ -54,9 +56,29 @@ final class FunctionWorker {
         }
         artifactStamp = stamp;
         int gen = ++generation;
-        Process started = launcher.launch(function, gen, log);
+        WorkerSecrets secrets = WorkerSecrets.random();
+        liveSecrets.put(gen, secrets);
+        Process started;
+        try {
+            started = launcher.launch(function, gen, secrets, log);
+        } catch (IOException | RuntimeException e) {
+            liveSecrets.remove(gen);
+            throw e;
+        }
         process = started;
         started.onExit().thenRun(() -> onExit(started, gen));
+    }
+
+    /** Whether {@code token} is the runtime token of this function's live worker {@code gen}. */
+    boolean isRuntimeCaller(int gen, String token) {
+        WorkerSecrets s = liveSecrets.get(gen);
+        return s != null && s.runtimeTokenIs(token);
+    }
+
+    /** Whether {@code token} is the SSM token of this function's live worker {@code gen}. */
+    boolean isSsmCaller(int gen, String token) {
+        WorkerSecrets s = liveSecrets.get(gen);
+        return s != null && s.ssmTokenIs(token);
     }
 
     /**
@@ -70,6 +92,8 @@ final class FunctionWorker {
     }
 
     private void onExit(Process exited, int gen) {
+        // A dead worker's secrets open nothing any more.
+        liveSecrets.remove(gen);
         synchronized (this) {
             if (process == exited) {
                 process = null;
@@ -84,6 +108,16 @@ final class FunctionWorker {
         if (!closed && gen == generation && readyGeneration != gen) {
             // Died before asking for work (bad JVM option, missing class...): fail what waits for it.
             failQueued(error);
+        } else if (!closed && gen == generation && !queue.isEmpty()) {
+            // Crashed while serving (killed, System.exit, out of memory): what it ran failed above; what
+            // waits in the queue gets a new worker now rather than when the next request happens to come.
+            log.line("restarting the worker for " + queue.size() + " queued invocation(s)");
+            try {
+                ensureStarted();
+            } catch (IOException e) {
+                log.line("cannot restart worker: " + e.getMessage());
+                failQueued(error);
+            }
         }
     }
 
@@ -148,9 +182,10 @@ final class FunctionWorker {
         }
     }
 
-    void complete(String requestId, InvocationResult result) {
-        Invocation inv = inFlight.remove(requestId);
-        if (inv != null) {
+    /** A worker of generation {@code gen} answered {@code requestId}; only the worker that took it may. */
+    void complete(int gen, String requestId, InvocationResult result) {
+        Invocation inv = inFlight.get(requestId);
+        if (inv != null && inv.generation == gen && inFlight.remove(requestId, inv)) {
             inv.result.complete(result);
         }
     }
@@ -184,6 +219,7 @@ final class FunctionWorker {
             process = null;
             generation++;
         }
+        liveSecrets.remove(timedOut.generation);
         if (old != null) {
             old.destroyForcibly();
             failInFlight(generation - 1, "{\"errorMessage\":\"Runtime restarted after a timeout\","
@@ -209,6 +245,7 @@ final class FunctionWorker {
             p = process;
             process = null;
         }
+        liveSecrets.clear();
         if (p != null) {
             p.destroy();
             try {

@@ -3,6 +3,8 @@ package com.audmg.drive.local.lambda;
 import com.audmg.drive.local.config.FunctionConfig;
 import com.audmg.drive.local.config.ParameterStore;
 import com.audmg.drive.local.config.ServerlessConfig;
+import com.audmg.drive.local.http.LoopbackServer;
+import com.audmg.drive.local.lambda.bootstrap.WorkerMain;
 import com.audmg.drive.local.s3.S3Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,8 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -32,20 +30,15 @@ import java.util.concurrent.TimeoutException;
  * style of the Lambda Runtime API that feeds them, and the SSM GetParameter endpoint they use.
  */
 public final class LambdaRuntime implements AutoCloseable {
-    static {
-        // Without TCP_NODELAY the JDK server's header and body writes meet delayed ACKs: ~40 ms per hop.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_SSM_REQUEST_BYTES = 64 * 1024;
 
     private final HttpServer server;
-    private final ExecutorService executor;
     private final Map<String, FunctionWorker> workers = new LinkedHashMap<>();
     private final ParameterStore parameters;
     private final WorkerLauncher launcher;
+    private final String region;
+    private final String accountId;
 
     /**
      * @param config the resolved serverless.yml
@@ -66,12 +59,11 @@ public final class LambdaRuntime implements AutoCloseable {
     public LambdaRuntime(ServerlessConfig config, Path dataDir, java.util.function.Supplier<S3Settings> s3,
                          ParameterStore parameters, PrintStream console) throws IOException {
         this.parameters = parameters;
+        this.region = config.region();
+        this.accountId = config.accountId();
         Path workerJar = WorkerJar.build(dataDir.resolve("runtime"));
-        this.executor = Executors.newCachedThreadPool(daemonThreads("lambda-runtime-api"));
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
+        this.server = LoopbackServer.start(0, 256, "lambda-runtime-api", this::handle,
+                exchange -> refuse(exchange, "foreign Host header"));
         String hostPort = "127.0.0.1:" + server.getAddress().getPort();
         this.launcher = new WorkerLauncher(workerJar, config.artifact(), config.region(), config.accountId(), s3,
                 hostPort);
@@ -79,14 +71,6 @@ public final class LambdaRuntime implements AutoCloseable {
         for (FunctionConfig fn : config.functions().values()) {
             workers.put(fn.name(), new FunctionWorker(fn, launcher, new FunctionLog(fn.name(), logs, console)));
         }
-    }
-
-    static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Starts every worker JVM now instead of on first use. */
@@ -147,36 +131,68 @@ public final class LambdaRuntime implements AutoCloseable {
         return launcher.functionArn(functionName);
     }
 
+    /** The SSM endpoint path of worker {@code generation} of {@code function}; the token is its secret. */
+    static String ssmPath(String function, int generation, String ssmToken) {
+        return "/ssm/" + function + "/" + generation + "/" + ssmToken;
+    }
+
+    /**
+     * Every request must come from a live worker: {@code /fn/<name>/<generation>/2018-06-01/runtime/...} with
+     * that worker's runtime token in {@link WorkerMain#RUNTIME_TOKEN_HEADER}, or {@code /ssm/<name>/<generation>/
+     * <ssm token>} for GetParameter. Anything else gets 403 before its body is read.
+     */
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-            if (target != null) {
-                handleSsm(exchange, target);
+            String[] parts = exchange.getRequestURI().getRawPath().split("/");
+            FunctionWorker worker = parts.length >= 4 ? workers.get(parts[2]) : null;
+            int gen = worker == null ? -1 : generation(parts[3]);
+            // split drops a trailing empty segment: the SDK's "/" after the endpoint's path is allowed.
+            if (parts.length == 5 && parts[1].equals("ssm") && worker != null && worker.isSsmCaller(gen, parts[4])) {
+                handleSsm(exchange, worker);
                 return;
             }
-            // /fn/<name>/<generation>/2018-06-01/runtime/...
-            String[] parts = exchange.getRequestURI().getPath().split("/");
-            if (parts.length < 7 || !parts[1].equals("fn") || !workers.containsKey(parts[2])) {
-                send(exchange, 404, "{\"errorMessage\":\"not found\"}".getBytes(StandardCharsets.UTF_8), Map.of());
+            String token = exchange.getRequestHeaders().getFirst(WorkerMain.RUNTIME_TOKEN_HEADER);
+            if (parts.length < 7 || !parts[1].equals("fn") || worker == null || !worker.isRuntimeCaller(gen, token)) {
+                refuse(exchange, "not a worker of this local cloud");
                 return;
             }
-            FunctionWorker worker = workers.get(parts[2]);
-            int gen = Integer.parseInt(parts[3]);
             String rest = String.join("/", java.util.Arrays.copyOfRange(parts, 6, parts.length));
             byte[] body = readAll(exchange);
             if (rest.equals("invocation/next") && exchange.getRequestMethod().equals("GET")) {
                 next(exchange, worker, gen);
             } else if (rest.startsWith("invocation/") && rest.endsWith("/response")) {
-                worker.complete(parts[7], InvocationResult.success(body));
+                worker.complete(gen, parts[7], InvocationResult.success(body));
                 send(exchange, 202, "{\"status\":\"OK\"}".getBytes(StandardCharsets.UTF_8), Map.of());
             } else if (rest.startsWith("invocation/") && rest.endsWith("/error")) {
-                worker.complete(parts[7], new InvocationResult(InvocationResult.Outcome.ERROR, body));
+                worker.complete(gen, parts[7], new InvocationResult(InvocationResult.Outcome.ERROR, body));
                 send(exchange, 202, "{\"status\":\"OK\"}".getBytes(StandardCharsets.UTF_8), Map.of());
             } else if (rest.equals("init/error")) {
                 worker.initFailed(gen, new String(body, StandardCharsets.UTF_8));
                 send(exchange, 202, "{\"status\":\"OK\"}".getBytes(StandardCharsets.UTF_8), Map.of());
             } else {
                 send(exchange, 404, "{\"errorMessage\":\"not found\"}".getBytes(StandardCharsets.UTF_8), Map.of());
+            }
+        }
+    }
+
+    private static int generation(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** 403 for a caller that is not one of this cloud's live workers (or names a foreign host). */
+    private static void refuse(HttpExchange exchange, String why) throws IOException {
+        try (exchange) {
+            if (exchange.getRequestHeaders().containsKey("X-Amz-Target")) {
+                send(exchange, 403, ("{\"__type\":\"UnrecognizedClientException\",\"message\":\"The security token"
+                        + " included in the request is invalid (" + why + ")\"}").getBytes(StandardCharsets.UTF_8),
+                        Map.of("Content-Type", "application/x-amz-json-1.1"));
+            } else {
+                send(exchange, 403, ("{\"errorMessage\":\"Forbidden: " + why + "\",\"errorType\":\"Forbidden\"}")
+                        .getBytes(StandardCharsets.UTF_8), Map.of("Content-Type", "application/json"));
             }
         }
     }
@@ -205,19 +221,41 @@ public final class LambdaRuntime implements AutoCloseable {
         }
     }
 
-    private void handleSsm(HttpExchange exchange, String target) throws IOException {
-        byte[] body = readAll(exchange);
+    /**
+     * {@code AmazonSSM.GetParameter} for {@code worker}'s function: only names that are values of its
+     * environment in serverless.yml (as an IAM policy would grant them), created with a random secret
+     * the first time they are read; any other name is refused as AWS refuses it without permission.
+     */
+    private void handleSsm(HttpExchange exchange, FunctionWorker worker) throws IOException {
         Map<String, String> headers = Map.of("Content-Type", "application/x-amz-json-1.1");
-        if (!target.equals("AmazonSSM.GetParameter")) {
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        if (!"AmazonSSM.GetParameter".equals(target) || !exchange.getRequestMethod().equals("POST")) {
             send(exchange, 400, ("{\"__type\":\"UnknownOperationException\",\"message\":\"" + target
                     + " is not supported locally\"}").getBytes(StandardCharsets.UTF_8), headers);
             return;
         }
-        JsonNode request = JSON.readTree(body);
-        String name = request.path("Name").asText(null);
+        byte[] body = readAll(exchange, MAX_SSM_REQUEST_BYTES);
+        JsonNode request;
+        try {
+            request = body == null ? null : JSON.readTree(body);
+        } catch (IOException e) {
+            request = null;
+        }
+        String name = request == null ? null : request.path("Name").asText(null);
         if (name == null) {
             send(exchange, 400, "{\"__type\":\"ValidationException\",\"message\":\"Name is required\"}"
                     .getBytes(StandardCharsets.UTF_8), headers);
+            return;
+        }
+        String function = worker.function().name();
+        String arn = "arn:aws:ssm:" + region + ":" + accountId + ":parameter" + (name.startsWith("/") ? "" : "/") + name;
+        if (!worker.function().environment().containsValue(name)) {
+            worker.log().line("SSM GetParameter refused: " + name + " is not named by the function's environment");
+            ObjectNode denied = JSON.createObjectNode();
+            denied.put("__type", "AccessDeniedException");
+            denied.put("message", "User: " + functionArn(function) + " is not authorized to perform: ssm:GetParameter"
+                    + " on resource: " + arn + " (locally, a function may read the parameters its environment names)");
+            send(exchange, 400, JSON.writeValueAsBytes(denied), headers);
             return;
         }
         ObjectNode response = JSON.createObjectNode();
@@ -226,12 +264,17 @@ public final class LambdaRuntime implements AutoCloseable {
         parameter.put("Type", "SecureString");
         parameter.put("Value", parameters.getOrCreate(name));
         parameter.put("Version", 1);
-        parameter.put("ARN", "arn:aws:ssm:local:000000000000:parameter" + (name.startsWith("/") ? "" : "/") + name);
+        parameter.put("ARN", arn);
         parameter.put("DataType", "text");
         send(exchange, 200, JSON.writeValueAsBytes(response), headers);
     }
 
     private static byte[] readAll(HttpExchange exchange) throws IOException {
+        return readAll(exchange, Integer.MAX_VALUE);
+    }
+
+    /** The body, or null when it is longer than {@code max}. */
+    private static byte[] readAll(HttpExchange exchange, int max) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         long declared = length == null && !exchange.getRequestHeaders().containsKey("Transfer-Encoding") ? 0
                 : length == null ? -1 : Long.parseLong(length.trim());
@@ -239,8 +282,15 @@ public final class LambdaRuntime implements AutoCloseable {
             // Every poll for the next invocation: readAllBytes would still allocate its 8 KB buffer.
             return new byte[0];
         }
+        if (declared > max) {
+            return null;
+        }
         InputStream in = exchange.getRequestBody();
-        return declared > 0 && declared <= Integer.MAX_VALUE ? in.readNBytes((int) declared) : in.readAllBytes();
+        if (declared > 0) {
+            return in.readNBytes((int) declared);
+        }
+        byte[] data = in.readNBytes(max == Integer.MAX_VALUE ? max - 8 : max + 1);
+        return data.length > max ? null : data;
     }
 
     private static void send(HttpExchange exchange, int status, byte[] body, Map<String, String> headers)
@@ -259,7 +309,6 @@ public final class LambdaRuntime implements AutoCloseable {
         for (FunctionWorker w : workers.values()) {
             w.close();
         }
-        server.stop(0);
-        executor.shutdownNow();
+        LoopbackServer.stop(server);
     }
 }

@@ -2,6 +2,7 @@ package com.audmg.drive.local.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.audmg.drive.local.PrivateFiles;
 import com.audmg.drive.local.lambda.bootstrap.WorkerMain;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,7 +77,7 @@ public final class WorkerJar {
     }
 
     private static Path buildOrReuse(Path runtimeDir) throws IOException {
-        Files.createDirectories(runtimeDir);
+        PrivateFiles.createDirectories(runtimeDir);
         Path jar = runtimeDir.resolve("lambda-worker.jar");
         Path stampFile = runtimeDir.resolve("lambda-worker.stamp");
         URL prebuilt = WorkerJar.class.getResource(RESOURCE);
@@ -90,8 +91,10 @@ public final class WorkerJar {
             try (InputStream in = connection.getInputStream()) {
                 Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             }
+            // REPLACE_EXISTING made a new file with the umask's mode.
+            PrivateFiles.makePrivate(tmp);
             Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Files.writeString(stampFile, stamp);
+            PrivateFiles.write(stampFile, stamp.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return jar;
         }
         Set<Path> sources = sources();
@@ -102,9 +105,10 @@ public final class WorkerJar {
         }
         Path tmp = Files.createTempFile(runtimeDir, "lambda-worker", ".tmp");
         assemble(tmp);
+        PrivateFiles.makePrivate(tmp);
         Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         if (stamp != null) {
-            Files.writeString(stampFile, stamp);
+            PrivateFiles.write(stampFile, stamp.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         }
         return jar;
     }

@@ -3,6 +3,8 @@ package com.audmg.drive.local.lambda;
 import com.audmg.drive.local.config.FunctionConfig;
 import com.audmg.drive.local.s3.S3Settings;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,7 +38,11 @@ final class WorkerLauncher {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    Process launch(FunctionConfig fn, int generation, FunctionLog log) throws IOException {
+    /**
+     * Starts worker {@code generation} of {@code fn}. Its runtime token is written to the worker's stdin
+     * (read once by the bootstrap); its SSM token is in the path of {@code AWS_ENDPOINT_URL_SSM}.
+     */
+    Process launch(FunctionConfig fn, int generation, WorkerSecrets secrets, FunctionLog log) throws IOException {
         S3Settings s3 = s3Settings.get();
         List<String> command = new ArrayList<>(List.of(java,
                 "-Xmx" + fn.memorySizeMb() + "m",
@@ -64,12 +70,18 @@ final class WorkerLauncher {
         env.put("AWS_ACCESS_KEY_ID", s3.accessKeyId());
         env.put("AWS_SECRET_ACCESS_KEY", s3.secretAccessKey());
         env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
-        env.put("AWS_ENDPOINT_URL_SSM", "http://" + runtimeHostPort);
+        env.put("AWS_ENDPOINT_URL_SSM", "http://" + runtimeHostPort + LambdaRuntime.ssmPath(fn.name(), generation,
+                secrets.ssmToken()));
         env.put("_HANDLER", fn.handler());
         env.put("TZ", ":UTC");
         builder.redirectErrorStream(false);
         Process process = builder.start();
-        process.getOutputStream().close();
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write((secrets.runtimeToken() + "\n").getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw e;
+        }
         log.pump(process.getInputStream(), fn.name() + "-stdout");
         log.pump(process.getErrorStream(), fn.name() + "-stderr");
         return process;

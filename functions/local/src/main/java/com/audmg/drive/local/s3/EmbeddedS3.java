@@ -1,9 +1,9 @@
 package com.audmg.drive.local.s3;
 
+import com.audmg.drive.local.PrivateFiles;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +57,7 @@ public final class EmbeddedS3 implements AutoCloseable {
      * local cloud starts it while it reads serverless.yml) and then call {@link #createBuckets}.
      */
     public static EmbeddedS3 start(Path storageDir, Path credentialsFile, int port) throws Exception {
-        Files.createDirectories(storageDir);
+        PrivateFiles.createDirectories(storageDir);
         Properties creds = credentials(credentialsFile);
         Properties overrides = new Properties();
         overrides.setProperty("jclouds.filesystem.basedir", storageDir.toAbsolutePath().toString());
@@ -65,7 +65,8 @@ public final class EmbeddedS3 implements AutoCloseable {
                 .overrides(overrides)
                 .buildView(BlobStoreContext.class);
         try {
-            BlobStore store = new AtomicConditionalBlobStore(context.getBlobStore());
+            BlobStore store = new AtomicConditionalBlobStore(new PrivateFilesBlobStore(context.getBlobStore(),
+                    storageDir.toAbsolutePath()));
             String id = creds.getProperty("accessKeyId");
             String secret = creds.getProperty("secretAccessKey");
             S3Proxy proxy = S3Proxy.builder()
@@ -114,10 +115,9 @@ public final class EmbeddedS3 implements AutoCloseable {
                 random.nextBytes(secret);
                 creds.setProperty("accessKeyId", "LOCAL" + HexFormat.of().formatHex(id).toUpperCase(java.util.Locale.ROOT));
                 creds.setProperty("secretAccessKey", HexFormat.of().formatHex(secret));
-                Files.createDirectories(file.toAbsolutePath().getParent());
-                try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                    creds.store(out, "Credentials of the embedded S3 (Audmg local cloud)");
-                }
+                java.io.StringWriter out = new java.io.StringWriter();
+                creds.store(out, "Credentials of the embedded S3 (Audmg local cloud)");
+                PrivateFiles.write(file, out.toString().getBytes(StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or write " + file, e);

@@ -17,10 +17,15 @@ final class RuntimeApiClient {
     }
 
     private final String base;
+    private final String token;
 
-    /** @param base {@code http://host:port/2018-06-01/runtime} */
-    RuntimeApiClient(String base) {
+    /**
+     * @param base {@code http://host:port/2018-06-01/runtime}
+     * @param token this worker's secret, sent on every request in {@link WorkerMain#RUNTIME_TOKEN_HEADER}
+     */
+    RuntimeApiClient(String base, String token) {
         this.base = base;
+        this.token = token;
     }
 
     /** Long poll for the next invocation. */
@@ -48,6 +53,7 @@ final class RuntimeApiClient {
     private HttpURLConnection open(String path) throws IOException {
         HttpURLConnection c = (HttpURLConnection) new URL(base + path).openConnection();
         c.setUseCaches(false);
+        c.setRequestProperty(WorkerMain.RUNTIME_TOKEN_HEADER, token);
         return c;
     }
 

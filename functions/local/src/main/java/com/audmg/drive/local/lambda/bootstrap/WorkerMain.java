@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * by {@code AWS_LAMBDA_RUNTIME_API} on several threads, printing START/END/REPORT lines as Lambda does.
  */
 public final class WorkerMain {
+    /** The header that carries the worker's runtime token, which the local cloud writes to its stdin. */
+    public static final String RUNTIME_TOKEN_HEADER = "X-Audmg-Worker-Token";
+
     private static final String API_VERSION = "/2018-06-01/runtime";
 
     private final String functionName;
@@ -25,10 +28,10 @@ public final class WorkerMain {
     private HandlerAdapter handler;
     private double initMillis;
 
-    private WorkerMain(String functionName, int memoryMb, String runtimeApi) {
+    private WorkerMain(String functionName, int memoryMb, String runtimeApi, String token) {
         this.functionName = functionName;
         this.memoryMb = memoryMb;
-        this.runtimeApi = new RuntimeApiClient("http://" + runtimeApi + API_VERSION);
+        this.runtimeApi = new RuntimeApiClient("http://" + runtimeApi + API_VERSION, token);
     }
 
     public static void main(String[] args) throws Exception {
@@ -38,11 +41,24 @@ public final class WorkerMain {
         int memory = Integer.parseInt(System.getProperty("audmg.memory", "1024"));
         int threads = Integer.parseInt(System.getProperty("audmg.concurrency", "8"));
         String api = System.getenv("AWS_LAMBDA_RUNTIME_API");
-        if (function == null || handler == null || artifact == null || api == null) {
-            System.err.println("worker: missing audmg.function/audmg.handler/audmg.artifact or AWS_LAMBDA_RUNTIME_API");
+        String token = readToken();
+        if (function == null || handler == null || artifact == null || api == null || token == null) {
+            System.err.println("worker: missing audmg.function/audmg.handler/audmg.artifact, AWS_LAMBDA_RUNTIME_API"
+                    + " or the runtime token on stdin");
             System.exit(2);
         }
-        new WorkerMain(function, memory, api).run(handler, Path.of(artifact), threads);
+        new WorkerMain(function, memory, api, token).run(handler, Path.of(artifact), threads);
+    }
+
+    /** The first line of stdin, written there by the local cloud; the handler then sees stdin at its end. */
+    private static String readToken() throws IOException {
+        byte[] line = new byte[128];
+        int n = 0;
+        int b;
+        while (n < line.length && (b = System.in.read()) != -1 && b != '\n') {
+            line[n++] = (byte) b;
+        }
+        return n == 0 ? null : new String(line, 0, n, StandardCharsets.US_ASCII);
     }
 
     private void run(String handlerSpec, Path artifact, int threads) throws Exception {
