@@ -198,7 +198,13 @@ final class Torture {
     private final Map<String, TFile> files = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> statusCounts = new ConcurrentHashMap<>();
     private final Map<String, List<String>> violations = new ConcurrentHashMap<>();
-    private final List<String> serverErrors = Collections.synchronizedList(new ArrayList<>());
+    /** A 5xx or an API call without answer, with the file it concerned (described once the load stopped). */
+    private record ServerError(String text, TFile file) {
+    }
+
+    private final List<ServerError> serverErrors = Collections.synchronizedList(new ArrayList<>());
+    /** S3 requests that got no answer at all (connection closed), reported apart: no 5xx was answered. */
+    private final List<ServerError> noAnswers = Collections.synchronizedList(new ArrayList<>());
     private final LongAdder operations = new LongAdder();
     private final AtomicInteger names = new AtomicInteger();
     private final long t0 = System.nanoTime();
@@ -275,7 +281,15 @@ final class Torture {
                 checkUser(user, s3, objectClasses);
             }
         }
-        Result result = new Result(snapshot(statusCounts), new TreeMap<>(violations), List.copyOf(serverErrors),
+        List<String> errors = new ArrayList<>();
+        synchronized (serverErrors) {
+            serverErrors.forEach(e -> errors.add(e.text + (e.file == null ? "" : " [" + describe(e.file) + "]")));
+        }
+        synchronized (noAnswers) {
+            noAnswers.stream().limit(10).forEach(e -> out.println("torture: no answer from S3: " + e.text
+                    + (e.file == null ? "" : " [" + describe(e.file) + "]")));
+        }
+        Result result = new Result(snapshot(statusCounts), new TreeMap<>(violations), errors,
                 objectClasses, operations.sum());
         report(result);
         return result;
@@ -359,9 +373,9 @@ final class Torture {
             CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> await(go, () -> completeOnce(f)), racers);
             go.countDown();
             CompletableFuture.anyOf(first, second).join();
-            delete(f, true);
-            first.join();
-            second.join();
+            int deleted = delete(f, true);
+            count("scenario two completes + DELETE: completes " + Math.min(first.join(), second.join()) + "/"
+                    + Math.max(first.join(), second.join()) + ", DELETE", deleted);
         } finally {
             f.lock.unlock();
         }
@@ -465,9 +479,11 @@ final class Torture {
             // s3proxy refuses a conditional PUT of an existing key (412) before reading the body and closes the
             // connection: a client still sending a big body sees no answer. Nothing was written.
             count("tolerated: no answer to a PUT of a key already written (early 412)", 0);
-        } else if (status >= 500 || status < 0) {
-            serverErrors.add("S3 " + op + " " + f.uploadKey + " -> " + (status < 0 ? "no answer" : status) + " "
-                    + abbreviate(body) + " [" + describe(f) + "]");
+        } else if (status < 0) {
+            // Not a 5xx: the connection closed without an answer (cause not established; reported apart).
+            noAnswers.add(new ServerError("S3 " + op + " " + f.uploadKey + ": " + abbreviate(body), f));
+        } else if (status >= 500) {
+            serverErrors.add(new ServerError("S3 " + op + " " + f.uploadKey + " -> " + status + " " + abbreviate(body), f));
         }
         return status;
     }
@@ -791,8 +807,8 @@ final class Torture {
             if (busy && settings.allowBusy) {
                 count("tolerated: 503 busy", 0);
             } else {
-                serverErrors.add(op + " " + method + " " + path + " -> " + status + " " + abbreviate(text)
-                        + (file == null ? "" : " [" + describe(file) + "]"));
+                serverErrors.add(new ServerError(op + " " + method + " " + path + " -> " + status + " "
+                        + abbreviate(text), file));
             }
         }
         return new Reply(status, text);
@@ -817,12 +833,12 @@ final class Torture {
                 file.events.add(new Event("download", r.statusCode(), start, now()));
             }
             if (r.statusCode() >= 500) {
-                serverErrors.add("S3 GET " + url.getPath() + " -> " + r.statusCode());
+                serverErrors.add(new ServerError("S3 GET " + url.getPath() + " -> " + r.statusCode(), file));
             }
             return new Download(r.statusCode(), size, HexFormat.of().formatHex(digest.digest()));
         } catch (IOException e) {
             count("GET download (S3)", -1);
-            serverErrors.add("S3 GET " + url.getPath() + " -> " + e);
+            noAnswers.add(new ServerError("S3 GET " + url.getPath() + ": " + e, file));
             return new Download(-1, 0, "");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -941,8 +957,9 @@ final class Torture {
         result.statusCounts.forEach((k, v) -> out.printf(Locale.ROOT, "  %-60s %8d%n", k, v));
         out.println("torture: media bucket objects by class:");
         result.objectClasses.forEach((k, v) -> out.printf(Locale.ROOT, "  %-60s %8d%n", k, v));
-        out.printf(Locale.ROOT, "torture: %d operations, %d files created, %d server errors (5xx or no answer)%n",
-                result.operations, files.size(), result.serverErrors.size());
+        out.printf(Locale.ROOT, "torture: %d operations, %d files created, %d server errors (5xx, or an API call "
+                + "without answer), %d S3 requests without answer%n", result.operations, files.size(),
+                result.serverErrors.size(), noAnswers.size());
         result.serverErrors.stream().limit(10).forEach(e -> out.println("  5xx: " + e));
         if (result.violations.isEmpty()) {
             out.println("torture: every invariant holds");
