@@ -64,7 +64,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 final class Torture {
 
-    /** What to run; every value can be set with {@code -Dtorture.<name>=...}. */
+    /** What to run; every value but {@code sameFileRaces} (the test chooses it) is set with {@code -Dtorture.<name>=...}. */
     record Settings(int seconds, int workers, int users, int minBytes, int maxBytes, long seed,
                     boolean sameFileRaces, boolean strictDeletes, boolean allowBusy, int readyCap, int pendingCap) {
 
@@ -206,6 +206,8 @@ final class Torture {
     /** S3 requests that got no answer at all (connection closed), reported apart: no 5xx was answered. */
     private final List<ServerError> noAnswers = Collections.synchronizedList(new ArrayList<>());
     private final LongAdder operations = new LongAdder();
+    private final LongAdder readyChecked = new LongAdder();
+    private final LongAdder pendingChecked = new LongAdder();
     private final AtomicInteger names = new AtomicInteger();
     private final long t0 = System.nanoTime();
     private final Path s3Credentials;
@@ -307,7 +309,14 @@ final class Torture {
             withPicked(pick(rnd, u, false), f -> complete(rnd, f));
         } else if (roll < 68) {
             boolean permanent = rnd.nextInt(10) < 6;
-            withPicked(pick(rnd, u, true), f -> delete(f, permanent));
+            withPicked(pick(rnd, u, true), f -> {
+                if (f.any(200, "complete") && readyCount(u) < settings.readyCap / 2) {
+                    // Keep a library to check at the end, also when creates are refused (429) for a while.
+                    getAndDownload(f);
+                } else {
+                    delete(f, permanent);
+                }
+            });
         } else if (roll < 77) {
             list(rnd, u);
         } else if (roll < 88) {
@@ -322,6 +331,12 @@ final class Torture {
             fullUpload(rnd, u);
         }
         operations.increment();
+    }
+
+    private static long readyCount(User u) {
+        synchronized (u) {
+            return u.active.stream().filter(f -> f.any(200, "complete")).count();
+        }
     }
 
     /** Runs an operation on a picked file; without same-file races only if no other worker works on it. */
@@ -386,7 +401,7 @@ final class Torture {
     private Optional<TFile> create(Random rnd, User u) throws Exception {
         TFile victim = null;
         synchronized (u) {
-            long ready = u.active.stream().filter(f -> f.any(200, "complete")).count();
+            long ready = readyCount(u);
             if (u.active.size() - ready >= settings.pendingCap || ready >= settings.readyCap) {
                 victim = u.active.get(rnd.nextInt(u.active.size()));
             }
@@ -594,6 +609,7 @@ final class Torture {
     private void checkUser(User u, S3Access s3, Map<String, Long> objectClasses) throws Exception {
         Map<String, JsonNode> ready = listAll(u, "ready");
         Map<String, JsonNode> pending = listAll(u, "pending");
+        pendingChecked.add(pending.size());
         Map<String, JsonNode> trashed = listAllIfSupported(u, "trashed");
         Set<String> readyKeys = ConcurrentHashMap.newKeySet();
 
@@ -618,6 +634,7 @@ final class Torture {
             URI url = URI.create(got.json().path("download").path("url").asText());
             readyKeys.add(keyOf(url));
             Download d = download(url, null);
+            readyChecked.increment();
             if (d.status != 200) {
                 violation("ready without bytes (listed ready, download " + d.status + ")", describe(f));
             } else if (d.size != f.size || !d.sha256.equals(f.sha256)) {
@@ -955,6 +972,8 @@ final class Torture {
     private void report(Result result) {
         out.println("torture: requests by route and status:");
         result.statusCounts.forEach((k, v) -> out.printf(Locale.ROOT, "  %-60s %8d%n", k, v));
+        out.printf(Locale.ROOT, "torture: end state checked: %d ready files downloaded, %d pending uploads%n",
+                readyChecked.sum(), pendingChecked.sum());
         out.println("torture: media bucket objects by class:");
         result.objectClasses.forEach((k, v) -> out.printf(Locale.ROOT, "  %-60s %8d%n", k, v));
         out.printf(Locale.ROOT, "torture: %d operations, %d files created, %d server errors (5xx, or an API call "
