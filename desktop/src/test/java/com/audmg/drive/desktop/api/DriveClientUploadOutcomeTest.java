@@ -1,7 +1,7 @@
 package com.audmg.drive.desktop.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +71,9 @@ class DriveClientUploadOutcomeTest {
                     exchange.close(); // connection lost before any answer
                 }
             }
+            case "GET /local/files/f1" -> answer(exchange, 200, "{\"file\":{\"id\":\"f1\",\"name\":\"a.png\","
+                    + "\"contentType\":\"image/png\",\"kind\":\"image\",\"size\":4,\"createdAt\":\"2026-11-28T09:00:00Z\","
+                    + "\"status\":\"ready\"},\"download\":{\"url\":\"http://127.0.0.1/x\",\"expiresAt\":\"2026-11-28T09:15:00Z\"}}");
             case "DELETE /local/files/f1" -> answer(exchange, 204, null);
             default -> answer(exchange, 404, "{\"error\":{\"code\":\"not_found\",\"message\":\"no\"}}");
         }
@@ -92,21 +94,19 @@ class DriveClientUploadOutcomeTest {
         DriveClient client = new DriveClient(base());
         client.login("someone", "a-long-password");
         Path file = Files.write(dir.resolve("a.png"), new byte[] {1, 2, 3, 4});
-        assertThrows(ApiException.class, () -> client.upload(file, "image/png", Progress.NONE, new Cancellation()));
+        // The file is ready on the server: the upload succeeds, found by asking.
+        DriveFile uploaded = client.upload(file, "image/png", Progress.NONE, new Cancellation());
+        assertEquals("ready", uploaded.status());
+        assertTrue(requests.contains("GET /local/files/f1"), requests.toString());
         return requests.stream().filter(r -> r.equals("DELETE /local/files/f1")).count();
     }
 
     @Test
-    @Disabled("fails on the current desktop client: DriveClient.upload cancels (DELETE) after a 502 from complete, "
-            + "whose server side may have made the file ready; it should ask GET /files/{id} (or retry complete, "
-            + "which is idempotent) before cancelling")
     void upload_shouldNotDeleteTheFile_whenCompleteAnswered502() throws Exception {
         assertEquals(0, deletesAfterFailedComplete("502"), requests.toString());
     }
 
     @Test
-    @Disabled("fails on the current desktop client: DriveClient.upload cancels (DELETE) after the connection was "
-            + "lost during complete, whose server side may have made the file ready")
     void upload_shouldNotDeleteTheFile_whenCompleteLostItsConnection() throws Exception {
         assertEquals(0, deletesAfterFailedComplete("lost"), requests.toString());
     }

@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -185,13 +186,17 @@ public final class FileService {
         return ready;
     }
 
-    /** The file, when this upload was completed already (a repeated or concurrent complete). */
+    /**
+     * The file, when this upload was completed already (a repeated or concurrent complete). A file
+     * trashed since is not found: a DELETE that answered is never followed by a successful complete.
+     */
     private static Optional<FileRecord> completedAlready(FileRecord file, String versionId) {
-        if (versionId == null) {
-            return file.isPending() ? Optional.empty() : Optional.of(file);
+        boolean done = versionId == null ? !file.isPending()
+                : file.versions().stream().anyMatch(v -> v.versionId().equals(versionId));
+        if (done && file.isTrashed()) {
+            throw ApiException.notFound();
         }
-        return file.versions().stream().anyMatch(v -> v.versionId().equals(versionId))
-                ? Optional.of(file) : Optional.empty();
+        return done ? Optional.of(file) : Optional.empty();
     }
 
     private static Optional<FileRecord.Upload> uploadOf(FileRecord file, String versionId) {
@@ -586,9 +591,14 @@ public final class FileService {
 
     private byte[] firstBytes(String key, long size) {
         long last = Math.min(size, ContentSniffer.SNIFF_BYTES) - 1;
-        ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(GetObjectRequest.builder()
-                .bucket(settings.mediaBucket()).key(key).range("bytes=0-" + last).build());
-        return bytes.asByteArray();
+        try {
+            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(GetObjectRequest.builder()
+                    .bucket(settings.mediaBucket()).key(key).range("bytes=0-" + last).build());
+            return bytes.asByteArray();
+        } catch (NoSuchKeyException e) {
+            // Deleted since the size check (a concurrent DELETE released it): as if never sent.
+            throw new ApiException(409, "upload_missing", "the upload's bytes are gone");
+        }
     }
 
     /**

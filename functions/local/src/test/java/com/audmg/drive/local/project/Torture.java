@@ -77,7 +77,7 @@ final class Torture {
                     Integer.getInteger("torture.maxBytes", 160 * 1024),
                     Long.getLong("torture.seed", System.nanoTime()),
                     true,
-                    Boolean.parseBoolean(System.getProperty("torture.strictDeletes", "false")),
+                    Boolean.parseBoolean(System.getProperty("torture.strictDeletes", "true")),
                     Boolean.parseBoolean(System.getProperty("torture.allowBusy", "true")),
                     Integer.getInteger("torture.readyCap", 40),
                     Integer.getInteger("torture.pendingCap", 12));
@@ -650,6 +650,16 @@ final class Torture {
                 continue;
             }
             checkAcknowledged(f, ready.containsKey(f.id), pending.containsKey(f.id), trashed.containsKey(f.id));
+        }
+
+        // trashed files keep their bytes (restorable): their objects are accounted for
+        for (JsonNode item : trashed.values()) {
+            Reply got = api("final get trashed", "GET", "/files/" + item.path("id").asText(), u.token, null, null);
+            if (got.status == 200) {
+                readyKeys.add(keyOf(URI.create(got.json().path("download").path("url").asText())));
+            } else {
+                violation("listed trashed but GET /files/{id} answered " + got.status, item.toString());
+            }
         }
 
         // (c) usage is the listing's count and sum

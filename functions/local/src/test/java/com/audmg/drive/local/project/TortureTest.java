@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,9 +40,6 @@ class TortureTest {
 
     /** Two completes of one upload at once, completes racing DELETEs, and the issue's two completes + DELETE. */
     @Test
-    @Disabled("fails on the old index store: a complete that read the pending record before a DELETE answered "
-            + "204 puts the file back as ready (listed, counted in /me) without its bytes, and a complete racing "
-            + "the DELETE of a pending upload leaves it ready after the DELETE answered 204 (issue 10)")
     void randomLoad_shouldKeepEveryInvariant_whenRequestsOnOneFileRace() throws Exception {
         Torture.Result result = run(Torture.Settings.fromSystemProperties().withSameFileRaces(true));
         assertTrue(result.clean(), result.summary());
