@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -127,6 +129,74 @@ class ReleaseFixtureTest {
                 assertEquals(readyBytes, usage.path("bytes").asLong());
             }
         }
+    }
+
+    /**
+     * The upgrade itself, beyond reading: the migrated libraries take changes (rename, trash, restore, a
+     * new upload, a permanent delete), keep them across a restart, feed them to the change feed, and the
+     * scrub finds nothing wrong (the previous release's cancelled upload is scheduled for deletion).
+     */
+    @Test
+    void migratedLibrary_shouldTakeChanges_keepThemAcrossRestart_andScrubClean() throws Exception {
+        Path dir = dataDir.resolve("data");
+        extract(dir);
+        JsonNode manifest;
+        try (InputStream in = ReleaseFixtureTest.class.getResourceAsStream(MANIFEST)) {
+            manifest = json.readTree(in);
+        }
+        JsonNode alice = manifest.path("users").get(0);
+        String credentials = json.createObjectNode().put("username", alice.path("username").asText())
+                .put("password", alice.path("password").asText()).toString();
+        List<String> ready = new ArrayList<>();
+        alice.path("files").forEach(f -> {
+            if ("ready".equals(f.path("status").asText())) {
+                ready.add(f.path("id").asText());
+            }
+        });
+        String renamed = ready.get(0);
+        String trashed = ready.get(1);
+        String gone = ready.get(2);
+        try (LocalCloud cloud = start(dir)) {
+            URI base = cloud.baseUrl();
+            String token = token(base, credentials);
+            assertEquals(200, call(base, "PATCH", "/files/" + renamed, token, "{\"name\":\"renamed.png\"}").statusCode());
+            assertEquals(204, call(base, "DELETE", "/files/" + trashed, token, null).statusCode());
+            assertEquals(200, call(base, "POST", "/files/" + trashed + "/restore", token, null).statusCode());
+            assertEquals(204, call(base, "DELETE", "/files/" + trashed, token, null).statusCode());
+            assertEquals(204, call(base, "DELETE", "/files/" + gone + "?permanent=true", token, null).statusCode());
+            HttpResponse<String> feed = call(base, "GET", "/changes?limit=1000", token, null);
+            assertEquals(200, feed.statusCode(), feed.body());
+            // the renamed file, the trashed one and the upload the previous release left pending
+            assertEquals(3, json.readTree(feed.body()).path("changes").size(), "the snapshot: " + feed.body());
+        }
+        try (LocalCloud cloud = start(dir)) {
+            URI base = cloud.baseUrl();
+            String token = token(base, credentials);
+            JsonNode file = json.readTree(call(base, "GET", "/files/" + renamed, token, null).body()).path("file");
+            assertEquals("renamed.png", file.path("name").asText());
+            assertEquals("trashed", json.readTree(call(base, "GET", "/files/" + trashed, token, null).body())
+                    .path("file").path("status").asText());
+            assertEquals(404, call(base, "GET", "/files/" + gone, token, null).statusCode());
+            JsonNode usage = json.readTree(call(base, "GET", "/me", token, null).body()).path("usage");
+            assertEquals(1, usage.path("files").asLong());
+            assertEquals(1, usage.path("trashedFiles").asLong());
+            var scrub = cloud.invoke("scrubLibraries", "{\"repair\":false}".getBytes(StandardCharsets.UTF_8),
+                    java.time.Duration.ofMinutes(2));
+            JsonNode report = json.readTree(scrub.payload());
+            assertTrue(scrub.isSuccess() && report.path("problems").asInt() == 0, report.toString());
+            assertEquals(2, report.path("libraries").asInt(), "both users' libraries (bob's migrated by the scrub)");
+        }
+    }
+
+    private LocalCloud start(Path dir) {
+        return LocalCloud.start(LocalCloudOptions.builder().port(0).dataDir(dir).config(CONFIG).artifact(ARTIFACT)
+                .console(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8)).build());
+    }
+
+    private String token(URI base, String credentials) throws Exception {
+        HttpResponse<String> login = call(base, "POST", "/auth/login", null, credentials);
+        assertEquals(200, login.statusCode(), login.body());
+        return json.readTree(login.body()).path("token").asText();
     }
 
     private HttpResponse<String> call(URI base, String method, String path, String token, String body) throws Exception {
