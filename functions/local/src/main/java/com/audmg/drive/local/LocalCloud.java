@@ -122,7 +122,8 @@ public final class LocalCloud implements AutoCloseable {
             }
             // The gateway and the runtime endpoint start while S3 may still be starting; a worker JVM, the
             // first thing that needs S3, is launched only once S3 is ready (READY is printed after that).
-            lambda = new LambdaRuntime(config, dataDir, s3Ready::join, parameters, options.console());
+            lambda = new LambdaRuntime(config, dataDir, s3Ready::join, parameters, options.console(),
+                    options.jdkRoots());
             gateway = new Gateway(config, lambda, options.port(), options.console());
             join(s3Ready);
             s3 = s3Start == null ? null : s3Start.join();
@@ -219,6 +220,14 @@ public final class LocalCloud implements AutoCloseable {
         Schedule schedule = config.schedules().stream().filter(s -> s.function().equals(function)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(function + " has no schedule event"));
         return schedules.fire(schedule);
+    }
+
+    /**
+     * What a developer needs to know after {@code READY}, one line each: the Java each runtime's workers run
+     * on.
+     */
+    public java.util.List<String> startupSummary() {
+        return lambda.runtimeSummary();
     }
 
     /** The resolved serverless.yml being served. */

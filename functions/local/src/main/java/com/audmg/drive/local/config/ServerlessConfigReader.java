@@ -103,6 +103,7 @@ public final class ServerlessConfigReader {
 
         int defaultTimeout = intOr(resolve(provider.get("timeout"), 0), 6);
         int defaultMemory = intOr(resolve(provider.get("memorySize"), 0), 1024);
+        String defaultRuntime = stringOr(resolve(provider.get("runtime"), 0), null);
         Map<String, String> providerEnv = environment(provider.get("environment"), buckets, "provider.environment");
 
         Map<String, Object> rawFunctions = mapAt(root, "functions");
@@ -119,9 +120,11 @@ public final class ServerlessConfigReader {
             }
             Map<String, String> environment = new LinkedHashMap<>(providerEnv);
             environment.putAll(environment(fn.get("environment"), buckets, "functions." + name + ".environment"));
+            String deployedName = stringOr(fn.get("name"), service + "-" + stage + "-" + name);
+            String runtime = stringOr(fn.get("runtime"), defaultRuntime);
             functions.put(name, new FunctionConfig(name, handler,
                     intOr(fn.get("timeout"), defaultTimeout), intOr(fn.get("memorySize"), defaultMemory),
-                    Map.copyOf(environment)));
+                    Map.copyOf(environment), deployedName, runtime));
             Object events = fn.get("events");
             if (events instanceof List<?> list) {
                 for (Object event : list) {

@@ -48,7 +48,7 @@ class FatJarIT {
                     HttpRequest.newBuilder(URI.create(base + "/public/echo")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
-            assertTrue(r.body().contains("function=echo"), r.body());
+            assertTrue(r.body().contains("function=fixture-app-local-echo"), r.body());
         } finally {
             p.destroy();
         }
