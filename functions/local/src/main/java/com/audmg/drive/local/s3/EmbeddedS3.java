@@ -76,6 +76,7 @@ public final class EmbeddedS3 implements AutoCloseable {
                     .v4MaxNonChunkedRequestSize(MAX_NON_CHUNKED_BYTES)
                     .maxSinglePartObjectSize(MAX_SINGLE_PART_BYTES)
                     .build();
+            SignedHeadersGuard.install(proxy);
             proxy.start();
             while (!"STARTED".equals(proxy.getState())) {
                 Thread.onSpinWait();
