@@ -87,7 +87,7 @@ public final class Gateway implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         this.events = new ProxyEventBuilder(json, config.accountId(), apiId,
-                config.stage(), "127.0.0.1:" + server.getAddress().getPort());
+                config.stage(), "127.0.0.1:" + server.getAddress().getPort(), config.stageVariables());
         server.start();
     }
 

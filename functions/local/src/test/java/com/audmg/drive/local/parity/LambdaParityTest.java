@@ -86,6 +86,16 @@ class LambdaParityTest {
                 "    timeout: 1",
                 "    handler: com.audmg.drive.local.fixtures.StreamHandlers$Slow::handleRequest",
                 "    events: [ { http: { path: slow, method: get } } ]",
+                "  echo:",
+                "    runtime: java" + RUNNING,
+                "    handler: com.audmg.drive.local.fixtures.EchoHandler::handleRequest",
+                "    events: [ { http: { path: echo, method: get } } ]",
+                "resources:",
+                "  Resources:",
+                "    ApiStage:",
+                "      Type: AWS::ApiGateway::Stage",
+                "      Properties:",
+                "        Variables: { alias: live, stage: '${sls:stage}' }",
                 ""));
         cloud = LocalCloud.start(LocalCloudOptions.builder()
                 .port(0)
@@ -186,5 +196,13 @@ class LambdaParityTest {
             String error = new String(timedOut.payload(), StandardCharsets.UTF_8);
             assertTrue(error.contains("Task timed out after 1.00 seconds") && error.contains("Sandbox.Timedout"), error);
         }
+    }
+
+    @Test
+    void stageVariables_shouldReachTheFunction_asDeclaredForTheStage() throws Exception {
+        HttpResponse<String> r = get("/echo");
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertTrue(r.body().contains("stageVariables={alias=live, stage=local}\n"), r.body());
     }
 }
