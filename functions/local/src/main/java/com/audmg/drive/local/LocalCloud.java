@@ -267,6 +267,9 @@ public final class LocalCloud implements AutoCloseable {
      */
     public java.util.List<String> startupSummary() {
         java.util.List<String> lines = new java.util.ArrayList<>(lambda.runtimeSummary());
+        if (s3 != null) {
+            s3.repairReport().ifPresent(lines::add);
+        }
         lines.add("S3          " + s3Settings.endpoint() + " (path-style; buckets "
                 + String.join(", ", config.buckets().values()) + ")");
         lines.add("Lambda      " + invokeEndpoint.endpoint() + " (Invoke: POST /2015-03-31/functions/{name}/invocations)");
