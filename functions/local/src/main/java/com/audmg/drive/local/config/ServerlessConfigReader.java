@@ -331,12 +331,22 @@ public final class ServerlessConfigReader {
             throw new ConfigException(line + where + ".authorizer names unknown function '" + name + "'");
         }
         if (type.equals("REQUEST")) {
-            throw new ConfigException(line + where + ".authorizer type REQUEST is not emulated (TOKEN"
-                    + " authorizers are)");
+            List<String> sources = new ArrayList<>();
+            for (String source : identitySource.split(",")) {
+                String trimmed = source.trim();
+                if (!trimmed.startsWith("method.request.header.") && !trimmed.startsWith("method.request.querystring.")) {
+                    throw new ConfigException(line + where + ".authorizer identitySource '" + trimmed + "' is not"
+                            + " emulated (method.request.header.<Name> and method.request.querystring.<name> are)");
+                }
+                sources.add(trimmed);
+            }
+            String header = sources.get(0).startsWith("method.request.header.")
+                    ? sources.get(0).substring("method.request.header.".length()) : null;
+            return new AuthorizerConfig(name, type, header, ttl, List.copyOf(sources));
         }
         if (!type.equals("TOKEN")) {
-            throw new ConfigException(line + where + ".authorizer type " + type + " is not emulated (TOKEN"
-                    + " authorizers are)");
+            throw new ConfigException(line + where + ".authorizer type " + type + " is not emulated (TOKEN and"
+                    + " REQUEST authorizers are)");
         }
         String prefix = "method.request.header.";
         String first = identitySource.split(",")[0].trim();

@@ -216,12 +216,19 @@ class ServerlessConfigReaderTest {
         assertTrue(httpApi.getMessage().startsWith("serverless.yml line 11: functions.api.events[1].httpApi: HTTP API"),
                 httpApi.getMessage());
 
-        ConfigException request = refusal(concat(head,
+        ConfigException cognito = refusal(concat(head,
                 "  api:", "    handler: a.B", "    events:", "      - http:", "          path: x", "          method: get",
-                "          authorizer:", "            name: auth", "            type: request"));
-        assertTrue(request.getMessage().startsWith(
-                "serverless.yml line 13: functions.api.events.http.authorizer type REQUEST is not emulated"),
-                request.getMessage());
+                "          authorizer:", "            name: auth", "            type: cognito_user_pools"));
+        assertTrue(cognito.getMessage().startsWith(
+                "serverless.yml line 13: functions.api.events.http.authorizer type COGNITO_USER_POOLS is not emulated"),
+                cognito.getMessage());
+
+        ConfigException source = refusal(concat(head,
+                "  api:", "    handler: a.B", "    events:", "      - http:", "          path: x", "          method: get",
+                "          authorizer:", "            name: auth", "            type: request",
+                "            identitySource: context.requestId"));
+        assertTrue(source.getMessage().startsWith("serverless.yml line 13: functions.api.events.http.authorizer"
+                + " identitySource 'context.requestId' is not emulated"), source.getMessage());
 
         ConfigException stageVariable = refusal(concat(head,
                 "resources:", "  Resources:", "    Stage:", "      Type: AWS::ApiGateway::Stage", "      Properties:",

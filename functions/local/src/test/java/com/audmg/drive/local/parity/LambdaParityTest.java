@@ -89,7 +89,19 @@ class LambdaParityTest {
                 "  echo:",
                 "    runtime: java" + RUNNING,
                 "    handler: com.audmg.drive.local.fixtures.EchoHandler::handleRequest",
-                "    events: [ { http: { path: echo, method: get } } ]",
+                "    events:",
+                "      - http: { path: echo, method: get }",
+                "      - http:",
+                "          path: guarded",
+                "          method: get",
+                "          authorizer:",
+                "            name: requestAuthorizer",
+                "            type: request",
+                "            identitySource: method.request.header.X-Api-Key, method.request.querystring.tenant",
+                "            resultTtlInSeconds: 300",
+                "  requestAuthorizer:",
+                "    runtime: java" + RUNNING,
+                "    handler: com.audmg.drive.local.fixtures.RequestAuthorizer::handleRequest",
                 "resources:",
                 "  Resources:",
                 "    ApiStage:",
@@ -204,5 +216,29 @@ class LambdaParityTest {
 
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(r.body().contains("stageVariables={alias=live, stage=local}\n"), r.body());
+    }
+
+    @Test
+    void requestAuthorizer_shouldSeeTheRequest_requireEveryIdentitySource_andCachePerIdentity() throws Exception {
+        int before = cloud.authorizerInvocations();
+        // WHEN an identity source is missing, THEN 401 without running the authorizer
+        HttpResponse<String> noTenant = http.send(HttpRequest.newBuilder(URI.create(base + "/guarded"))
+                .header("X-Api-Key", "open-sesame").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, noTenant.statusCode());
+        assertEquals(before, cloud.authorizerInvocations());
+        // WHEN the authorizer refuses, THEN 401
+        HttpResponse<String> wrongKey = http.send(HttpRequest.newBuilder(URI.create(base + "/guarded?tenant=acme"))
+                .header("X-Api-Key", "guess").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, wrongKey.statusCode());
+        // WHEN it allows, THEN the function sees its principal and context, built from a REQUEST event
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + "/guarded?tenant=acme"))
+                    .header("X-Api-Key", "open-sesame").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode(), ok.body());
+            assertTrue(ok.body().contains("principal=key-holder\n"), ok.body());
+            assertTrue(ok.body().contains("authorizerUser=acme/REQUEST//guarded\n"), ok.body());
+        }
+        // AND the second allowed call came from the cache
+        assertEquals(before + 2, cloud.authorizerInvocations());
     }
 }
