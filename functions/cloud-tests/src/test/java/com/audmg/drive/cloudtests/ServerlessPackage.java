@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code serverless package} (the Serverless Framework v3 pinned in package.json, from
+ * Runs {@code serverless package} (osls, the Serverless Framework v3 fork pinned in package.json, from
  * node_modules) for one stage into a temporary folder, offline, and reads what it wrote.
  */
 final class ServerlessPackage {
@@ -37,7 +37,7 @@ final class ServerlessPackage {
         this.output = output;
     }
 
-    private static final String CLI = "node_modules/serverless/bin/serverless.js";
+    private static final String CLI = "node_modules/osls/bin/serverless.js";
 
     /** Why packaging cannot run here (a message for a skipped test), or null when it can. */
     static String unavailableReason() {

@@ -94,7 +94,7 @@ class ServerlessTemplateTest {
                 ClassLoader.getPlatformClassLoader())) {
             for (Map.Entry<String, JsonNode> e : functions.entrySet()) {
                 JsonNode props = e.getValue().path("Properties");
-                assertEquals("java17", props.path("Runtime").asText(), e.getKey() + " Runtime");
+                assertEquals("java25", props.path("Runtime").asText(), e.getKey() + " Runtime");
                 assertTrue(props.path("Code").path("S3Key").asText().endsWith("/" + jar.getFileName()),
                         e.getKey() + " is not deployed from " + jar.getFileName());
                 String handler = props.path("Handler").asText();

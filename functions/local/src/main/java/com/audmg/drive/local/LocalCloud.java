@@ -7,6 +7,7 @@ import com.audmg.drive.local.config.ServerlessConfig;
 import com.audmg.drive.local.config.ServerlessConfigReader;
 import com.audmg.drive.local.gateway.Gateway;
 import com.audmg.drive.local.lambda.InvocationResult;
+import com.audmg.drive.local.lambda.InvokeEndpoint;
 import com.audmg.drive.local.lambda.LambdaRuntime;
 import com.audmg.drive.local.lambda.ScheduledEvents;
 import com.audmg.drive.local.s3.EmbeddedS3;
@@ -35,13 +36,19 @@ public final class LocalCloud implements AutoCloseable {
     private final LambdaRuntime lambda;
     private final Gateway gateway;
     private final ScheduledEvents schedules;
+    private final InvokeEndpoint invokeEndpoint;
+    private final S3Settings s3Settings;
+    private final Path dataDir;
     private final Thread shutdownHook;
     private volatile boolean closed;
 
-    private LocalCloud(ServerlessConfig config, EmbeddedS3 s3, LambdaRuntime lambda, Gateway gateway,
-                       PrintStream console) {
+    private LocalCloud(ServerlessConfig config, EmbeddedS3 s3, S3Settings s3Settings, LambdaRuntime lambda,
+                       Gateway gateway, InvokeEndpoint invokeEndpoint, Path dataDir, PrintStream console) {
         this.config = config;
         this.s3 = s3;
+        this.s3Settings = s3Settings;
+        this.invokeEndpoint = invokeEndpoint;
+        this.dataDir = dataDir;
         this.lambda = lambda;
         this.gateway = gateway;
         this.schedules = new ScheduledEvents(config, lambda::invoke, console);
@@ -108,6 +115,8 @@ public final class LocalCloud implements AutoCloseable {
         EmbeddedS3 s3 = null;
         LambdaRuntime lambda = null;
         Gateway gateway = null;
+        InvokeEndpoint invokeEndpoint = null;
+        S3Settings s3Settings;
         try {
             CompletableFuture<S3Settings> s3Ready;
             if (s3Start != null) {
@@ -123,20 +132,27 @@ public final class LocalCloud implements AutoCloseable {
             }
             // The gateway and the runtime endpoint start while S3 may still be starting; a worker JVM, the
             // first thing that needs S3, is launched only once S3 is ready (READY is printed after that).
-            lambda = new LambdaRuntime(config, dataDir, s3Ready::join, parameters, options.console());
+            lambda = new LambdaRuntime(config, dataDir, s3Ready::join, parameters, options.console(),
+                    options.jdkRoots());
             gateway = new Gateway(config, lambda, options.port(), options.console());
-            join(s3Ready);
+            s3Settings = join(s3Ready);
             s3 = s3Start == null ? null : s3Start.join();
+            invokeEndpoint = new InvokeEndpoint(config, lambda, s3Settings.accessKeyId(),
+                    s3Settings.secretAccessKey(), options.console());
+            if (s3 != null) {
+                writeSharedCredentials(dataDir.resolve(SHARED_CREDENTIALS), s3Settings);
+            }
         } catch (BindException e) {
-            closeQuietly(gateway, lambda);
+            closeQuietly(invokeEndpoint, gateway, lambda);
             stopWhenStarted(s3Start);
             throw new LocalCloudException("port " + options.port() + " is already in use on 127.0.0.1", e);
         } catch (Exception e) {
-            closeQuietly(gateway, lambda);
+            closeQuietly(invokeEndpoint, gateway, lambda);
             stopWhenStarted(s3Start);
             throw new LocalCloudException("cannot start the local cloud: " + e, e);
         }
-        LocalCloud cloud = new LocalCloud(config, s3, lambda, gateway, options.console());
+        LocalCloud cloud = new LocalCloud(config, s3, s3Settings, lambda, gateway, invokeEndpoint, dataDir,
+                options.console());
         cloud.schedules.start();
         if (options.prewarm()) {
             // Functions behind the API (routes and authorizers); scheduled ones start when their rule fires.
@@ -256,6 +272,67 @@ public final class LocalCloud implements AutoCloseable {
         return lambda.invoke(function, event, maxWait);
     }
 
+    /** The profile in {@value #SHARED_CREDENTIALS} that holds the local credentials. */
+    public static final String PROFILE = "audmg-local";
+    /** An AWS shared-credentials file in the data folder, for the AWS CLI and SDKs. */
+    static final String SHARED_CREDENTIALS = "aws-credentials";
+
+    /** Writes the local keys as profile {@value #PROFILE} of an AWS shared-credentials file (rewritten each start). */
+    private static void writeSharedCredentials(Path file, S3Settings s3) throws IOException {
+        String text = "# Written by the Audmg local cloud at each start: the keys of its S3 and Lambda endpoints.\n"
+                + "# Same keys as s3-credentials.properties (which is what is kept); do not edit this copy.\n"
+                + "[" + PROFILE + "]\n"
+                + "aws_access_key_id = " + s3.accessKeyId() + "\n"
+                + "aws_secret_access_key = " + s3.secretAccessKey() + "\n";
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            // A secret: readable by its owner only.
+            Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        }
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * What a developer needs to know after {@code READY}, one line each: the Java each runtime's workers run
+     * on, the S3 and Lambda endpoints, the region, where the credentials are, and a command that works.
+     */
+    public java.util.List<String> startupSummary() {
+        java.util.List<String> lines = new java.util.ArrayList<>(lambda.runtimeSummary());
+        if (s3 != null) {
+            s3.repairReport().ifPresent(lines::add);
+        }
+        lines.add("S3          " + s3Settings.endpoint() + " (path-style; buckets "
+                + String.join(", ", config.buckets().values()) + ")");
+        lines.add("Lambda      " + invokeEndpoint.endpoint() + " (Invoke: POST /2015-03-31/functions/{name}/invocations)");
+        lines.add("Region      " + config.region());
+        if (s3 != null) {
+            Path shared = dataDir.resolve(SHARED_CREDENTIALS);
+            lines.add("Credentials " + shared + " (profile " + PROFILE + "; kept in "
+                    + dataDir.resolve("s3-credentials.properties") + ")");
+            lines.add("Try         AWS_SHARED_CREDENTIALS_FILE=" + shared + " aws --profile " + PROFILE + " --region "
+                    + config.region() + " --endpoint-url " + s3Settings.endpoint() + " s3 ls");
+        } else {
+            lines.add("Credentials AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of this process (external S3)");
+            lines.add("Try         aws --region " + config.region() + " --endpoint-url " + s3Settings.endpoint()
+                    + " s3 ls");
+        }
+        return java.util.List.copyOf(lines);
+    }
+
+    /** The Lambda Invoke API endpoint ({@code aws lambda invoke --endpoint-url}, {@code LambdaClient}). */
+    public URI lambdaEndpoint() {
+        return invokeEndpoint.endpoint();
+    }
+
+    /** Where functions and tools reach S3, with the local credentials. */
+    public S3Settings s3() {
+        return s3Settings;
+    }
+
     /** The resolved serverless.yml being served. */
     public ServerlessConfig config() {
         return config;
@@ -281,6 +358,6 @@ public final class LocalCloud implements AutoCloseable {
             return;
         }
         closed = true;
-        closeQuietly(schedules, gateway, lambda, s3);
+        closeQuietly(schedules, invokeEndpoint, gateway, lambda, s3);
     }
 }

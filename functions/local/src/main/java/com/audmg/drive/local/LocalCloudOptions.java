@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param s3Endpoint an external S3 to use instead of the embedded one, or null
  * @param prewarm start every function worker in the background as soon as the cloud is ready
  * @param console where function and gateway logs are echoed, or null for log files only
+ * @param jdkRoots where to look for a JDK matching each function's {@code runtime} (default
+ *     {@link com.audmg.drive.local.lambda.JdkLocator#defaultRoots()}: /usr/lib/jvm, SDKMAN!, ...)
  */
 public record LocalCloudOptions(int port, Path dataDir, String stage, Path config, Path artifact, URI s3Endpoint,
-                                boolean prewarm, PrintStream console) {
+                                boolean prewarm, PrintStream console, java.util.List<Path> jdkRoots) {
 
     public static final String DEFAULT_STAGE = "local";
 
@@ -28,6 +30,8 @@ public record LocalCloudOptions(int port, Path dataDir, String stage, Path confi
         if (stage == null || stage.isBlank()) {
             stage = DEFAULT_STAGE;
         }
+        jdkRoots = jdkRoots == null ? com.audmg.drive.local.lambda.JdkLocator.defaultRoots()
+                : java.util.List.copyOf(jdkRoots);
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535: " + port);
         }
@@ -47,6 +51,7 @@ public record LocalCloudOptions(int port, Path dataDir, String stage, Path confi
         private URI s3Endpoint;
         private boolean prewarm;
         private PrintStream console = System.out;
+        private java.util.List<Path> jdkRoots;
 
         public Builder port(int port) {
             this.port = port;
@@ -88,8 +93,15 @@ public record LocalCloudOptions(int port, Path dataDir, String stage, Path confi
             return this;
         }
 
+        /** Folders holding JDKs (each a JDK or a folder of JDKs), searched for each function's runtime. */
+        public Builder jdkRoots(java.util.List<Path> jdkRoots) {
+            this.jdkRoots = jdkRoots;
+            return this;
+        }
+
         public LocalCloudOptions build() {
-            return new LocalCloudOptions(port, dataDir, stage, config, artifact, s3Endpoint, prewarm, console);
+            return new LocalCloudOptions(port, dataDir, stage, config, artifact, s3Endpoint, prewarm, console,
+                    jdkRoots);
         }
     }
 }

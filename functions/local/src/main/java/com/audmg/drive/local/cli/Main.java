@@ -82,7 +82,9 @@ public final class Main {
             cloud.close();
             stopped.countDown();
         }, "cli-shutdown"));
+        // READY stays the first line: the desktop app and the tests parse it.
         out.println("READY " + cloud.baseUrl());
+        cloud.startupSummary().forEach(out::println);
         out.flush();
         try {
             stopped.await();

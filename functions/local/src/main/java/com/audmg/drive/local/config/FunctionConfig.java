@@ -10,9 +10,19 @@ import java.util.Map;
  * @param timeoutSeconds the Lambda timeout
  * @param memorySizeMb the Lambda memory size
  * @param environment provider and function environment merged, fully resolved
+ * @param deployedName the name Lambda knows it by: {@code functions.<name>.name}, else the Serverless
+ *     Framework's default {@code <service>-<stage>-<name>} (Context, {@code AWS_LAMBDA_FUNCTION_NAME}, ARN)
+ * @param runtime the Lambda runtime ({@code functions.<name>.runtime}, else {@code provider.runtime}), e.g.
+ *     {@code java25}; null when serverless.yml names none
  */
 public record FunctionConfig(String name, String handler, int timeoutSeconds, int memorySizeMb,
-                             Map<String, String> environment) {
+                             Map<String, String> environment, String deployedName, String runtime) {
+
+    /** A function deployed under its own key, on no particular runtime (tests). */
+    public FunctionConfig(String name, String handler, int timeoutSeconds, int memorySizeMb,
+                          Map<String, String> environment) {
+        this(name, handler, timeoutSeconds, memorySizeMb, environment, name, null);
+    }
 
     public String handlerClass() {
         int i = handler.indexOf("::");

@@ -18,11 +18,21 @@ import java.util.Optional;
  * @param buckets S3 bucket names by CloudFormation logical id
  * @param minimumCompressionSize provider.apiGateway.minimumCompressionSize, or null (no compression)
  * @param schedules every schedule event, in file order
+ * @param stageVariables the REST API stage's variables (from an {@code AWS::ApiGateway::Stage} or
+ *     {@code AWS::ApiGateway::Deployment} resource), empty when it has none
  */
 public record ServerlessConfig(String service, String stage, String region, String accountId, Path artifact,
                                Map<String, FunctionConfig> functions, List<HttpRoute> routes,
                                Map<String, String> buckets, Integer minimumCompressionSize,
-                               List<Schedule> schedules) {
+                               List<Schedule> schedules, Map<String, String> stageVariables) {
+
+    /** A configuration without stage variables. */
+    public ServerlessConfig(String service, String stage, String region, String accountId, Path artifact,
+                            Map<String, FunctionConfig> functions, List<HttpRoute> routes, Map<String, String> buckets,
+                            Integer minimumCompressionSize, List<Schedule> schedules) {
+        this(service, stage, region, accountId, artifact, functions, routes, buckets, minimumCompressionSize,
+                schedules, Map.of());
+    }
 
     public Optional<FunctionConfig> function(String name) {
         return Optional.ofNullable(functions.get(name));

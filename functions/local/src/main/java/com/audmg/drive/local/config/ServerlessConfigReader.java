@@ -42,6 +42,8 @@ public final class ServerlessConfigReader {
     private final ParameterStore parameters;
 
     private Map<String, Object> root;
+    /** The document as YAML nodes (with line numbers), or null when built from a map. */
+    private org.yaml.snakeyaml.nodes.Node tree;
     private String stage;
     private String region;
 
@@ -65,8 +67,11 @@ public final class ServerlessConfigReader {
     /** Reads {@code file}; {@code artifactOverride} (may be null) replaces package.artifact. */
     public ServerlessConfig read(Path file, Path artifactOverride) {
         Object loaded;
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(in);
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            loaded = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
+            // The same document as nodes, which know their line: refusals name the line of serverless.yml.
+            this.tree = new Yaml(new SafeConstructor(new LoaderOptions())).compose(new java.io.StringReader(text));
         } catch (IOException e) {
             throw new ConfigException("cannot read " + file + ": " + e.getMessage(), e);
         } catch (YAMLException e) {
@@ -103,6 +108,7 @@ public final class ServerlessConfigReader {
 
         int defaultTimeout = intOr(resolve(provider.get("timeout"), 0), 6);
         int defaultMemory = intOr(resolve(provider.get("memorySize"), 0), 1024);
+        String defaultRuntime = stringOr(resolve(provider.get("runtime"), 0), null);
         Map<String, String> providerEnv = environment(provider.get("environment"), buckets, "provider.environment");
 
         Map<String, Object> rawFunctions = mapAt(root, "functions");
@@ -119,15 +125,19 @@ public final class ServerlessConfigReader {
             }
             Map<String, String> environment = new LinkedHashMap<>(providerEnv);
             environment.putAll(environment(fn.get("environment"), buckets, "functions." + name + ".environment"));
+            String deployedName = stringOr(fn.get("name"), service + "-" + stage + "-" + name);
+            String runtime = stringOr(fn.get("runtime"), defaultRuntime);
             functions.put(name, new FunctionConfig(name, handler,
                     intOr(fn.get("timeout"), defaultTimeout), intOr(fn.get("memorySize"), defaultMemory),
-                    Map.copyOf(environment)));
+                    Map.copyOf(environment), deployedName, runtime));
             Object events = fn.get("events");
             if (events instanceof List<?> list) {
-                for (Object event : list) {
+                for (int index = 0; index < list.size(); index++) {
+                    Object event = list.get(index);
+                    refuseUnsupportedEvent(name, index, event);
                     if (event instanceof Map<?, ?> eventMap && eventMap.containsKey("http")) {
                         routes.add(null);
-                        pendingAuthorizers.add(new Object[] {routes.size() - 1, name, eventMap.get("http")});
+                        pendingAuthorizers.add(new Object[] {routes.size() - 1, name, eventMap.get("http"), index});
                     } else if (event instanceof Map<?, ?> eventMap && eventMap.containsKey("schedule")) {
                         schedules.addAll(schedules(service, stage, name, resolve(eventMap.get("schedule"), 0),
                                 schedules.size()));
@@ -136,11 +146,11 @@ public final class ServerlessConfigReader {
             }
         }
         for (Object[] pending : pendingAuthorizers) {
-            routes.set((Integer) pending[0], route((String) pending[1], pending[2], functions));
+            routes.set((Integer) pending[0], route((String) pending[1], pending[2], functions, (Integer) pending[3]));
         }
         return new ServerlessConfig(service, stage, region, LOCAL_ACCOUNT_ID, artifact,
                 java.util.Collections.unmodifiableMap(functions), List.copyOf(routes), java.util.Collections.unmodifiableMap(buckets),
-                compression(provider), List.copyOf(schedules));
+                compression(provider), List.copyOf(schedules), stageVariables());
     }
 
     private static final Pattern RATE = Pattern.compile("rate\\(\\s*(\\d+)\\s+(minute|minutes|hour|hours|day|days)\\s*\\)");
@@ -208,8 +218,61 @@ public final class ServerlessConfigReader {
         return null;
     }
 
-    private HttpRoute route(String functionName, Object http, Map<String, FunctionConfig> functions) {
+    /** Events the local cloud cannot run as AWS would: refused at start, naming their line. */
+    private void refuseUnsupportedEvent(String function, int index, Object event) {
+        if (!(event instanceof Map<?, ?> map) || map.size() != 1) {
+            return;
+        }
+        String type = String.valueOf(map.keySet().iterator().next());
+        String why = switch (type) {
+            case "httpApi" -> "HTTP API events (payload format 2.0, JWT and Lambda authorizers) are not emulated;"
+                    + " the local cloud runs REST API (v1) `http` events only";
+            case "websocket" -> "WebSocket API events are not emulated";
+            case "alb" -> "Application Load Balancer events are not emulated";
+            default -> null;
+        };
+        if (why != null) {
+            throw new ConfigException(at("functions", function, "events", index, type) + "functions." + function
+                    + ".events[" + index + "]." + type + ": " + why);
+        }
+    }
+
+    /**
+     * {@code "serverless.yml line N: "} for the node at {@code path} (map keys and list indexes), or
+     * {@code "serverless.yml: "} when the line is unknown.
+     */
+    String at(Object... path) {
+        org.yaml.snakeyaml.nodes.Node node = tree;
+        org.yaml.snakeyaml.error.Mark mark = null;
+        for (Object step : path) {
+            if (node instanceof org.yaml.snakeyaml.nodes.MappingNode mapping) {
+                org.yaml.snakeyaml.nodes.Node next = null;
+                for (org.yaml.snakeyaml.nodes.NodeTuple tuple : mapping.getValue()) {
+                    if (tuple.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode key
+                            && key.getValue().equals(String.valueOf(step))) {
+                        mark = key.getStartMark();
+                        next = tuple.getValueNode();
+                        break;
+                    }
+                }
+                node = next;
+            } else if (node instanceof org.yaml.snakeyaml.nodes.SequenceNode sequence && step instanceof Integer i
+                    && i < sequence.getValue().size()) {
+                node = sequence.getValue().get(i);
+                mark = node.getStartMark();
+            } else {
+                node = null;
+            }
+            if (node == null) {
+                break;
+            }
+        }
+        return mark == null ? "serverless.yml: " : "serverless.yml line " + (mark.getLine() + 1) + ": ";
+    }
+
+    private HttpRoute route(String functionName, Object http, Map<String, FunctionConfig> functions, int index) {
         String where = "functions." + functionName + ".events.http";
+        Object[] yamlPath = {"functions", functionName, "events", index, "http"};
         String method;
         String path;
         boolean cors = false;
@@ -236,10 +299,14 @@ public final class ServerlessConfigReader {
             method = "ANY";
         }
         path = "/" + path.replaceAll("^/+", "").replaceAll("/+$", "");
-        return new HttpRoute(functionName, method, path, cors, authorizer(authorizer, functions, where));
+        return new HttpRoute(functionName, method, path, cors, authorizer(authorizer, functions, where, yamlPath));
     }
 
-    private AuthorizerConfig authorizer(Object raw, Map<String, FunctionConfig> functions, String where) {
+    private AuthorizerConfig authorizer(Object raw, Map<String, FunctionConfig> functions, String where,
+                                        Object[] yamlPath) {
+        Object[] authorizerPath = java.util.Arrays.copyOf(yamlPath, yamlPath.length + 1);
+        authorizerPath[yamlPath.length] = "authorizer";
+        String line = at(authorizerPath);
         if (raw == null) {
             return null;
         }
@@ -253,25 +320,87 @@ public final class ServerlessConfigReader {
             Map<String, Object> map = castMap(raw, where + ".authorizer");
             name = stringOr(map.get("name"), null);
             if (name == null && map.get("arn") != null) {
-                throw new ConfigException("serverless.yml: " + where + ".authorizer by arn is not supported locally");
+                throw new ConfigException(line + where + ".authorizer by arn (Cognito or another account's"
+                        + " function) is not emulated; name a function of this file");
             }
             type = stringOr(map.get("type"), type).toUpperCase(Locale.ROOT);
             identitySource = stringOr(map.get("identitySource"), identitySource);
             ttl = intOr(map.get("resultTtlInSeconds"), ttl);
         }
         if (name == null || !functions.containsKey(name)) {
-            throw new ConfigException("serverless.yml: " + where + ".authorizer names unknown function '" + name + "'");
+            throw new ConfigException(line + where + ".authorizer names unknown function '" + name + "'");
         }
         if (type.equals("REQUEST")) {
-            throw new ConfigException("serverless.yml: " + where + ".authorizer type REQUEST is not supported locally yet");
+            List<String> sources = new ArrayList<>();
+            for (String source : identitySource.split(",")) {
+                String trimmed = source.trim();
+                if (!trimmed.startsWith("method.request.header.") && !trimmed.startsWith("method.request.querystring.")) {
+                    throw new ConfigException(line + where + ".authorizer identitySource '" + trimmed + "' is not"
+                            + " emulated (method.request.header.<Name> and method.request.querystring.<name> are)");
+                }
+                sources.add(trimmed);
+            }
+            String header = sources.get(0).startsWith("method.request.header.")
+                    ? sources.get(0).substring("method.request.header.".length()) : null;
+            return new AuthorizerConfig(name, type, header, ttl, List.copyOf(sources));
+        }
+        if (!type.equals("TOKEN")) {
+            throw new ConfigException(line + where + ".authorizer type " + type + " is not emulated (TOKEN and"
+                    + " REQUEST authorizers are)");
         }
         String prefix = "method.request.header.";
         String first = identitySource.split(",")[0].trim();
         if (!first.startsWith(prefix)) {
-            throw new ConfigException("serverless.yml: " + where + ".authorizer identitySource '" + identitySource
+            throw new ConfigException(line + where + ".authorizer identitySource '" + identitySource
                     + "' must be method.request.header.<Name>");
         }
         return new AuthorizerConfig(name, type, first.substring(prefix.length()), ttl);
+    }
+
+    /**
+     * The stage's variables: {@code Variables} of an {@code AWS::ApiGateway::Stage} resource or
+     * {@code StageDescription.Variables} of an {@code AWS::ApiGateway::Deployment} one, literal values only.
+     */
+    private Map<String, String> stageVariables() {
+        Map<String, String> variables = new java.util.TreeMap<>();
+        Map<String, Object> resources = mapAt(mapAt(root, "resources"), "Resources");
+        for (Map.Entry<String, Object> entry : resources.entrySet()) {
+            Map<String, Object> resource = castMap(entry.getValue(), "resources.Resources." + entry.getKey());
+            Object type = resource.get("Type");
+            Map<String, Object> properties = mapAt(resource, "Properties");
+            Object[] path;
+            Object raw;
+            if ("AWS::ApiGateway::Stage".equals(type)) {
+                path = new Object[] {"resources", "Resources", entry.getKey(), "Properties", "Variables"};
+                raw = properties.get("Variables");
+            } else if ("AWS::ApiGateway::Deployment".equals(type)) {
+                path = new Object[] {"resources", "Resources", entry.getKey(), "Properties", "StageDescription",
+                        "Variables"};
+                raw = mapAt(properties, "StageDescription").get("Variables");
+            } else {
+                continue;
+            }
+            if (raw == null) {
+                continue;
+            }
+            Object resolved = resolve(raw, 0);
+            if (!(resolved instanceof Map<?, ?> map)) {
+                throw new ConfigException(at(path) + "resources.Resources." + entry.getKey()
+                        + " stage variables must be a map of names to strings");
+            }
+            for (Map.Entry<?, ?> variable : map.entrySet()) {
+                Object value = variable.getValue();
+                if (value == null || value instanceof Map || value instanceof List) {
+                    Object[] where = java.util.Arrays.copyOf(path, path.length + 1);
+                    where[path.length] = String.valueOf(variable.getKey());
+                    throw new ConfigException(at(where) + "stage variable " + variable.getKey() + " of "
+                            + entry.getKey() + " must be a plain string locally (CloudFormation functions are not"
+                            + " evaluated)");
+                }
+                variables.put(String.valueOf(variable.getKey()), String.valueOf(value));
+            }
+        }
+        return java.util.Collections.unmodifiableMap(variables);
     }
 
     private Map<String, String> buckets(String service) {

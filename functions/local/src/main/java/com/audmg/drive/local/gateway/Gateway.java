@@ -96,7 +96,7 @@ public final class Gateway implements AutoCloseable {
         this.apiId = apiId(config.service());
         this.server = LoopbackServer.start(port, 512, "gateway", this::handle, this::refuseForeignHost);
         this.events = new ProxyEventBuilder(json, config.accountId(), apiId,
-                config.stage(), "127.0.0.1:" + server.getAddress().getPort());
+                config.stage(), "127.0.0.1:" + server.getAddress().getPort(), config.stageVariables());
     }
 
     /** DNS rebinding guard: a page of another site that resolves to 127.0.0.1 sends its own name as Host. */
@@ -217,20 +217,20 @@ public final class Gateway implements AutoCloseable {
         headers.putIfAbsent("X-Forwarded-Port", List.of(Integer.toString(server.getAddress().getPort())));
         headers.putIfAbsent("X-Forwarded-Proto", List.of("http"));
         String requestId = ProxyEventBuilder.newRequestId();
-        Map<String, Object> authorizerContext = null;
+        String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
+        ProxyRequest request = new ProxyRequest(method, m.route().path(), path, headers,
+                exchange.getRequestURI().getRawQuery(), m.pathParameters(), body, sourceIp, null);
         if (m.route().authorizer() != null) {
             String methodArn = "arn:aws:execute-api:" + config.region() + ":" + config.accountId() + ":" + apiId + "/"
                     + config.stage() + "/" + method + path;
-            AuthOutcome outcome = authorize(m.route().authorizer(), headers, methodArn);
+            AuthOutcome outcome = authorize(m.route().authorizer(), request, methodArn, now, requestId);
             if (outcome.status != 0) {
                 send(exchange, outcome.status, outcome.body, Map.of());
                 return;
             }
-            authorizerContext = outcome.context;
+            request = new ProxyRequest(method, m.route().path(), path, headers, request.rawQuery(),
+                    m.pathParameters(), body, sourceIp, outcome.context);
         }
-        String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
-        ProxyRequest request = new ProxyRequest(method, m.route().path(), path, headers,
-                exchange.getRequestURI().getRawQuery(), m.pathParameters(), body, sourceIp, authorizerContext);
         ObjectNode event = events.create(request, now, requestId);
         InvocationResult result;
         try {
@@ -248,21 +248,51 @@ public final class Gateway implements AutoCloseable {
     private record AuthOutcome(int status, String body, Map<String, Object> context) {
     }
 
-    private AuthOutcome authorize(AuthorizerConfig auth, Map<String, List<String>> headers, String methodArn)
-            throws IOException {
-        List<String> values = headers.get(canonical(auth.identityHeader()));
-        String token = values == null ? null : values.get(0);
-        if (token == null || token.isBlank()) {
-            return new AuthOutcome(401, UNAUTHORIZED, null);
+    /** The value of a REQUEST authorizer's identity source, or null when the request lacks it. */
+    private static String identityValue(String source, ProxyRequest request) {
+        if (source.startsWith("method.request.header.")) {
+            List<String> values = request.headers().get(canonical(source.substring("method.request.header.".length())));
+            return values == null || values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
         }
-        String cacheKey = auth.functionName() + "\n" + token;
-        CachedPolicy cached = authorizerCache.get(cacheKey);
-        if (cached == null || cached.expiresAtNanos < System.nanoTime()) {
-            authorizerCache.remove(cacheKey);
-            ObjectNode event = json.createObjectNode();
+        List<String> values = ProxyEventBuilder.parseQuery(request.rawQuery())
+                .get(source.substring("method.request.querystring.".length()));
+        return values == null || values.isEmpty() || values.get(0).isEmpty() ? null : values.get(0);
+    }
+
+    private AuthOutcome authorize(AuthorizerConfig auth, ProxyRequest request, String methodArn, Instant now,
+                                  String requestId) throws IOException {
+        String cacheKey;
+        ObjectNode event = json.createObjectNode();
+        if (auth.isRequest()) {
+            // As API Gateway: with caching on, every identity source is required and together they key the cache.
+            List<String> identity = new ArrayList<>();
+            for (String source : auth.identitySources()) {
+                String value = identityValue(source, request);
+                if (value == null && auth.resultTtlSeconds() > 0) {
+                    return new AuthOutcome(401, UNAUTHORIZED, null);
+                }
+                identity.add(String.valueOf(value));
+            }
+            cacheKey = auth.functionName() + "\nREQUEST\n" + String.join("\n", identity);
+            event.put("type", "REQUEST");
+            event.put("methodArn", methodArn);
+            ObjectNode proxy = events.create(request, now, requestId);
+            proxy.remove(List.of("body", "isBase64Encoded"));
+            event.setAll(proxy);
+        } else {
+            List<String> values = request.headers().get(canonical(auth.identityHeader()));
+            String token = values == null ? null : values.get(0);
+            if (token == null || token.isBlank()) {
+                return new AuthOutcome(401, UNAUTHORIZED, null);
+            }
+            cacheKey = auth.functionName() + "\n" + token;
             event.put("type", "TOKEN");
             event.put("methodArn", methodArn);
             event.put("authorizationToken", token);
+        }
+        CachedPolicy cached = authorizerCache.get(cacheKey);
+        if (cached == null || cached.expiresAtNanos < System.nanoTime()) {
+            authorizerCache.remove(cacheKey);
             authorizerInvocations.incrementAndGet();
             InvocationResult result;
             try {

@@ -28,8 +28,16 @@ public final class ProxyEventBuilder {
     private final String apiId;
     private final String stage;
     private final String domainName;
+    private final Map<String, String> stageVariables;
 
     public ProxyEventBuilder(ObjectMapper json, String accountId, String apiId, String stage, String domainName) {
+        this(json, accountId, apiId, stage, domainName, Map.of());
+    }
+
+    /** As above, for a stage with variables (null in events when there are none, as from AWS). */
+    public ProxyEventBuilder(ObjectMapper json, String accountId, String apiId, String stage, String domainName,
+                             Map<String, String> stageVariables) {
+        this.stageVariables = Map.copyOf(stageVariables);
         this.json = json;
         this.accountId = accountId;
         this.apiId = apiId;
@@ -60,7 +68,8 @@ public final class ProxyEventBuilder {
         event.set("multiValueQueryStringParameters", query.isEmpty() ? null : json.valueToTree(query));
         event.set("pathParameters", request.pathParameters().isEmpty() ? null
                 : json.valueToTree(request.pathParameters()));
-        event.putNull("stageVariables");
+        event.set("stageVariables", stageVariables.isEmpty() ? null
+                : json.valueToTree(new java.util.TreeMap<>(stageVariables)));
 
         ObjectNode context = event.putObject("requestContext");
         context.put("resourceId", Integer.toHexString(request.resourcePath().hashCode() & 0xffffff));

@@ -204,9 +204,9 @@ final class FunctionWorker {
     }
 
     /** Kills the worker after a timeout; the next invocation (or a queued one) starts a new one. */
-    void restartAfterTimeout(Invocation timedOut) {
+    void restartAfterTimeout(Invocation timedOut, InvocationResult outcome) {
         inFlight.remove(timedOut.requestId);
-        timedOut.result.complete(InvocationResult.timeout());
+        timedOut.result.complete(outcome);
         log.line(java.time.Instant.now() + " " + timedOut.requestId + " Task timed out after "
                 + function.timeoutSeconds() + ".00 seconds");
         Process old;

@@ -49,7 +49,7 @@ public final class LambdaRuntime implements AutoCloseable {
      */
     public LambdaRuntime(ServerlessConfig config, Path dataDir, S3Settings s3, ParameterStore parameters,
                          PrintStream console) throws IOException {
-        this(config, dataDir, () -> s3, parameters, console);
+        this(config, dataDir, () -> s3, parameters, console, JdkLocator.defaultRoots());
     }
 
     /**
@@ -58,6 +58,16 @@ public final class LambdaRuntime implements AutoCloseable {
      */
     public LambdaRuntime(ServerlessConfig config, Path dataDir, java.util.function.Supplier<S3Settings> s3,
                          ParameterStore parameters, PrintStream console) throws IOException {
+        this(config, dataDir, s3, parameters, console, JdkLocator.defaultRoots());
+    }
+
+    /**
+     * As above, looking for JDKs that match the functions' runtimes in {@code jdkRoots} (see
+     * {@link JdkLocator}).
+     */
+    public LambdaRuntime(ServerlessConfig config, Path dataDir, java.util.function.Supplier<S3Settings> s3,
+                         ParameterStore parameters, PrintStream console, java.util.List<Path> jdkRoots)
+            throws IOException {
         this.parameters = parameters;
         this.region = config.region();
         this.accountId = config.accountId();
@@ -66,7 +76,7 @@ public final class LambdaRuntime implements AutoCloseable {
                 exchange -> refuse(exchange, "foreign Host header"));
         String hostPort = "127.0.0.1:" + server.getAddress().getPort();
         this.launcher = new WorkerLauncher(workerJar, config.artifact(), config.region(), config.accountId(), s3,
-                hostPort);
+                hostPort, new JdkLocator(jdkRoots));
         Path logs = dataDir.resolve("logs");
         for (FunctionConfig fn : config.functions().values()) {
             workers.put(fn.name(), new FunctionWorker(fn, launcher, new FunctionLog(fn.name(), logs, console)));
@@ -112,7 +122,11 @@ public final class LambdaRuntime implements AutoCloseable {
                 return inv.result.get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 if (functionDeadline <= capDeadline) {
-                    worker.restartAfterTimeout(inv);
+                    // The function's own timeout: a function error, as on Lambda (502 behind API Gateway).
+                    InvocationResult timedOut = InvocationResult.functionTimedOut(inv.requestId,
+                            worker.function().timeoutSeconds());
+                    worker.restartAfterTimeout(inv, timedOut);
+                    return timedOut;
                 }
                 return InvocationResult.timeout();
             }
@@ -127,8 +141,25 @@ public final class LambdaRuntime implements AutoCloseable {
         }
     }
 
+    /** The ARN of function {@code functionName} (its key under {@code functions}). */
     public String functionArn(String functionName) {
-        return launcher.functionArn(functionName);
+        FunctionWorker worker = workers.get(functionName);
+        return launcher.functionArn(worker == null ? functionName : worker.function().deployedName());
+    }
+
+    /**
+     * One line per Lambda runtime in use: which Java its workers run on (a JDK of the runtime's version when
+     * one is installed, else the local cloud's own Java, with the reason).
+     */
+    public java.util.List<String> runtimeSummary() {
+        Map<String, String> lines = new LinkedHashMap<>();
+        for (FunctionWorker w : workers.values()) {
+            FunctionConfig fn = w.function();
+            JdkLocator.Choice choice = launcher.java(fn);
+            String runtime = fn.runtime() == null ? "(no runtime)" : fn.runtime();
+            lines.putIfAbsent(runtime, runtime + " functions run on " + choice.description());
+        }
+        return java.util.List.copyOf(lines.values());
     }
 
     /** The SSM endpoint path of worker {@code generation} of {@code function}; the token is its secret. */
@@ -213,7 +244,7 @@ public final class LambdaRuntime implements AutoCloseable {
             send(exchange, 200, inv.payload, Map.of(
                     "Lambda-Runtime-Aws-Request-Id", inv.requestId,
                     "Lambda-Runtime-Deadline-Ms", Long.toString(inv.deadlineEpochMillis),
-                    "Lambda-Runtime-Invoked-Function-Arn", launcher.functionArn(worker.function().name()),
+                    "Lambda-Runtime-Invoked-Function-Arn", launcher.functionArn(worker.function().deployedName()),
                     "Content-Type", "application/json"));
         } catch (IOException e) {
             worker.requeue(inv);

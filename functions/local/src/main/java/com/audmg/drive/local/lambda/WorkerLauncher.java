@@ -19,17 +19,22 @@ final class WorkerLauncher {
     private final String accountId;
     private final java.util.function.Supplier<S3Settings> s3Settings;
     private final String runtimeHostPort;
-    private final String java;
+    private final JdkLocator jdks;
 
     WorkerLauncher(Path workerJar, Path artifact, String region, String accountId,
-                   java.util.function.Supplier<S3Settings> s3Settings, String runtimeHostPort) {
+                   java.util.function.Supplier<S3Settings> s3Settings, String runtimeHostPort, JdkLocator jdks) {
         this.workerJar = workerJar;
         this.artifact = artifact;
         this.region = region;
         this.accountId = accountId;
         this.s3Settings = s3Settings;
         this.runtimeHostPort = runtimeHostPort;
-        this.java = javaExecutable();
+        this.jdks = jdks;
+    }
+
+    /** The Java that workers of {@code fn} run on: a JDK of its runtime's version when one is installed. */
+    JdkLocator.Choice java(FunctionConfig fn) {
+        return jdks.choose(fn.runtime());
     }
 
     static String javaExecutable() {
@@ -44,7 +49,7 @@ final class WorkerLauncher {
      */
     Process launch(FunctionConfig fn, int generation, WorkerSecrets secrets, FunctionLog log) throws IOException {
         S3Settings s3 = s3Settings.get();
-        List<String> command = new ArrayList<>(List.of(java,
+        List<String> command = new ArrayList<>(List.of(java(fn).executable(),
                 "-Xmx" + fn.memorySizeMb() + "m",
                 "-XX:TieredStopAtLevel=1",
                 "-Xshare:auto",
@@ -61,11 +66,11 @@ final class WorkerLauncher {
         env.putAll(fn.environment());
         env.put("AWS_REGION", region);
         env.put("AWS_DEFAULT_REGION", region);
-        env.put("AWS_LAMBDA_FUNCTION_NAME", fn.name());
+        env.put("AWS_LAMBDA_FUNCTION_NAME", fn.deployedName());
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(fn.memorySizeMb()));
-        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + fn.name());
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_java17");
+        env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + fn.deployedName());
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + (fn.runtime() == null ? "java17" : fn.runtime()));
         env.put("AWS_LAMBDA_RUNTIME_API", runtimeHostPort + "/fn/" + fn.name() + "/" + generation);
         env.put("AWS_ACCESS_KEY_ID", s3.accessKeyId());
         env.put("AWS_SECRET_ACCESS_KEY", s3.secretAccessKey());
@@ -96,7 +101,8 @@ final class WorkerLauncher {
         }
     }
 
-    String functionArn(String functionName) {
-        return "arn:aws:lambda:" + region + ":" + accountId + ":function:" + functionName;
+    /** The ARN of a function by its deployed name ({@link FunctionConfig#deployedName()}). */
+    String functionArn(String deployedName) {
+        return "arn:aws:lambda:" + region + ":" + accountId + ":function:" + deployedName;
     }
 }

@@ -31,8 +31,11 @@ public final class EmbeddedS3 implements AutoCloseable {
     private final BlobStore store;
     private final S3Proxy proxy;
     private final S3Settings settings;
+    private final String repairReport;
 
-    private EmbeddedS3(BlobStoreContext context, BlobStore store, S3Proxy proxy, S3Settings settings) {
+    private EmbeddedS3(BlobStoreContext context, BlobStore store, S3Proxy proxy, S3Settings settings,
+                       String repairReport) {
+        this.repairReport = repairReport;
         this.context = context;
         this.store = store;
         this.proxy = proxy;
@@ -65,8 +68,13 @@ public final class EmbeddedS3 implements AutoCloseable {
                 .overrides(overrides)
                 .buildView(BlobStoreContext.class);
         try {
-            BlobStore store = new AtomicConditionalBlobStore(new PrivateFilesBlobStore(context.getBlobStore(),
-                    storageDir.toAbsolutePath()));
+            // Sidecar records beside the store (not in it, where they would be objects): a copy of the data
+            // folder without extended attributes gets them back here, before anything is served.
+            SidecarMetadata sidecars = new SidecarMetadata(storageDir, storageDir.resolveSibling(
+                    storageDir.getFileName() + "-metadata"));
+            SidecarMetadata.Report repair = sidecars.reconcile();
+            BlobStore store = new AtomicConditionalBlobStore(new SidecarRecordingBlobStore(
+                    new PrivateFilesBlobStore(context.getBlobStore(), storageDir.toAbsolutePath()), sidecars));
             String id = creds.getProperty("accessKeyId");
             String secret = creds.getProperty("secretAccessKey");
             S3Proxy proxy = S3Proxy.builder()
@@ -77,13 +85,14 @@ public final class EmbeddedS3 implements AutoCloseable {
                     .v4MaxNonChunkedRequestSize(MAX_NON_CHUNKED_BYTES)
                     .maxSinglePartObjectSize(MAX_SINGLE_PART_BYTES)
                     .build();
+            SignedHeadersGuard.install(proxy);
             proxy.start();
             while (!"STARTED".equals(proxy.getState())) {
                 Thread.onSpinWait();
                 Thread.sleep(5);
             }
             URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-            return new EmbeddedS3(context, store, proxy, new S3Settings(endpoint, id, secret));
+            return new EmbeddedS3(context, store, proxy, new S3Settings(endpoint, id, secret), repair.describe());
         } catch (Exception e) {
             context.close();
             throw e;
@@ -123,6 +132,14 @@ public final class EmbeddedS3 implements AutoCloseable {
             throw new UncheckedIOException("cannot read or write " + file, e);
         }
         return creds;
+    }
+
+    /**
+     * What the start repaired, one line, or empty: objects of a data folder copied without extended
+     * attributes, which got their metadata back from the sidecar records.
+     */
+    public java.util.Optional<String> repairReport() {
+        return java.util.Optional.ofNullable(repairReport);
     }
 
     public S3Settings settings() {

@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,6 +41,14 @@ class FatJarIT {
             long readyMillis = (System.nanoTime() - t0) / 1_000_000;
             assertTrue(first != null && first.matches("READY http://127\\.0\\.0\\.1:\\d+/local"), first);
             System.out.println("fat jar: java -jar to READY in " + readyMillis + " ms");
+            // After READY: where S3 and Lambda are, the region, the credentials and a command to try.
+            List<String> summary = new ArrayList<>();
+            for (String line = lines.readLine(); line != null && !line.startsWith("Try "); line = lines.readLine()) {
+                summary.add(line);
+            }
+            assertTrue(summary.stream().anyMatch(l -> l.matches("S3 +http://127\\.0\\.0\\.1:\\d+ .*")), summary.toString());
+            assertTrue(summary.stream().anyMatch(l -> l.matches("Lambda +http://127\\.0\\.0\\.1:\\d+ .*")), summary.toString());
+            assertTrue(summary.contains("Region      eu-west-1"), summary.toString());
             Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
             drain.setDaemon(true);
             drain.start();
@@ -48,7 +58,7 @@ class FatJarIT {
                     HttpRequest.newBuilder(URI.create(base + "/public/echo")).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
-            assertTrue(r.body().contains("function=echo"), r.body());
+            assertTrue(r.body().contains("function=fixture-app-local-echo"), r.body());
         } finally {
             p.destroy();
         }

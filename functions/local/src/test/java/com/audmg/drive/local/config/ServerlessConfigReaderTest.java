@@ -201,4 +201,57 @@ class ServerlessConfigReaderTest {
         assertTrue(e.getMessage().contains("functions.f.events.schedule") && e.getMessage().contains("every(5 minutes)"),
                 e.getMessage());
     }
+
+    private ConfigException refusal(String... lines) throws Exception {
+        Path file = dir.resolve("refused.yml");
+        Files.writeString(file, String.join("\n", lines) + "\n");
+        return assertThrows(ConfigException.class, () -> reader("local", Map.of()).read(file, dir.resolve("a.jar")));
+    }
+
+    @Test
+    void read_shouldRefuseWhatItCannotEmulate_namingTheLine() throws Exception {
+        String[] head = {"service: s", "provider:", "  name: aws", "functions:", "  auth:", "    handler: a.Auth"};
+        ConfigException httpApi = refusal(concat(head,
+                "  api:", "    handler: a.B", "    events:", "      - http: GET ok", "      - httpApi: GET /x"));
+        assertTrue(httpApi.getMessage().startsWith("serverless.yml line 11: functions.api.events[1].httpApi: HTTP API"),
+                httpApi.getMessage());
+
+        ConfigException cognito = refusal(concat(head,
+                "  api:", "    handler: a.B", "    events:", "      - http:", "          path: x", "          method: get",
+                "          authorizer:", "            name: auth", "            type: cognito_user_pools"));
+        assertTrue(cognito.getMessage().startsWith(
+                "serverless.yml line 13: functions.api.events.http.authorizer type COGNITO_USER_POOLS is not emulated"),
+                cognito.getMessage());
+
+        ConfigException source = refusal(concat(head,
+                "  api:", "    handler: a.B", "    events:", "      - http:", "          path: x", "          method: get",
+                "          authorizer:", "            name: auth", "            type: request",
+                "            identitySource: context.requestId"));
+        assertTrue(source.getMessage().startsWith("serverless.yml line 13: functions.api.events.http.authorizer"
+                + " identitySource 'context.requestId' is not emulated"), source.getMessage());
+
+        ConfigException stageVariable = refusal(concat(head,
+                "resources:", "  Resources:", "    Stage:", "      Type: AWS::ApiGateway::Stage", "      Properties:",
+                "        Variables:", "          plain: yes", "          computed: { Ref: Other }"));
+        assertTrue(stageVariable.getMessage().startsWith("serverless.yml line 14: stage variable computed of Stage"),
+                stageVariable.getMessage());
+    }
+
+    @Test
+    void read_shouldTakeStageVariables_fromAStageResource() throws Exception {
+        Path file = dir.resolve("vars.yml");
+        Files.writeString(file, String.join("\n", "service: s", "provider: { name: aws }", "functions:",
+                "  f: { handler: a.B }", "resources:", "  Resources:", "    Stage:",
+                "      Type: AWS::ApiGateway::Stage", "      Properties:",
+                "        Variables: { alias: live, stage: '${sls:stage}' }", ""));
+        ServerlessConfig config = reader("qa", Map.of()).read(file, dir.resolve("a.jar"));
+        assertEquals(Map.of("alias", "live", "stage", "qa"), config.stageVariables());
+        assertEquals("s-qa-f", config.function("f").orElseThrow().deployedName());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
 }

@@ -115,7 +115,7 @@ class GatewayTest {
         assertTrue(first.body().contains("multiQuery={x=[1, 2]}\n"), first.body());
         assertTrue(first.body().contains("resource=/items/{id}\n"), first.body());
         assertTrue(first.body().contains("stage=local\n"), first.body());
-        assertTrue(first.body().contains("function=echo\n"), first.body());
+        assertTrue(first.body().contains("function=fixture-app-local-echo\n"), first.body());
         assertTrue(first.body().contains("memory=256\n"), first.body());
         assertTrue(first.body().contains("classLoader=function:echo\n"), first.body());
         assertEquals("yes", first.headers().firstValue("X-Echo").orElse(null));
@@ -158,10 +158,10 @@ class GatewayTest {
     }
 
     @Test
-    void timeout_shouldBe504_andTheNextInvocationGetAFreshWorker() throws Exception {
+    void functionTimeout_shouldBe502_andTheNextInvocationGetAFreshWorker() throws Exception {
         HttpResponse<String> slow = get("/slow?ms=10000");
-        assertEquals(504, slow.statusCode());
-        assertEquals("{\"message\":\"Endpoint request timed out\"}", slow.body());
+        assertEquals(502, slow.statusCode());
+        assertEquals("{\"message\":\"Internal server error\"}", slow.body());
         HttpResponse<String> fast = get("/slow?ms=10");
         assertEquals(200, fast.statusCode(), fast.body());
         assertEquals("slept 10", fast.body());
@@ -245,7 +245,7 @@ class GatewayTest {
         assertEquals("gzip", zipped.headers().firstValue("Content-Encoding").orElse(null));
         String text = new String(new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(zipped.body()))
                 .readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(text.contains("AWS_LAMBDA_FUNCTION_NAME=env"), text);
+        assertTrue(text.contains("AWS_LAMBDA_FUNCTION_NAME=fixture-app-local-env"), text);
         HttpResponse<String> small = get("/counter", "Accept-Encoding", "gzip");
         assertTrue(small.headers().firstValue("Content-Encoding").isEmpty());
     }

@@ -21,6 +21,8 @@ public final class WorkerMain {
     private static final String API_VERSION = "/2018-06-01/runtime";
 
     private final String functionName;
+    /** The name Lambda knows the function by (Context, log group): {@code <service>-<stage>-<function>}. */
+    private final String deployedName;
     private final int memoryMb;
     private final RuntimeApiClient runtimeApi;
     private final AtomicBoolean firstReport = new AtomicBoolean(true);
@@ -30,6 +32,8 @@ public final class WorkerMain {
 
     private WorkerMain(String functionName, int memoryMb, String runtimeApi, String token) {
         this.functionName = functionName;
+        String deployed = System.getenv("AWS_LAMBDA_FUNCTION_NAME");
+        this.deployedName = deployed == null || deployed.isEmpty() ? functionName : deployed;
         this.memoryMb = memoryMb;
         this.runtimeApi = new RuntimeApiClient("http://" + runtimeApi + API_VERSION, token);
     }
@@ -112,10 +116,10 @@ public final class WorkerMain {
     private void invoke(RuntimeApiClient.Next next) {
         String requestId = next.requestId() == null ? "unknown" : next.requestId();
         long deadline = next.deadlineMs() == null ? System.currentTimeMillis() + 900_000 : Long.parseLong(next.deadlineMs());
-        String arn = next.functionArn() == null ? functionName : next.functionArn();
+        String arn = next.functionArn() == null ? deployedName : next.functionArn();
         System.out.println("START RequestId: " + requestId + " Version: $LATEST");
         long start = System.nanoTime();
-        LocalContext context = new LocalContext(requestId, functionName, arn, memoryMb, deadline);
+        LocalContext context = new LocalContext(requestId, deployedName, arn, memoryMb, deadline);
         try {
             byte[] result = handler.invoke(next.event(), context);
             post("/invocation/" + requestId + "/response", result);
