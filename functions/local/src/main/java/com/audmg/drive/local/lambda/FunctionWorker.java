@@ -69,6 +69,30 @@ final class FunctionWorker {
         started.onExit().thenRun(() -> onExit(started, gen));
     }
 
+    /**
+     * Waits until the current worker has finished its init and asks for work, it died, or the time
+     * is up; returns whether it is ready.
+     */
+    boolean awaitReady(java.time.Duration maxWait) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        while (System.nanoTime() < deadline) {
+            Process p;
+            int gen;
+            synchronized (this) {
+                p = process;
+                gen = generation;
+            }
+            if (p == null || !p.isAlive()) {
+                return false;
+            }
+            if (readyGeneration == gen) {
+                return true;
+            }
+            Thread.sleep(25);
+        }
+        return false;
+    }
+
     /** Whether {@code token} is the runtime token of this function's live worker {@code gen}. */
     boolean isRuntimeCaller(int gen, String token) {
         WorkerSecrets s = liveSecrets.get(gen);

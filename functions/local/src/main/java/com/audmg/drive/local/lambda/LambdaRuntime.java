@@ -88,8 +88,15 @@ public final class LambdaRuntime implements AutoCloseable {
         prewarm(workers.keySet());
     }
 
-    /** Starts these functions' worker JVMs now instead of on first use. */
+    /**
+     * Starts these functions' worker JVMs now instead of on first use, in order and as many at a time as
+     * there are cores: a dozen JVMs initialising at once on two cores made each take many times longer,
+     * and the first request (whose worker is among them) waited for all. A request for a function not
+     * started yet still starts its worker at once.
+     */
     public void prewarm(java.util.Collection<String> functions) {
+        int parallel = Math.max(1, Runtime.getRuntime().availableProcessors());
+        java.util.List<FunctionWorker> starting = new java.util.ArrayList<>();
         for (String name : functions) {
             FunctionWorker w = workers.get(name);
             if (w == null) {
@@ -97,8 +104,20 @@ public final class LambdaRuntime implements AutoCloseable {
             }
             try {
                 w.ensureStarted();
+                starting.add(w);
             } catch (IOException e) {
                 w.log().line("cannot start worker: " + e.getMessage());
+            }
+            if (starting.size() == parallel) {
+                try {
+                    for (FunctionWorker started : starting) {
+                        started.awaitReady(Duration.ofSeconds(30));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                starting.clear();
             }
         }
     }
