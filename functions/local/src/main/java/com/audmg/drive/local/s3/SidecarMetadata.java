@@ -226,12 +226,10 @@ final class SidecarMetadata {
         p.setProperty("key", name);
         p.setProperty("size", Long.toString(size));
         attributes.forEach((k, v) -> p.setProperty("xattr." + k, Base64.getEncoder().encodeToString(v)));
-        Files.createDirectories(sidecar.getParent());
-        Path tmp = sidecar.resolveSibling(sidecar.getFileName() + "." + Thread.currentThread().getId() + ".tmp");
-        try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-            p.store(out, null);
-        }
-        Files.move(tmp, sidecar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // Owner-only like everything in the data folder (content types and metadata of every object).
+        java.io.StringWriter text = new java.io.StringWriter();
+        p.store(text, null);
+        com.audmg.drive.local.PrivateFiles.write(sidecar, text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     static TreeMap<String, byte[]> readAttributes(Path file) throws IOException {
