@@ -67,12 +67,19 @@ public final class Events {
     }
 
     /** As API Gateway does after the TOKEN authorizer allowed the call. */
-    public Events authorizerContext(String userId, String username) {
+    public Events authorizerContext(String userId, String username, String sessionId) {
         Map<String, Object> authorizer = new HashMap<>();
         authorizer.put("principalId", userId);
         authorizer.put("userId", userId);
         authorizer.put("username", username);
+        authorizer.put("sessionId", sessionId);
         event.getRequestContext().setAuthorizer(authorizer);
+        return this;
+    }
+
+    /** As API Gateway fills {@code requestContext.identity.sourceIp}. */
+    public Events sourceIp(String ip) {
+        event.getRequestContext().getIdentity().setSourceIp(ip);
         return this;
     }
 
