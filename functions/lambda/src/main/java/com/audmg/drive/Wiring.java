@@ -188,6 +188,11 @@ public final class Wiring {
 
     public AuthService authService() {
         warmUp.get();
+        // Sign-up and password change estimate strength with zxcvbn: load its dictionaries on the second core.
+        inBackground("audmg-init-zxcvbn", () -> {
+            com.audmg.drive.auth.Credentials.prepare();
+            return null;
+        });
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
         // An account that cannot exist (usernames are at least 3 characters): a 404 through the whole S3 path.
         primeSnapshot("accounts", () -> data.get(Keys.account("")));

@@ -68,6 +68,11 @@ public final class Credentials {
         }
     }
 
+    /** Loads zxcvbn's dictionaries now (a cold start does it on a background thread). */
+    public static void prepare() {
+        Estimator.ZXCVBN.getClass();
+    }
+
     /** zxcvbn's dictionaries load in about 0.3 s: only where passwords are set, on first use. */
     private static final class Estimator {
         static final Zxcvbn ZXCVBN = new Zxcvbn();
