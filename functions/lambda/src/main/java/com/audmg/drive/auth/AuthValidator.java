@@ -50,6 +50,8 @@ public final class AuthValidator implements RequestHandler<APIGatewayCustomAutho
         authorizerContext.put("userId", principal.userId());
         authorizerContext.put("username", principal.username());
         authorizerContext.put("sessionId", principal.sessionId());
+        // The gateway caches this answer for minutes: the handlers refuse the token once it has expired.
+        authorizerContext.put("expiresAt", principal.expiresAt().getEpochSecond());
         StructuredLog.request(requestId, function, "authorizer", principal.userId(), 200, elapsedMs(start), null);
         return Policies.allow(principal.userId(), resource, authorizerContext);
     }

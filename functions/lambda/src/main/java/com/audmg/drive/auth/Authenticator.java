@@ -11,7 +11,8 @@ import com.audmg.drive.platform.Keys;
  * bearer token verified here (LocalStack's community REST API does not run authorizers).
  * Either way the caller's session must still be live: API Gateway caches the authorizer's Allow
  * for minutes, and a revoked session or a deleted account must stop working at once. That costs
- * one S3 GET per request. Client-supplied user ids are never read.
+ * one S3 GET per request. A token that expired while the gateway still caches its Allow is refused
+ * too (the authorizer passes the token's expiry in its context). Client-supplied user ids are never read.
  */
 public final class Authenticator {
 
@@ -29,8 +30,13 @@ public final class Authenticator {
         try {
             if (context.get("userId") instanceof String id && Keys.isId(id)
                     && context.get("username") instanceof String name
-                    && context.get("sessionId") instanceof String sessionId && Keys.isId(sessionId)) {
-                principal = new TokenService.Principal(id, name, sessionId);
+                    && context.get("sessionId") instanceof String sessionId && Keys.isId(sessionId)
+                    && expiresAt(context.get("expiresAt")) != null) {
+                principal = new TokenService.Principal(id, name, sessionId, expiresAt(context.get("expiresAt")));
+                // API Gateway may answer from its authorizer cache after the token expired.
+                if (tokens.expired(principal.expiresAt())) {
+                    throw new TokenService.InvalidTokenException();
+                }
             } else {
                 principal = tokens.verify(TokenService.bearerToken(request.header("Authorization").orElse(null)));
             }
@@ -40,5 +46,20 @@ public final class Authenticator {
         }
         request.userId(principal.userId());
         return principal;
+    }
+
+    /** The authorizer context's values arrive as strings (API Gateway) or numbers (tests, the local cloud). */
+    private static java.time.Instant expiresAt(Object value) {
+        try {
+            if (value instanceof Number n) {
+                return java.time.Instant.ofEpochSecond(n.longValue());
+            }
+            if (value instanceof String s) {
+                return java.time.Instant.ofEpochSecond(Long.parseLong(s.trim()));
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return null;
     }
 }

@@ -23,6 +23,7 @@ public final class TokenService {
     public static final int MIN_SECRET_BYTES = 32;
     static final String USERNAME_CLAIM = "username";
     static final String SESSION_CLAIM = "sid";
+    private static final long LEEWAY_SECONDS = 5;
 
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
@@ -50,7 +51,7 @@ public final class TokenService {
                 .withClaimPresence("iat")
                 .withClaimPresence(SESSION_CLAIM)
                 .withClaimPresence(USERNAME_CLAIM)
-                .acceptLeeway(5))
+                .acceptLeeway(LEEWAY_SECONDS))
                 .build(clock);
     }
 
@@ -58,8 +59,16 @@ public final class TokenService {
     public record IssuedToken(String token, long expiresIn, String userId) {
     }
 
-    /** The verified caller and the session its token belongs to. */
-    public record Principal(String userId, String username, String sessionId) {
+    /** The verified caller, the session its token belongs to, and when the token expires (null: not known here). */
+    public record Principal(String userId, String username, String sessionId, Instant expiresAt) {
+        public Principal(String userId, String username, String sessionId) {
+            this(userId, username, sessionId, null);
+        }
+    }
+
+    /** Whether a token that expires at {@code expiresAt} (as verified earlier, e.g. by the authorizer) has expired now. */
+    public boolean expired(Instant expiresAt) {
+        return !clock.instant().isBefore(expiresAt.plusSeconds(LEEWAY_SECONDS));
     }
 
     public long ttlSeconds() {
@@ -94,7 +103,7 @@ public final class TokenService {
                     || jwt.getExpiresAtAsInstant() == null || jwt.getIssuedAtAsInstant() == null) {
                 throw new InvalidTokenException();
             }
-            return new Principal(jwt.getSubject(), username, sessionId);
+            return new Principal(jwt.getSubject(), username, sessionId, jwt.getExpiresAtAsInstant());
         } catch (JWTVerificationException | IllegalArgumentException e) {
             throw new InvalidTokenException();
         }

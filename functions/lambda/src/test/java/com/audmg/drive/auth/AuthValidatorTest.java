@@ -48,8 +48,9 @@ class AuthValidatorTest {
                 {"principalId":"%1$s",
                  "policyDocument":{"Version":"2012-10-17","Statement":[{"Action":"execute-api:Invoke",
                    "Effect":"Allow","Resource":["arn:aws:execute-api:us-east-1:123456789012:example/prod/*/*"]}]},
-                 "context":{"userId":"%1$s","username":"alice","sessionId":"%2$s"}}"""
-                .formatted(userId, session.sessionId()));
+                 "context":{"userId":"%1$s","username":"alice","sessionId":"%2$s","expiresAt":%3$d}}"""
+                .formatted(userId, session.sessionId(),
+                        com.auth0.jwt.JWT.decode(session.token()).getExpiresAtAsInstant().getEpochSecond()));
         assertEquals(expected, actual);
     }
 

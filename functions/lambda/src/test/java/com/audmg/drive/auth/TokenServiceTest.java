@@ -41,7 +41,8 @@ class TokenServiceTest {
         assertTrue(jwt.getId() != null && !jwt.getId().isBlank());
         assertEquals(SID, jwt.getClaim("sid").asString());
         assertNotEquals(jwt.getId(), JWT.decode(tokens.issue(U1, "alice", SID).token()).getId());
-        assertEquals(new TokenService.Principal("userid0000000000000000000a", "alice", SID), tokens.verify(issued.token()));
+        assertEquals(new TokenService.Principal("userid0000000000000000000a", "alice", SID, NOW.plusSeconds(3600)),
+                tokens.verify(issued.token()));
     }
 
     @Test
