@@ -20,6 +20,8 @@ import com.audmg.drive.auth.AuthService;
 import com.audmg.drive.auth.Authenticator;
 import com.audmg.drive.auth.LoginThrottle;
 import com.audmg.drive.auth.PasswordHasher;
+import com.audmg.drive.auth.SessionService;
+import com.audmg.drive.auth.SignUpThrottle;
 import com.audmg.drive.auth.TokenService;
 import com.audmg.drive.files.ContentSniffer;
 import com.audmg.drive.files.FileLifecycle;
@@ -174,17 +176,48 @@ public final class Wiring {
         return tokens.get();
     }
 
+    /** Verifies callers and checks their session is live (one S3 GET per request). */
     public Authenticator authenticator() {
-        return new Authenticator(tokens());
+        return new Authenticator(tokens(), sessions());
+    }
+
+    public SessionService sessions() {
+        return new SessionService(new JsonObjectStore(s3.get(), config.dataBucket()), tokens(),
+                Duration.ofSeconds(config.refreshTtlSeconds()), clock);
     }
 
     public AuthService authService() {
         warmUp.get();
+        // Sign-up and password change estimate strength with zxcvbn: load its dictionaries on the second core.
+        inBackground("audmg-init-zxcvbn", () -> {
+            com.audmg.drive.auth.Credentials.prepare();
+            return null;
+        });
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
         // An account that cannot exist (usernames are at least 3 characters): a 404 through the whole S3 path.
         primeSnapshot("accounts", () -> data.get(Keys.account("")));
-        return new AuthService(new AccountStore(data), new LoginThrottle(data, clock),
-                new PasswordHasher(config.bcryptCost()), tokens(), clock);
+        return new AuthService(new AccountStore(data), loginThrottle(data),
+                new SignUpThrottle(data, config.signUpsPerClientPerHour(), config.signUpsPerHour(), clock),
+                passwordHasher(), sessions(), clock);
+    }
+
+    private LoginThrottle loginThrottle;
+    private PasswordHasher passwordHasher;
+
+    /** One per container: it holds the in-memory budgets of unknown usernames. */
+    private synchronized LoginThrottle loginThrottle(JsonObjectStore data) {
+        if (loginThrottle == null) {
+            loginThrottle = new LoginThrottle(data, clock);
+        }
+        return loginThrottle;
+    }
+
+    /** One per container (its decoy hash is computed once); also counts verifications. */
+    public synchronized PasswordHasher passwordHasher() {
+        if (passwordHasher == null) {
+            passwordHasher = new PasswordHasher(config.bcryptCost());
+        }
+        return passwordHasher;
     }
 
     /** File service without content detection (Tika loads only where uploads are completed). */
@@ -211,7 +244,8 @@ public final class Wiring {
 
     public LibrarySweeper librarySweeper() {
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
-        return new LibrarySweeper(fileService(null, presigner.get()), libraryStore(), releaser(), data, clock);
+        return new LibrarySweeper(fileService(null, presigner.get()), libraryStore(), releaser(), data,
+                new com.audmg.drive.files.AccountPurger(s3.get(), config.mediaBucket(), config.dataBucket(), data), clock);
     }
 
     public com.audmg.drive.files.LibraryScrubber libraryScrubber() {

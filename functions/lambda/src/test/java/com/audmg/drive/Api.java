@@ -42,7 +42,7 @@ public final class Api {
 
     public Api(Wiring wiring) {
         signUp = new SignUpHandler(wiring.authService());
-        login = new LoginHandler(wiring.authService());
+        login = new LoginHandler(wiring.authService(), wiring.sessions(), wiring.authenticator());
         me = new MeHandler(wiring.fileService(), wiring.authenticator());
         listFiles = new ListFilesHandler(wiring.fileService(), wiring.authenticator());
         createUpload = new CreateUploadHandler(wiring.fileService(), wiring.authenticator());
@@ -66,6 +66,45 @@ public final class Api {
     public APIGatewayProxyResponseEvent login(String username, String password) {
         return login.handleRequest(Events.request("POST", "/auth/login", "/auth/login")
                 .body(credentialsJson(username, password)).build(), null);
+    }
+
+    /** A login from another client address (API Gateway's requestContext.identity.sourceIp). */
+    public APIGatewayProxyResponseEvent login(String username, String password, String sourceIp) {
+        return login.handleRequest(Events.request("POST", "/auth/login", "/auth/login").sourceIp(sourceIp)
+                .body(credentialsJson(username, password)).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent signUp(String username, String password, String sourceIp) {
+        return signUp.handleRequest(Events.request("POST", "/auth/signup", "/auth/signup").sourceIp(sourceIp)
+                .body(credentialsJson(username, password)).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent refresh(String refreshToken) {
+        return login.handleRequest(Events.request("POST", "/auth/refresh", "/auth/refresh")
+                .body(Json.write(Map.of("refreshToken", refreshToken))).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent logout(String token) {
+        return login.handleRequest(Events.request("POST", "/auth/logout", "/auth/logout").bearer(token).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent sessions(String token) {
+        return login.handleRequest(Events.request("GET", "/me/sessions", "/me/sessions").bearer(token).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent revokeSession(String token, String sessionId) {
+        return login.handleRequest(Events.request("DELETE", "/me/sessions/{sessionId}", "/me/sessions/" + sessionId)
+                .pathParameter("sessionId", sessionId).bearer(token).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent changePassword(String token, String currentPassword, String newPassword) {
+        return login.handleRequest(Events.request("POST", "/me/password", "/me/password").bearer(token)
+                .body(Json.write(Map.of("currentPassword", currentPassword, "newPassword", newPassword))).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent deleteAccount(String token, String password) {
+        return login.handleRequest(Events.request("DELETE", "/me", "/me").bearer(token)
+                .body(Json.write(Map.of("password", password))).build(), null);
     }
 
     /** Signs up and logs in; returns the bearer token. */

@@ -67,12 +67,24 @@ public final class Events {
     }
 
     /** As API Gateway does after the TOKEN authorizer allowed the call. */
-    public Events authorizerContext(String userId, String username) {
+    public Events authorizerContext(String userId, String username, String sessionId) {
+        return authorizerContext(userId, username, sessionId, java.time.Instant.now().plusSeconds(900));
+    }
+
+    public Events authorizerContext(String userId, String username, String sessionId, java.time.Instant expiresAt) {
         Map<String, Object> authorizer = new HashMap<>();
+        authorizer.put("expiresAt", Long.toString(expiresAt.getEpochSecond()));
         authorizer.put("principalId", userId);
         authorizer.put("userId", userId);
         authorizer.put("username", username);
+        authorizer.put("sessionId", sessionId);
         event.getRequestContext().setAuthorizer(authorizer);
+        return this;
+    }
+
+    /** As API Gateway fills {@code requestContext.identity.sourceIp}. */
+    public Events sourceIp(String ip) {
+        event.getRequestContext().getIdentity().setSourceIp(ip);
         return this;
     }
 

@@ -83,6 +83,9 @@ public final class TestCloud implements AutoCloseable {
         env.put("TOKEN_ISSUER", "audmg-drive-test");
         env.put("TOKEN_AUDIENCE", "audmg-drive-api");
         env.put("BCRYPT_COST", "4");
+        // Every test event comes from the sample event's one source IP.
+        env.put("SIGNUPS_PER_CLIENT_PER_HOUR", "100000");
+        env.put("SIGNUPS_PER_HOUR", "100000");
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ENDPOINT_URL_S3", endpoint.toString());
         env.putAll(overrides);

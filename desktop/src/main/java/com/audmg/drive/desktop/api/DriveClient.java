@@ -29,7 +29,10 @@ import java.util.function.Consumer;
 
 /**
  * Client of the Audmg Drive HTTP API (see API.md). Thread-safe; every call blocks, so call it off the FX thread.
- * A 401 on a protected route clears the session and notifies the {@link #onSessionExpired} listener.
+ * Access tokens live minutes: a 401 on a protected route is answered by one refresh with the session's
+ * refresh token (one at a time: a refresh token works once, and presenting a used one ends the session)
+ * and the call is sent again. Only when that fails is the session cleared and the
+ * {@link #onSessionExpired} listener notified.
  */
 public final class DriveClient {
 
@@ -46,6 +49,8 @@ public final class DriveClient {
     private static final int BUSY_ATTEMPTS = 3;
     private static final long BUSY_WAIT_CAP_MS = 2_000;
     private volatile String token;
+    private volatile String refreshToken;
+    private final Object refreshLock = new Object();
     private volatile Consumer<ApiException> sessionExpiredListener = e -> { };
 
     public DriveClient(URI baseUrl) {
@@ -69,8 +74,19 @@ public final class DriveClient {
         return token != null;
     }
 
+    /** Forgets the session here at once and ends it on the server in the background (best effort). */
     public void logout() {
-        token = null;
+        String t = token;
+        synchronized (refreshLock) {
+            token = null;
+            refreshToken = null;
+        }
+        if (t != null) {
+            http.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl + "/auth/logout"))
+                            .timeout(CALL_TIMEOUT).header("Authorization", "Bearer " + t)
+                            .POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
     }
 
     /** Listener called (on the calling thread) when a protected call answers 401. */
@@ -90,7 +106,55 @@ public final class DriveClient {
         if (t == null || t.isBlank()) {
             throw new ApiException(502, "bad_response", "The server did not return a token");
         }
-        token = t;
+        synchronized (refreshLock) {
+            token = t;
+            // A server of the previous release sends no refresh token: its tokens simply expire.
+            refreshToken = answer.path("refreshToken").asText(null);
+        }
+    }
+
+    /**
+     * After a 401 with {@code rejected}: gets new tokens with the refresh token, unless another thread
+     * already did. True when the call may be sent again with {@link #token}.
+     */
+    private boolean refreshAfter(String rejected) throws ApiException {
+        synchronized (refreshLock) {
+            String current = token;
+            if (current != null && !current.equals(rejected)) {
+                return true;
+            }
+            String refresh = refreshToken;
+            if (refresh == null) {
+                return false;
+            }
+            JsonNode answer;
+            try {
+                answer = sendOnce("POST", "/auth/refresh", Map.of("refreshToken", refresh), false, false);
+            } catch (ApiException e) {
+                if (e.status() == 400 || e.status() == 401) {
+                    refreshToken = null;
+                    return false;
+                }
+                throw e;
+            }
+            String t = answer.path("token").asText(null);
+            if (t == null || t.isBlank()) {
+                return false;
+            }
+            token = t;
+            refreshToken = answer.path("refreshToken").asText(null);
+            return true;
+        }
+    }
+
+    /** Test hook: replaces the access token (as if it had expired). */
+    void replaceAccessTokenForTest(String value) {
+        token = value;
+    }
+
+    /** Test hook: replaces the refresh token (as if its session had been revoked). */
+    void replaceRefreshTokenForTest(String value) {
+        refreshToken = value;
     }
 
     // ---- files ---------------------------------------------------------------------------------
@@ -308,7 +372,7 @@ public final class DriveClient {
     private JsonNode send(String method, String path, Object body, boolean authenticated) throws ApiException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return sendOnce(method, path, body, authenticated);
+                return sendOnce(method, path, body, authenticated, true);
             } catch (ApiException e) {
                 // 503 busy: nothing was changed and the call may simply be repeated after Retry-After.
                 if (e.status() != 503 || !"busy".equals(e.code()) || attempt == BUSY_ATTEMPTS) {
@@ -325,7 +389,8 @@ public final class DriveClient {
         }
     }
 
-    private JsonNode sendOnce(String method, String path, Object body, boolean authenticated) throws ApiException {
+    private JsonNode sendOnce(String method, String path, Object body, boolean authenticated, boolean mayRefresh)
+            throws ApiException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(CALL_TIMEOUT)
                 .header("Accept", "application/json");
@@ -366,7 +431,15 @@ public final class DriveClient {
         }
         ApiException error = toError(status, node, response);
         if (authenticated && status == 401) {
-            token = null;
+            if (mayRefresh && refreshAfter(t)) {
+                return sendOnce(method, path, body, true, false);
+            }
+            synchronized (refreshLock) {
+                if (t.equals(token)) {
+                    token = null;
+                    refreshToken = null;
+                }
+            }
             sessionExpiredListener.accept(error);
         }
         throw error;

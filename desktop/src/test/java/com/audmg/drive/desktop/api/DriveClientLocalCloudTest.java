@@ -100,10 +100,9 @@ class DriveClientLocalCloudTest {
         assertArrayEquals(Files.readAllBytes(png), Files.readAllBytes(copy));
         assertEquals(Files.size(png), downloaded.get());
 
-        // AND delete removes it
+        // AND delete moves it to the trash: no longer listed, still there to restore
         client.delete(image.id());
-        ApiException gone = assertThrows(ApiException.class, () -> client.getFile(image.id()));
-        assertEquals(404, gone.status());
+        assertEquals("trashed", client.getFile(image.id()).file().status());
         assertEquals(1, client.listAll(FileQuery.all()).size());
     }
 

@@ -44,13 +44,16 @@ class ServerlessTemplateTest {
             "POST /files/{id}/complete", "GET /files/{id}", "DELETE /files/{id}", "PATCH /files/{id}",
             "POST /files/{id}/restore", "POST /files/{id}/versions", "GET /files/{id}/versions",
             "GET /files/{id}/versions/{versionId}", "POST /files/{id}/versions/{versionId}/complete",
-            "POST /files/{id}/versions/{versionId}/restore", "GET /changes");
+            "POST /files/{id}/versions/{versionId}/restore", "GET /changes",
+            "POST /auth/refresh", "POST /auth/logout", "GET /me/sessions", "DELETE /me/sessions/{sessionId}",
+            "POST /me/password", "DELETE /me");
     /** Routes that must stay open (no authorizer). OPTIONS (CORS preflight) is open too. */
-    private static final Set<String> PUBLIC_ROUTES = Set.of("POST /auth/signup", "POST /auth/login");
+    private static final Set<String> PUBLIC_ROUTES = Set.of("POST /auth/signup", "POST /auth/login", "POST /auth/refresh");
 
     private static final List<String> ENVIRONMENT = List.of("DATA_BUCKET", "MEDIA_BUCKET",
             "TOKEN_SECRET_PARAMETER", "TOKEN_ISSUER", "TOKEN_AUDIENCE", "TOKEN_TTL_SECONDS", "URL_TTL_SECONDS",
-            "MAX_UPLOAD_BYTES", "QUOTA_BYTES", "BCRYPT_COST");
+            "MAX_UPLOAD_BYTES", "QUOTA_BYTES", "BCRYPT_COST", "REFRESH_TTL_SECONDS", "SIGNUPS_PER_CLIENT_PER_HOUR",
+            "SIGNUPS_PER_HOUR");
 
     /** Functions allowed to touch the media bucket at all (the others may not name it). */
     private static final Set<String> MEDIA_FUNCTIONS = Set.of(
@@ -362,7 +365,7 @@ class ServerlessTemplateTest {
     }
 
     @Test
-    @DisplayName("IAM: only the file functions can touch the media bucket; the authorizer has no S3 access")
+    @DisplayName("IAM: only the file functions can touch the media bucket; the authorizer only reads sessions")
     void bucketAccessPerFunction() {
         Map<String, JsonNode> functions = ofType("AWS::Lambda::Function");
         for (Map.Entry<String, JsonNode> e : functions.entrySet()) {
@@ -372,7 +375,19 @@ class ServerlessTemplateTest {
             boolean media = policies.contains("MediaBucket");
             assertEquals(MEDIA_FUNCTIONS.contains(e.getKey()), media, e.getKey() + " access to MediaBucket");
             if (e.getKey().equals("AuthValidatorLambdaFunction")) {
-                assertFalse(policies.contains("\"s3:"), "the authorizer needs no S3 access: " + policies);
+                // Whether the token's session is live: GetObject on sessions/ only (ListBucket for 404s).
+                List<String> s3Actions = new ArrayList<>();
+                for (JsonNode st : allStatements(resources.path(roleId).path("Properties"))) {
+                    for (String action : strings(st.path("Action"))) {
+                        if (action.startsWith("s3:")) {
+                            s3Actions.add(action + " " + st.path("Resource"));
+                        }
+                    }
+                }
+                assertEquals(2, s3Actions.size(), "authorizer S3 access: " + s3Actions);
+                assertTrue(s3Actions.stream().anyMatch(a -> a.startsWith("s3:GetObject") && a.contains("/sessions/*")),
+                        s3Actions.toString());
+                assertTrue(s3Actions.stream().anyMatch(a -> a.startsWith("s3:ListBucket")), s3Actions.toString());
             }
             assertFalse(resources.path(roleId).path("Properties").has("ManagedPolicyArns"),
                     roleId + ": use inline least-privilege policies, not managed policies");

@@ -46,10 +46,42 @@ public final class AccountStore {
     }
 
     public Optional<Account> find(String username) {
+        return findVersioned(username).map(VersionedAccount::account);
+    }
+
+    /** An account and the ETag it was read with (for {@link #replacePasswordHash}). */
+    public record VersionedAccount(Account account, String etag) {
+    }
+
+    public Optional<VersionedAccount> findVersioned(String username) {
         return store.get(Keys.account(username)).map(versioned -> {
             JsonNode doc = versioned.document();
-            return new Account(doc.path("userId").asText(), doc.path("username").asText(),
-                    doc.path("passwordHash").asText(), Instant.parse(doc.path("createdAt").asText()));
+            return new VersionedAccount(new Account(doc.path("userId").asText(), doc.path("username").asText(),
+                    doc.path("passwordHash").asText(), Instant.parse(doc.path("createdAt").asText())),
+                    versioned.etag());
         });
+    }
+
+    /** Writes a new password hash only if the account is unchanged since read. */
+    public void replacePasswordHash(VersionedAccount current, String passwordHash, Instant changedAt) {
+        ObjectNode doc = Json.object();
+        doc.put("userId", current.account().userId());
+        doc.put("username", current.account().username());
+        doc.put("passwordHash", passwordHash);
+        doc.put("createdAt", current.account().createdAt().toString());
+        doc.put("passwordChangedAt", changedAt.toString());
+        store.replace(Keys.account(current.account().username()), doc, current.etag());
+    }
+
+    /** Asks the sweeper to delete the user's library and bytes (the account itself is gone already). */
+    public void markForPurge(String userId, Instant deletedAt) {
+        ObjectNode doc = Json.object();
+        doc.put("userId", userId);
+        doc.put("deletedAt", deletedAt.toString());
+        store.overwrite(Keys.purge(userId), doc);
+    }
+
+    public void delete(String username) {
+        store.delete(Keys.account(username));
     }
 }

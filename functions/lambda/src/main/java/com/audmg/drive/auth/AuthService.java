@@ -1,70 +1,145 @@
 package com.audmg.drive.auth;
 
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 import com.audmg.drive.platform.ApiException;
+import com.audmg.drive.platform.JsonObjectStore;
 import com.audmg.drive.platform.Keys;
 import com.audmg.drive.platform.StructuredLog;
 
-/** Sign-up and login. */
+/** Sign-up, login, refresh, password change and account deletion. */
 public final class AuthService {
 
     private static final ApiException INVALID_CREDENTIALS =
             new ApiException(401, "invalid_credentials", "invalid username or password");
+    private static final ApiException INVALID_TOKEN =
+            new ApiException(401, "invalid_token", "the refresh token is not valid (expired, used or revoked)");
 
     private final AccountStore accounts;
     private final LoginThrottle throttle;
+    private final SignUpThrottle signUps;
     private final PasswordHasher hasher;
-    private final TokenService tokens;
+    private final SessionService sessions;
     private final Clock clock;
 
-    public AuthService(AccountStore accounts, LoginThrottle throttle, PasswordHasher hasher,
-                       TokenService tokens, Clock clock) {
+    public AuthService(AccountStore accounts, LoginThrottle throttle, SignUpThrottle signUps, PasswordHasher hasher,
+                       SessionService sessions, Clock clock) {
         this.accounts = accounts;
         this.throttle = throttle;
+        this.signUps = signUps;
         this.hasher = hasher;
-        this.tokens = tokens;
+        this.sessions = sessions;
         this.clock = clock;
     }
 
-    public AccountStore.Account signUp(String rawUsername, String password) {
+    /** Cheap checks first (name, password policy, name taken, the sign-up budget); bcrypt last. */
+    public AccountStore.Account signUp(String rawUsername, String password, String client) {
         String username = Credentials.normalizeUsername(rawUsername);
-        Credentials.validateNewPassword(password);
+        Credentials.validateNewPassword(password, username, "password");
+        if (accounts.find(username).isPresent()) {
+            throw usernameTaken();
+        }
+        signUps.reserve(client).ifPresent(wait -> {
+            throw tooManyAttempts(wait, "too many sign-ups, try again later");
+        });
         var account = new AccountStore.Account(Keys.newId(), username, hasher.hash(password), clock.instant());
         try {
             accounts.create(account);
         } catch (AccountStore.UsernameTakenException e) {
-            throw new ApiException(409, "username_taken", "username is taken");
+            throw usernameTaken();
         }
         return account;
     }
 
-    public TokenService.IssuedToken login(String rawUsername, String password) {
+    public SessionService.Tokens login(String rawUsername, String password, String client, String clientLabel) {
         if (rawUsername.isEmpty() || rawUsername.length() > 64 || password.length() > 1024) {
             throw INVALID_CREDENTIALS;
         }
-        String username = rawUsername.toLowerCase(java.util.Locale.ROOT);
-        Optional<Long> retryAfter = throttle.retryAfterSeconds(username);
-        if (retryAfter.isPresent()) {
-            throw new ApiException(429, "too_many_attempts", "too many failed attempts, try again later",
-                    Map.of("Retry-After", Long.toString(retryAfter.get())));
-        }
-        Optional<AccountStore.Account> account = accounts.find(username);
-        boolean verified;
-        if (account.isPresent()) {
-            verified = hasher.verify(password, account.get().passwordHash());
-        } else {
-            hasher.verifyDecoy(password);
-            verified = false;
-        }
-        if (!verified) {
-            throttle.recordFailure(username);
-            StructuredLog.metric("LoginFailures", 1, "Count");
+        String username = rawUsername.toLowerCase(Locale.ROOT);
+        AccountStore.Account account = verified(username, password, client).orElseThrow(() -> INVALID_CREDENTIALS);
+        SessionService.Tokens tokens = sessions.start(account.userId(), account.username(), clientLabel);
+        // An account deleted while this login ran: its deletion may have listed the sessions before this one.
+        if (!accounts.find(username).map(a -> a.userId().equals(account.userId())).orElse(false)) {
+            sessions.revoke(account.userId(), tokens.sessionId());
             throw INVALID_CREDENTIALS;
         }
-        throttle.reset(username);
-        return tokens.issue(account.get().userId(), account.get().username());
+        return tokens;
+    }
+
+    public SessionService.Tokens refresh(String refreshToken) {
+        try {
+            return sessions.refresh(refreshToken);
+        } catch (TokenService.InvalidTokenException e) {
+            throw INVALID_TOKEN;
+        }
+    }
+
+    /** Sets a new password; every other session of the account ends. */
+    public void changePassword(TokenService.Principal caller, String currentPassword, String newPassword,
+                               String client) {
+        AccountStore.VersionedAccount current = ownAccount(caller);
+        if (verified(caller.username(), currentPassword, client).isEmpty()) {
+            throw INVALID_CREDENTIALS;
+        }
+        Credentials.validateNewPassword(newPassword, caller.username(), "newPassword");
+        try {
+            accounts.replacePasswordHash(current, hasher.hash(newPassword), clock.instant());
+        } catch (JsonObjectStore.ConditionFailedException e) {
+            throw new ApiException(503, "busy", "the account changed meanwhile, try again", Map.of("Retry-After", "1"));
+        }
+        sessions.revokeAll(caller.userId(), caller.sessionId());
+    }
+
+    /**
+     * Deletes the account at once (its record and every session: no token of it works any more) and
+     * marks its library and bytes for the sweeper, which deletes them within its next hourly run.
+     */
+    public void deleteAccount(TokenService.Principal caller, String password, String client) {
+        ownAccount(caller);
+        if (verified(caller.username(), password, client).isEmpty()) {
+            throw INVALID_CREDENTIALS;
+        }
+        accounts.markForPurge(caller.userId(), clock.instant());
+        accounts.delete(caller.username());
+        sessions.revokeAll(caller.userId(), null);
+        StructuredLog.metric("AccountsDeleted", 1, "Count");
+    }
+
+    /** The caller's account, which must still be the one its token names. */
+    private AccountStore.VersionedAccount ownAccount(TokenService.Principal caller) {
+        return accounts.findVersioned(caller.username())
+                .filter(found -> found.account().userId().equals(caller.userId()))
+                .orElseThrow(ApiException::unauthorized);
+    }
+
+    /**
+     * Reserves a verification in the username's budget, then runs bcrypt (against a decoy hash for
+     * an unknown username, which takes as long). Empty when the password is wrong or there is no account.
+     */
+    private Optional<AccountStore.Account> verified(String username, String password, String client) {
+        Optional<AccountStore.Account> account = accounts.find(username);
+        throttle.reserve(username, client, account.isPresent()).ifPresent(wait -> {
+            throw tooManyAttempts(wait, "too many failed attempts, try again later");
+        });
+        if (account.isPresent() && hasher.verify(password, account.get().passwordHash())) {
+            throttle.succeeded(username, client);
+            return account;
+        }
+        if (account.isEmpty()) {
+            hasher.verifyDecoy(password);
+        }
+        StructuredLog.metric("LoginFailures", 1, "Count");
+        return Optional.empty();
+    }
+
+    private static ApiException usernameTaken() {
+        return new ApiException(409, "username_taken", "username is taken");
+    }
+
+    private static ApiException tooManyAttempts(long waitSeconds, String message) {
+        return new ApiException(429, "too_many_attempts", message, Map.of("Retry-After", Long.toString(waitSeconds)));
     }
 }

@@ -7,11 +7,15 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.audmg.drive.platform.ApiException;
+import com.nulabinc.zxcvbn.Feedback;
+import com.nulabinc.zxcvbn.Strength;
+import com.nulabinc.zxcvbn.Zxcvbn;
 
 /** Username and password rules of API.md. */
 public final class Credentials {
@@ -33,14 +37,48 @@ public final class Credentials {
     }
 
     public static void validateNewPassword(String password) {
+        validateNewPassword(password, null, "password");
+    }
+
+    /**
+     * Length 8-128, not on the bundled list of common passwords, and not easily guessed by zxcvbn's
+     * estimate (score 3 of 4 or better: about 10^8 guesses or more, with the username as a known word).
+     * The message says why a password was refused.
+     */
+    public static void validateNewPassword(String password, String username, String field) {
         int length = password.codePointCount(0, password.length());
         if (length < 8 || length > 128) {
-            throw ApiException.invalidRequest("password", "password must be 8-128 characters");
+            throw ApiException.invalidRequest(field, field + " must be 8-128 characters");
         }
         if (COMMON_PASSWORDS.contains(password.toLowerCase(Locale.ROOT))) {
-            throw ApiException.invalidRequest("password", "password is too common");
+            throw ApiException.invalidRequest(field, field + " is one of the most common passwords");
+        }
+        Strength strength = Estimator.ZXCVBN.measure(password, username == null ? List.of() : List.of(username));
+        if (strength.getScore() < MIN_SCORE) {
+            Feedback feedback = strength.getFeedback();
+            StringBuilder message = new StringBuilder(field).append(" is too easy to guess");
+            if (feedback.getWarning() != null && !feedback.getWarning().isBlank()) {
+                message.append(": ").append(feedback.getWarning().strip());
+            }
+            if (!feedback.getSuggestions().isEmpty()) {
+                message.append(message.charAt(message.length() - 1) == '.' ? " " : ". ")
+                        .append(String.join(" ", feedback.getSuggestions()));
+            }
+            throw ApiException.invalidRequest(field, message.toString());
         }
     }
+
+    /** Loads zxcvbn's dictionaries now (a cold start does it on a background thread). */
+    public static void prepare() {
+        Estimator.ZXCVBN.getClass();
+    }
+
+    /** zxcvbn's dictionaries load in about 0.3 s: only where passwords are set, on first use. */
+    private static final class Estimator {
+        static final Zxcvbn ZXCVBN = new Zxcvbn();
+    }
+
+    private static final int MIN_SCORE = 3;
 
     static boolean isCommonPassword(String password) {
         return COMMON_PASSWORDS.contains(password.toLowerCase(Locale.ROOT));

@@ -2,37 +2,120 @@ package com.audmg.drive.auth;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.audmg.drive.Wiring;
+import com.audmg.drive.platform.ApiException;
 import com.audmg.drive.platform.ApiHandler;
 import com.audmg.drive.platform.ApiRequest;
 import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.Responses;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** {@code POST /auth/login}. */
+/**
+ * The account routes of one function (one worker JVM locally, one role on AWS): {@code POST /auth/login},
+ * {@code POST /auth/refresh} (public), and, behind the authorizer, {@code POST /auth/logout},
+ * {@code GET /me/sessions}, {@code DELETE /me/sessions/{sessionId}}, {@code POST /me/password} and
+ * {@code DELETE /me}.
+ */
 public final class LoginHandler extends ApiHandler {
 
     private final AuthService auth;
+    private final SessionService sessions;
+    private final Authenticator authenticator;
 
     public LoginHandler() {
-        this(Wiring.shared().authService());
+        this(Wiring.shared().authService(), Wiring.shared().sessions(), Wiring.shared().authenticator());
     }
 
-    public LoginHandler(AuthService auth) {
+    public LoginHandler(AuthService auth, SessionService sessions, Authenticator authenticator) {
         this.auth = auth;
+        this.sessions = sessions;
+        this.authenticator = authenticator;
     }
 
     @Override
     protected APIGatewayProxyResponseEvent handle(ApiRequest request) {
+        return switch (request.route()) {
+            case "POST /auth/refresh" -> refresh(request);
+            case "POST /auth/logout" -> logout(request);
+            case "GET /me/sessions" -> listSessions(request);
+            case "DELETE /me/sessions/{sessionId}" -> revokeSession(request);
+            case "POST /me/password" -> changePassword(request);
+            case "DELETE /me" -> deleteAccount(request);
+            default -> login(request);
+        };
+    }
+
+    private APIGatewayProxyResponseEvent login(ApiRequest request) {
         JsonNode body = Json.parseObject(request.body());
         String username = Json.requiredString(body, "username");
         String password = Json.requiredString(body, "password");
-        TokenService.IssuedToken token = auth.login(username, password);
-        request.userId(token.userId());
+        SessionService.Tokens tokens = auth.login(username, password, request.sourceIp(),
+                request.header("User-Agent").orElse(""));
+        request.userId(tokens.userId());
+        return tokens(tokens);
+    }
+
+    private APIGatewayProxyResponseEvent refresh(ApiRequest request) {
+        JsonNode body = Json.parseObject(request.body());
+        SessionService.Tokens tokens = auth.refresh(Json.requiredString(body, "refreshToken"));
+        request.userId(tokens.userId());
+        return tokens(tokens);
+    }
+
+    private APIGatewayProxyResponseEvent logout(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        sessions.revoke(caller.userId(), caller.sessionId());
+        return Responses.noContent();
+    }
+
+    private APIGatewayProxyResponseEvent listSessions(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        ObjectNode body = Json.object();
+        ArrayNode items = body.putArray("items");
+        for (SessionService.SessionInfo session : sessions.list(caller.userId())) {
+            ObjectNode item = items.addObject();
+            item.put("sessionId", session.sessionId());
+            item.put("createdAt", session.createdAt().toString());
+            item.put("lastUsedAt", session.lastUsedAt().toString());
+            item.put("current", session.sessionId().equals(caller.sessionId()));
+            item.put("client", session.client());
+        }
+        return Responses.json(200, body);
+    }
+
+    private APIGatewayProxyResponseEvent revokeSession(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        String sessionId = request.pathParameter("sessionId").orElse("");
+        if (!sessions.revoke(caller.userId(), sessionId)) {
+            throw new ApiException(404, "not_found", "no such session");
+        }
+        return Responses.noContent();
+    }
+
+    private APIGatewayProxyResponseEvent changePassword(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        JsonNode body = Json.parseObject(request.body());
+        String current = Json.requiredString(body, "currentPassword");
+        String next = Json.requiredString(body, "newPassword");
+        auth.changePassword(caller, current, next, request.sourceIp());
+        return Responses.noContent();
+    }
+
+    private APIGatewayProxyResponseEvent deleteAccount(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        JsonNode body = Json.parseObject(request.body());
+        auth.deleteAccount(caller, Json.requiredString(body, "password"), request.sourceIp());
+        return Responses.noContent();
+    }
+
+    private static APIGatewayProxyResponseEvent tokens(SessionService.Tokens tokens) {
         ObjectNode response = Json.object();
-        response.put("token", token.token());
+        response.put("token", tokens.token());
         response.put("tokenType", "Bearer");
-        response.put("expiresIn", token.expiresIn());
+        response.put("expiresIn", tokens.expiresIn());
+        response.put("refreshToken", tokens.refreshToken());
+        response.put("sessionId", tokens.sessionId());
         return Responses.json(200, response);
     }
 }

@@ -1,82 +1,168 @@
 package com.audmg.drive.auth;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
+import com.audmg.drive.platform.Backoff;
 import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.JsonObjectStore;
 import com.audmg.drive.platform.Keys;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Failed logins per username in a sliding window, kept in S3 (one small document per
- * username, updated with compare-and-swap). Applies to unknown usernames alike, so the
- * throttle does not reveal which accounts exist.
+ * A budget of password verifications per username that slows guessing down instead of locking
+ * the owner out. A verification must be <em>reserved</em> before bcrypt runs, and a reservation is
+ * a compare-and-swap write of the username's budget document, so concurrent requests cannot all
+ * pass a check before any of them is counted.
+ *
+ * <p>Each reservation counts as a failure until a successful login clears that client's count.
+ * Two budgets are kept in the one document:
+ * <ul>
+ * <li>per client (source IP, hashed): {@value #FREE_PER_CLIENT} verifications freely, then at most one
+ *     per interval that doubles from 1 s up to {@value #MAX_CLIENT_INTERVAL_SECONDS} s; forgotten after an hour
+ *     without attempts. One guessing client therefore gets about four guesses an hour.</li>
+ * <li>per username over all clients: {@value #FREE_PER_USERNAME} freely, then one per interval doubling up to
+ *     {@value #MAX_USERNAME_INTERVAL_SECONDS} s; forgotten after 15 quiet minutes. A distributed attack gets at
+ *     most two guesses a minute, and the owner, from another client, still gets a verification at that rate.</li>
+ * </ul>
+ * Unknown usernames get the same budgets in memory only (per container): failures for names that do
+ * not exist leave nothing in S3. When every compare-and-swap attempt loses to concurrent writers the
+ * answer is "wait" (fail closed), never a verification.
  */
 public final class LoginThrottle {
 
-    public static final int MAX_FAILURES = 10;
-    public static final Duration WINDOW = Duration.ofMinutes(15);
-    private static final int MAX_ATTEMPTS = 8;
+    static final int FREE_PER_CLIENT = 5;
+    static final int FREE_PER_USERNAME = 20;
+    static final long MAX_CLIENT_INTERVAL_SECONDS = 900;
+    static final long MAX_USERNAME_INTERVAL_SECONDS = 30;
+    private static final long CLIENT_MEMORY_MILLIS = 3_600_000;
+    private static final long USERNAME_MEMORY_MILLIS = 900_000;
+    private static final int MAX_CLIENTS_KEPT = 50;
+    private static final int CAS_ATTEMPTS = 8;
+    private static final int MAX_UNKNOWN_NAMES = 10_000;
 
     private final JsonObjectStore store;
     private final Clock clock;
+    private final Map<String, ObjectNode> unknownNames = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
+            return size() > MAX_UNKNOWN_NAMES;
+        }
+    };
 
     public LoginThrottle(JsonObjectStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
     }
 
-    /** Seconds until the next attempt is allowed, or empty when attempts are allowed now. */
-    public Optional<Long> retryAfterSeconds(String username) {
-        long now = clock.millis();
-        List<Long> failures = store.get(Keys.throttle(username))
-                .map(v -> recent(v.document(), now)).orElse(List.of());
-        if (failures.size() < MAX_FAILURES) {
-            return Optional.empty();
+    /**
+     * Reserves one password verification for the username from this client. Empty: go ahead and
+     * verify. Otherwise the seconds to wait; nothing may be verified now.
+     */
+    public Optional<Long> reserve(String username, String client, boolean accountExists) {
+        String clientKey = clientKey(client);
+        if (!accountExists) {
+            synchronized (unknownNames) {
+                ObjectNode budget = unknownNames.computeIfAbsent(Keys.sha256(username), k -> Json.object());
+                return apply(budget, clientKey, clock.millis());
+            }
         }
-        // The window frees a slot when the oldest failure that keeps it full expires.
-        long oldestBlocking = failures.get(failures.size() - MAX_FAILURES);
-        long waitMillis = oldestBlocking + WINDOW.toMillis() - now;
-        return Optional.of(Math.max(1, (waitMillis + 999) / 1000));
+        String key = Keys.throttle(username);
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<JsonObjectStore.Versioned> current = store.get(key);
+            ObjectNode budget = current.map(v -> v.document() instanceof ObjectNode o ? o.deepCopy() : Json.object())
+                    .orElseGet(Json::object);
+            Optional<Long> wait = apply(budget, clientKey, clock.millis());
+            if (wait.isPresent()) {
+                return wait;
+            }
+            try {
+                store.replace(key, budget, current.map(JsonObjectStore.Versioned::etag).orElse(null));
+                return Optional.empty();
+            } catch (JsonObjectStore.ConditionFailedException e) {
+                Backoff.pause(attempt);
+            }
+        }
+        return Optional.of(1L);
     }
 
-    /** Best effort: a failure lost to persistent contention is not recorded. */
-    public void recordFailure(String username) {
+    /** The owner got in from this client: its count starts again (best effort). */
+    public void succeeded(String username, String client) {
+        String clientKey = clientKey(client);
         store.update(Keys.throttle(username), current -> {
-            long now = clock.millis();
-            List<Long> failures = new ArrayList<>(current.map(doc -> recent(doc, now)).orElse(List.of()));
-            failures.add(now);
-            // Only the newest failures matter for the decision; keep the document small.
-            if (failures.size() > MAX_FAILURES * 2) {
-                failures = failures.subList(failures.size() - MAX_FAILURES * 2, failures.size());
-            }
-            ObjectNode doc = Json.object();
-            ArrayNode array = doc.putArray("failures");
-            failures.forEach(array::add);
-            return doc;
-        }, MAX_ATTEMPTS);
+            ObjectNode budget = current.map(doc -> doc instanceof ObjectNode o ? o.deepCopy() : Json.object())
+                    .orElseGet(Json::object);
+            clients(budget).remove(clientKey);
+            return budget;
+        }, 3);
     }
 
-    public void reset(String username) {
-        store.delete(Keys.throttle(username));
+    /**
+     * Applies one reservation to a budget document: checks both budgets at {@code now} and, when both
+     * allow it, counts the attempt in both. Returns the wait in seconds when either refuses.
+     */
+    static Optional<Long> apply(ObjectNode budget, String clientKey, long now) {
+        ObjectNode clients = clients(budget);
+        forgetOld(clients, now);
+        ObjectNode client = clients.has(clientKey) ? (ObjectNode) clients.get(clientKey) : Json.object();
+        ObjectNode total = budget.has("total") ? (ObjectNode) budget.get("total") : Json.object();
+        if (now - total.path("last").asLong(0) > USERNAME_MEMORY_MILLIS) {
+            total = Json.object();
+        }
+        long next = Math.max(client.path("next").asLong(0), total.path("next").asLong(0));
+        if (now < next) {
+            return Optional.of(Math.max(1, (next - now + 999) / 1000));
+        }
+        count(client, now, FREE_PER_CLIENT, MAX_CLIENT_INTERVAL_SECONDS);
+        count(total, now, FREE_PER_USERNAME, MAX_USERNAME_INTERVAL_SECONDS);
+        clients.set(clientKey, client);
+        budget.set("total", total);
+        return Optional.empty();
     }
 
-    private static List<Long> recent(JsonNode doc, long now) {
-        long cutoff = now - WINDOW.toMillis();
-        List<Long> result = new ArrayList<>();
-        for (JsonNode value : doc.path("failures")) {
-            long at = value.asLong();
-            if (at > cutoff) {
-                result.add(at);
+    private static void count(ObjectNode budget, long now, int free, long maxIntervalSeconds) {
+        long failures = budget.path("failures").asLong(0) + 1;
+        budget.put("failures", failures);
+        budget.put("last", now);
+        if (failures >= free) {
+            long exponent = Math.min(failures - free, 20);
+            long interval = Math.min(1000L << exponent, maxIntervalSeconds * 1000);
+            budget.put("next", now + interval);
+        }
+    }
+
+    private static void forgetOld(ObjectNode clients, long now) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = clients.fields(); it.hasNext(); ) {
+            if (now - it.next().getValue().path("last").asLong(0) > CLIENT_MEMORY_MILLIS) {
+                it.remove();
             }
         }
-        result.sort(null);
-        return result;
+        while (clients.size() >= MAX_CLIENTS_KEPT) {
+            String oldest = null;
+            long oldestAt = Long.MAX_VALUE;
+            for (Iterator<Map.Entry<String, JsonNode>> it = clients.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                if (entry.getValue().path("last").asLong(0) < oldestAt) {
+                    oldestAt = entry.getValue().path("last").asLong(0);
+                    oldest = entry.getKey();
+                }
+            }
+            clients.remove(oldest);
+        }
+    }
+
+    private static ObjectNode clients(ObjectNode budget) {
+        if (!(budget.get("clients") instanceof ObjectNode)) {
+            budget.set("clients", Json.object());
+        }
+        return (ObjectNode) budget.get("clients");
+    }
+
+    private static String clientKey(String client) {
+        return Keys.sha256(client == null || client.isBlank() ? "unknown" : client).substring(0, 16);
     }
 }

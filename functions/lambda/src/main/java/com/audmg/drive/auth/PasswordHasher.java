@@ -17,6 +17,7 @@ public final class PasswordHasher {
     private final BCrypt.Hasher hasher = BCrypt.with(VERSION, LongPasswordStrategies.hashSha512(VERSION));
     private final BCrypt.Verifyer verifyer = BCrypt.verifyer(VERSION, LongPasswordStrategies.hashSha512(VERSION));
     private volatile String decoyHash;
+    private final java.util.concurrent.atomic.AtomicLong verifications = new java.util.concurrent.atomic.AtomicLong();
 
     public PasswordHasher(int cost) {
         this.cost = cost;
@@ -27,7 +28,13 @@ public final class PasswordHasher {
     }
 
     public boolean verify(String password, String hash) {
+        verifications.incrementAndGet();
         return verifyer.verify(password.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8)).verified;
+    }
+
+    /** How many verifications (decoys included) this hasher ran: what a guessing attack gets. */
+    public long verifications() {
+        return verifications.get();
     }
 
     /** Spends the same time as a real verification, so unknown usernames are not faster. */

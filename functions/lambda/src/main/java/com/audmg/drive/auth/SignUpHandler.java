@@ -27,7 +27,7 @@ public final class SignUpHandler extends ApiHandler {
         JsonNode body = Json.parseObject(request.body());
         String username = Json.requiredString(body, "username");
         String password = Json.requiredString(body, "password");
-        AccountStore.Account account = auth.signUp(username, password);
+        AccountStore.Account account = auth.signUp(username, password, request.sourceIp());
         request.userId(account.userId());
         ObjectNode response = Json.object();
         response.put("userId", account.userId());

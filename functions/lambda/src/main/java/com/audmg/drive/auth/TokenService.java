@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 
+import com.audmg.drive.platform.Keys;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -12,13 +13,17 @@ import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 
 /**
- * Issues and verifies HS256 tokens with sub/iss/aud/iat/exp/jti and the username.
- * Verification pins the algorithm, issuer and audience, so alg=none and foreign tokens fail.
+ * Issues and verifies HS256 access tokens with sub/iss/aud/iat/exp/jti, the session id (sid) and
+ * the username. Verification pins the algorithm, issuer and audience and requires every claim, so
+ * alg=none, foreign tokens and tokens without exp or iat fail; sub and sid must have the shape of
+ * server-made ids (they become storage keys), so anything else is an invalid token, never a 500.
  */
 public final class TokenService {
 
     public static final int MIN_SECRET_BYTES = 32;
     static final String USERNAME_CLAIM = "username";
+    static final String SESSION_CLAIM = "sid";
+    private static final long LEEWAY_SECONDS = 5;
 
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
@@ -42,8 +47,11 @@ public final class TokenService {
                 .withAudience(audience)
                 .withClaimPresence("sub")
                 .withClaimPresence("jti")
+                .withClaimPresence("exp")
+                .withClaimPresence("iat")
+                .withClaimPresence(SESSION_CLAIM)
                 .withClaimPresence(USERNAME_CLAIM)
-                .acceptLeeway(5))
+                .acceptLeeway(LEEWAY_SECONDS))
                 .build(clock);
     }
 
@@ -51,11 +59,23 @@ public final class TokenService {
     public record IssuedToken(String token, long expiresIn, String userId) {
     }
 
-    /** The verified caller. */
-    public record Principal(String userId, String username) {
+    /** The verified caller, the session its token belongs to, and when the token expires (null: not known here). */
+    public record Principal(String userId, String username, String sessionId, Instant expiresAt) {
+        public Principal(String userId, String username, String sessionId) {
+            this(userId, username, sessionId, null);
+        }
     }
 
-    public IssuedToken issue(String userId, String username) {
+    /** Whether a token that expires at {@code expiresAt} (as verified earlier, e.g. by the authorizer) has expired now. */
+    public boolean expired(Instant expiresAt) {
+        return !clock.instant().isBefore(expiresAt.plusSeconds(LEEWAY_SECONDS));
+    }
+
+    public long ttlSeconds() {
+        return ttlSeconds;
+    }
+
+    public IssuedToken issue(String userId, String username, String sessionId) {
         Instant now = clock.instant();
         String token = JWT.create()
                 .withSubject(userId)
@@ -65,6 +85,7 @@ public final class TokenService {
                 .withExpiresAt(now.plusSeconds(ttlSeconds))
                 .withJWTId(UUID.randomUUID().toString())
                 .withClaim(USERNAME_CLAIM, username)
+                .withClaim(SESSION_CLAIM, sessionId)
                 .sign(algorithm);
         return new IssuedToken(token, ttlSeconds, userId);
     }
@@ -77,10 +98,12 @@ public final class TokenService {
         try {
             DecodedJWT jwt = verifier.verify(token);
             String username = jwt.getClaim(USERNAME_CLAIM).asString();
-            if (jwt.getSubject() == null || jwt.getSubject().isBlank() || username == null) {
+            String sessionId = jwt.getClaim(SESSION_CLAIM).asString();
+            if (!Keys.isId(jwt.getSubject()) || !Keys.isId(sessionId) || username == null
+                    || jwt.getExpiresAtAsInstant() == null || jwt.getIssuedAtAsInstant() == null) {
                 throw new InvalidTokenException();
             }
-            return new Principal(jwt.getSubject(), username);
+            return new Principal(jwt.getSubject(), username, sessionId, jwt.getExpiresAtAsInstant());
         } catch (JWTVerificationException | IllegalArgumentException e) {
             throw new InvalidTokenException();
         }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,9 +33,11 @@ public final class LibrarySweeper {
     private final ObjectReleaser releaser;
     private final JsonObjectStore data;
     private final Clock clock;
+    private final AccountPurger purger;
 
     public LibrarySweeper(FileService files, LibraryStore store, ObjectReleaser releaser, JsonObjectStore data,
-                          Clock clock) {
+                          AccountPurger purger, Clock clock) {
+        this.purger = purger;
         this.files = files;
         this.store = store;
         this.releaser = releaser;
@@ -59,9 +62,19 @@ public final class LibrarySweeper {
             data.delete(entry.key());
             markers++;
         }
+        // Deleted accounts first: their data goes, and their libraries are not swept for nothing.
+        Set<String> purging = new LinkedHashSet<>(purger.pending());
+        for (String userId : purging) {
+            if (!purger.purge(userId, clock::instant, deadline)) {
+                return new Result(markers, 0, 0, 0, 0, false);
+            }
+        }
         int libraries = 0;
         int[] counts = new int[3];
         for (String userId : (Iterable<String>) store.userIds()::iterator) {
+            if (purging.contains(userId)) {
+                continue;
+            }
             if (!clock.instant().isBefore(deadline)) {
                 return new Result(markers, libraries, counts[0], counts[1], counts[2], false);
             }

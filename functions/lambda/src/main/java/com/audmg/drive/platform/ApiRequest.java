@@ -82,6 +82,15 @@ public final class ApiRequest {
         return context.getAuthorizer();
     }
 
+    /** The caller's IP address as API Gateway saw it ({@code requestContext.identity.sourceIp}), or null. */
+    public String sourceIp() {
+        var context = event.getRequestContext();
+        if (context == null || context.getIdentity() == null) {
+            return null;
+        }
+        return context.getIdentity().getSourceIp();
+    }
+
     public String route() {
         String method = event.getHttpMethod() == null ? "" : event.getHttpMethod() + " ";
         String resource = event.getResource() != null ? event.getResource() : event.getPath();

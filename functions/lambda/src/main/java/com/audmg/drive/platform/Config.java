@@ -23,9 +23,16 @@ public record Config(
         String region,
         Optional<URI> s3Endpoint,
         Optional<URI> ssmEndpoint,
-        Optional<URI> presignEndpoint) {
+        Optional<URI> presignEndpoint,
+        long refreshTtlSeconds,
+        int signUpsPerClientPerHour,
+        int signUpsPerHour) {
 
-    public static final long DEFAULT_TOKEN_TTL_SECONDS = 3600;
+    /** Access tokens live minutes: a session revoked or a password changed stops them soon even where not checked. */
+    public static final long DEFAULT_TOKEN_TTL_SECONDS = 900;
+    public static final long DEFAULT_REFRESH_TTL_SECONDS = 30L * 24 * 3600;
+    public static final int DEFAULT_SIGNUPS_PER_CLIENT_PER_HOUR = 20;
+    public static final int DEFAULT_SIGNUPS_PER_HOUR = 300;
     public static final long DEFAULT_URL_TTL_SECONDS = 900;
     public static final long DEFAULT_MAX_UPLOAD_BYTES = 2_147_483_648L;
     public static final long DEFAULT_QUOTA_BYTES = 10_737_418_240L;
@@ -59,7 +66,10 @@ public record Config(
                         .orElseThrow(() -> new ConfigException("AWS_REGION must be set")),
                 s3Endpoint,
                 ssmEndpoint,
-                uri(env, "S3_PRESIGN_ENDPOINT"));
+                uri(env, "S3_PRESIGN_ENDPOINT"),
+                positiveLong(env, "REFRESH_TTL_SECONDS", DEFAULT_REFRESH_TTL_SECONDS),
+                (int) range(env, "SIGNUPS_PER_CLIENT_PER_HOUR", DEFAULT_SIGNUPS_PER_CLIENT_PER_HOUR, 1, 1_000_000),
+                (int) range(env, "SIGNUPS_PER_HOUR", DEFAULT_SIGNUPS_PER_HOUR, 1, 10_000_000));
     }
 
     private static Optional<String> optional(Map<String, String> env, String name) {

@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
  * become key paths, usernames only appear hashed, and media keys start with the owner's id.
  * <pre>
  * DATA_BUCKET   users/&lt;sha256(username)&gt;.json      account (never presigned)
- *               throttle/&lt;sha256(username)&gt;.json   failed login attempts
+ *               throttle/&lt;sha256(username)&gt;.json   password-verification budget (existing accounts only)
+ *               throttle/signup/&lt;sha256(client)&gt;.json, throttle/signup/all-&lt;n&gt;.json   sign-up budgets
+ *               sessions/&lt;userId&gt;/&lt;sessionId&gt;.json  one login session (refresh token hash, times)
+ *               purge/&lt;userId&gt;.json                 a deleted account whose library and bytes the sweeper purges
  *               library/&lt;userId&gt;/head.json          the user's library: commit point (see LibraryStore)
  *               library/&lt;userId&gt;/manifest/&lt;id&gt;.json  its segments (immutable)
  *               library/&lt;userId&gt;/seg/&lt;id&gt;.json       file records, sorted newest first (immutable)
@@ -41,6 +44,43 @@ public final class Keys {
 
     public static String throttle(String username) {
         return "throttle/" + sha256(username.toLowerCase(Locale.ROOT)) + ".json";
+    }
+
+    /** The sign-up budget of one client (its source IP, hashed). */
+    public static String signUpThrottle(String client) {
+        return "throttle/signup/" + sha256(client) + ".json";
+    }
+
+    /** One shard of the overall sign-up budget. */
+    public static String signUpThrottleShard(int shard) {
+        return "throttle/signup/all-" + shard + ".json";
+    }
+
+    public static String sessionPrefix(String userId) {
+        requireId(userId);
+        return "sessions/" + userId + "/";
+    }
+
+    public static String session(String userId, String sessionId) {
+        requireId(sessionId);
+        return sessionPrefix(userId) + sessionId + ".json";
+    }
+
+    public static final String PURGE_PREFIX = "purge/";
+
+    /** Marks a deleted account: the sweeper deletes its library and bytes, then this marker. */
+    public static String purge(String userId) {
+        requireId(userId);
+        return PURGE_PREFIX + userId + ".json";
+    }
+
+    /** The user id a {@link #purge} key names, or empty for any other key. */
+    public static java.util.Optional<String> purgeUser(String key) {
+        if (!key.startsWith(PURGE_PREFIX) || !key.endsWith(".json")) {
+            return java.util.Optional.empty();
+        }
+        String id = key.substring(PURGE_PREFIX.length(), key.length() - ".json".length());
+        return isId(id) ? java.util.Optional.of(id) : java.util.Optional.empty();
     }
 
     public static String index(String userId) {
@@ -218,7 +258,7 @@ public final class Keys {
         }
     }
 
-    static String sha256(String value) {
+    public static String sha256(String value) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));

@@ -31,7 +31,8 @@ class CredentialsTest {
     @Test
     void validateNewPassword_shouldEnforceLengthAndCommonList() {
         assertDoesNotThrow(() -> Credentials.validateNewPassword("a fine passphrase"));
-        assertDoesNotThrow(() -> Credentials.validateNewPassword("x".repeat(128)));
+        assertDoesNotThrow(() -> Credentials.validateNewPassword("correct horse battery staple ".repeat(5).substring(0, 128)));
+        assertThrows(ApiException.class, () -> Credentials.validateNewPassword("x".repeat(128)));
         assertThrows(ApiException.class, () -> Credentials.validateNewPassword("seven77"));
         assertThrows(ApiException.class, () -> Credentials.validateNewPassword("x".repeat(129)));
         assertThrows(ApiException.class, () -> Credentials.validateNewPassword("Password123"));

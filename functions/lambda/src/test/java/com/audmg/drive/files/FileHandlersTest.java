@@ -323,9 +323,10 @@ class FileHandlersTest {
     void protectedRoutes_shouldTrustAuthorizerContext_whenApiGatewayRanTheAuthorizer() {
         String token = api.newUser("via-gateway");
         String userId = json(check(api.me(token), 200)).get("userId").asText();
+        String sessionId = com.auth0.jwt.JWT.decode(token).getClaim("sid").asString();
 
         APIGatewayProxyResponseEvent response = api.me.handleRequest(Events.request("GET", "/me", "/me")
-                .authorizerContext(userId, "via-gateway").build(), null);
+                .authorizerContext(userId, "via-gateway", sessionId).build(), null);
 
         assertEquals(userId, json(check(response, 200)).get("userId").asText());
     }

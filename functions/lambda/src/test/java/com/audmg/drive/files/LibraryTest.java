@@ -246,6 +246,7 @@ class LibraryTest {
         head(goneKey); // still there while its URL lives
 
         clock.advance(Duration.ofMinutes(30));
+        relogin.run(); // access tokens live 15 minutes
         LibrarySweeper sweeper = wiring.librarySweeper();
         sweeper.sweep(Duration.ofMinutes(1));
         assertThrows(NoSuchKeyException.class, () -> head(goneKey));

@@ -28,7 +28,8 @@ class ConfigTest {
     void from_shouldApplyDefaults_whenOnlyRequiredSet() {
         Config config = Config.from(minimal());
 
-        assertEquals(3600, config.tokenTtlSeconds());
+        assertEquals(900, config.tokenTtlSeconds());
+        assertEquals(30L * 24 * 3600, config.refreshTtlSeconds());
         assertEquals(900, config.urlTtlSeconds());
         assertEquals(2_147_483_648L, config.maxUploadBytes());
         assertEquals(10_737_418_240L, config.quotaBytes());

@@ -220,6 +220,10 @@ public final class Bench {
         progress(phase, what);
         int before = figures.size();
         try {
+            if (token != null) { // access tokens live 15 minutes: each phase starts with a fresh one
+                token = call("POST", "auth/login", null, body("username", "bench", "password", PASSWORD), 200)
+                        .path("token").asText();
+            }
             step.run();
         } catch (Exception | Error e) {
             err.println("  " + what + " failed: " + e);
