@@ -6,7 +6,10 @@ import java.util.concurrent.TimeUnit;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.domain.Blob;
 import org.jclouds.blobstore.domain.BlobMetadata;
+import org.jclouds.blobstore.options.GetOptions;
 import org.jclouds.blobstore.options.PutOptions;
+import org.jclouds.io.Payload;
+import org.jclouds.io.Payloads;
 import org.jclouds.blobstore.util.ForwardingBlobStore;
 import org.jclouds.http.HttpResponse;
 import org.jclouds.http.HttpResponseException;
@@ -31,6 +34,9 @@ final class AtomicConditionalBlobStore extends ForwardingBlobStore {
     private record Observed(String container, String name, String etag, long atNanos) {
     }
 
+    /** Objects up to this size are read whole under their key's lock (documents; media is never rewritten). */
+    static final long SNAPSHOT_LIMIT = 4L << 20;
+
     private final ThreadLocal<Observed> lastCheck = new ThreadLocal<>();
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
     private final java.util.concurrent.locks.ReadWriteLock[] folders = new java.util.concurrent.locks.ReadWriteLock[64];
@@ -50,6 +56,39 @@ final class AtomicConditionalBlobStore extends ForwardingBlobStore {
         BlobMetadata meta = super.blobMetadata(container, name);
         lastCheck.set(new Observed(container, name, meta == null ? null : meta.getETag(), System.nanoTime()));
         return meta;
+    }
+
+    @Override
+    public Blob getBlob(String container, String name) {
+        return snapshot(container, name, null);
+    }
+
+    @Override
+    public Blob getBlob(String container, String name, GetOptions options) {
+        return snapshot(container, name, options);
+    }
+
+    private Blob snapshot(String container, String name, GetOptions options) {
+        synchronized (lock(container, name)) {
+            Blob blob = options == null ? super.getBlob(container, name) : super.getBlob(container, name, options);
+            if (blob == null || blob.getPayload() == null) {
+                return blob;
+            }
+            Long length = blob.getPayload().getContentMetadata().getContentLength();
+            if (length == null || length > SNAPSHOT_LIMIT) {
+                return blob;
+            }
+            byte[] bytes;
+            try (java.io.InputStream in = blob.getPayload().openStream()) {
+                bytes = in.readAllBytes();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + container + "/" + name, e);
+            }
+            Payload whole = Payloads.newByteArrayPayload(bytes);
+            whole.setContentMetadata(blob.getPayload().getContentMetadata());
+            blob.setPayload(whole);
+            return blob;
+        }
     }
 
     @Override
