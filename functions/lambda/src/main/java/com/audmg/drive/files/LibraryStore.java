@@ -811,6 +811,42 @@ public final class LibraryStore {
         }
     }
 
+    /** Runs independent S3 writes on a few threads; the first failure is thrown after all ended. */
+    private static void runAll(List<Runnable> writes) {
+        if (writes.size() <= 1) {
+            writes.forEach(Runnable::run);
+            return;
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.min(16, writes.size()), r -> {
+                    Thread t = new Thread(r, "library-migration");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+            writes.forEach(w -> running.add(pool.submit(w)));
+            RuntimeException failure = null;
+            for (java.util.concurrent.Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while migrating", e);
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // ---- immutable objects, cached -----------------------------------------------------------
 
     @SuppressWarnings("unchecked")
@@ -854,12 +890,15 @@ public final class LibraryStore {
         String store = Keys.newTimeId(now);
         List<FileRecord> files = new ArrayList<>(old.get());
         files.sort(Comparator.comparing(FileRecord::sortKey));
-        List<SegmentRef> segments = new ArrayList<>();
-        List<String> written = new ArrayList<>();
+        List<SegmentRef> segments = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
+        // Written in parallel: a 100,000-file library is some 250 segments, one request's work.
+        List<Runnable> writes = new ArrayList<>();
         for (int from = 0; from < files.size(); from += SEGMENT_FILL) {
-            writeSegments(userId, files.subList(from, Math.min(files.size(), from + SEGMENT_FILL)), segments, written);
+            List<FileRecord> part = files.subList(from, Math.min(files.size(), from + SEGMENT_FILL));
+            writes.add(() -> writeSegments(userId, part, segments, written));
         }
-        int bucketChars = files.size() > 16_000 ? 2 : 1;
+        int bucketChars = files.size() > 200_000 ? 2 : 1;
         Map<String, ObjectNode> locators = new TreeMap<>();
         Usage usage = Usage.ZERO;
         Instant nextDue = null;
@@ -871,7 +910,9 @@ public final class LibraryStore {
                         .put(f.id(), f.createdAt().toEpochMilli());
             }
         }
-        locators.forEach((bucket, doc) -> data.overwrite(Keys.libraryLocator(userId, bucket), doc));
+        locators.forEach((bucket, doc) -> writes.add(() -> data.overwrite(Keys.libraryLocator(userId, bucket), doc)));
+        runAll(writes);
+        segments.sort(Comparator.comparing(SegmentRef::first));
         String manifestId = null;
         if (!segments.isEmpty()) {
             manifestId = Keys.newTimeId(now);
