@@ -35,6 +35,13 @@ public final class ImmutableObjectCache {
         return loaded;
     }
 
+    /** The cached value, or null, without loading it. */
+    public Object peek(String key) {
+        synchronized (entries) {
+            return entries.get(key);
+        }
+    }
+
     public void put(String key, Object value) {
         synchronized (entries) {
             entries.put(key, value);

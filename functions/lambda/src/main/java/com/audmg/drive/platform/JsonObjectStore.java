@@ -67,6 +67,19 @@ public final class JsonObjectStore {
         }
     }
 
+    /** The object's bytes as stored, unparsed (for readers that want one part of a large document). */
+    public Optional<byte[]> getBytes(String key) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build())
+                    .asByteArrayUnsafe());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     /** Writes only if no object exists under the key. */
     public void create(String key, JsonNode document) {
         put(PutObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch("*"), key, document);

@@ -316,6 +316,17 @@ class LibraryTest {
             cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
         } while (cursor != null);
         assertEquals(ids, listed);
+        // A container that has read none of the segments (lookups scan a segment's bytes for the one
+        // record) finds every file as the listing shows it, in each of the segments.
+        Api cold = new Api(cloud.wiring(Map.of("MAX_UPLOAD_BYTES", "1000000", "QUOTA_BYTES", Long.toString(QUOTA)), clock));
+        for (int i = 0; i < files.size(); i += 97) {
+            JsonNode old = files.get(i);
+            JsonNode found = json(check(cold.get(token, old.get("id").asText()), 200)).get("file");
+            assertEquals(old.get("name").asText(), found.get("name").asText());
+            assertEquals(old.get("size").asLong(), found.get("size").asLong());
+            assertEquals(old.get("createdAt").asText(), found.get("createdAt").asText());
+        }
+        check(cold.get(token, Keys.newId()), 404);
         assertArrayEquals(bytes, Api.download(json(check(api.get(token, withBytes), 200)).get("download").get("url").asText()).body());
         // New files go on top; old ones can be changed like any other.
         String fresh = upload(token, "new.png", Media.png(5, 5));
