@@ -59,8 +59,13 @@ public final class Wiring {
     private final Supplier<TokenService> tokens;
     private final Supplier<?> warmUp;
     private final Clock clock;
-    /** Segments and manifests held per container (a segment is a few hundred records). */
+    /** Parsed segments and manifests held per container (a segment is a few hundred records). */
     private static final int CACHED_LIBRARY_OBJECTS = 128;
+    /**
+     * Bytes of segments and locators held per container for lookups: a 100,000-file library is
+     * about 48 MB of segments, so a warm container answers lookups on most libraries from memory.
+     */
+    private static final long CACHED_LIBRARY_BYTES = 64L << 20;
     private LibraryStore libraryStore;
 
     public Wiring(Config config, S3Client s3, S3Presigner presigner, String tokenSecret, Clock clock) {
@@ -266,7 +271,7 @@ public final class Wiring {
     public synchronized LibraryStore libraryStore() {
         if (libraryStore == null) {
             JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
-            libraryStore = new LibraryStore(data, new ImmutableObjectCache(CACHED_LIBRARY_OBJECTS), lifecycle(),
+            libraryStore = new LibraryStore(data, new ImmutableObjectCache(CACHED_LIBRARY_OBJECTS, CACHED_LIBRARY_BYTES), lifecycle(),
                     releaser(), new LegacyLayout(data), clock);
         }
         return libraryStore;

@@ -347,10 +347,13 @@ public final class LibraryStore {
                 return Optional.empty();
             }
             String key = Keys.libraryLocator(userId, fileId.substring(0, head.legacyBucketChars()));
-            // Written once by the migration, never changed: cached like segments.
-            JsonNode locator = (JsonNode) cache.get(key, () -> data.get(key)
-                    .map(JsonObjectStore.Versioned::document).orElse(Json.object()));
-            return Optional.ofNullable(locator.get(fileId)).map(millis -> Instant.ofEpochMilli(millis.asLong()));
+            // Written once by the migration, never changed: cached like segments, scanned for the one id.
+            byte[] locator = cache.bytes(key, () -> data.getBytes(key).orElse(EMPTY_LOCATOR));
+            try {
+                return SegmentScan.number(locator, fileId).stream().mapToObj(Instant::ofEpochMilli).findFirst();
+            } catch (IOException e) {
+                throw new IllegalStateException("corrupt JSON document " + key, e);
+            }
         }
 
         /**
@@ -891,7 +894,7 @@ public final class LibraryStore {
         if (parsed != null) {
             return ((List<FileRecord>) parsed).stream().filter(f -> f.id().equals(fileId)).findFirst();
         }
-        byte[] bytes = (byte[]) cache.get(RAW_SEGMENT + key, () -> data.getBytes(key)
+        byte[] bytes = cache.bytes(key, () -> data.getBytes(key)
                 .orElseThrow(() -> new IllegalStateException("missing " + key)));
         try {
             return SegmentScan.find(bytes, fileId).map(FileRecord::fromJson);
@@ -900,8 +903,19 @@ public final class LibraryStore {
         }
     }
 
-    /** Cache keys of segments kept as bytes (for lookups) rather than parsed (for listings). */
-    private static final String RAW_SEGMENT = "bytes:";
+    private static final byte[] EMPTY_LOCATOR = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /** Writes an object named by its content unless it is there already (listed, or created meanwhile). */
+    private void createOnce(String key, byte[] bytes, Set<String> existing) {
+        if (existing.contains(key)) {
+            return;
+        }
+        try {
+            data.create(key, bytes);
+        } catch (JsonObjectStore.ConditionFailedException e) {
+            // Written by a concurrent attempt: same key, same content.
+        }
+    }
 
     // ---- migration from the previous release ---------------------------------------------------
 
@@ -922,13 +936,28 @@ public final class LibraryStore {
         String store = Keys.newTimeId(now);
         List<FileRecord> files = new ArrayList<>(old.get());
         files.sort(Comparator.comparing(FileRecord::sortKey));
+        // Segments, locators and the manifest are named by their content, and what an earlier attempt
+        // wrote (one that ran out of time: a large library's migration is seconds of writes) is not
+        // written again: every attempt gets further, and two concurrent ones write the same objects.
+        Set<String> existing = new java.util.HashSet<>();
+        data.listAll(Keys.libraryPrefix(userId)).forEach(e -> existing.add(e.key()));
         List<SegmentRef> segments = java.util.Collections.synchronizedList(new ArrayList<>());
         List<String> written = java.util.Collections.synchronizedList(new ArrayList<>());
         // Written in parallel: a 100,000-file library is some 250 segments, one request's work.
         List<Runnable> writes = new ArrayList<>();
         for (int from = 0; from < files.size(); from += SEGMENT_FILL) {
             List<FileRecord> part = files.subList(from, Math.min(files.size(), from + SEGMENT_FILL));
-            writes.add(() -> writeSegments(userId, part, segments, written));
+            writes.add(() -> {
+                ObjectNode doc = Json.object();
+                ArrayNode array = doc.putArray("files");
+                part.forEach(f -> array.add(f.toJson()));
+                byte[] bytes = Json.write(doc).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                String id = Keys.contentId(bytes);
+                createOnce(Keys.librarySegment(userId, id), bytes, existing);
+                cache.put(Keys.librarySegment(userId, id), List.copyOf(part));
+                segments.add(SegmentRef.of(id, part));
+                written.add(id);
+            });
         }
         int bucketChars = files.size() > 200_000 ? 2 : 1;
         Map<String, ObjectNode> locators = new TreeMap<>();
@@ -942,26 +971,53 @@ public final class LibraryStore {
                         .put(f.id(), f.createdAt().toEpochMilli());
             }
         }
+        // Locators are few (32 for up to 200,000 migrated files) and named by their bucket: rewritten each attempt.
         locators.forEach((bucket, doc) -> writes.add(() -> data.overwrite(Keys.libraryLocator(userId, bucket), doc)));
         runAll(writes);
         segments.sort(Comparator.comparing(SegmentRef::first));
         String manifestId = null;
         if (!segments.isEmpty()) {
-            manifestId = Keys.newTimeId(now);
-            writeManifest(userId, manifestId, segments);
+            ObjectNode doc = Json.object();
+            ArrayNode array = doc.putArray("segments");
+            segments.forEach(ref -> array.add(ref.toJson()));
+            byte[] bytes = Json.write(doc).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            manifestId = Keys.contentId(bytes);
+            createOnce(Keys.libraryManifest(userId, manifestId), bytes, existing);
+            cache.put(Keys.libraryManifest(userId, manifestId), List.copyOf(segments));
         }
         Head head = new Head(store, 1, usage, manifestId, 1, locators.isEmpty() ? 0 : bucketChars, 1, nextDue, List.of());
         try {
             data.create(Keys.libraryHead(userId), head.toJson());
         } catch (JsonObjectStore.ConditionFailedException e) {
+            // Another request's head won. What it uses stays (a concurrent migration of the same files
+            // wrote the very same objects); the rest of ours is garbage.
+            Set<String> kept = new java.util.HashSet<>();
+            data.get(Keys.libraryHead(userId)).map(v -> Head.fromJson(v.document())).ifPresent(winner -> {
+                if (winner.manifest() != null) {
+                    kept.add(Keys.libraryManifest(userId, winner.manifest()));
+                    manifest(userId, winner.manifest()).forEach(ref -> kept.add(Keys.librarySegment(userId, ref.id())));
+                }
+            });
             List<String> garbage = new ArrayList<>();
             written.forEach(id -> garbage.add(Keys.librarySegment(userId, id)));
             if (manifestId != null) {
                 garbage.add(Keys.libraryManifest(userId, manifestId));
             }
+            garbage.removeAll(kept);
             markGarbage(garbage, now);
             return Optional.empty();
         }
+        // Segments and manifests of earlier attempts that wrote other content (the previous release's
+        // files changed in between) are garbage now.
+        Set<String> ours = new java.util.HashSet<>();
+        written.forEach(id -> ours.add(Keys.librarySegment(userId, id)));
+        if (manifestId != null) {
+            ours.add(Keys.libraryManifest(userId, manifestId));
+        }
+        List<String> stale = existing.stream()
+                .filter(k -> k.startsWith(Keys.libraryPrefix(userId) + "seg/") || k.startsWith(Keys.libraryPrefix(userId) + "manifest/"))
+                .filter(k -> !ours.contains(k)).toList();
+        markGarbage(stale, now);
         StructuredLog.warn("library of " + userId + " migrated from the previous layout: " + files.size() + " files");
         release(userId, released);
         return Optional.empty(); // re-read: the head as stored, with its ETag

@@ -42,6 +42,28 @@ final class SegmentScan {
         }
     }
 
+    /** The number under {@code name} in a flat JSON object of numbers (a legacy locator), without building it. */
+    static java.util.OptionalLong number(byte[] object, String name) throws IOException {
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(object)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("a locator is a JSON object");
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                boolean wanted = name.equals(parser.currentName());
+                JsonToken value = parser.nextToken();
+                if (wanted && value == JsonToken.VALUE_NUMBER_INT) {
+                    return java.util.OptionalLong.of(parser.getLongValue());
+                }
+                parser.skipChildren();
+            }
+            if (token != JsonToken.END_OBJECT) {
+                throw new IOException("a locator ends early");
+            }
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     /** With the parser on a record's START_OBJECT: the record if it is the one, else empty with the record skipped. */
     private static Optional<JsonNode> matchRecord(JsonParser parser, String fileId) throws IOException {
         ObjectNode node = Json.object();

@@ -80,6 +80,11 @@ public final class JsonObjectStore {
         }
     }
 
+    /** Writes these bytes (a JSON document already serialized) only if no object exists under the key. */
+    public void create(String key, byte[] json) {
+        putBytes(PutObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch("*"), key, json);
+    }
+
     /** Writes only if no object exists under the key. */
     public void create(String key, JsonNode document) {
         put(PutObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch("*"), key, document);
@@ -157,7 +162,10 @@ public final class JsonObjectStore {
     }
 
     private void put(PutObjectRequest.Builder request, String key, JsonNode document) {
-        byte[] bytes = Json.write(document).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        putBytes(request, key, Json.write(document).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private void putBytes(PutObjectRequest.Builder request, String key, byte[] bytes) {
         try {
             s3.putObject(request.contentType("application/json").contentLength((long) bytes.length).build(),
                     RequestBody.fromBytes(bytes));

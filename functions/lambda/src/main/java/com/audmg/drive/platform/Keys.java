@@ -232,6 +232,22 @@ public final class Keys {
     public static String newId() {
         byte[] bytes = new byte[17];
         RANDOM.nextBytes(bytes);
+        return base32Id(bytes);
+    }
+
+    /**
+     * An identifier named by content (the first 130 bits of its SHA-256, shaped as {@link #newId()}):
+     * objects that are written again with the same content get the same key.
+     */
+    public static String contentId(byte[] content) {
+        try {
+            return base32Id(java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256").digest(content), 17));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String base32Id(byte[] bytes) {
         StringBuilder id = new StringBuilder(26);
         String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
         long buffer = 0;

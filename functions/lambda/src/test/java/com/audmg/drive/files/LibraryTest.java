@@ -337,6 +337,64 @@ class LibraryTest {
     }
 
     @Test
+    void migration_shouldResumeWhatAnAttemptThatRanOutOfTimeWrote_andCollectOnlyForeignObjects() {
+        String token = api.newUser("resumer");
+        String userId = json(check(api.me(token), 200)).get("userId").asText();
+        cloud.s3().deleteObject(b -> b.bucket(TestCloud.DATA_BUCKET).key(Keys.libraryHead(userId)));
+        ObjectNode index = Json.object();
+        index.put("version", 1);
+        ArrayNode files = index.putArray("files");
+        Instant base = Instant.parse("2025-03-01T00:00:00Z");
+        for (int i = 0; i < 1_100; i++) {
+            ObjectNode f = files.addObject();
+            f.put("id", Keys.newId());
+            f.put("name", "r" + i + ".png");
+            f.put("contentType", "image/png");
+            f.put("kind", "image");
+            f.put("size", 10 + i);
+            f.put("createdAt", base.plusSeconds(i).toString());
+            f.put("status", "ready");
+        }
+        cloud.s3().putObject(PutObjectRequest.builder().bucket(TestCloud.DATA_BUCKET).key("index/" + userId + ".json").build(),
+                RequestBody.fromString(Json.write(index)));
+        assertEquals(1_100, usage(token).get("files").asLong());
+        Set<String> first = libraryKeys(userId);
+        String manifest = headManifest(userId);
+
+        // An attempt that wrote everything but its head (it ran out of time), and one that wrote other
+        // content before the previous release's files changed.
+        cloud.s3().deleteObject(b -> b.bucket(TestCloud.DATA_BUCKET).key(Keys.libraryHead(userId)));
+        String foreign = Keys.librarySegment(userId, Keys.newId());
+        cloud.s3().putObject(PutObjectRequest.builder().bucket(TestCloud.DATA_BUCKET).key(foreign).build(),
+                RequestBody.fromString("{\"files\":[]}"));
+
+        Api fresh = new Api(cloud.wiring(Map.of("MAX_UPLOAD_BYTES", "1000000", "QUOTA_BYTES", Long.toString(QUOTA)), clock));
+        assertEquals(1_100, json(check(fresh.me(token), 200)).get("usage").get("files").asLong());
+        assertEquals(manifest, headManifest(userId), "the same content, the same manifest");
+        Set<String> second = libraryKeys(userId);
+        second.remove(foreign);
+        assertEquals(first, second, "no segment written twice under another name");
+        Set<String> markedForDeletion = new HashSet<>();
+        cloud.s3().listObjectsV2Paginator(b -> b.bucket(TestCloud.DATA_BUCKET).prefix(Keys.GC_PREFIX)).contents()
+                .forEach(o -> markedForDeletion.add(o.key().replaceFirst("^gc/\\d+/d/", "")));
+        assertTrue(markedForDeletion.contains(foreign), "the other attempt's segment is garbage");
+        first.forEach(k -> assertFalse(markedForDeletion.contains(k), "live object marked for deletion: " + k));
+        assertEquals(100, json(check(fresh.list(token, Map.of("limit", "100")), 200)).get("items").size());
+    }
+
+    private static Set<String> libraryKeys(String userId) {
+        Set<String> keys = new HashSet<>();
+        cloud.s3().listObjectsV2Paginator(b -> b.bucket(TestCloud.DATA_BUCKET).prefix(Keys.libraryPrefix(userId)))
+                .contents().forEach(o -> keys.add(o.key()));
+        return keys;
+    }
+
+    private static String headManifest(String userId) {
+        byte[] head = cloud.s3().getObjectAsBytes(b -> b.bucket(TestCloud.DATA_BUCKET).key(Keys.libraryHead(userId))).asByteArray();
+        return Json.parseObject(new String(head, java.nio.charset.StandardCharsets.UTF_8)).get("manifest").asText();
+    }
+
+    @Test
     void scrub_shouldReportMissingAndOrphanedBytesAndWrongCounters_andRepairWhatItSafelyCan() {
         String token = api.newUser("scrubbed");
         String userId = json(check(api.me(token), 200)).get("userId").asText();

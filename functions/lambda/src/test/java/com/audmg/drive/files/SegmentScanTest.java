@@ -75,4 +75,15 @@ class SegmentScanTest {
         byte[] cut = java.util.Arrays.copyOf(whole, whole.length / 2);
         assertThrows(IOException.class, () -> SegmentScan.find(cut, record(2).id()));
     }
+
+    @Test
+    void number_shouldReadOneEntryOfALocator_andNothingElse() throws IOException {
+        byte[] locator = "{\"abc\":1735689600000,\"abd\":{\"nested\":1},\"abe\":17}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(1735689600000L, SegmentScan.number(locator, "abc").getAsLong());
+        assertEquals(17L, SegmentScan.number(locator, "abe").getAsLong());
+        assertTrue(SegmentScan.number(locator, "abd").isEmpty());
+        assertTrue(SegmentScan.number(locator, "zzz").isEmpty());
+        assertTrue(SegmentScan.number("{}".getBytes(StandardCharsets.UTF_8), "abc").isEmpty());
+        assertThrows(IOException.class, () -> SegmentScan.number("{\"abc\":".getBytes(StandardCharsets.UTF_8), "zzz"));
+    }
 }
