@@ -788,8 +788,7 @@ public final class LibraryStore {
         if (records.isEmpty()) {
             return;
         }
-        List<FileRecord> sorted = new ArrayList<>(records);
-        sorted.sort(Comparator.comparing(FileRecord::sortKey));
+        List<FileRecord> sorted = sortedBySortKey(records);
         int parts = sorted.size() <= SEGMENT_MAX ? 1 : (sorted.size() + SEGMENT_FILL - 1) / SEGMENT_FILL;
         int per = (sorted.size() + parts - 1) / parts;
         for (int from = 0; from < sorted.size(); from += per) {
@@ -905,6 +904,18 @@ public final class LibraryStore {
 
     private static final byte[] EMPTY_LOCATOR = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
+    /** Records in listing order, each sort key computed once (not twice per comparison). */
+    static List<FileRecord> sortedBySortKey(Collection<FileRecord> records) {
+        List<Map.Entry<String, FileRecord>> keyed = new ArrayList<>(records.size());
+        for (FileRecord f : records) {
+            keyed.add(Map.entry(f.sortKey(), f));
+        }
+        keyed.sort(Map.Entry.comparingByKey());
+        List<FileRecord> sorted = new ArrayList<>(keyed.size());
+        keyed.forEach(e -> sorted.add(e.getValue()));
+        return sorted;
+    }
+
     /** Writes an object named by its content unless it is there already (listed, or created meanwhile). */
     private void createOnce(String key, byte[] bytes, Set<String> existing) {
         if (existing.contains(key)) {
@@ -934,8 +945,7 @@ public final class LibraryStore {
             return Optional.of(new Library(userId, Head.empty(userId), null));
         }
         String store = Keys.newTimeId(now);
-        List<FileRecord> files = new ArrayList<>(old.get());
-        files.sort(Comparator.comparing(FileRecord::sortKey));
+        List<FileRecord> files = sortedBySortKey(old.get());
         // Segments, locators and the manifest are named by their content, and what an earlier attempt
         // wrote (one that ran out of time: a large library's migration is seconds of writes) is not
         // written again: every attempt gets further, and two concurrent ones write the same objects.
