@@ -848,9 +848,22 @@ public final class Bench {
             String bearer = seededUser("bench-scale-" + size, size, ids);
             tokens.put(size, bearer);
             long m0 = System.nanoTime();
-            call("GET", "me", bearer, null, 200); // migrates
+            // The first request migrates. One that runs out of the function's time (502) leaves what it
+            // wrote for the next to continue: retried, as a client would, and the attempts reported.
+            int attempts = 0;
+            int status;
+            do {
+                attempts++;
+                status = http.send(request(base, "GET", "me", bearer, null), HttpResponse.BodyHandlers.discarding())
+                        .statusCode();
+            } while (status == 502 && attempts < 5);
+            if (status != 200) {
+                throw new IllegalStateException("GET me gave " + status + " after " + attempts + " attempts");
+            }
             figures.add(Figure.single("scale: first request migrates a " + String.format(Locale.ROOT, "%,d", size)
-                    + "-file previous-release library", "ms", (System.nanoTime() - m0) / 1e6, "-"));
+                    + "-file previous-release library", "ms", (System.nanoTime() - m0) / 1e6, "-")
+                    .note(attempts == 1 ? "one request" : attempts + " requests (the first " + (attempts - 1)
+                            + " ran out of the function's 10 s and were continued)"));
             Random random = new Random(size);
             List<JsonNode> pending = new ArrayList<>();
             Map<String, Step> ops = new java.util.LinkedHashMap<>();
