@@ -275,30 +275,13 @@ class LibraryTest {
         String token = api.newUser("migrant");
         String userId = json(check(api.me(token), 200)).get("userId").asText();
         // The previous release's layout, as it wrote it: one index document, pending records.
-        cloud.s3().deleteObject(b -> b.bucket(TestCloud.DATA_BUCKET).key(Keys.libraryHead(userId)));
-        ObjectNode index = Json.object();
-        index.put("version", 1);
-        ArrayNode files = index.putArray("files");
-        Instant base = Instant.parse("2025-01-01T00:00:00Z");
+        ArrayNode files = previousReleaseIndex(userId, 1_234, Instant.parse("2025-01-01T00:00:00Z"));
         Set<String> ids = new HashSet<>();
-        for (int i = 0; i < 1_234; i++) {
-            String id = Keys.newId();
-            ids.add(id);
-            ObjectNode f = files.addObject();
-            f.put("id", id);
-            f.put("name", "old" + i + ".png");
-            f.put("contentType", "image/png");
-            f.put("kind", "image");
-            f.put("size", 100 + i);
-            f.put("createdAt", base.plusSeconds(i).toString());
-            f.put("status", "ready");
-        }
+        files.forEach(f -> ids.add(f.get("id").asText()));
         byte[] bytes = Media.png(3, 3);
         String withBytes = files.get(5).get("id").asText();
         cloud.s3().putObject(PutObjectRequest.builder().bucket(TestCloud.MEDIA_BUCKET).key(userId + "/" + withBytes).build(),
                 RequestBody.fromBytes(bytes));
-        cloud.s3().putObject(PutObjectRequest.builder().bucket(TestCloud.DATA_BUCKET).key("index/" + userId + ".json").build(),
-                RequestBody.fromString(Json.write(index)));
 
         assertEquals(1_234, usage(token).get("files").asLong());
         Set<String> listed = new HashSet<>();
@@ -340,23 +323,7 @@ class LibraryTest {
     void migration_shouldResumeWhatAnAttemptThatRanOutOfTimeWrote_andCollectOnlyForeignObjects() {
         String token = api.newUser("resumer");
         String userId = json(check(api.me(token), 200)).get("userId").asText();
-        cloud.s3().deleteObject(b -> b.bucket(TestCloud.DATA_BUCKET).key(Keys.libraryHead(userId)));
-        ObjectNode index = Json.object();
-        index.put("version", 1);
-        ArrayNode files = index.putArray("files");
-        Instant base = Instant.parse("2025-03-01T00:00:00Z");
-        for (int i = 0; i < 1_100; i++) {
-            ObjectNode f = files.addObject();
-            f.put("id", Keys.newId());
-            f.put("name", "r" + i + ".png");
-            f.put("contentType", "image/png");
-            f.put("kind", "image");
-            f.put("size", 10 + i);
-            f.put("createdAt", base.plusSeconds(i).toString());
-            f.put("status", "ready");
-        }
-        cloud.s3().putObject(PutObjectRequest.builder().bucket(TestCloud.DATA_BUCKET).key("index/" + userId + ".json").build(),
-                RequestBody.fromString(Json.write(index)));
+        previousReleaseIndex(userId, 1_100, Instant.parse("2025-03-01T00:00:00Z"));
         assertEquals(1_100, usage(token).get("files").asLong());
         Set<String> first = libraryKeys(userId);
         String manifest = headManifest(userId);
@@ -380,6 +347,27 @@ class LibraryTest {
         assertTrue(markedForDeletion.contains(foreign), "the other attempt's segment is garbage");
         first.forEach(k -> assertFalse(markedForDeletion.contains(k), "live object marked for deletion: " + k));
         assertEquals(100, json(check(fresh.list(token, Map.of("limit", "100")), 200)).get("items").size());
+    }
+
+    /** Replaces the user's library by a previous-release index of {@code count} ready files; returns its entries. */
+    private static ArrayNode previousReleaseIndex(String userId, int count, Instant base) {
+        cloud.s3().deleteObject(b -> b.bucket(TestCloud.DATA_BUCKET).key(Keys.libraryHead(userId)));
+        ObjectNode index = Json.object();
+        index.put("version", 1);
+        ArrayNode files = index.putArray("files");
+        for (int i = 0; i < count; i++) {
+            ObjectNode f = files.addObject();
+            f.put("id", Keys.newId());
+            f.put("name", "old" + i + ".png");
+            f.put("contentType", "image/png");
+            f.put("kind", "image");
+            f.put("size", 100 + i);
+            f.put("createdAt", base.plusSeconds(i).toString());
+            f.put("status", "ready");
+        }
+        cloud.s3().putObject(PutObjectRequest.builder().bucket(TestCloud.DATA_BUCKET).key("index/" + userId + ".json").build(),
+                RequestBody.fromString(Json.write(index)));
+        return files;
     }
 
     private static Set<String> libraryKeys(String userId) {
