@@ -57,6 +57,7 @@ public final class Wiring {
     private final Supplier<S3Client> s3;
     private final Supplier<S3Presigner> presigner;
     private final Supplier<TokenService> tokens;
+    private final Supplier<com.audmg.drive.auth.AccountSecrets> accountSecrets;
     private final Supplier<?> warmUp;
     private final Clock clock;
     /** Segments and manifests held per container (a segment is a few hundred records). */
@@ -70,6 +71,8 @@ public final class Wiring {
         this.clock = clock;
         TokenService built = newTokenService(config, tokenSecret, clock);
         this.tokens = () -> built;
+        com.audmg.drive.auth.AccountSecrets derived = new com.audmg.drive.auth.AccountSecrets(tokenSecret);
+        this.accountSecrets = () -> derived;
         this.warmUp = () -> null;
     }
 
@@ -84,8 +87,10 @@ public final class Wiring {
         this.s3 = memoize(s3);
         this.presigner = memoize(presigner);
         this.clock = clock;
+        Supplier<String> secret = memoize(tokenSecret);
+        this.accountSecrets = memoize(() -> new com.audmg.drive.auth.AccountSecrets(secret.get()));
         this.tokens = inBackground("audmg-init-tokens", () -> {
-            TokenService built = newTokenService(config, tokenSecret.get(), clock);
+            TokenService built = newTokenService(config, secret.get(), clock);
             // The API's own ObjectMapper: every handler parses or writes JSON on its first event.
             Json.MAPPER.getClass();
             return built;
@@ -198,7 +203,19 @@ public final class Wiring {
         primeSnapshot("accounts", () -> data.get(Keys.account("")));
         return new AuthService(new AccountStore(data), loginThrottle(data),
                 new SignUpThrottle(data, config.signUpsPerClientPerHour(), config.signUpsPerHour(), clock),
-                passwordHasher(), sessions(), clock);
+                passwordHasher(), sessions(), mfaService(), clock);
+    }
+
+    /** TOTP enrolment, the login's second step and recovery codes. */
+    public com.audmg.drive.auth.MfaService mfaService() {
+        JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
+        return new com.audmg.drive.auth.MfaService(new AccountStore(data), accountSecrets.get(),
+                new com.audmg.drive.auth.CodeThrottle(data, clock), tokens(), sessions(), clock);
+    }
+
+    /** Accounts as stored (for {@code GET /me}). */
+    public AccountStore accountStore() {
+        return new AccountStore(new JsonObjectStore(s3.get(), config.dataBucket()));
     }
 
     private LoginThrottle loginThrottle;

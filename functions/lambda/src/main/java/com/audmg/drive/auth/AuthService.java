@@ -23,15 +23,17 @@ public final class AuthService {
     private final SignUpThrottle signUps;
     private final PasswordHasher hasher;
     private final SessionService sessions;
+    private final MfaService mfa;
     private final Clock clock;
 
     public AuthService(AccountStore accounts, LoginThrottle throttle, SignUpThrottle signUps, PasswordHasher hasher,
-                       SessionService sessions, Clock clock) {
+                       SessionService sessions, MfaService mfa, Clock clock) {
         this.accounts = accounts;
         this.throttle = throttle;
         this.signUps = signUps;
         this.hasher = hasher;
         this.sessions = sessions;
+        this.mfa = mfa;
         this.clock = clock;
     }
 
@@ -60,6 +62,10 @@ public final class AuthService {
         }
         String username = rawUsername.toLowerCase(Locale.ROOT);
         AccountStore.Account account = verified(username, password, client).orElseThrow(() -> INVALID_CREDENTIALS);
+        if (account.mfa()) {
+            // The password was right; the session waits for the second factor (POST /auth/login/mfa).
+            throw mfa.mfaRequired(account);
+        }
         SessionService.Tokens tokens = sessions.start(account.userId(), account.username(), clientLabel);
         // An account deleted while this login ran: its deletion may have listed the sessions before this one.
         if (!accounts.find(username).map(a -> a.userId().equals(account.userId())).orElse(false)) {

@@ -22,15 +22,18 @@ public final class LoginHandler extends ApiHandler {
     private final AuthService auth;
     private final SessionService sessions;
     private final Authenticator authenticator;
+    private final MfaService mfa;
 
     public LoginHandler() {
-        this(Wiring.shared().authService(), Wiring.shared().sessions(), Wiring.shared().authenticator());
+        this(Wiring.shared().authService(), Wiring.shared().sessions(), Wiring.shared().authenticator(),
+                Wiring.shared().mfaService());
     }
 
-    public LoginHandler(AuthService auth, SessionService sessions, Authenticator authenticator) {
+    public LoginHandler(AuthService auth, SessionService sessions, Authenticator authenticator, MfaService mfa) {
         this.auth = auth;
         this.sessions = sessions;
         this.authenticator = authenticator;
+        this.mfa = mfa;
     }
 
     @Override
@@ -42,6 +45,10 @@ public final class LoginHandler extends ApiHandler {
             case "DELETE /me/sessions/{sessionId}" -> revokeSession(request);
             case "POST /me/password" -> changePassword(request);
             case "DELETE /me" -> deleteAccount(request);
+            case "POST /auth/login/mfa" -> loginMfa(request);
+            case "POST /me/mfa/totp" -> beginMfa(request);
+            case "POST /me/mfa/totp/confirm" -> confirmMfa(request);
+            case "DELETE /me/mfa/totp" -> disableMfa(request);
             default -> login(request);
         };
     }
@@ -54,6 +61,39 @@ public final class LoginHandler extends ApiHandler {
                 request.header("User-Agent").orElse(""));
         request.userId(tokens.userId());
         return tokens(tokens);
+    }
+
+    private APIGatewayProxyResponseEvent loginMfa(ApiRequest request) {
+        JsonNode body = Json.parseObject(request.body());
+        SessionService.Tokens tokens = mfa.login(Json.requiredString(body, "mfaToken"),
+                Json.requiredString(body, "code"), request.header("User-Agent").orElse(""));
+        request.userId(tokens.userId());
+        return tokens(tokens);
+    }
+
+    private APIGatewayProxyResponseEvent beginMfa(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        MfaService.Enrolment enrolment = mfa.begin(caller);
+        ObjectNode body = Json.object();
+        body.put("secret", enrolment.secret());
+        body.put("otpauthUrl", enrolment.otpauthUrl());
+        return Responses.json(200, body);
+    }
+
+    private APIGatewayProxyResponseEvent confirmMfa(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        JsonNode body = Json.parseObject(request.body());
+        ObjectNode response = Json.object();
+        ArrayNode codes = response.putArray("recoveryCodes");
+        mfa.confirm(caller, Json.requiredString(body, "code")).forEach(codes::add);
+        return Responses.json(200, response);
+    }
+
+    private APIGatewayProxyResponseEvent disableMfa(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        JsonNode body = Json.parseObject(request.body());
+        mfa.disable(caller, Json.requiredString(body, "code"));
+        return Responses.noContent();
     }
 
     private APIGatewayProxyResponseEvent refresh(ApiRequest request) {
