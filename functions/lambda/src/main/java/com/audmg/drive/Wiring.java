@@ -59,6 +59,7 @@ public final class Wiring {
     private final Supplier<TokenService> tokens;
     private final Supplier<com.audmg.drive.auth.AccountSecrets> accountSecrets;
     private final Supplier<?> warmUp;
+    private volatile Supplier<com.audmg.drive.platform.Mailer> mailer;
     private final Clock clock;
     /** Segments and manifests held per container (a segment is a few hundred records). */
     private static final int CACHED_LIBRARY_OBJECTS = 128;
@@ -74,6 +75,7 @@ public final class Wiring {
         com.audmg.drive.auth.AccountSecrets derived = new com.audmg.drive.auth.AccountSecrets(tokenSecret);
         this.accountSecrets = () -> derived;
         this.warmUp = () -> null;
+        this.mailer = () -> com.audmg.drive.platform.Mailer.unconfigured();
     }
 
     /**
@@ -82,8 +84,9 @@ public final class Wiring {
      * overlaps the S3 client's on the second core; {@link #tokens()} waits for it (and rethrows its failure).
      */
     private Wiring(Config config, Supplier<S3Client> s3, Supplier<S3Presigner> presigner,
-                   Supplier<String> tokenSecret, Clock clock) {
+                   Supplier<String> tokenSecret, Supplier<com.audmg.drive.platform.Mailer> mailer, Clock clock) {
         this.config = config;
+        this.mailer = memoize(mailer);
         this.s3 = memoize(s3);
         this.presigner = memoize(presigner);
         this.clock = clock;
@@ -170,7 +173,8 @@ public final class Wiring {
         AwsCredentialsProvider credentials = AwsClients.credentials();
         return new Wiring(config, () -> AwsClients.s3(config, http.get(), credentials),
                 () -> AwsClients.presigner(config, credentials),
-                () -> config.tokenSecret().orElseGet(() -> AwsClients.tokenSecret(config, http.get(), credentials)), Clock.systemUTC());
+                () -> config.tokenSecret().orElseGet(() -> AwsClients.tokenSecret(config, http.get(), credentials)),
+                () -> AwsClients.mailer(config, http.get(), credentials), Clock.systemUTC());
     }
 
     public Config config() {
@@ -203,7 +207,25 @@ public final class Wiring {
         primeSnapshot("accounts", () -> data.get(Keys.account("")));
         return new AuthService(new AccountStore(data), loginThrottle(data),
                 new SignUpThrottle(data, config.signUpsPerClientPerHour(), config.signUpsPerHour(), clock),
-                passwordHasher(), sessions(), mfaService(), clock);
+                passwordHasher(), sessions(), mfaService(), emailService(), clock);
+    }
+
+    /** What {@code POST /auth/password-reset} takes at least, found or not (see {@link com.audmg.drive.auth.EmailService}). */
+    static final Duration RESET_RESPONSE_FLOOR = Duration.ofMillis(300);
+
+    /** The e-mail address, its verification, and password reset by e-mailed code. */
+    public com.audmg.drive.auth.EmailService emailService() {
+        JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
+        return new com.audmg.drive.auth.EmailService(new AccountStore(data), accountSecrets.get(), mailer.get(),
+                new com.audmg.drive.auth.ClientBudget(data, Keys::resetThrottle,
+                        com.audmg.drive.auth.EmailService.RESETS_PER_CLIENT_PER_HOUR, clock),
+                passwordHasher(), sessions(), RESET_RESPONSE_FLOOR, clock);
+    }
+
+    /** Replaces the mailer (tests capture messages instead of sending them). */
+    public Wiring mailer(com.audmg.drive.platform.Mailer replacement) {
+        this.mailer = () -> replacement;
+        return this;
     }
 
     /** TOTP enrolment, the login's second step and recovery codes. */

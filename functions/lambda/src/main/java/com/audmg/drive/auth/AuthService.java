@@ -24,34 +24,46 @@ public final class AuthService {
     private final PasswordHasher hasher;
     private final SessionService sessions;
     private final MfaService mfa;
+    private final EmailService email;
     private final Clock clock;
 
     public AuthService(AccountStore accounts, LoginThrottle throttle, SignUpThrottle signUps, PasswordHasher hasher,
-                       SessionService sessions, MfaService mfa, Clock clock) {
+                       SessionService sessions, MfaService mfa, EmailService email, Clock clock) {
         this.accounts = accounts;
         this.throttle = throttle;
         this.signUps = signUps;
         this.hasher = hasher;
         this.sessions = sessions;
         this.mfa = mfa;
+        this.email = email;
         this.clock = clock;
     }
 
-    /** Cheap checks first (name, password policy, name taken, the sign-up budget); bcrypt last. */
-    public AccountStore.Account signUp(String rawUsername, String password, String client) {
+    /**
+     * Cheap checks first (name, password policy, e-mail, name taken, the sign-up budget); bcrypt last. With an
+     * e-mail address the account starts with it unverified and a verification code is mailed to it.
+     */
+    public AccountStore.Account signUp(String rawUsername, String password, String rawEmail, String client) {
         String username = Credentials.normalizeUsername(rawUsername);
         Credentials.validateNewPassword(password, username, "password");
+        String address = rawEmail == null ? null : EmailService.normalizeEmail(rawEmail, "email");
         if (accounts.find(username).isPresent()) {
             throw usernameTaken();
         }
         signUps.reserve(client).ifPresent(wait -> {
             throw tooManyAttempts(wait, "too many sign-ups, try again later");
         });
-        var account = new AccountStore.Account(Keys.newId(), username, hasher.hash(password), clock.instant());
+        String userId = Keys.newId();
+        var account = new AccountStore.Account(userId, username, hasher.hash(password), clock.instant(), address,
+                false, false);
+        String code = EmailService.newCode();
         try {
-            accounts.create(account);
+            accounts.create(account, address == null ? doc -> { } : email.pendingVerification(userId, address, code));
         } catch (AccountStore.UsernameTakenException e) {
             throw usernameTaken();
+        }
+        if (address != null) {
+            email.sendVerification(username, address, code);
         }
         return account;
     }

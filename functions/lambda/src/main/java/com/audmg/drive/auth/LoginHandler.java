@@ -13,9 +13,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The account routes of one function (one worker JVM locally, one role on AWS): {@code POST /auth/login},
- * {@code POST /auth/refresh} (public), and, behind the authorizer, {@code POST /auth/logout},
- * {@code GET /me/sessions}, {@code DELETE /me/sessions/{sessionId}}, {@code POST /me/password} and
- * {@code DELETE /me}.
+ * {@code POST /auth/login/mfa}, {@code POST /auth/refresh}, {@code POST /auth/password-reset} and its
+ * {@code /confirm} (public), and, behind the authorizer, {@code POST /auth/logout}, {@code GET /me/sessions},
+ * {@code DELETE /me/sessions/{sessionId}}, {@code POST /me/password}, {@code DELETE /me},
+ * {@code PUT /me/email}, {@code POST /me/email/verify} and the {@code /me/mfa/totp} routes.
  */
 public final class LoginHandler extends ApiHandler {
 
@@ -23,17 +24,20 @@ public final class LoginHandler extends ApiHandler {
     private final SessionService sessions;
     private final Authenticator authenticator;
     private final MfaService mfa;
+    private final EmailService email;
 
     public LoginHandler() {
         this(Wiring.shared().authService(), Wiring.shared().sessions(), Wiring.shared().authenticator(),
-                Wiring.shared().mfaService());
+                Wiring.shared().mfaService(), Wiring.shared().emailService());
     }
 
-    public LoginHandler(AuthService auth, SessionService sessions, Authenticator authenticator, MfaService mfa) {
+    public LoginHandler(AuthService auth, SessionService sessions, Authenticator authenticator, MfaService mfa,
+                        EmailService email) {
         this.auth = auth;
         this.sessions = sessions;
         this.authenticator = authenticator;
         this.mfa = mfa;
+        this.email = email;
     }
 
     @Override
@@ -49,6 +53,10 @@ public final class LoginHandler extends ApiHandler {
             case "POST /me/mfa/totp" -> beginMfa(request);
             case "POST /me/mfa/totp/confirm" -> confirmMfa(request);
             case "DELETE /me/mfa/totp" -> disableMfa(request);
+            case "PUT /me/email" -> changeEmail(request);
+            case "POST /me/email/verify" -> verifyEmail(request);
+            case "POST /auth/password-reset" -> requestReset(request);
+            case "POST /auth/password-reset/confirm" -> confirmReset(request);
             default -> login(request);
         };
     }
@@ -93,6 +101,36 @@ public final class LoginHandler extends ApiHandler {
         TokenService.Principal caller = authenticator.authenticate(request);
         JsonNode body = Json.parseObject(request.body());
         mfa.disable(caller, Json.requiredString(body, "code"));
+        return Responses.noContent();
+    }
+
+    private APIGatewayProxyResponseEvent changeEmail(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        JsonNode body = Json.parseObject(request.body());
+        email.changeEmail(caller, Json.requiredString(body, "email"));
+        return Responses.json(202, Json.object().put("status", "verification_sent"));
+    }
+
+    private APIGatewayProxyResponseEvent verifyEmail(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        JsonNode body = Json.parseObject(request.body());
+        email.verifyEmail(caller, Json.requiredString(body, "code"));
+        return Responses.noContent();
+    }
+
+    /** 202 whether or not the name exists, has a verified address, or was mailed (no enumeration). */
+    private APIGatewayProxyResponseEvent requestReset(ApiRequest request) {
+        JsonNode body = Json.parseObject(request.body());
+        email.requestReset(Json.requiredString(body, "username"), request.sourceIp());
+        return Responses.json(202, Json.object().put("status", "accepted"));
+    }
+
+    private APIGatewayProxyResponseEvent confirmReset(ApiRequest request) {
+        JsonNode body = Json.parseObject(request.body());
+        String username = Json.requiredString(body, "username");
+        String code = Json.requiredString(body, "code");
+        String newPassword = Json.requiredString(body, "newPassword");
+        email.confirmReset(username, code, newPassword);
         return Responses.noContent();
     }
 
