@@ -28,7 +28,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@value #ATTEMPTS_PER_CODE} guesses (one in 20 million), even in parallel; then it is void. A
  * used code is removed, so it works once.
  *
- * <p>Mail per account is budgeted ({@value #MAILS_PER_HOUR} an hour, one a minute), so neither a
+ * <p>Mail per account is budgeted ({@value #MAILS_PER_HOUR} an hour, one a minute, for verification
+ * codes and for reset codes each), so neither a
  * stranger asking for resets nor a session changing the address can flood a mailbox. Reset requests
  * are budgeted per client as well ({@link #RESETS_PER_CLIENT_PER_HOUR} an hour).
  */
@@ -87,7 +88,7 @@ public final class EmailService {
             pending.put("codeHash", secrets.codeHash("email", userId, code));
             pending.put("expiresAt", now.plus(VERIFICATION_TTL).toString());
             pending.put("attempts", 0);
-            countMail(doc, now.toEpochMilli());
+            countMail(doc, "verify", now.toEpochMilli());
         };
     }
 
@@ -111,7 +112,7 @@ public final class EmailService {
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             AccountStore.VersionedAccount account = own(caller);
             long now = clock.millis();
-            Optional<Long> wait = mailWait(account.document(), now);
+            Optional<Long> wait = mailWait(account.document(), "verify", now);
             if (wait.isPresent()) {
                 throw new ApiException(429, "too_many_attempts", "too many e-mails sent, try again later",
                         Map.of("Retry-After", Long.toString(wait.get())));
@@ -192,7 +193,7 @@ public final class EmailService {
             }
             AccountStore.VersionedAccount account = found.get();
             long now = clock.millis();
-            if (mailWait(account.document(), now).isPresent()) {
+            if (mailWait(account.document(), "reset", now).isPresent()) {
                 StructuredLog.metric("PasswordResetMailsThrottled", 1, "Count");
                 return;
             }
@@ -202,7 +203,7 @@ public final class EmailService {
                     reset.put("codeHash", secrets.codeHash("reset", account.account().userId(), code));
                     reset.put("expiresAt", clock.instant().plus(RESET_TTL).toString());
                     reset.put("attempts", 0);
-                    countMail(doc, now);
+                    countMail(doc, "reset", now);
                 });
             } catch (JsonObjectStore.ConditionFailedException e) {
                 continue;
@@ -279,9 +280,9 @@ public final class EmailService {
         return Optional.of(right);
     }
 
-    /** Empty when the account may be sent a mail now; otherwise the seconds to wait. */
-    private static Optional<Long> mailWait(JsonNode doc, long now) {
-        JsonNode budget = doc.path("mailBudget");
+    /** Empty when the account may be sent a mail of this purpose now; otherwise the seconds to wait. */
+    private static Optional<Long> mailWait(JsonNode doc, String purpose, long now) {
+        JsonNode budget = doc.path("mailBudget").path(purpose);
         long last = budget.path("last").asLong(0);
         if (now - last < MAIL_INTERVAL_MILLIS) {
             return Optional.of(Math.max(1, (last + MAIL_INTERVAL_MILLIS - now + 999) / 1000));
@@ -293,9 +294,12 @@ public final class EmailService {
         return Optional.empty();
     }
 
-    private static void countMail(ObjectNode doc, long now) {
-        JsonNode old = doc.path("mailBudget");
-        ObjectNode budget = doc.putObject("mailBudget");
+    private static void countMail(ObjectNode doc, String purpose, long now) {
+        JsonNode old = doc.path("mailBudget").path(purpose);
+        if (!(doc.get("mailBudget") instanceof ObjectNode)) {
+            doc.putObject("mailBudget");
+        }
+        ObjectNode budget = ((ObjectNode) doc.get("mailBudget")).putObject(purpose);
         boolean sameWindow = now - old.path("windowStart").asLong(0) < 3_600_000;
         budget.put("windowStart", sameWindow ? old.path("windowStart").asLong(0) : now);
         budget.put("count", (sameWindow ? old.path("count").asInt(0) : 0) + 1);

@@ -149,6 +149,8 @@ class EmailTest {
         }
         assertEquals(1, OUTBOX.size(), "only the verified address gets mail");
         assertEquals("lena@example.com", OUTBOX.get(0).to());
+        assertEquals(known.getBody(), api.requestReset("lena", "203.0.113.1").getBody());
+        assertEquals(1, OUTBOX.size(), "one reset mail a minute per account, the answer unchanged");
     }
 
     @Test
