@@ -133,6 +133,19 @@ public final class EmailService {
                 throw new ApiException(503, "mail_unavailable", "the e-mail could not be sent, try again later",
                         Map.of("Retry-After", "60"));
             }
+            // A session alone can change the address (and then reset the password through it): tell the owner's
+            // verified address, so a stolen session taking over the account does not go unnoticed.
+            String previous = account.account().email();
+            if (account.account().emailVerified() && !previous.equalsIgnoreCase(email)) {
+                try {
+                    mailer.send(previous, "The e-mail address of your Audmg Drive account was changed",
+                            "The address of the Audmg Drive account " + caller.username() + " was changed to " + email
+                                    + ".\r\n\r\nIf you did not do this, log in, change your password (which ends every"
+                                    + " other session) and set your address again.\r\n");
+                } catch (Mailer.MailException e) {
+                    StructuredLog.warn("address change notice not sent: " + e.getMessage());
+                }
+            }
             return;
         }
         throw busy();

@@ -123,7 +123,10 @@ class EmailTest {
         assertFalse(json(check(api.me(token), 200)).get("emailVerified").asBoolean(), "a new address is unverified");
         APIGatewayProxyResponseEvent again = api.changeEmail(token, "karl@example.net");
         assertEquals(429, again.getStatusCode(), "one mail a minute");
-        assertEquals(1, OUTBOX.size());
+        assertEquals(2, OUTBOX.size(), "the code to the new address, a notice to the verified one");
+        assertEquals("karl@example.org", OUTBOX.get(0).to());
+        assertEquals("karl@example.com", OUTBOX.get(1).to());
+        assertTrue(OUTBOX.get(1).text().contains("changed to karl@example.org"), OUTBOX.get(1).text());
         clock.advance(Duration.ofMinutes(2));
         check(api.changeEmail(token, "karl@example.net"), 202);
         // The code sent to the replaced address does not verify the new one.
