@@ -123,6 +123,7 @@ public final class AuthService {
         accounts.markForPurge(caller.userId(), clock.instant());
         accounts.delete(caller.username());
         sessions.revokeAll(caller.userId(), null);
+        mfa.forget(caller.userId());
         StructuredLog.metric("AccountsDeleted", 1, "Count");
     }
 

@@ -116,6 +116,11 @@ public final class CodeThrottle {
         }, 4);
     }
 
+    /** The account is gone: its budget goes too. */
+    public void forget(String userId) {
+        store.delete(Keys.codeThrottle(userId));
+    }
+
     private static ObjectNode tokens(ObjectNode budget, long now) {
         if (!(budget.get("tokens") instanceof ObjectNode)) {
             budget.set("tokens", Json.object());

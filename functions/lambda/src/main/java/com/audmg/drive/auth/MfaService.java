@@ -149,6 +149,11 @@ public final class MfaService {
                 Map.of("mfaToken", tokens.issueMfaToken(account.userId(), account.username())));
     }
 
+    /** Deletes what the second factor keeps beside the account (its guess budget), when the account is deleted. */
+    public void forget(String userId) {
+        throttle.forget(userId);
+    }
+
     private void reserve(String userId, String tokenId) {
         CodeThrottle.Decision decision = throttle.reserve(userId, tokenId);
         if (decision instanceof CodeThrottle.Wait wait) {

@@ -197,6 +197,33 @@ class MfaTest {
         assertEquals(409, api.disableMfa(token, nextCode(user)).getStatusCode());
     }
 
+    @Test
+    void deletingTheAccount_shouldDeleteItsCodeBudget() {
+        Enrolled user = enrol("judith");
+        String mfaToken = mfaToken(user);
+        assertEquals("invalid_code", errorCode(api.loginMfa(mfaToken, wrong(user))));
+        JsonNode tokens = json(check(api.loginMfa(mfaToken(user), nextCode(user)), 200));
+        String key = Keys.codeThrottle(userId(tokens));
+        assertTrue(exists(key), "the budget exists while the account does");
+
+        check(api.deleteAccount(tokens.get("token").asText(), user.password()), 204);
+
+        assertFalse(exists(key));
+    }
+
+    private static String userId(JsonNode tokens) {
+        return tokens.get("refreshToken").asText().split("\\.")[0];
+    }
+
+    private static boolean exists(String key) {
+        try {
+            cloud.s3().headObject(b -> b.bucket(TestCloud.DATA_BUCKET).key(key));
+            return true;
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+            return false;
+        }
+    }
+
     private static String wrong(Enrolled user) {
         long step = Totp.step(clock.instant());
         for (int candidate = 0; ; candidate++) {

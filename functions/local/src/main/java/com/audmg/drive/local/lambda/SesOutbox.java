@@ -133,13 +133,23 @@ final class SesOutbox {
         m.append("Message-ID: <").append(messageId).append("@outbox.audmg.local>\r\n");
         m.append("MIME-Version: 1.0\r\n");
         m.append("Content-Type: text/").append(isText ? "plain" : "html").append("; charset=UTF-8\r\n");
-        m.append("Content-Transfer-Encoding: base64\r\n");
+        String crlf = bodyText.replaceAll("\r?\n", "\r\n");
+        // Plain ASCII in short lines stays readable as it is (a person can read the code with cat); anything
+        // else goes base64 in lines of 76, so any UTF-8 text fits and no body line is too long.
+        boolean plain = crlf.chars().allMatch(c -> c == '\r' || c == '\n' || c == '\t' || c >= 0x20 && c < 0x7f)
+                && java.util.Arrays.stream(crlf.split("\r\n")).allMatch(line -> line.length() <= 998);
+        m.append("Content-Transfer-Encoding: ").append(plain ? "7bit" : "base64").append("\r\n");
         m.append("X-Audmg-Function: ").append(function).append("\r\n");
         m.append("\r\n");
-        // base64 in lines of 76: any UTF-8 text, and no line of the body can be taken for a header or be too long.
-        m.append(Base64.getMimeEncoder(76, new byte[] {'\r', '\n'})
-                .encodeToString(bodyText.replaceAll("\r?\n", "\r\n").getBytes(StandardCharsets.UTF_8)));
-        m.append("\r\n");
+        if (plain) {
+            m.append(crlf);
+            if (!crlf.endsWith("\r\n")) {
+                m.append("\r\n");
+            }
+        } else {
+            m.append(Base64.getMimeEncoder(76, new byte[] {'\r', '\n'}).encodeToString(crlf.getBytes(StandardCharsets.UTF_8)));
+            m.append("\r\n");
+        }
         return m.toString().getBytes(StandardCharsets.US_ASCII);
     }
 

@@ -235,6 +235,7 @@ class GatewayTest {
         assertTrue(eml.contains("\r\nMIME-Version: 1.0\r\n") && eml.contains("Content-Type: text/plain; charset=UTF-8"), eml);
         String body = eml.substring(eml.indexOf("\r\n\r\n") + 4).strip();
         assertEquals("Hello\r\nl\u00e0", new String(java.util.Base64.getMimeDecoder().decode(body), StandardCharsets.UTF_8));
+        assertTrue(eml.contains("\r\nContent-Transfer-Encoding: base64\r\n"), "not ASCII: base64");
         assertTrue(Files.readString(dir.resolve("data/logs/env.log")).contains("SES SendEmail: message "));
     }
 

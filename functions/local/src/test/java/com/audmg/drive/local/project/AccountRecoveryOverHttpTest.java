@@ -174,11 +174,12 @@ class AccountRecoveryOverHttpTest {
                 "{\"username\":\"ulla\",\"code\":\"" + reset + "\",\"newPassword\":\"yet another passphrase\"}")),
                 "a used reset code");
 
-        // Every message is a private RFC 5322 file.
+        // Every message is a private RFC 5322 file, plain text a person can read.
         for (Path mail : outbox()) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(mail)));
             String text = Files.readString(mail, StandardCharsets.US_ASCII);
             assertTrue(text.startsWith("From: Audmg Drive <no-reply@audmg.example>\r\nTo: "), text);
+            assertTrue(text.contains("\r\nContent-Transfer-Encoding: 7bit\r\n"), "readable as it is: " + text);
         }
     }
 
@@ -198,7 +199,10 @@ class AccountRecoveryOverHttpTest {
             if (r.statusCode() == 429 && r.body().equals(GATEWAY_429)) {
                 gateway++;
             } else {
-                assertEquals(202, r.statusCode(), r.body());
+                // Past the gateway: 202, or the function's own per-client budget (10 an hour, shared with the
+                // other tests of this class, all from 127.0.0.1): 429 too_many_attempts with Retry-After.
+                assertTrue(r.statusCode() == 202 || r.statusCode() == 429 && errorCode(r).equals("too_many_attempts")
+                        && r.headers().firstValue("Retry-After").isPresent(), r.statusCode() + " " + r.body());
                 passed++;
             }
         }
@@ -267,8 +271,9 @@ class AccountRecoveryOverHttpTest {
             String text = Files.readString(mails.get(i), StandardCharsets.US_ASCII);
             String headers = text.substring(0, text.indexOf("\r\n\r\n"));
             if (headers.contains("\r\nTo: " + to + "\r\n") && headers.toLowerCase(Locale.ROOT).contains(kind)) {
-                String body = new String(Base64.getMimeDecoder().decode(text.substring(text.indexOf("\r\n\r\n") + 4)
-                        .strip()), StandardCharsets.UTF_8);
+                String raw = text.substring(text.indexOf("\r\n\r\n") + 4);
+                String body = headers.contains("\r\nContent-Transfer-Encoding: base64\r\n")
+                        ? new String(Base64.getMimeDecoder().decode(raw.strip()), StandardCharsets.UTF_8) : raw;
                 Matcher code = Pattern.compile("\\b([0-9]{8})\\b").matcher(body);
                 assertTrue(code.find(), body);
                 return code.group(1);
