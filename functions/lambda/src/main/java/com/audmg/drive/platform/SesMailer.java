@@ -1,23 +1,17 @@
 package com.audmg.drive.platform;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * Sends mail through Amazon SES API v2 {@code SendEmail} ({@code POST /v2/email/outbound-emails}, a
@@ -30,21 +24,12 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  */
 public final class SesMailer implements Mailer {
 
-    private final SdkHttpClient http;
-    private final AwsCredentialsProvider credentials;
-    private final String region;
-    private final URI endpoint;
+    private final SignedAwsCall ses;
     private final String from;
 
     public SesMailer(SdkHttpClient http, AwsCredentialsProvider credentials, String region,
                      Optional<URI> endpointOverride, String from) {
-        this.http = http;
-        this.credentials = credentials;
-        this.region = region;
-        URI base = endpointOverride.orElseGet(() -> URI.create(
-                "https://email." + region + ".amazonaws.com" + (region.startsWith("cn-") ? ".cn" : "")));
-        String path = base.getRawPath() == null ? "" : base.getRawPath().replaceAll("/+$", "");
-        this.endpoint = base.resolve(path + "/v2/email/outbound-emails");
+        this.ses = new SignedAwsCall(http, credentials, region, "ses", "email", endpointOverride);
         this.from = from;
     }
 
@@ -56,37 +41,22 @@ public final class SesMailer implements Mailer {
         ObjectNode simple = body.putObject("Content").putObject("Simple");
         simple.putObject("Subject").put("Data", subject).put("Charset", "UTF-8");
         simple.putObject("Body").putObject("Text").put("Data", text).put("Charset", "UTF-8");
-        byte[] bytes = Json.write(body).getBytes(StandardCharsets.UTF_8);
-        SdkHttpRequest request = SdkHttpRequest.builder()
-                .method(SdkHttpMethod.POST)
-                .uri(endpoint)
-                .putHeader("Content-Type", "application/json")
-                .putHeader("Content-Length", Integer.toString(bytes.length))
-                .build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(credentials.resolveCredentials())
-                .request(request)
-                .payload(ContentStreamProvider.fromByteArray(bytes))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "ses")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region));
+        SignedAwsCall.Response response;
         try {
-            HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
-                    .request(signed.request())
-                    .contentStreamProvider(signed.payload().orElse(null))
-                    .build()).call();
+            response = ses.post("/v2/email/outbound-emails", Map.of("Content-Type", "application/json"),
+                    Json.write(body).getBytes(StandardCharsets.UTF_8));
+        } catch (UncheckedIOException e) {
+            throw new MailException("cannot reach SES at " + ses.endpoint(), e.getCause());
+        }
+        if (response.status() != 200) {
             JsonNode json;
-            try (InputStream in = response.responseBody().map(InputStream.class::cast).orElse(InputStream.nullInputStream())) {
-                byte[] answer = in.readAllBytes();
-                json = answer.length == 0 ? Json.object() : Json.MAPPER.readTree(answer);
+            try {
+                json = response.body().length == 0 ? Json.object() : Json.MAPPER.readTree(response.body());
+            } catch (IOException e) {
+                json = Json.object();
             }
-            int status = response.httpResponse().statusCode();
-            if (status != 200) {
-                String type = response.httpResponse().firstMatchingHeader("x-amzn-ErrorType").orElse("");
-                throw new MailException("SES SendEmail refused: HTTP " + status + " " + type + " "
-                        + json.path("message").asText(json.path("Message").asText("")));
-            }
-        } catch (IOException e) {
-            throw new MailException("cannot reach SES at " + endpoint, e);
+            throw new MailException("SES SendEmail refused: HTTP " + response.status() + " " + response.errorType() + " "
+                    + json.path("message").asText(json.path("Message").asText("")));
         }
     }
 }

@@ -25,8 +25,11 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
  */
 public final class SignedAwsCall {
 
-    /** An answer: status and body (read whole; these APIs answer a few hundred bytes). */
-    public record Response(int status, byte[] body) {
+    /**
+     * An answer: status, body (read whole; these APIs answer a few hundred bytes) and the error type
+     * AWS JSON APIs name in a header ("" when none).
+     */
+    public record Response(int status, byte[] body, String errorType) {
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
@@ -59,11 +62,15 @@ public final class SignedAwsCall {
         return endpoint;
     }
 
-    /** POSTs {@code body} to {@code path} under the endpoint ("" for its root), signed; throws only when unreachable. */
+    /**
+     * POSTs {@code body}, signed, to {@code path} appended to the endpoint's own path ("" for the
+     * endpoint itself); throws only when the service cannot be reached.
+     */
     public Response post(String path, Map<String, String> headers, byte[] body) {
+        String base = endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/+$", "");
         SdkHttpRequest.Builder request = SdkHttpRequest.builder()
                 .method(SdkHttpMethod.POST)
-                .uri(path.isEmpty() ? endpoint : endpoint.resolve(path))
+                .uri(path.isEmpty() ? endpoint : endpoint.resolve(base + path))
                 .putHeader("Content-Length", Integer.toString(body.length));
         headers.forEach(request::putHeader);
         SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
@@ -81,7 +88,8 @@ public final class SignedAwsCall {
             try (InputStream in = response.responseBody().map(b -> (InputStream) b).orElse(InputStream.nullInputStream())) {
                 answer = in.readNBytes(MAX_BODY);
             }
-            return new Response(response.httpResponse().statusCode(), answer);
+            return new Response(response.httpResponse().statusCode(), answer,
+                    response.httpResponse().firstMatchingHeader("x-amzn-ErrorType").orElse(""));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach " + signingName + " at " + endpoint, e);
         }
