@@ -1,4 +1,4 @@
-package com.audmg.drive.desktop.bench;
+package com.audmg.drive.bench.desktop;
 
 import com.audmg.drive.desktop.Launcher;
 import java.io.BufferedReader;
