@@ -21,6 +21,8 @@ public final class Main {
             "  --artifact JAR     handler jar (default: package.artifact of the serverless.yml)",
             "  --s3-endpoint URL  use this S3 instead of the embedded one",
             "  --prewarm          start every function worker right away",
+            "  --lite             run every function in one shared worker JVM (less memory; needs one",
+            "                     environment for all functions; the default is one JVM per function)",
             "  --help             this text",
             "Prints 'READY <base-url>' once it serves requests; Ctrl-C stops it.",
             "scrub checks every library of the data folder against its stored bytes (the scrubLibraries",
@@ -56,6 +58,7 @@ public final class Main {
                     case "--artifact" -> options.artifact(Path.of(value(args, ++i, a)));
                     case "--s3-endpoint" -> options.s3Endpoint(URI.create(value(args, ++i, a)));
                     case "--prewarm" -> options.prewarm(true);
+                    case "--lite" -> options.workerMode(com.audmg.drive.local.lambda.WorkerMode.SHARED);
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
                 }
             }
