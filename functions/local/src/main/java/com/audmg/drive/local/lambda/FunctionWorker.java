@@ -19,9 +19,15 @@ import java.util.concurrent.TimeUnit;
 final class FunctionWorker {
     /**
      * In a shared JVM, how long a timed-out invocation may go on after the interrupt at its deadline before the
-     * shared JVM is restarted to end it (with every function in it).
+     * shared JVM is restarted to end it (with every function in it): the function's timeout once more, at least
+     * {@value #MIN_LATE_GRACE_MILLIS} ms. CPU-bound work (bcrypt) ignores interrupts but ends: on a loaded machine a
+     * 2 s grace restarted the shared JVM for a login that needed a few seconds more, and every function with it.
      */
-    static final long LATE_GRACE_MILLIS = 2000;
+    static long lateGraceMillis(int timeoutSeconds) {
+        return Math.max(MIN_LATE_GRACE_MILLIS, timeoutSeconds * 1000L);
+    }
+
+    static final long MIN_LATE_GRACE_MILLIS = 2000;
 
     private final FunctionConfig function;
     private final WorkerLauncher launcher;
@@ -260,7 +266,7 @@ final class FunctionWorker {
     /**
      * After a timeout: a worker JVM of the function's own is killed, and the next invocation (or a queued one)
      * starts a new one. In a shared JVM the invocation's thread was interrupted at the deadline; if it has not
-     * ended {@link #LATE_GRACE_MILLIS} later, the shared JVM is restarted, since nothing else can stop it.
+     * ended {@link #lateGraceMillis} later, the shared JVM is restarted, since nothing else can stop it.
      */
     void restartAfterTimeout(Invocation timedOut, InvocationResult outcome) {
         Sandbox current;
@@ -277,10 +283,11 @@ final class FunctionWorker {
         log.line(java.time.Instant.now() + " " + timedOut.requestId + " Task timed out after "
                 + function.timeoutSeconds() + ".00 seconds");
         if (lingers) {
-            java.util.concurrent.CompletableFuture.delayedExecutor(LATE_GRACE_MILLIS, TimeUnit.MILLISECONDS)
+            long grace = lateGraceMillis(function.timeoutSeconds());
+            java.util.concurrent.CompletableFuture.delayedExecutor(grace, TimeUnit.MILLISECONDS)
                     .execute(() -> {
                         if (lateRunning.remove(timedOut.requestId) != null && current.isAlive()) {
-                            log.line(timedOut.requestId + " still runs " + LATE_GRACE_MILLIS + " ms after its"
+                            log.line(timedOut.requestId + " still runs " + grace + " ms after its"
                                     + " timeout and ignored the interrupt: restarting the shared worker JVM");
                             current.kill();
                         }

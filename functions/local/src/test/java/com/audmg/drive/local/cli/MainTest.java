@@ -40,6 +40,7 @@ class MainTest {
     void help_shouldPrintUsage() {
         assertEquals(0, run("--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--data-dir"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--lite"));
     }
 
     @Test

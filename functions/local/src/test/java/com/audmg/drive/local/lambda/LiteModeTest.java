@@ -169,7 +169,7 @@ class LiteModeTest {
         assertTrue(seconds > 1.8 && seconds < 7, "answered after " + seconds + " s");
         Path slowLog = dir.resolve("data/logs/slow.log");
         awaitLine(slowLog, "ended after its timeout; its result was discarded");
-        Thread.sleep(FunctionWorker.LATE_GRACE_MILLIS + 500);
+        Thread.sleep(FunctionWorker.lateGraceMillis(2) + 500);
         assertEquals(pid, cloud.sharedWorkerPid().orElseThrow(), "the shared JVM was not restarted");
         assertEquals("2", lines("/a").get("calls"), "staticA kept its state");
         assertEquals("slept 10", get("/slow?ms=10").body(), "slow serves again");

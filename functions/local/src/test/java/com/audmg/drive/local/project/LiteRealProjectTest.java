@@ -48,9 +48,16 @@ class LiteRealProjectTest {
             // GIVEN two users, signed up and logged in through the API
             List<String> tokens = new ArrayList<>();
             for (int u = 0; u < 2; u++) {
-                HttpResponse<String> signUp = client.call(base, "POST", "/auth/signup", null,
-                        "{\"username\":\"lite" + u + "\",\"password\":\"long-password-" + u + "\"}");
-                assertEquals(201, signUp.statusCode(), signUp.body());
+                String body = "{\"username\":\"lite" + u + "\",\"password\":\"long-password-" + u + "\"}";
+                HttpResponse<String> signUp = client.call(base, "POST", "/auth/signup", null, body);
+                if (signUp.statusCode() >= 500) {
+                    // On a loaded machine the first call can outlast the gateway's 29 s while the shared JVM and
+                    // the functions start; the sign-up may have gone through all the same (then 409).
+                    signUp = client.call(base, "POST", "/auth/signup", null, body);
+                    assertTrue(signUp.statusCode() == 201 || signUp.statusCode() == 409, signUp.body());
+                } else {
+                    assertEquals(201, signUp.statusCode(), signUp.body());
+                }
                 tokens.add(client.login(base, "lite" + u, "long-password-" + u));
             }
             // WHEN each uploads 6 real PNGs, 4 at a time (the app uploads in parallel)

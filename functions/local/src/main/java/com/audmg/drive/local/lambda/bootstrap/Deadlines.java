@@ -16,10 +16,38 @@ final class Deadlines {
     private Deadlines() {
     }
 
-    /** Interrupts the calling thread at {@code deadlineEpochMillis} unless the returned future is cancelled. */
-    static ScheduledFuture<?> interruptAt(long deadlineEpochMillis) {
-        Thread invoking = Thread.currentThread();
-        return TIMER.schedule(invoking::interrupt, Math.max(0, deadlineEpochMillis - System.currentTimeMillis()),
-                TimeUnit.MILLISECONDS);
+    /** An armed interrupt of one invocation's thread. */
+    static final class Interrupt {
+        private final Thread invoking = Thread.currentThread();
+        private ScheduledFuture<?> task;
+        private boolean finished;
+
+        private synchronized void fire() {
+            if (!finished) {
+                invoking.interrupt();
+            }
+        }
+
+        /**
+         * The invocation is over (call on its thread): no interrupt can come after this returns, and one that
+         * came too late for the invocation is cleared, so that it cannot hit the thread's next invocation.
+         */
+        void finish() {
+            synchronized (this) {
+                finished = true;
+                task.cancel(false);
+            }
+            Thread.interrupted();
+        }
+    }
+
+    /** Interrupts the calling thread at {@code deadlineEpochMillis} unless {@link Interrupt#finish()} comes first. */
+    static Interrupt interruptAt(long deadlineEpochMillis) {
+        Interrupt interrupt = new Interrupt();
+        synchronized (interrupt) {
+            interrupt.task = TIMER.schedule(interrupt::fire,
+                    Math.max(0, deadlineEpochMillis - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        }
+        return interrupt;
     }
 }

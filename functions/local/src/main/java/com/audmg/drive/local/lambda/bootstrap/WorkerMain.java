@@ -146,7 +146,7 @@ public final class WorkerMain {
         LocalContext context = new LocalContext(requestId, deployedName, arn, memoryMb, deadline);
         // A shared JVM cannot be killed for one function's timeout: the thread is interrupted at the deadline
         // instead (the local cloud has answered the timeout already and ignores a late result).
-        java.util.concurrent.ScheduledFuture<?> interrupt = shared ? Deadlines.interruptAt(deadline) : null;
+        Deadlines.Interrupt interrupt = shared ? Deadlines.interruptAt(deadline) : null;
         try {
             byte[] result = handler.invoke(next.event(), context);
             post("/invocation/" + requestId + "/response", result);
@@ -156,8 +156,7 @@ public final class WorkerMain {
             post("/invocation/" + requestId + "/error", Json.error(t).getBytes(StandardCharsets.UTF_8));
         } finally {
             if (interrupt != null) {
-                interrupt.cancel(false);
-                Thread.interrupted(); // an interrupt that came late must not hit the next invocation
+                interrupt.finish(); // an interrupt that came late must not hit the next invocation
             }
         }
         double millis = (System.nanoTime() - start) / 1e6;
