@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
+import com.audmg.drive.local.lambda.WorkerMode;
 
 /**
  * Settings of a {@link LocalCloud}. Precedence: what is set here (the CLI) &gt; serverless.yml &gt; defaults.
@@ -18,9 +19,11 @@ import java.util.Objects;
  * @param console where function and gateway logs are echoed, or null for log files only
  * @param jdkRoots where to look for a JDK matching each function's {@code runtime} (default
  *     {@link com.audmg.drive.local.lambda.JdkLocator#defaultRoots()}: /usr/lib/jvm, SDKMAN!, ...)
+ * @param workerMode a worker JVM per function (default), or one shared by all (lite mode)
  */
 public record LocalCloudOptions(int port, Path dataDir, String stage, Path config, Path artifact, URI s3Endpoint,
-                                boolean prewarm, PrintStream console, java.util.List<Path> jdkRoots) {
+                                boolean prewarm, PrintStream console, java.util.List<Path> jdkRoots,
+                                WorkerMode workerMode) {
 
     public static final String DEFAULT_STAGE = "local";
 
@@ -30,6 +33,7 @@ public record LocalCloudOptions(int port, Path dataDir, String stage, Path confi
         if (stage == null || stage.isBlank()) {
             stage = DEFAULT_STAGE;
         }
+        workerMode = workerMode == null ? WorkerMode.PER_FUNCTION : workerMode;
         jdkRoots = jdkRoots == null ? com.audmg.drive.local.lambda.JdkLocator.defaultRoots()
                 : java.util.List.copyOf(jdkRoots);
         if (port < 0 || port > 65535) {
@@ -52,6 +56,7 @@ public record LocalCloudOptions(int port, Path dataDir, String stage, Path confi
         private boolean prewarm;
         private PrintStream console = System.out;
         private java.util.List<Path> jdkRoots;
+        private WorkerMode workerMode = WorkerMode.PER_FUNCTION;
 
         public Builder port(int port) {
             this.port = port;
@@ -99,9 +104,15 @@ public record LocalCloudOptions(int port, Path dataDir, String stage, Path confi
             return this;
         }
 
+        /** {@link WorkerMode#SHARED}: every function in one worker JVM (lite mode, for the desktop app). */
+        public Builder workerMode(WorkerMode workerMode) {
+            this.workerMode = workerMode;
+            return this;
+        }
+
         public LocalCloudOptions build() {
             return new LocalCloudOptions(port, dataDir, stage, config, artifact, s3Endpoint, prewarm, console,
-                    jdkRoots);
+                    jdkRoots, workerMode);
         }
     }
 }
