@@ -34,7 +34,7 @@ public final class ClientBudget {
 
     /** Empty when this request may go ahead (and is counted), else the seconds to wait. */
     public Optional<Long> reserve(String client) {
-        return take(store, key.apply(client == null || client.isBlank() ? "unknown" : client), perHour, clock);
+        return take(store, key.apply(ClientAddress.of(client)), perHour, clock);
     }
 
     static Optional<Long> take(JsonObjectStore store, String key, int limit, Clock clock) {

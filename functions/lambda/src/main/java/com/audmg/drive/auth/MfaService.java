@@ -140,7 +140,14 @@ public final class MfaService {
         reserve(principal.userId(), principal.tokenId());
         consume(principal.userId(), principal.username(), code, doc -> { });
         throttle.succeeded(principal.userId(), principal.tokenId());
-        return sessions.start(principal.userId(), principal.username(), clientLabel);
+        SessionService.Tokens started = sessions.start(principal.userId(), principal.username(), clientLabel);
+        // As for a password login: an account deleted while this login ran may have listed its sessions before
+        // this one was made, which would then outlive the account.
+        if (!accounts.find(principal.username()).map(a -> a.userId().equals(principal.userId())).orElse(false)) {
+            sessions.revoke(principal.userId(), started.sessionId());
+            throw INVALID_CODE;
+        }
+        return started;
     }
 
     /** 401 {@code mfa_required} with a token for {@link #login}: what a correct password gets when MFA is on. */

@@ -31,7 +31,7 @@ public final class SignUpThrottle {
 
     /** Empty when this sign-up may go ahead (and is counted), else the seconds to wait. */
     public Optional<Long> reserve(String client) {
-        Optional<Long> wait = take(Keys.signUpThrottle(client == null || client.isBlank() ? "unknown" : client),
+        Optional<Long> wait = take(Keys.signUpThrottle(ClientAddress.of(client)),
                 perClient);
         if (wait.isPresent()) {
             return wait;

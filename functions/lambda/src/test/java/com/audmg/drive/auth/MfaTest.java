@@ -211,6 +211,57 @@ class MfaTest {
         assertFalse(exists(key));
     }
 
+    /**
+     * An account deleted while its second-factor login runs (here: between the code check and the new session,
+     * the worst moment, by an S3 client that deletes the account just before the session is written) must not
+     * leave a session that outlives the account.
+     */
+    @Test
+    void anMfaLoginRacingTheAccountsDeletion_shouldLeaveNoLiveSession() throws Exception {
+        Enrolled user = enrol("kathy");
+        String mfaToken = mfaToken(user);
+        String code = nextCode(user);
+        String accountId = com.audmg.drive.platform.Json.MAPPER.readTree(cloud.s3().getObject(b -> b.bucket(TestCloud.DATA_BUCKET)
+                .key(Keys.account(user.username())), ResponseTransformer.toBytes()).asUtf8String()).get("userId").asText();
+        List<String> sessionsBefore = sessionKeys(accountId);
+        java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(true);
+        software.amazon.awssdk.services.s3.S3Client real = cloud.s3();
+        software.amazon.awssdk.services.s3.S3Client deletingOnSessionWrite = (software.amazon.awssdk.services.s3.S3Client)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {software.amazon.awssdk.services.s3.S3Client.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("putObject") && args != null
+                                    && args[0] instanceof software.amazon.awssdk.services.s3.model.PutObjectRequest put
+                                    && put.key().startsWith("sessions/") && armed.getAndSet(false)) {
+                                real.deleteObject(b -> b.bucket(TestCloud.DATA_BUCKET).key(Keys.account(user.username())));
+                            }
+                            try {
+                                return method.invoke(real, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                        });
+        com.audmg.drive.platform.Config config = cloud.config(Map.of());
+        Api racing = new Api(new com.audmg.drive.Wiring(config, deletingOnSessionWrite,
+                com.audmg.drive.platform.AwsClients.presigner(config,
+                        software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"))),
+                TestCloud.TOKEN_SECRET, clock));
+
+        APIGatewayProxyResponseEvent response = racing.loginMfa(mfaToken, code);
+
+        assertFalse(armed.get(), "the account was deleted just before the session was written");
+        assertEquals(401, response.getStatusCode(), response.getBody());
+        assertEquals("invalid_code", errorCode(response));
+        assertEquals(sessionsBefore, sessionKeys(accountId), "the login left no session of the deleted account");
+    }
+
+    private static List<String> sessionKeys(String userId) {
+        List<String> keys = new ArrayList<>();
+        cloud.s3().listObjectsV2(b -> b.bucket(TestCloud.DATA_BUCKET).prefix("sessions/" + userId + "/"))
+                .contents().forEach(o -> keys.add(o.key()));
+        return keys;
+    }
+
     private static String userId(JsonNode tokens) {
         return tokens.get("refreshToken").asText().split("\\.")[0];
     }
