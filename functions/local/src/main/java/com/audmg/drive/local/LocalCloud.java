@@ -162,7 +162,7 @@ public final class LocalCloud implements AutoCloseable {
             lambda.serviceEndpoints(events.workerEnvironment());
             LambdaRuntime runtime = lambda;
             events.open(config, s3Settings.accessKeyId(), s3Settings.secretAccessKey(), runtime::invoke,
-                    runtime::functionArn, dataDir, s3);
+                    runtime::functionArn, dataDir, s3, options.sqsRetryDelay());
             if (s3 != null) {
                 writeSharedCredentials(dataDir.resolve(SHARED_CREDENTIALS), s3Settings);
             }

@@ -646,8 +646,16 @@ public final class ServerlessConfigReader {
             String id = entry.getKey();
             Map<String, Object> resource = castMap(entry.getValue(), "resources.Resources." + id);
             Object type = resource.get("Type");
-            Map<String, Object> properties = castMap(resolve(mapAt(resource, "Properties"), 0),
-                    "resources.Resources." + id + ".Properties");
+            if (!List.of("AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::SNS::Subscription", "AWS::S3::Bucket")
+                    .contains(String.valueOf(type))) {
+                // Not resolved: other resources may use CloudFormation's own ${AWS::...} in Fn::Sub.
+                continue;
+            }
+            Map<String, Object> raw = mapAt(resource, "Properties");
+            Map<String, Object> properties = "AWS::S3::Bucket".equals(type)
+                    ? raw.get("NotificationConfiguration") == null ? Map.of()
+                            : Map.of("NotificationConfiguration", resolve(raw.get("NotificationConfiguration"), 0))
+                    : castMap(resolve(raw, 0), "resources.Resources." + id + ".Properties");
             Object[] propertiesPath = {"resources", "Resources", id, "Properties"};
             if ("AWS::SQS::Queue".equals(type)) {
                 queues.add(queue(id, properties, propertiesPath));

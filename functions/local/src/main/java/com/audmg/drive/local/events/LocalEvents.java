@@ -29,6 +29,7 @@ public final class LocalEvents implements AutoCloseable {
     private boolean sqsRunning;
     private Deliveries deliveries;
     private Messaging messaging = Messaging.NONE;
+    private java.time.Duration retryDelay;
 
     private LocalEvents(EmbeddedSqs sqs, EmbeddedSns sns, PrintStream console) {
         this.sqs = sqs;
@@ -78,8 +79,9 @@ public final class LocalEvents implements AutoCloseable {
      */
     public void open(ServerlessConfig config, String accessKeyId, String secretAccessKey,
                      SqsEventSourceMapping.Invoker invoker, Function<String, String> functionArn, Path dataDir,
-                     EmbeddedS3 s3) {
+                     EmbeddedS3 s3, java.time.Duration sqsRetryDelay) {
         backend.join();
+        this.retryDelay = sqsRetryDelay;
         Map<String, Integer> timeouts = new LinkedHashMap<>();
         Map<String, String> arns = new LinkedHashMap<>();
         for (FunctionConfig fn : config.functions().values()) {
@@ -97,7 +99,7 @@ public final class LocalEvents implements AutoCloseable {
             }
             SqsEventSourceMapping mapping = new SqsEventSourceMapping(source, sqs.client(),
                     sqs.internalUrl(source.queue()), sqs.arn(source.queue()), config.region(),
-                    timeouts.get(source.function()), invoker, console);
+                    timeouts.get(source.function()), invoker, sqsRetryDelay, console);
             mappings.add(mapping);
             mapping.start();
         }
@@ -127,7 +129,8 @@ public final class LocalEvents implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         if (sqsRunning) {
             lines.add("SQS         " + sqs.endpoint() + " (ElasticMQ, in memory; queues "
-                    + String.join(", ", messaging.queues().stream().map(Messaging.Queue::name).toList()) + ")");
+                    + String.join(", ", messaging.queues().stream().map(Messaging.Queue::name).toList()) + ")"
+                    + (retryDelay == null ? "" : "; failed messages retried after " + retryDelay.toSeconds() + " s"));
         } else {
             lines.add("SQS         not started (serverless.yml declares no AWS::SQS::Queue)");
         }

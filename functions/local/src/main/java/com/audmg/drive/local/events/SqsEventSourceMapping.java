@@ -45,12 +45,15 @@ public final class SqsEventSourceMapping implements AutoCloseable {
     private final String region;
     private final int functionTimeoutSeconds;
     private final Invoker invoker;
+    private final Duration retryDelay;
     private final PrintStream console;
     private final Thread thread;
     private volatile boolean running = true;
 
     public SqsEventSourceMapping(Messaging.SqsEventSource source, SqsClient sqs, String queueUrl, String queueArn,
-                                 String region, int functionTimeoutSeconds, Invoker invoker, PrintStream console) {
+                                 String region, int functionTimeoutSeconds, Invoker invoker, Duration retryDelay,
+                                 PrintStream console) {
+        this.retryDelay = retryDelay;
         this.source = source;
         this.sqs = sqs;
         this.queueUrl = queueUrl;
@@ -127,18 +130,21 @@ public final class SqsEventSourceMapping implements AutoCloseable {
             result = invoker.invoke(source.function(), event, Duration.ofSeconds(functionTimeoutSeconds + 30));
         } catch (IOException e) {
             log(source.function() + " could not be invoked: " + e.getMessage() + "; the batch of " + batch.size()
-                    + " becomes visible again after the visibility timeout");
+                    + " becomes visible again " + whenVisible());
+            retryLater(batch);
             return;
         }
         if (!result.isSuccess()) {
             log(source.function() + " failed (" + result.outcome() + ") on a batch of " + batch.size()
-                    + " from " + source.queue() + "; it becomes visible again after the visibility timeout");
+                    + " from " + source.queue() + "; it becomes visible again " + whenVisible());
+            retryLater(batch);
             return;
         }
         Set<String> failed = source.reportBatchItemFailures() ? failures(result.payload(), batch) : Set.of();
         if (failed == null) {
             log(source.function() + " returned an invalid batchItemFailures response; the whole batch of "
                     + batch.size() + " is retried");
+            retryLater(batch);
             return;
         }
         List<DeleteMessageBatchRequestEntry> done = new ArrayList<>();
@@ -154,7 +160,35 @@ public final class SqsEventSourceMapping implements AutoCloseable {
         }
         if (!failed.isEmpty()) {
             log(source.function() + " reported " + failed.size() + " of " + batch.size() + " messages failed; they"
-                    + " become visible again after the visibility timeout");
+                    + " become visible again " + whenVisible());
+            retryLater(batch.stream().filter(m -> failed.contains(m.messageId())).toList());
+        }
+    }
+
+    private String whenVisible() {
+        return retryDelay == null ? "after the visibility timeout" : "in " + retryDelay.toSeconds()
+                + " s (--sqs-retry-delay)";
+    }
+
+    /** With a local retry delay: failed messages visible again after it instead of the visibility timeout. */
+    private void retryLater(List<Message> failed) {
+        if (retryDelay == null) {
+            return;
+        }
+        for (int i = 0; i < failed.size(); i += 10) {
+            List<Message> chunk = failed.subList(i, Math.min(failed.size(), i + 10));
+            List<software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry> entries =
+                    new ArrayList<>();
+            for (Message m : chunk) {
+                entries.add(software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry.builder()
+                        .id(Integer.toString(entries.size())).receiptHandle(m.receiptHandle())
+                        .visibilityTimeout((int) retryDelay.toSeconds()).build());
+            }
+            try {
+                sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries));
+            } catch (SdkException e) {
+                log("could not shorten the visibility of failed messages: " + e.getMessage());
+            }
         }
     }
 
