@@ -48,6 +48,8 @@ public final class EmbeddedSqs implements AutoCloseable {
     private volatile URI backend;
     private volatile SigV4Verifier verifier;
     private volatile SqsClient client;
+    /** Counted down once the queues exist and requests are checked: requests before then wait for it. */
+    private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -99,6 +101,7 @@ public final class EmbeddedSqs implements AutoCloseable {
             client.createQueue(b -> b.queueName(q.name()).attributes(attributes));
         }
         this.verifier = new SigV4Verifier(accessKeyId, secretAccessKey, region, "sqs");
+        opened.countDown();
     }
 
     private static void put(Map<QueueAttributeName, String> attributes, QueueAttributeName name, Integer value) {
@@ -107,7 +110,10 @@ public final class EmbeddedSqs implements AutoCloseable {
         }
     }
 
-    /** A client of the queues for the local cloud's own use (event sources, deliveries), not signed-checked. */
+    /**
+     * A client of the queues for the local cloud's own use (event sources, deliveries), not signed-checked; null
+     * until {@link #open}.
+     */
     public SqsClient client() {
         return client;
     }
@@ -128,6 +134,14 @@ public final class EmbeddedSqs implements AutoCloseable {
                 AwsErrors.json(exchange, 413, "RequestEntityTooLarge", "request larger than " + MAX_REQUEST_BYTES
                         + " bytes");
                 return;
+            }
+            if (verifier == null) {
+                // ElasticMQ starts after READY: a request that early waits for it rather than failing.
+                try {
+                    opened.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             SigV4Verifier v = verifier;
             URI target = backend;
