@@ -72,6 +72,10 @@ public final class EmbeddedSqs implements AutoCloseable {
 
     /** Starts ElasticMQ (about 1.5-2.5 s); requests before then get 503. */
     public void startBackend() {
+        // The local cloud stops ElasticMQ itself (close, or its own shutdown hook); Pekko's hook only warned.
+        if (System.getProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook") == null) {
+            System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+        }
         SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort()
                 .withServerAddress(new NodeAddress("http", "127.0.0.1", front.getAddress().getPort(), ""))
                 .withAWSRegion(region).withAWSAccountId(accountId).start();
