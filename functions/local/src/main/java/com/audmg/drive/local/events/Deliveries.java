@@ -71,7 +71,7 @@ public final class Deliveries implements AutoCloseable {
                 log(what + " to queue " + queue + " dropped after " + QUEUE_RETRY_MINUTES + " minutes: " + e.getMessage());
                 return;
             }
-            executor.schedule(() -> sendToQueue(queue, body, attributes, what, since, Math.min(10_000, backoffMs * 2)),
+            executor.schedule(() -> sendToQueue(queue, body, attributes, what, since, Math.min(2_000, backoffMs * 2)),
                     backoffMs, TimeUnit.MILLISECONDS);
         }
     }
