@@ -59,19 +59,25 @@ public final class LocalEvents implements AutoCloseable {
         return sns.endpoint();
     }
 
-    /** Starts ElasticMQ in the background when {@code messaging} needs queues. */
-    public void startBackend(Messaging messaging, String region) {
+    /**
+     * Starts ElasticMQ in the background when {@code messaging} needs queues, once {@code after} is done (the
+     * embedded S3's start: both initialise logging, and SLF4J warned about the calls it replayed when they did
+     * it at once; ElasticMQ is not waited for by READY anyway).
+     */
+    public void startBackend(Messaging messaging, String region, CompletableFuture<?> after) {
         this.messaging = messaging;
         sqs.region(region);
         boolean needed = !messaging.queues().isEmpty()
                 || messaging.subscriptions().stream().anyMatch(s -> s.protocol() == Messaging.Protocol.SQS);
         if (needed) {
             sqsRunning = true;
-            backend = CompletableFuture.runAsync(sqs::startBackend, r -> {
-                Thread t = new Thread(r, "embedded-sqs-start");
-                t.setDaemon(true);
-                t.start();
-            });
+            backend = (after == null ? CompletableFuture.completedFuture(null) : after)
+                    .handle((ignored, error) -> null)
+                    .thenRunAsync(sqs::startBackend, r -> {
+                        Thread t = new Thread(r, "embedded-sqs-start");
+                        t.setDaemon(true);
+                        t.start();
+                    });
         }
     }
 
