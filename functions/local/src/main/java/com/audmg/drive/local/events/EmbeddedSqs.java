@@ -86,7 +86,7 @@ public final class EmbeddedSqs implements AutoCloseable {
 
     /** Accepts requests signed with these credentials, and creates the queues. */
     public void open(String accessKeyId, String secretAccessKey, List<Messaging.Queue> queues) {
-        this.client = SqsClient.builder().endpointOverride(backend).region(Region.of(region))
+        this.client = client != null ? client : SqsClient.builder().endpointOverride(backend).region(Region.of(region))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
                 .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build())
