@@ -45,6 +45,7 @@ public final class EmbeddedSqs implements AutoCloseable {
     private volatile String region = "us-east-1";
     private final String accountId;
     private volatile SQSRestServer elasticMq;
+    private volatile org.apache.pekko.http.scaladsl.Http.ServerBinding binding;
     private volatile URI backend;
     private volatile SigV4Verifier verifier;
     private volatile SqsClient client;
@@ -79,7 +80,8 @@ public final class EmbeddedSqs implements AutoCloseable {
         SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort()
                 .withServerAddress(new NodeAddress("http", "127.0.0.1", front.getAddress().getPort(), ""))
                 .withAWSRegion(region).withAWSAccountId(accountId).start();
-        int port = server.waitUntilStarted().localAddress().getPort();
+        this.binding = server.waitUntilStarted();
+        int port = binding.localAddress().getPort();
         this.backend = URI.create("http://127.0.0.1:" + port);
         this.elasticMq = server;
     }
@@ -203,6 +205,14 @@ public final class EmbeddedSqs implements AutoCloseable {
         }
         SQSRestServer server = elasticMq;
         if (server != null) {
+            // Open long polls (the event sources') would hold a graceful stop for their whole wait: cut them.
+            try {
+                scala.concurrent.Await.result(binding.terminate(scala.concurrent.duration.FiniteDuration.apply(100,
+                        java.util.concurrent.TimeUnit.MILLISECONDS)), scala.concurrent.duration.Duration.apply(5,
+                        java.util.concurrent.TimeUnit.SECONDS));
+            } catch (Exception e) {
+                // Stopping anyway.
+            }
             server.stopAndWait();
         }
     }

@@ -180,7 +180,6 @@ public final class LocalEvents implements AutoCloseable {
             running = List.copyOf(mappings);
         }
         running.forEach(SqsEventSourceMapping::stop);
-        running.forEach(SqsEventSourceMapping::close);
         if (deliveries != null) {
             deliveries.close();
         }
@@ -191,7 +190,9 @@ public final class LocalEvents implements AutoCloseable {
         } catch (RuntimeException e) {
             // It failed to start; the start reported it.
         }
+        // ElasticMQ first: its stop cuts the pollers' long polls, which are then not waited for.
         sqs.close();
+        running.forEach(SqsEventSourceMapping::close);
         if (console != null && Boolean.getBoolean("audmg.events.debug")) {
             console.println("[events] stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         }

@@ -37,6 +37,11 @@ public final class SqsEventSourceMapping implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The long poll of an idle queue: few requests while nothing happens (Lambda polls with 20 s). Stopping
+     * does not wait for it: ElasticMQ is stopped first, which cuts the poll.
+     */
+    static final int IDLE_WAIT_SECONDS = 10;
 
     private final Messaging.SqsEventSource source;
     private final SqsClient sqs;
@@ -99,7 +104,7 @@ public final class SqsEventSourceMapping implements AutoCloseable {
      * its latest receipt handle.
      */
     private List<Message> gather() {
-        List<Message> first = receive(Math.min(10, source.batchSize()), 1);
+        List<Message> first = receive(Math.min(10, source.batchSize()), IDLE_WAIT_SECONDS);
         if (first.isEmpty() || source.maximumBatchingWindowSeconds() == 0) {
             return first;
         }
