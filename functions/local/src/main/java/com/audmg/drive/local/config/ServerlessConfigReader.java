@@ -255,6 +255,12 @@ public final class ServerlessConfigReader {
                     + " the local cloud runs REST API (v1) `http` events only";
             case "websocket" -> "WebSocket API events are not emulated";
             case "alb" -> "Application Load Balancer events are not emulated";
+            case "stream" -> "DynamoDB and Kinesis stream events are not emulated";
+            case "kafka", "msk", "activemq", "rabbitmq" -> type + " event sources are not emulated (sqs is)";
+            case "eventBridge", "cloudwatchEvent" -> "EventBridge rules other than schedule events are not"
+                    + " emulated";
+            case "cloudwatchLog", "iot", "iotFleetProvisioning", "alexaSkill", "alexaSmartHome", "cognitoUserPool",
+                 "cloudFront" -> type + " events are not emulated";
             default -> null;
         };
         if (why != null) {

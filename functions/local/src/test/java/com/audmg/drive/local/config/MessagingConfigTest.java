@@ -169,4 +169,20 @@ class MessagingConfigTest {
         assertTrue(config.buckets().containsValue("uploads-of-s"), config.buckets().toString());
         assertEquals("s3:ObjectCreated:*", config.messaging().s3Notifications().get(0).events().get(0));
     }
+
+    @Test
+    void read_shouldRefuseOtherEventSources_namingTheLine() throws IOException {
+        Path file = yml("""
+                service: s
+                provider: { name: aws }
+                package: { artifact: a.jar }
+                functions:
+                  f:
+                    handler: a.B
+                    events:
+                      - stream: { type: dynamodb, arn: arn:aws:dynamodb:us-east-1:1:table/t/stream/x }
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> read(file));
+        assertTrue(e.getMessage().startsWith("serverless.yml line 8: functions.f.events[0].stream: "), e.getMessage());
+    }
 }
