@@ -10,6 +10,8 @@ import com.audmg.drive.local.gateway.Gateway;
 import com.audmg.drive.local.lambda.InvocationResult;
 import com.audmg.drive.local.lambda.InvokeEndpoint;
 import com.audmg.drive.local.lambda.LambdaRuntime;
+import com.audmg.drive.local.lambda.LiteMode;
+import com.audmg.drive.local.lambda.WorkerMode;
 import com.audmg.drive.local.lambda.ScheduledEvents;
 import com.audmg.drive.local.s3.EmbeddedS3;
 import com.audmg.drive.local.s3.S3Settings;
@@ -120,6 +122,13 @@ public final class LocalCloud implements AutoCloseable {
                 throw new LocalCloudException("handler artifact not found: " + config.artifact()
                         + " (build it first, or pass --artifact)", null);
             }
+            if (options.workerMode() == WorkerMode.SHARED) {
+                List<String> refusals = LiteMode.refusals(config, options.jdkRoots());
+                if (!refusals.isEmpty()) {
+                    throw new LocalCloudException("lite mode (one shared worker JVM) is not possible for this"
+                            + " project: " + String.join("; ", refusals) + ". Run it without --lite.", null);
+                }
+            }
             for (com.audmg.drive.local.config.FunctionConfig fn : config.functions().values()) {
                 if (fn.artifact() != null && !Files.exists(fn.artifact())) {
                     throw new LocalCloudException("handler artifact of function " + fn.name() + " not found: "
@@ -153,7 +162,7 @@ public final class LocalCloud implements AutoCloseable {
             // The gateway and the runtime endpoint start while S3 may still be starting; a worker JVM, the
             // first thing that needs S3, is launched only once S3 is ready (READY is printed after that).
             lambda = new LambdaRuntime(config, dataDir, s3Ready::join, parameters, options.console(),
-                    options.jdkRoots());
+                    options.jdkRoots(), options.workerMode());
             gateway = new Gateway(config, lambda, options.port(), options.console());
             s3Settings = join(s3Ready);
             s3 = s3Start == null ? null : s3Start.join();
@@ -351,6 +360,11 @@ public final class LocalCloud implements AutoCloseable {
                     + " s3 ls");
         }
         return java.util.List.copyOf(lines);
+    }
+
+    /** The pid of lite mode's shared worker JVM while it runs; empty with a JVM per function. */
+    public java.util.OptionalLong sharedWorkerPid() {
+        return lambda.sharedWorkerPid();
     }
 
     /** The Lambda Invoke API endpoint ({@code aws lambda invoke --endpoint-url}, {@code LambdaClient}). */

@@ -39,6 +39,8 @@ public final class LambdaRuntime implements AutoCloseable {
     private final ParameterStore parameters;
     private final WorkerLauncher launcher;
     private final SesOutbox outbox;
+    /** Lite mode's one JVM for every function; null in the default mode (a JVM per function). */
+    private final SharedWorker shared;
     private final String region;
     private final String accountId;
 
@@ -70,6 +72,23 @@ public final class LambdaRuntime implements AutoCloseable {
     public LambdaRuntime(ServerlessConfig config, Path dataDir, java.util.function.Supplier<S3Settings> s3,
                          ParameterStore parameters, PrintStream console, java.util.List<Path> jdkRoots)
             throws IOException {
+        this(config, dataDir, s3, parameters, console, jdkRoots, WorkerMode.PER_FUNCTION);
+    }
+
+    /**
+     * As above, running the functions in {@code mode}: a JVM each, or all in one shared JVM (lite mode, which
+     * {@link LiteMode#refusals} must have found possible: else this throws IllegalArgumentException).
+     */
+    public LambdaRuntime(ServerlessConfig config, Path dataDir, java.util.function.Supplier<S3Settings> s3,
+                         ParameterStore parameters, PrintStream console, java.util.List<Path> jdkRoots,
+                         WorkerMode mode) throws IOException {
+        if (mode == WorkerMode.SHARED) {
+            java.util.List<String> refusals = LiteMode.refusals(config, jdkRoots);
+            if (!refusals.isEmpty()) {
+                throw new IllegalArgumentException("lite mode (one shared worker JVM) is not possible for this"
+                        + " project: " + String.join("; ", refusals) + ". Run it without lite mode.");
+            }
+        }
         this.parameters = parameters;
         this.region = config.region();
         this.accountId = config.accountId();
@@ -81,9 +100,27 @@ public final class LambdaRuntime implements AutoCloseable {
         this.launcher = new WorkerLauncher(workerJar, config::artifactOf, config.region(), config.accountId(), s3,
                 hostPort, new JdkLocator(jdkRoots));
         Path logs = dataDir.resolve("logs");
+        Map<String, FunctionLog> functionLogs = new LinkedHashMap<>();
         for (FunctionConfig fn : config.functions().values()) {
-            workers.put(fn.name(), new FunctionWorker(fn, launcher, new FunctionLog(fn.name(), logs, console)));
+            functionLogs.put(fn.name(), new FunctionLog(fn.name(), logs, console));
         }
+        if (mode == WorkerMode.SHARED && !functionLogs.isEmpty()) {
+            this.shared = new SharedWorker(launcher, java.util.List.copyOf(config.functions().values()),
+                    functionLogs, new FunctionLog("shared-worker", logs, console));
+            for (FunctionConfig fn : config.functions().values()) {
+                workers.put(fn.name(), new FunctionWorker(fn, launcher, shared::attach, functionLogs.get(fn.name())));
+            }
+        } else {
+            this.shared = null;
+            for (FunctionConfig fn : config.functions().values()) {
+                workers.put(fn.name(), new FunctionWorker(fn, launcher, functionLogs.get(fn.name())));
+            }
+        }
+    }
+
+    /** The pid of lite mode's shared worker JVM while it runs (empty in the default mode). */
+    public java.util.OptionalLong sharedWorkerPid() {
+        return shared == null ? java.util.OptionalLong.empty() : shared.pid();
     }
 
     /**
@@ -189,7 +226,20 @@ public final class LambdaRuntime implements AutoCloseable {
             String runtime = fn.runtime() == null ? "(no runtime)" : fn.runtime();
             lines.putIfAbsent(runtime, runtime + " functions run on " + choice.description());
         }
+        if (shared != null) {
+            lines.put("lite", "lite mode: every function runs in one shared worker JVM, each in its own class loader");
+        }
         return java.util.List.copyOf(lines.values());
+    }
+
+    /** The SSM endpoint path of lite mode's shared JVM {@code generation}; the token is its secret. */
+    static String sharedSsmPath(int generation, String ssmToken) {
+        return "/ssm-shared/" + generation + "/" + ssmToken;
+    }
+
+    /** The SES v2 endpoint of the shared JVM {@code generation} (lite mode): the same secret as its SSM one. */
+    static String sharedSesPath(int generation, String ssmToken) {
+        return "/ses-shared/" + generation + "/" + ssmToken;
     }
 
     /** The SSM endpoint path of worker {@code generation} of {@code function}; the token is its secret. */
@@ -210,6 +260,18 @@ public final class LambdaRuntime implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String[] parts = exchange.getRequestURI().getRawPath().split("/");
+            if (parts.length == 4 && parts[1].equals("ssm-shared") && shared != null
+                    && shared.isSsmCaller(generation(parts[2]), parts[3])) {
+                // Every function in the shared JVM has the same environment (LiteMode), so the same grant.
+                handleSsm(exchange, workers.values().iterator().next());
+                return;
+            }
+            if (parts.length > 4 && parts[1].equals("ses-shared") && shared != null
+                    && shared.isSsmCaller(generation(parts[2]), parts[3])) {
+                outbox.handle(exchange, workers.values().iterator().next(),
+                        String.join("/", java.util.Arrays.copyOfRange(parts, 4, parts.length)));
+                return;
+            }
             FunctionWorker worker = parts.length >= 4 ? workers.get(parts[2]) : null;
             int gen = worker == null ? -1 : generation(parts[3]);
             // split drops a trailing empty segment: the SDK's "/" after the endpoint's path is allowed.
@@ -379,6 +441,9 @@ public final class LambdaRuntime implements AutoCloseable {
     public void close() {
         for (FunctionWorker w : workers.values()) {
             w.close();
+        }
+        if (shared != null) {
+            shared.close();
         }
         LoopbackServer.stop(server);
     }

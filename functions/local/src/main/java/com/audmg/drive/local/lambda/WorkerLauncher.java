@@ -100,6 +100,57 @@ final class WorkerLauncher {
         return process;
     }
 
+    /** Threads polling for each function's invocations in the shared JVM (lite mode). */
+    static final int SHARED_CONCURRENCY = 4;
+    /** Initial heap of the shared JVM. */
+    static final int SHARED_INITIAL_HEAP_MB = 64;
+
+    /**
+     * Starts the shared worker JVM of lite mode for {@code functions}, which {@link LiteMode#refusals} found
+     * compatible: one Java, one environment. Its environment is that common one plus what Lambda sets the same for
+     * every function; what Lambda sets per function ({@code AWS_LAMBDA_FUNCTION_NAME},
+     * {@code AWS_LAMBDA_LOG_GROUP_NAME}, {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE}, {@code _HANDLER}) cannot be
+     * told apart in one process and is left out: each function has it from its {@code Context}. Functions
+     * attach later through stdin ({@link SharedWorker}), each with its own runtime token.
+     */
+    Process launchShared(List<FunctionConfig> functions, int generation, WorkerSecrets ssm) throws IOException {
+        S3Settings s3 = s3Settings.get();
+        FunctionConfig first = functions.get(0);
+        int heapMb = functions.stream().mapToInt(FunctionConfig::memorySizeMb).max().orElse(1024);
+        List<String> command = new ArrayList<>(List.of(java(first).executable(),
+                "-Xmx" + heapMb + "m",
+                // The default initial heap is 1/64 of the machine's memory (384 MB on 24 GB), a third of it young
+                // generation that every minor GC cycle touches: start small and grow as the functions need.
+                "-Xms" + SHARED_INITIAL_HEAP_MB + "m",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-XX:+UseSerialGC",
+                "-Daudmg.shared=true",
+                "-Daudmg.artifact=" + artifacts.apply(first).toAbsolutePath(),
+                "-Daudmg.concurrency=" + SHARED_CONCURRENCY,
+                "-cp", workerJar.toAbsolutePath().toString(),
+                "com.audmg.drive.local.lambda.bootstrap.SharedWorkerMain"));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.putAll(first.environment());
+        env.put("AWS_REGION", region);
+        env.put("AWS_DEFAULT_REGION", region);
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + (first.runtime() == null ? "java17" : first.runtime()));
+        env.put("AWS_LAMBDA_RUNTIME_API", runtimeHostPort);
+        env.put("AWS_ACCESS_KEY_ID", s3.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", s3.secretAccessKey());
+        env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+        env.putAll(serviceEndpoints);
+        env.put("AWS_ENDPOINT_URL_SSM", "http://" + runtimeHostPort + LambdaRuntime.sharedSsmPath(generation,
+                ssm.ssmToken()));
+        env.put("AWS_ENDPOINT_URL_SESV2", "http://" + runtimeHostPort + LambdaRuntime.sharedSesPath(generation,
+                ssm.ssmToken()));
+        env.put("TZ", ":UTC");
+        return builder.start();
+    }
+
     /** Sets environment variables such as {@code AWS_ENDPOINT_URL_SQS} for workers launched from now on. */
     void serviceEndpoints(Map<String, String> endpoints) {
         this.serviceEndpoints = Map.copyOf(endpoints);
@@ -107,7 +158,10 @@ final class WorkerLauncher {
 
     /** Changes when {@code fn}'s artifact is rebuilt (size and modification time). */
     String artifactStamp(FunctionConfig fn) {
-        Path artifact = artifacts.apply(fn);
+        return stamp(artifacts.apply(fn));
+    }
+
+    private static String stamp(Path artifact) {
         try {
             return Files.size(artifact) + "@" + Files.getLastModifiedTime(artifact).toMillis();
         } catch (IOException e) {

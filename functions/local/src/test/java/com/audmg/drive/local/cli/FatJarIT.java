@@ -110,4 +110,43 @@ class FatJarIT {
         }
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stops on SIGTERM");
     }
+
+    @Test
+    void fatJar_shouldServeEveryFunctionFromOneSharedJvm_withLite() throws Exception {
+        Path fixture = TestFixtures.fixtureJar(dir.resolve("build"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "--lite", "--port", "0", "--data-dir", dir.resolve("data").toString(),
+                "--config", TestFixtures.resource("lite-serverless.yml").toString(), "--artifact", fixture.toString())
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String first = lines.readLine();
+            assertTrue(first != null && first.startsWith("READY "), first);
+            List<String> summary = new ArrayList<>();
+            for (String line = lines.readLine(); line != null && !line.startsWith("Try "); line = lines.readLine()) {
+                summary.add(line);
+            }
+            assertTrue(summary.stream().anyMatch(l -> l.startsWith("lite mode: every function runs in one shared")),
+                    summary.toString());
+            Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
+            drain.setDaemon(true);
+            drain.start();
+            URI base = URI.create(first.substring("READY ".length()));
+            HttpClient http = HttpClient.newHttpClient();
+            for (String path : List.of("/a", "/b", "/whoami")) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), path + ": " + r.body());
+            }
+            List<ProcessHandle> workers = p.descendants()
+                    .filter(h -> h.info().commandLine().orElse("").contains("com.audmg.drive.local.lambda.bootstrap."))
+                    .toList();
+            assertEquals(1, workers.size(), workers.toString());
+            assertTrue(workers.get(0).info().commandLine().orElse("").contains("SharedWorkerMain"));
+        } finally {
+            p.destroy();
+        }
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stops on SIGTERM");
+        assertTrue(p.descendants().noneMatch(ProcessHandle::isAlive), "no worker left behind");
+    }
 }

@@ -1,4 +1,4 @@
-package com.audmg.drive.desktop.bench;
+package com.audmg.drive.bench.desktop;
 
 import java.io.BufferedReader;
 import java.io.IOException;

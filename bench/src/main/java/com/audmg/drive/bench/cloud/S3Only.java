@@ -1,4 +1,4 @@
-package com.audmg.drive.local.bench;
+package com.audmg.drive.bench.cloud;
 
 import com.audmg.drive.local.s3.EmbeddedS3;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package com.audmg.drive.desktop.bench;
+package com.audmg.drive.bench.desktop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,7 +44,7 @@ class DesktopBenchTest {
             "--runs", "0"}));
         assertThrows(IllegalArgumentException.class, () -> DesktopBench.parse(new String[] {"--jar", jar.toString(),
             "--only", "cpu"}));
-        // the test classes are a folder, not a jar: without --jar there is nothing to launch
+        // tests run in bench/, where the default desktop/target/audmg-drive.jar is not: nothing to launch
         assertThrows(IllegalArgumentException.class, () -> DesktopBench.parse(new String[0]));
         assertNull(DesktopBench.parse(new String[] {"--help"}));
     }

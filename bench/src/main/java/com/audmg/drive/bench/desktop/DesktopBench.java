@@ -1,9 +1,10 @@
-package com.audmg.drive.desktop.bench;
+package com.audmg.drive.bench.desktop;
 
-import com.audmg.drive.local.bench.BenchOutput;
+import com.audmg.drive.bench.cloud.BenchOutput;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.audmg.drive.bench.ClassesFolder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -28,7 +29,7 @@ import java.util.stream.Stream;
 
 /**
  * The desktop figures of the benchmark (docs/PERFORMANCE.md, item 7), measured on fresh processes of the real
- * shaded app: {@code java -jar audmg-drive.jar bench [--out desktop-bench.json]}.
+ * benchmark jar: {@code java -jar bench/target/audmg-bench.jar desktop [--out desktop-bench.json]}.
  * <ol>
  * <li>launch: spawn to the app's "login view shown" line ({@code -Daudmg.timing=true}), on fresh data folders and on
  * a reused one, alternating;</li>
@@ -121,12 +122,12 @@ public final class DesktopBench {
 
     static String usage() {
         return String.join("\n",
-                "Usage: java -jar audmg-drive.jar bench [options]",
+                "Usage: java -jar bench/target/audmg-bench.jar desktop [options]",
                 "  --out FILE          JSON results (default desktop-bench.json)",
                 "  --runs N            launches per kind, fresh and reused data folder (default 5)",
                 "  --files N           files of the memory account (default 10000)",
                 "  --memory-runs N     app processes for the memory figures (default 3)",
-                "  --jar FILE          the app jar to launch (default: the jar this runs from)",
+                "  --jar FILE          the app jar to launch (default: desktop/target/audmg-drive.jar)",
                 "  --current-display   use $DISPLAY instead of starting Xvfb",
                 "  --java-option OPT   extra JVM option for the app processes (repeatable)",
                 "  --only launch|memory  measure one part",
@@ -175,10 +176,11 @@ public final class DesktopBench {
             }
         }
         if (jar == null) {
-            jar = ownJar();
+            jar = Path.of("desktop/target/audmg-drive.jar");
         }
-        if (jar == null || !Files.isRegularFile(jar)) {
-            throw new IllegalArgumentException("not running from the app jar: pass --jar desktop/target/audmg-drive.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("app jar not found: " + jar.toAbsolutePath()
+                    + " (./mvnw -B -DskipTests package first, or pass --jar)");
         }
         return new Options(outFile, runs, files, memoryRuns, jar, currentDisplay, List.copyOf(javaOptions), only,
                 nmt);
@@ -194,15 +196,6 @@ public final class DesktopBench {
             // reported below
         }
         throw new IllegalArgumentException(option + " needs a positive number, not " + v);
-    }
-
-    private static Path ownJar() {
-        try {
-            Path p = Path.of(DesktopBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return Files.isRegularFile(p) ? p : null;
-        } catch (Exception e) {
-            return null;
-        }
     }
 
     private void progress(String what) {
@@ -323,6 +316,8 @@ public final class DesktopBench {
         List<Double> rssIdle = new ArrayList<>();
         List<Double> heap = new ArrayList<>();
         List<Double> workers = new ArrayList<>();
+        List<Double> tree = new ArrayList<>();
+        List<Double> workerJvms = new ArrayList<>();
         List<Double> toListed = new ArrayList<>();
         List<Double> toThumbs = new ArrayList<>();
         int thumbs = 0;
@@ -333,12 +328,16 @@ public final class DesktopBench {
                 cmd.add("-XX:NativeMemoryTracking=summary");
             }
             cmd.addAll(List.of("-D" + AppProbe.USER + "=bench", "-D" + AppProbe.PASSWORD + "=" + PASSWORD,
-                    "-D" + AppProbe.FILES + "=" + files, "-cp", options.jar().toString(), AppProbe.class.getName()));
+                    "-D" + AppProbe.FILES + "=" + files, "-cp", options.jar() + java.io.File.pathSeparator
+                            + ClassesFolder.copy(dataDir.resolveSibling("probe-classes"), AppProbe.class),
+                    AppProbe.class.getName()));
             try (AppProcess app = start(dataDir, cmd)) {
                 Matcher ready = app.await(PROBE_READY, 300);
                 Thread.sleep(2000); // let the tiles' decoding and the listing's garbage settle as a user would see it
                 rss.add(app.rssMb());
                 workers.add(app.descendantsRssMb());
+                tree.add(rss.get(r) + workers.get(r));
+                workerJvms.add((double) app.descendantJvms());
                 Thread.sleep(IDLE_MS - 2000); // a user looking at the grid
                 rssIdle.add(app.rssMb());
                 if (options.nmt()) {
@@ -368,6 +367,12 @@ public final class DesktopBench {
         figures.add(BenchFigure.of("RSS after that GC", "MB", rssAfterGc, "-", null, null));
         figures.add(BenchFigure.of("Lambda worker processes, RSS together", "MB", workers, "-", null,
                 "separate JVMs started by the local cloud; not in the app's RSS"));
+        figures.add(BenchFigure.of("Lambda worker JVMs", "processes", workerJvms, "-", null,
+                "1 in lite mode (the app's default), one per function with -Daudmg.backend.workers=per-function"));
+        BenchFigure whole = BenchFigure.of("RSS of the whole process tree (app + workers)", "MB", tree, "< 700",
+                null, null);
+        figures.add(withMet(whole, whole.median() < 700, "sum of VmRSS over the app and every descendant, read at"
+                + " the same moment as the app's RSS above"));
         figures.add(BenchFigure.of("login to " + label + " listed", "ms", toListed, "-", null,
                 "form submitted as soon as it shows, while the local cloud still starts its Lambda workers; to the grid holding them all"));
         figures.add(BenchFigure.of("login to first screen of thumbnails", "ms", toThumbs, "-", null,
@@ -513,6 +518,10 @@ public final class DesktopBench {
 
         double rssMb() throws IOException {
             return rssKb(process.pid()) / 1024.0;
+        }
+
+        long descendantJvms() {
+            return process.descendants().filter(h -> h.info().command().orElse("").endsWith("java")).count();
         }
 
         double descendantsRssMb() {

@@ -1,4 +1,4 @@
-package com.audmg.drive.local.bench;
+package com.audmg.drive.bench.cloud;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package com.audmg.drive.desktop.bench;
+package com.audmg.drive.bench.desktop;
 
 import com.audmg.drive.desktop.api.Cancellation;
 import com.audmg.drive.desktop.api.DriveClient;
@@ -57,14 +57,42 @@ final class AccountSeeder {
         this.progress = progress;
     }
 
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code call}, again (up to 3 times in all) when the API answers 5xx. */
+    private void retried(Call call) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                call.run();
+                return;
+            } catch (com.audmg.drive.desktop.api.ApiException e) {
+                if (e.status() < 500 || attempt == 3) {
+                    throw e;
+                }
+                progress.println("      " + e.getMessage() + "; trying again");
+            }
+        }
+    }
+
     /** Creates the account with {@code total} image files; returns the count listed by the API afterwards. */
     int seed(String username, String password, int total) throws Exception {
         EmbeddedBackend backend = new EmbeddedBackend(dataDir);
         try {
             URI base = backend.start();
             DriveClient api = new DriveClient(base);
-            api.signUp(username, password);
-            api.login(username, password);
+            // On a loaded machine the first calls may time out while the functions start: try them again.
+            retried(() -> {
+                try {
+                    api.signUp(username, password);
+                } catch (com.audmg.drive.desktop.api.ApiException e) {
+                    if (e.status() != 409) { // taken: an earlier attempt got through
+                        throw e;
+                    }
+                }
+            });
+            retried(() -> api.login(username, password));
             Path first = Files.createTempFile(dataDir, "seed-", ".png");
             Files.write(first, png(0));
             DriveFile real = api.upload(first, "image/png", Progress.NONE, new Cancellation());

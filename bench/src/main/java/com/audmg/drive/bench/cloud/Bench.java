@@ -1,5 +1,6 @@
-package com.audmg.drive.local.bench;
+package com.audmg.drive.bench.cloud;
 
+import com.audmg.drive.bench.ClassesFolder;
 import com.audmg.drive.local.config.FunctionConfig;
 import com.audmg.drive.local.config.ParameterStore;
 import com.audmg.drive.local.config.ServerlessConfig;
@@ -50,7 +51,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 
 /**
- * {@code bench [--quick] [--out FILE] [--config serverless.yml] [--artifact JAR]}: measures the local cloud and the
+ * {@code audmg-bench.jar cloud [--quick] [--out FILE] [--config serverless.yml] [--artifact JAR]}: measures the local cloud and the
  * functions against their targets, each comparison in the same run. Progress on stderr, a table on stdout, JSON
  * in the --out file.
  */
@@ -58,6 +59,13 @@ public final class Bench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PHASES = 7;
     private static final String PASSWORD = "bench-Password-7781";
+    /** Target: a warm API call's p99 at most this many times the raw S3 list's p99, same run, same concurrency. */
+    static final double P99_RATIO = 2.0;
+    /**
+     * Target: a function's cold start (whole JVM process) at most this many times the bare hello handler's, same
+     * run, same classpath and environment.
+     */
+    static final double COLD_START_RATIO = 8.0;
 
     private final boolean quick;
     /** Runs only this phase (after starting the local cloud): "scale". */
@@ -75,6 +83,7 @@ public final class Bench {
     private final List<Process> processes = new ArrayList<>();
     private final Path tmp;
     private final String javaExe;
+    private final Path cloudJar;
     private final List<String> ownLaunch;
     private final String ownClasspath;
     private ServerlessConfig serverless;
@@ -89,7 +98,8 @@ public final class Bench {
     private byte[] png;
     private boolean cleaned;
 
-    private Bench(boolean quick, Path config, Path artifact, PrintStream out, PrintStream err) throws IOException {
+    private Bench(boolean quick, Path config, Path artifact, Path cloudJar, PrintStream out, PrintStream err)
+            throws IOException {
         this.quick = quick;
         this.config = config;
         this.artifactOverride = artifact;
@@ -97,16 +107,11 @@ public final class Bench {
         this.err = err;
         this.tmp = Files.createTempDirectory("audmg-bench");
         this.javaExe = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cp = System.getProperty("java.class.path");
-        Path own;
-        try {
-            own = Path.of(Bench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (Exception e) {
-            own = Path.of(cp.split(java.io.File.pathSeparator)[0]);
-        }
-        this.ownClasspath = Files.isRegularFile(own) ? own.toString() : cp;
-        this.ownLaunch = Files.isRegularFile(own) ? List.of("-jar", own.toString())
-                : List.of("-cp", cp, "com.audmg.drive.local.cli.Main");
+        // The product as shipped: its jar, plus a folder with only the benchmark classes a process needs.
+        this.cloudJar = cloudJar.toAbsolutePath();
+        this.ownLaunch = List.of("-jar", this.cloudJar.toString());
+        this.ownClasspath = this.cloudJar + java.io.File.pathSeparator
+                + ClassesFolder.copy(tmp.resolve("s3-only"), S3Only.class);
     }
 
     /** Entry point of {@code bench}; returns the process exit code. */
@@ -117,6 +122,7 @@ public final class Bench {
         Path outFile = Path.of("bench-results.json");
         Path config = Path.of("serverless.yml");
         Path artifact = null;
+        Path cloudJar = Path.of("functions/local/target/audmg-local-cloud.jar");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -125,9 +131,11 @@ public final class Bench {
                 case "--out" -> outFile = Path.of(args[++i]);
                 case "--config" -> config = Path.of(args[++i]);
                 case "--artifact" -> artifact = Path.of(args[++i]);
+                case "--cloud-jar" -> cloudJar = Path.of(args[++i]);
                 case "--help", "-h" -> {
-                    out.println("Usage: java -jar audmg-local-cloud.jar bench [--quick] [--out bench-results.json]"
-                            + " [--config serverless.yml] [--artifact functions.jar] [--only scale] [--skip-raw-list]");
+                    out.println("Usage: java -jar bench/target/audmg-bench.jar cloud [--quick]"
+                            + " [--out bench-results.json] [--config serverless.yml] [--artifact functions.jar]"
+                            + " [--cloud-jar functions/local/target/audmg-local-cloud.jar] [--only scale] [--skip-raw-list]");
                     return 0;
                 }
                 default -> {
@@ -141,9 +149,14 @@ public final class Bench {
                     + " (run from the repository root or pass --config)");
             return 2;
         }
+        if (!Files.isRegularFile(cloudJar)) {
+            err.println("error: local cloud jar not found: " + cloudJar.toAbsolutePath()
+                    + " (./mvnw -B -DskipTests package first, or pass --cloud-jar)");
+            return 2;
+        }
         Bench bench;
         try {
-            bench = new Bench(quick, config, artifact, out, err);
+            bench = new Bench(quick, config, artifact, cloudJar, out, err);
             bench.only = only;
             bench.skipRawList = skipRawList;
         } catch (IOException e) {
@@ -522,37 +535,76 @@ public final class Bench {
             });
             raw.put("raw S3 HeadObject", () -> s3.headObject(h -> h.bucket(media).key(key)));
             Map<String, Double> p50 = new LinkedHashMap<>();
+            Map<String, Figure> timed = new LinkedHashMap<>();
             for (var e : ops.entrySet()) {
                 err.printf(Locale.ROOT, "  [2/%d] warm latency: %s%n", PHASES, e.getKey());
-                Figure s = measure("warm " + e.getKey() + " sequential", e.getValue(), seq, 1, pool, "p99 < 20");
-                s.met(s.p99 < 20 && s.failures == 0);
+                Figure s = measure("warm " + e.getKey() + " sequential", e.getValue(), seq, 1, pool, "-");
                 figures.add(s);
                 p50.put(e.getKey(), s.median);
-                Figure c = measure("warm " + e.getKey() + " 8 clients", e.getValue(), perClient, 8, pool, "p99 < 20");
-                c.met(c.p99 < 20 && c.failures == 0);
+                timed.put(e.getKey() + " sequential", s);
+                Figure c = measure("warm " + e.getKey() + " 8 clients", e.getValue(), perClient, 8, pool, "-");
                 figures.add(c);
+                timed.put(e.getKey() + " 8 clients", c);
             }
-            for (var e : raw.entrySet()) {
-                err.printf(Locale.ROOT, "  [2/%d] warm latency: %s%n", PHASES, e.getKey());
-                Figure s = measure(e.getKey() + " sequential", e.getValue(), seq, 1, pool, "-");
-                figures.add(s);
-                p50.put(e.getKey(), s.median);
-                figures.add(measure(e.getKey() + " 8 clients", e.getValue(), perClient, 8, pool, "-"));
-            }
+            // The raw list is the baseline of the ratios; HeadObject follows below, for reference only.
+            String list = "raw S3 ListObjectsV2 (100 keys)";
+            err.printf(Locale.ROOT, "  [2/%d] warm latency: %s%n", PHASES, list);
+            Map<String, Figure> rawTimed = new LinkedHashMap<>();
+            rawTimed.put("sequential", measure(list + " sequential", raw.get(list), seq, 1, pool, "-"));
+            rawTimed.put("8 clients", measure(list + " 8 clients", raw.get(list), perClient, 8, pool, "-"));
+            figures.addAll(rawTimed.values());
+            p50.put(list, rawTimed.get("sequential").median);
             double ratio = p50.get("GET /files") / p50.get("raw S3 ListObjectsV2 (100 keys)");
             figures.add(Figure.single("p50 GET /files / raw S3 list", "x", ratio, "<= 2").met(ratio <= 2));
+            // Warm p99 as a ratio to the raw S3 list's p99 at the same concurrency, measured minutes apart in
+            // this run: it holds on a noisy machine where an absolute figure does not.
+            for (var e : timed.entrySet()) {
+                String concurrency = e.getKey().endsWith("8 clients") ? "8 clients" : "sequential";
+                Figure baseline = rawTimed.get(concurrency);
+                double r = e.getValue().p99 / baseline.p99;
+                Figure f = Figure.single("p99 warm " + e.getKey() + " / raw S3 list", "x", r, "<= " + P99_RATIO)
+                        .met(r <= P99_RATIO && e.getValue().failures == 0);
+                figures.add(e.getValue().failures == 0 ? f : f.note(e.getValue().failures + " failed calls"));
+            }
+            String head = "raw S3 HeadObject";
+            err.printf(Locale.ROOT, "  [2/%d] warm latency: %s%n", PHASES, head);
+            figures.add(measure(head + " sequential", raw.get(head), seq, 1, pool, "-"));
+            figures.add(measure(head + " 8 clients", raw.get(head), perClient, 8, pool, "-"));
             err.printf(Locale.ROOT, "  [2/%d] warm latency: login%n", PHASES);
             int logins = quick ? 10 : 30;
-            String loginBody = body("username", "bench", "password", PASSWORD);
-            Figure l = measure("warm POST /auth/login sequential", () -> call("POST", "auth/login", null, loginBody, 200),
-                    logins, 1, pool, "-");
+            int loginsPerClient = quick ? 3 : 6;
+            // Every login is counted in its username's budget (LoginThrottle: 20 freely per 15 minutes), so the
+            // logins are spread over accounts of their own, each used at most LOGINS_PER_ACCOUNT times; the
+            // "bench" account keeps its budget for the phases' own logins.
+            Step sequential = loginsOnAccounts("seq", 2 * logins, 1);
+            Figure l = measure("warm POST /auth/login sequential", sequential, logins, 1, pool, "-");
             figures.add(l.note("bcrypt-bound by design; no latency target"));
-            figures.add(measure("warm POST /auth/login 8 clients",
-                    () -> call("POST", "auth/login", null, loginBody, 200), quick ? 3 : 6, 8, pool, "-")
+            Step concurrent = loginsOnAccounts("par", 2 * loginsPerClient * 8, 8);
+            figures.add(measure("warm POST /auth/login 8 clients", concurrent, loginsPerClient, 8, pool, "-")
                     .note("bcrypt-bound by design; no latency target"));
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** Logins per account in the login figures, under the username budget of 20 per 15 minutes. */
+    private static final int LOGINS_PER_ACCOUNT = 15;
+
+    /**
+     * Signs up enough accounts for {@code calls} logins (at least {@code clients}, so concurrent clients log in
+     * as different users) and returns a step that logs in to them in turn.
+     */
+    private Step loginsOnAccounts(String tag, int calls, int clients) throws Exception {
+        int accounts = Math.max(clients, (calls + LOGINS_PER_ACCOUNT - 1) / LOGINS_PER_ACCOUNT);
+        List<String> bodies = new ArrayList<>();
+        for (int i = 0; i < accounts; i++) {
+            String user = "bench-" + tag + "-" + i;
+            call("POST", "auth/signup", null, body("username", user, "password", PASSWORD), 201);
+            bodies.add(body("username", user, "password", PASSWORD));
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        return () -> call("POST", "auth/login", null,
+                bodies.get(Math.floorMod(next.getAndIncrement(), bodies.size())), 200);
     }
 
     /** Warm-up, then {@code perClient} timed calls on each of {@code clients} threads. */
@@ -1025,27 +1077,45 @@ public final class Bench {
         int n = quick ? 3 : 5;
         String auth = "Bearer " + token;
         String readyId = fileIds.get(fileIds.size() - 1);
+        // The baseline: a bare "hello" handler, same classpath, same environment (JAVA_TOOL_OPTIONS included).
+        // The ratio compares whole processes: a cold start on Lambda includes starting the JVM, which the
+        // hello handler's process is almost all of.
+        FunctionConfig first = serverless.functions().values().iterator().next();
+        ColdStart hello = coldStart(first, HelloHandler.class.getName(), "cold start bare hello handler (baseline)",
+                n, cp, secret, endpoint, creds, auth, readyId);
+        figures.add(hello.inJvm());
+        figures.add(hello.process());
         for (FunctionConfig fn : serverless.functions().values()) {
+            String name = "cold start " + fn.name() + " (construct + first event)";
             try {
-                figures.add(coldStart(fn, n, cp, secret, endpoint, creds, auth, readyId));
+                ColdStart c = coldStart(fn, fn.handlerClass(), name, n, cp, secret, endpoint, creds, auth, readyId);
+                figures.add(c.inJvm());
+                figures.add(c.process());
+                double ratio = c.process().median / hello.process().median;
+                figures.add(Figure.single("cold start " + fn.name() + " / hello, whole processes", "x", ratio,
+                        "<= " + COLD_START_RATIO).met(ratio <= COLD_START_RATIO));
             } catch (Exception e) {
                 err.println("  cold start " + fn.name() + " failed: " + e.getMessage());
-                figures.add(Figure.notMeasured("cold start " + fn.name() + " (construct + first event)", "ms",
-                        "< 700", "failed: " + e.getMessage()));
+                figures.add(Figure.notMeasured(name, "ms", "<= " + COLD_START_RATIO + " x hello",
+                        "failed: " + e.getMessage()));
             }
         }
     }
 
-    private Figure coldStart(FunctionConfig fn, int n, String cp, String secret, URI endpoint, Properties creds,
-                             String auth, String readyId) throws Exception {
+    /** A cold start: in the JVM (construct + first event) and the whole process (spawn to exit after it). */
+    private record ColdStart(Figure inJvm, Figure process) {
+    }
+
+    private ColdStart coldStart(FunctionConfig fn, String cls0, String figureName, int n, String cp, String secret,
+                                URI endpoint, Properties creds, String auth, String readyId) throws Exception {
         {
             List<Double> times = new ArrayList<>();
             List<Double> wall = new ArrayList<>();
             String status = "";
             for (int i = 0; i < n; i++) {
-                err.printf(Locale.ROOT, "  [5/%d] cold start %s %d/%d%n", PHASES, fn.name(), i + 1, n);
+                err.printf(Locale.ROOT, "  [5/%d] cold start %s %d/%d%n", PHASES,
+                        cls0.substring(cls0.lastIndexOf('.') + 1), i + 1, n);
                 List<String> a = new ArrayList<>(List.of(javaExe, "-cp", cp, HandlerRunner.class.getName()));
-                String cls0 = fn.handlerClass();
                 String simple = cls0.substring(cls0.lastIndexOf('.') + 1);
                 switch (simple) {
                     case "SignUpHandler" -> a.addAll(List.of("proxy", cls0, "POST", "/auth/signup", "/auth/signup",
@@ -1071,6 +1141,9 @@ public final class Bench {
                     }
                     case "SweepUploadsHandler" -> a.addAll(List.of("scheduled", cls0,
                             "arn:aws:events:" + serverless.region() + ":000000000000:rule/bench-sweep"));
+                    // Takes a Map too (its schedule's event, or {"repair": true} from the scrub command).
+                    case "ScrubLibrariesHandler" -> a.addAll(List.of("scheduled", cls0,
+                            "arn:aws:events:" + serverless.region() + ":000000000000:rule/bench-scrub"));
                     default -> a.addAll(List.of("proxy", cls0, "GET", "/", "/", "-", auth, "-"));
                 }
                 Path runnerLog = tmp.resolve("runner-" + fn.name() + ".log");
@@ -1098,10 +1171,12 @@ public final class Bench {
                 wall.add(w);
                 status = parts.length > 2 ? parts[2] : "";
             }
-            Figure f = Figure.of("cold start " + fn.name() + " (construct + first event)", "ms", times, false, "< 700");
-            f.met(f.median < 700).note("first response " + status + "; whole JVM process "
-                    + Figure.fmt(median(wall)) + " ms");
-            return f;
+            Figure f = Figure.of(figureName, "ms", times, false, "-");
+            f.note("first response " + status);
+            Figure whole = Figure.of(figureName.replace("(construct + first event)", "").replace("(baseline)", "")
+                    .strip() + ", whole JVM process", "ms", wall, false, "-")
+                    .note("spawn of the JVM to its exit after the first response");
+            return new ColdStart(f, whole);
         }
     }
 
@@ -1115,15 +1190,8 @@ public final class Bench {
     }
 
     /** The functions artifact plus a folder holding only {@link HandlerRunner}. */
-    private String runnerClasspath() throws IOException {
-        Path runnerDir = tmp.resolve("runner");
-        Path cls = runnerDir.resolve("com/audmg/drive/local/bench/HandlerRunner.class");
-        if (!Files.exists(cls)) {
-            Files.createDirectories(cls.getParent());
-            try (InputStream in = Bench.class.getResourceAsStream("HandlerRunner.class")) {
-                Files.copy(in, cls);
-            }
-        }
+    private String runnerClasspath() {
+        Path runnerDir = ClassesFolder.copy(tmp.resolve("runner"), HandlerRunner.class, HelloHandler.class);
         return serverless.artifact().toAbsolutePath() + java.io.File.pathSeparator + runnerDir;
     }
 

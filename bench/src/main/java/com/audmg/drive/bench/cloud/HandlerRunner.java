@@ -1,4 +1,4 @@
-package com.audmg.drive.local.bench;
+package com.audmg.drive.bench.cloud;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -83,7 +83,8 @@ public final class HandlerRunner {
                     : result instanceof Map<?, ?> m ? String.valueOf(m)
                     : result == null ? "null" : result.getClass().getSimpleName();
         }
-        System.out.println("COLD_MS " + ms + " " + summary.replace('\n', ' '));
+        summary = summary.replace('\n', ' ');
+        System.out.println("COLD_MS " + ms + " " + (summary.length() > 160 ? summary.substring(0, 160) + "..." : summary));
         System.out.flush();
         System.exit(0);
     }

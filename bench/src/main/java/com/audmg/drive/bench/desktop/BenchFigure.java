@@ -1,10 +1,10 @@
-package com.audmg.drive.desktop.bench;
+package com.audmg.drive.bench.desktop;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-import com.audmg.drive.local.bench.BenchOutput;
+import com.audmg.drive.bench.cloud.BenchOutput;
 
 /**
  * One line of the results, in the same shape as the functions bench's figures ({@code name, unit, samples, median,
