@@ -97,7 +97,7 @@ public final class LambdaRuntime implements AutoCloseable {
         this.server = LoopbackServer.start(0, 256, "lambda-runtime-api", this::handle,
                 exchange -> refuse(exchange, "foreign Host header"));
         String hostPort = "127.0.0.1:" + server.getAddress().getPort();
-        this.launcher = new WorkerLauncher(workerJar, config.artifact(), config.region(), config.accountId(), s3,
+        this.launcher = new WorkerLauncher(workerJar, config::artifactOf, config.region(), config.accountId(), s3,
                 hostPort, new JdkLocator(jdkRoots));
         Path logs = dataDir.resolve("logs");
         Map<String, FunctionLog> functionLogs = new LinkedHashMap<>();
@@ -121,6 +121,14 @@ public final class LambdaRuntime implements AutoCloseable {
     /** The pid of lite mode's shared worker JVM while it runs (empty in the default mode). */
     public java.util.OptionalLong sharedWorkerPid() {
         return shared == null ? java.util.OptionalLong.empty() : shared.pid();
+    }
+
+    /**
+     * Environment variables naming the other local services ({@code AWS_ENDPOINT_URL_SQS}, ...) that workers
+     * started from now on get.
+     */
+    public void serviceEndpoints(Map<String, String> endpoints) {
+        launcher.serviceEndpoints(endpoints);
     }
 
     /** Starts every worker JVM now instead of on first use. */
