@@ -48,11 +48,6 @@ public final class LiteMode {
                 reasons.add("functions " + first.name() + " and " + fn.name() + " have different environment"
                         + " variables (" + String.join(", ", differ) + "), and System.getenv is one per JVM");
             }
-            if (!config.artifactOf(fn).equals(config.artifactOf(first))) {
-                reasons.add("functions " + first.name() + " and " + fn.name() + " have different artifacts ("
-                        + config.artifactOf(first).getFileName() + ", " + config.artifactOf(fn).getFileName()
-                        + "; package.artifact of the function)");
-            }
             String other = jdks.choose(fn.runtime()).executable();
             if (!other.equals(java)) {
                 reasons.add("functions " + first.name() + " (" + first.runtime() + ") and " + fn.name() + " ("

@@ -52,9 +52,11 @@ final class SharedWorker implements AutoCloseable {
             start();
         }
         String line = String.join("\t", SharedWorkerMain.ATTACH, fn.name(), Integer.toString(gen),
-                secrets.runtimeToken(), fn.deployedName(), Integer.toString(fn.memorySizeMb()), fn.handler()) + "\n";
+                secrets.runtimeToken(), fn.deployedName(), Integer.toString(fn.memorySizeMb()), fn.handler(),
+                launcher.artifactOf(fn).toString()) + "\n";
         try {
-            control.write(line.getBytes(StandardCharsets.US_ASCII));
+            // UTF-8: an artifact's path may name a user's folder in any script.
+            control.write(line.getBytes(StandardCharsets.UTF_8));
             control.flush();
         } catch (IOException e) {
             process.destroyForcibly();

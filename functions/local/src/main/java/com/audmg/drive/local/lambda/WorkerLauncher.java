@@ -126,7 +126,6 @@ final class WorkerLauncher {
                 "-Xshare:auto",
                 "-XX:+UseSerialGC",
                 "-Daudmg.shared=true",
-                "-Daudmg.artifact=" + artifacts.apply(first).toAbsolutePath(),
                 "-Daudmg.concurrency=" + SHARED_CONCURRENCY,
                 "-cp", workerJar.toAbsolutePath().toString(),
                 "com.audmg.drive.local.lambda.bootstrap.SharedWorkerMain"));
@@ -154,6 +153,11 @@ final class WorkerLauncher {
     /** Sets environment variables such as {@code AWS_ENDPOINT_URL_SQS} for workers launched from now on. */
     void serviceEndpoints(Map<String, String> endpoints) {
         this.serviceEndpoints = Map.copyOf(endpoints);
+    }
+
+    /** The jar (or classes folder) {@code fn} runs from: its own {@code package.artifact}, else the service's. */
+    Path artifactOf(FunctionConfig fn) {
+        return artifacts.apply(fn).toAbsolutePath();
     }
 
     /** Changes when {@code fn}'s artifact is rebuilt (size and modification time). */

@@ -109,6 +109,26 @@ class LiteModeTest {
     }
 
     @Test
+    void functions_shouldRunFromTheirOwnArtifacts_inTheSharedJvm() throws Exception {
+        // GIVEN a function whose package.artifact is its own jar, the project read without --artifact
+        Path build = dir.resolve("build");
+        Path jar = TestFixtures.fixtureJar(build);
+        Files.copy(jar, build.resolve("elsewhere.jar"));
+        Path config = dir.resolve("serverless.yml");
+        Files.copy(TestFixtures.resource("lite-serverless.yml"), config);
+        cloud = LocalCloud.start(LocalCloudOptions.builder().port(0).dataDir(dir.resolve("data")).config(config)
+                .workerMode(WorkerMode.SHARED).console(null).build());
+
+        Map<String, String> who = lines("/whoami");
+        Map<String, String> elsewhere = lines("/elsewhere");
+
+        // THEN both run in the one shared JVM, each from its own jar
+        assertEquals(who.get("pid"), elsewhere.get("pid"));
+        assertTrue(who.get("codeSource").endsWith("/build/fixture.jar"), who.get("codeSource"));
+        assertTrue(elsewhere.get("codeSource").endsWith("/build/elsewhere.jar"), elsewhere.get("codeSource"));
+    }
+
+    @Test
     void sharedJvm_shouldHaveTheCommonEnvironment_andNoFunctionsToken() throws Exception {
         start("lite-serverless.yml");
         Map<String, String> env = lines("/env");

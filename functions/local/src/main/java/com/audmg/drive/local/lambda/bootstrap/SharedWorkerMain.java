@@ -23,19 +23,19 @@ public final class SharedWorkerMain {
     }
 
     public static void main(String[] args) throws Exception {
-        String artifact = System.getProperty("audmg.artifact");
         int threads = Integer.parseInt(System.getProperty("audmg.concurrency", "4"));
         String api = System.getenv("AWS_LAMBDA_RUNTIME_API");
-        if (artifact == null || api == null) {
-            System.err.println("shared worker: missing audmg.artifact or AWS_LAMBDA_RUNTIME_API");
+        if (api == null) {
+            System.err.println("shared worker: missing AWS_LAMBDA_RUNTIME_API");
             System.exit(2);
         }
         FunctionOutput.install();
-        BufferedReader control = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        BufferedReader control = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = control.readLine()) != null) {
             String[] f = line.split("\t");
-            if (f.length != 7 || !f[0].equals(ATTACH)) {
+            // attach, function, generation, runtime token, deployed name, memory, handler, artifact
+            if (f.length != 8 || !f[0].equals(ATTACH)) {
                 System.err.println("shared worker: ignoring a malformed control line");
                 continue;
             }
@@ -45,7 +45,7 @@ public final class SharedWorkerMain {
             Thread init = new Thread(() -> {
                 FunctionOutput.setFunction(function);
                 try {
-                    worker.run(f[6], Path.of(artifact), threads);
+                    worker.run(f[6], Path.of(f[7]), threads);
                 } catch (Exception e) {
                     System.out.println("INIT_ERROR " + e);
                 }
