@@ -132,9 +132,9 @@ public final class Api {
                 .body(Json.write(Map.of("username", username, "password", password, "email", email))).build(), null);
     }
 
-    public APIGatewayProxyResponseEvent changeEmail(String token, String email) {
+    public APIGatewayProxyResponseEvent changeEmail(String token, String email, String currentPassword) {
         return login.handleRequest(Events.request("PUT", "/me/email", "/me/email").bearer(token)
-                .body(Json.write(Map.of("email", email))).build(), null);
+                .body(Json.write(Map.of("email", email, "currentPassword", currentPassword))).build(), null);
     }
 
     public APIGatewayProxyResponseEvent verifyEmail(String token, String code) {

@@ -95,13 +95,23 @@ public final class AuthService {
         }
     }
 
+    /**
+     * Re-authentication before a change that could hand the account to someone else (its password,
+     * its e-mail address, its deletion): a stolen access token alone is not enough. Counts against the
+     * same budgets as a login.
+     */
+    public AccountStore.VersionedAccount confirmPassword(TokenService.Principal caller, String password, String client) {
+        AccountStore.VersionedAccount current = ownAccount(caller);
+        if (verified(caller.username(), password, client).isEmpty()) {
+            throw INVALID_CREDENTIALS;
+        }
+        return current;
+    }
+
     /** Sets a new password; every other session of the account ends. */
     public void changePassword(TokenService.Principal caller, String currentPassword, String newPassword,
                                String client) {
-        AccountStore.VersionedAccount current = ownAccount(caller);
-        if (verified(caller.username(), currentPassword, client).isEmpty()) {
-            throw INVALID_CREDENTIALS;
-        }
+        AccountStore.VersionedAccount current = confirmPassword(caller, currentPassword, client);
         Credentials.validateNewPassword(newPassword, caller.username(), "newPassword");
         try {
             accounts.replacePasswordHash(current, hasher.hash(newPassword), clock.instant());
@@ -116,10 +126,7 @@ public final class AuthService {
      * marks its library and bytes for the sweeper, which deletes them within its next hourly run.
      */
     public void deleteAccount(TokenService.Principal caller, String password, String client) {
-        ownAccount(caller);
-        if (verified(caller.username(), password, client).isEmpty()) {
-            throw INVALID_CREDENTIALS;
-        }
+        confirmPassword(caller, password, client);
         accounts.markForPurge(caller.userId(), clock.instant());
         accounts.delete(caller.username());
         sessions.revokeAll(caller.userId(), null);

@@ -107,7 +107,10 @@ public final class LoginHandler extends ApiHandler {
     private APIGatewayProxyResponseEvent changeEmail(ApiRequest request) {
         TokenService.Principal caller = authenticator.authenticate(request);
         JsonNode body = Json.parseObject(request.body());
-        email.changeEmail(caller, Json.requiredString(body, "email"));
+        String address = Json.requiredString(body, "email");
+        // The address receives password-reset codes: changing it takes the password, as a password change does.
+        auth.confirmPassword(caller, Json.requiredString(body, "currentPassword"), request.sourceIp());
+        email.changeEmail(caller, address);
         return Responses.json(202, Json.object().put("status", "verification_sent"));
     }
 

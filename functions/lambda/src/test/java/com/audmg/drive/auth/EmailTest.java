@@ -113,22 +113,28 @@ class EmailTest {
     @Test
     void changeEmail_shouldRefuseBadAddresses_andBudgetMails() {
         String token = verifiedUser("karl", "karl@example.com");
+        // A stolen access token alone cannot move the address that receives reset codes.
+        APIGatewayProxyResponseEvent noPassword = api.changeEmail(token, "mallory@example.net", "a wrong guess");
+        assertEquals("invalid_credentials", errorCode(noPassword));
+        assertEquals(401, noPassword.getStatusCode());
+        assertEquals("karl@example.com", json(check(api.me(token), 200)).get("email").asText());
+        assertTrue(OUTBOX.isEmpty(), "nothing mailed");
         for (String bad : new String[] {"not-an-address", "a@b", "karl@example.com\r\nBcc: x@example.com",
                 "Karl <karl@example.com>", "x".repeat(250) + "@example.com"}) {
-            APIGatewayProxyResponseEvent refused = api.changeEmail(token, bad);
+            APIGatewayProxyResponseEvent refused = api.changeEmail(token, bad, password("karl"));
             assertEquals(400, refused.getStatusCode(), bad);
             assertEquals("email", json(refused).path("error").path("field").asText());
         }
-        assertEquals(202, api.changeEmail(token, "karl@example.org").getStatusCode());
+        assertEquals(202, api.changeEmail(token, "karl@example.org", password("karl")).getStatusCode());
         assertFalse(json(check(api.me(token), 200)).get("emailVerified").asBoolean(), "a new address is unverified");
-        APIGatewayProxyResponseEvent again = api.changeEmail(token, "karl@example.net");
+        APIGatewayProxyResponseEvent again = api.changeEmail(token, "karl@example.net", password("karl"));
         assertEquals(429, again.getStatusCode(), "one mail a minute");
         assertEquals(2, OUTBOX.size(), "the code to the new address, a notice to the verified one");
         assertEquals("karl@example.org", OUTBOX.get(0).to());
         assertEquals("karl@example.com", OUTBOX.get(1).to());
         assertTrue(OUTBOX.get(1).text().contains("changed to karl@example.org"), OUTBOX.get(1).text());
         clock.advance(Duration.ofMinutes(2));
-        check(api.changeEmail(token, "karl@example.net"), 202);
+        check(api.changeEmail(token, "karl@example.net", password("karl")), 202);
         // The code sent to the replaced address does not verify the new one.
         assertEquals("invalid_code", errorCode(api.verifyEmail(token, OUTBOX.get(0).code())));
         check(api.verifyEmail(token, last("karl@example.net").code()), 204);
