@@ -224,6 +224,8 @@ public final class Wiring {
         return new com.audmg.drive.auth.EmailService(new AccountStore(data), accountSecrets.get(), mailer.get(),
                 new com.audmg.drive.auth.ClientBudget(data, Keys::resetThrottle,
                         com.audmg.drive.auth.EmailService.RESETS_PER_CLIENT_PER_HOUR, clock),
+                new com.audmg.drive.auth.ClientBudget(data, Keys::resetConfirmThrottle,
+                        com.audmg.drive.auth.EmailService.RESET_CONFIRMS_PER_CLIENT_PER_HOUR, clock),
                 passwordHasher(), sessions(), RESET_RESPONSE_FLOOR, clock);
     }
 

@@ -148,8 +148,13 @@ public final class Api {
     }
 
     public APIGatewayProxyResponseEvent confirmReset(String username, String code, String newPassword) {
+        return confirmReset(username, code, newPassword, "192.0.2.10");
+    }
+
+    public APIGatewayProxyResponseEvent confirmReset(String username, String code, String newPassword, String sourceIp) {
         return login.handleRequest(Events.request("POST", "/auth/password-reset/confirm", "/auth/password-reset/confirm")
-                .body(Json.write(Map.of("username", username, "code", code, "newPassword", newPassword))).build(), null);
+                .sourceIp(sourceIp).body(Json.write(Map.of("username", username, "code", code, "newPassword", newPassword)))
+                .build(), null);
     }
 
     /** Signs up and logs in; returns the bearer token. */

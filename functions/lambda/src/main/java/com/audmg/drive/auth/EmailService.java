@@ -21,12 +21,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The account's e-mail address, its verification, and password reset by a code sent to it.
  *
- * <p>Codes are 8 random digits, stored as keyed hashes ({@link AccountSecrets}) with an expiry and
- * a count of attempts in the account document: {@code emailVerification} = {email, codeHash,
- * expiresAt, attempts}, {@code passwordReset} = {codeHash, expiresAt, attempts}. Every attempt is
- * counted by compare-and-swap before the code is compared, so a code takes at most
- * {@value #ATTEMPTS_PER_CODE} guesses (one in 20 million), even in parallel; then it is void. A
- * used code is removed, so it works once.
+ * <p>Codes are stored as keyed hashes ({@link AccountSecrets}) with an expiry in the account
+ * document: {@code emailVerification} = {email, codeHash, expiresAt, attempts}, {@code passwordReset}
+ * = {codeHash, expiresAt}. A verification code is 8 digits, typed by a signed-in user: each attempt
+ * is counted by compare-and-swap before the code is compared, so it takes at most
+ * {@value #ATTEMPTS_PER_CODE} guesses (one in 20 million), even in parallel; then it is void. A reset
+ * code is typed by anyone who names the account, so guesses must not void it (a stranger could then
+ * block every reset of an account): it is 12 characters of a 30-letter alphabet (about 59 bits),
+ * which no budget of guesses comes near, and guesses are budgeted per client
+ * ({@value #RESET_CONFIRMS_PER_CLIENT_PER_HOUR} an hour) without touching the account. A used code
+ * is removed, so it works once.
  *
  * <p>Mail per account is budgeted ({@value #MAILS_PER_HOUR} an hour, one a minute, for verification
  * codes and for reset codes each), so neither a
@@ -38,6 +42,10 @@ public final class EmailService {
     static final int ATTEMPTS_PER_CODE = 5;
     static final int MAILS_PER_HOUR = 5;
     public static final int RESETS_PER_CLIENT_PER_HOUR = 10;
+    public static final int RESET_CONFIRMS_PER_CLIENT_PER_HOUR = 20;
+    /** Reset code letters: no 0/O, 1/I/L or U, so a code read aloud or retyped survives. */
+    private static final String RESET_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789";
+    private static final int RESET_CODE_LENGTH = 12;
     static final Duration VERIFICATION_TTL = Duration.ofHours(24);
     static final Duration RESET_TTL = Duration.ofMinutes(15);
     private static final long MAIL_INTERVAL_MILLIS = 60_000;
@@ -52,17 +60,19 @@ public final class EmailService {
     private final AccountSecrets secrets;
     private final Mailer mailer;
     private final ClientBudget resetRequests;
+    private final ClientBudget resetConfirms;
     private final PasswordHasher hasher;
     private final SessionService sessions;
     private final Duration resetResponseFloor;
     private final Clock clock;
 
     public EmailService(AccountStore accounts, AccountSecrets secrets, Mailer mailer, ClientBudget resetRequests,
-                        PasswordHasher hasher, SessionService sessions, Duration resetResponseFloor, Clock clock) {
+                        ClientBudget resetConfirms, PasswordHasher hasher, SessionService sessions, Duration resetResponseFloor, Clock clock) {
         this.accounts = accounts;
         this.secrets = secrets;
         this.mailer = mailer;
         this.resetRequests = resetRequests;
+        this.resetConfirms = resetConfirms;
         this.hasher = hasher;
         this.sessions = sessions;
         this.resetResponseFloor = resetResponseFloor;
@@ -94,6 +104,24 @@ public final class EmailService {
 
     public static String newCode() {
         return String.format(Locale.ROOT, "%08d", RANDOM.nextInt(100_000_000));
+    }
+
+    /** A password reset code: 12 letters and digits in groups of four ({@code ABCD-EFGH-JKMN}). */
+    static String newResetCode() {
+        StringBuilder code = new StringBuilder(RESET_CODE_LENGTH + 2);
+        for (int i = 0; i < RESET_CODE_LENGTH; i++) {
+            if (i > 0 && i % 4 == 0) {
+                code.append('-');
+            }
+            code.append(RESET_ALPHABET.charAt(RANDOM.nextInt(RESET_ALPHABET.length())));
+        }
+        return code.toString();
+    }
+
+    /** A code as typed: without spaces and dashes, reset codes in upper case. */
+    private static String normalized(String purpose, String code) {
+        String bare = code == null ? "" : code.replaceAll("[\\s-]", "");
+        return "reset".equals(purpose) ? bare.toUpperCase(Locale.ROOT) : bare;
     }
 
     /** Sends the verification code of a new account (best effort: the account exists either way). */
@@ -198,7 +226,7 @@ public final class EmailService {
     }
 
     private void mailResetCode(String username) {
-        String code = newCode();
+        String code = newResetCode();
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             Optional<AccountStore.VersionedAccount> found = accounts.findVersioned(username);
             if (found.isEmpty() || !found.get().account().emailVerified()) {
@@ -213,9 +241,8 @@ public final class EmailService {
             try {
                 accounts.update(account, doc -> {
                     ObjectNode reset = doc.putObject("passwordReset");
-                    reset.put("codeHash", secrets.codeHash("reset", account.account().userId(), code));
+                    reset.put("codeHash", secrets.codeHash("reset", account.account().userId(), normalized("reset", code)));
                     reset.put("expiresAt", clock.instant().plus(RESET_TTL).toString());
-                    reset.put("attempts", 0);
                     countMail(doc, "reset", now);
                 });
             } catch (JsonObjectStore.ConditionFailedException e) {
@@ -236,7 +263,11 @@ public final class EmailService {
     }
 
     /** Sets a new password when the reset code is right; every session of the account ends. */
-    public void confirmReset(String rawUsername, String code, String newPassword) {
+    public void confirmReset(String rawUsername, String code, String newPassword, String client) {
+        resetConfirms.reserve(client).ifPresent(wait -> {
+            throw new ApiException(429, "too_many_attempts", "too many reset codes tried, try again later",
+                    Map.of("Retry-After", Long.toString(wait)));
+        });
         String username = rawUsername.toLowerCase(Locale.ROOT);
         // The policy first: the same answer whether the account exists or not, and no code attempt spent.
         Credentials.validateNewPassword(newPassword, username, "newPassword");
@@ -271,14 +302,21 @@ public final class EmailService {
     private Optional<Boolean> tryCode(AccountStore.VersionedAccount account, String field, String purpose,
                                       String userId, String code, Consumer<ObjectNode> onMatch) {
         JsonNode pending = account.document().path(field);
+        boolean counted = !"reset".equals(purpose);
         if (!pending.path("codeHash").isTextual()
                 || !clock.instant().isBefore(Instant.parse(pending.path("expiresAt").asText()))
-                || pending.path("attempts").asInt(0) >= ATTEMPTS_PER_CODE) {
+                || counted && pending.path("attempts").asInt(0) >= ATTEMPTS_PER_CODE) {
             return Optional.of(false);
         }
-        String presented = code == null ? "" : code.replaceAll("[\\s-]", "");
-        boolean right = presented.matches("[0-9]{8}") && MessageDigest.isEqual(
+        String presented = normalized(purpose, code);
+        boolean wellFormed = counted ? presented.matches("[0-9]{8}")
+                : presented.length() == RESET_CODE_LENGTH && presented.chars().allMatch(c -> RESET_ALPHABET.indexOf(c) >= 0);
+        boolean right = wellFormed && MessageDigest.isEqual(
                 secrets.codeHash(purpose, userId, presented).getBytes(), pending.path("codeHash").asText().getBytes());
+        if (!right && !counted) {
+            // A wrong reset code changes nothing (the per-client budget paid for the guess).
+            return Optional.of(false);
+        }
         try {
             accounts.update(account, doc -> {
                 if (right) {

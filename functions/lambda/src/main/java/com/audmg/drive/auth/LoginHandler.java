@@ -133,7 +133,7 @@ public final class LoginHandler extends ApiHandler {
         String username = Json.requiredString(body, "username");
         String code = Json.requiredString(body, "code");
         String newPassword = Json.requiredString(body, "newPassword");
-        email.confirmReset(username, code, newPassword);
+        email.confirmReset(username, code, newPassword, request.sourceIp());
         return Responses.noContent();
     }
 

@@ -69,6 +69,10 @@ public final class Keys {
         return "throttle/reset/" + sha256(client) + ".json";
     }
 
+    public static String resetConfirmThrottle(String client) {
+        return "throttle/reset-confirm/" + sha256(client) + ".json";
+    }
+
     public static String sessionPrefix(String userId) {
         requireId(userId);
         return "sessions/" + userId + "/";

@@ -264,7 +264,7 @@ class AccountRecoveryOverHttpTest {
         }
     }
 
-    /** The 8-digit code of the newest message to {@code to} whose subject mentions {@code kind}. */
+    /** The code (8 digits, or a reset code ABCD-EFGH-JKMN) of the newest message to {@code to} whose subject mentions {@code kind}. */
     private static String codeMailedTo(String to, String kind) throws Exception {
         List<Path> mails = outbox();
         for (int i = mails.size() - 1; i >= 0; i--) {
@@ -274,7 +274,7 @@ class AccountRecoveryOverHttpTest {
                 String raw = text.substring(text.indexOf("\r\n\r\n") + 4);
                 String body = headers.contains("\r\nContent-Transfer-Encoding: base64\r\n")
                         ? new String(Base64.getMimeDecoder().decode(raw.strip()), StandardCharsets.UTF_8) : raw;
-                Matcher code = Pattern.compile("\\b([0-9]{8})\\b").matcher(body);
+                Matcher code = Pattern.compile("\\b([0-9]{8}|[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})\\b").matcher(body);
                 assertTrue(code.find(), body);
                 return code.group(1);
             }
@@ -282,7 +282,11 @@ class AccountRecoveryOverHttpTest {
         throw new AssertionError("no " + kind + " mail to " + to + " in " + mails);
     }
 
+    /** A code of the same form that is not {@code code}. */
     private static String other(String code) {
+        if (code.contains("-")) {
+            return (code.charAt(0) == 'A' ? "B" : "A") + code.substring(1);
+        }
         return code.equals("12345678") ? "87654321" : "12345678";
     }
 
