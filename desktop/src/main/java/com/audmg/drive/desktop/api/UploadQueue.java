@@ -78,7 +78,8 @@ public final class UploadQueue implements AutoCloseable {
         } else if (size == 0) {
             problem = "The file is empty";
         } else if (size > maxBytes) {
-            problem = "Too large (max " + (maxBytes / (1024 * 1024)) + " MB)";
+            problem = "Too large (max " + (maxBytes >= 1L << 30 ? maxBytes / (1L << 30) + " GB)"
+                    : maxBytes / (1024 * 1024) + " MB)");
         }
         if (problem != null) {
             job.fail(problem);
