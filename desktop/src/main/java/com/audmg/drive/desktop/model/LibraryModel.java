@@ -78,6 +78,8 @@ public final class LibraryModel {
     private final Supplier<DriveClient> client;
     private final Background background;
     private final ObservableList<DriveFile> all = FXCollections.observableArrayList();
+    /** One wrapper, kept: it listens to {@code all} weakly, so a wrapper made per call would lose its listeners. */
+    private final ObservableList<DriveFile> readOnlyAll = FXCollections.unmodifiableObservableList(all);
     private final FilteredList<DriveFile> filtered = new FilteredList<>(all, f -> true);
     private final SortedList<DriveFile> shown = new SortedList<>(filtered, Sort.NEWEST.comparator());
     private final StringProperty query = new SimpleStringProperty(this, "query", "");
@@ -112,7 +114,7 @@ public final class LibraryModel {
 
     /** Every file of the current view (unfiltered). */
     public ObservableList<DriveFile> all() {
-        return FXCollections.unmodifiableObservableList(all);
+        return readOnlyAll;
     }
 
     public StringProperty queryProperty() {
