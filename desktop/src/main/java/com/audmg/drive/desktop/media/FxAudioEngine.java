@@ -25,7 +25,11 @@ public final class FxAudioEngine implements AudioEngine {
             }
         });
         mp.setOnError(() -> events.failed(mp.getError() == null ? "unknown" : mp.getError().getMessage()));
-        mp.setOnEndOfMedia(events::ended);
+        // Stopped at the end: JavaFX otherwise stays PLAYING at the last position, and a later play() does nothing.
+        mp.setOnEndOfMedia(() -> {
+            mp.stop();
+            events.ended();
+        });
         return new Track() {
             @Override
             public void play() {
