@@ -64,8 +64,29 @@ public final class ThumbnailCache {
             touch(hit.get());
             return CompletableFuture.completedFuture(hit.get());
         }
-        return inFlight.computeIfAbsent(key, id -> CompletableFuture.supplyAsync(() -> load(id, fetch), executor)
-                .whenComplete((p, e) -> inFlight.remove(id)));
+        // Registered before the fetch starts: a fetch finishing at once must not update the map from inside
+        // its own computeIfAbsent (ConcurrentHashMap refuses that recursive update).
+        CompletableFuture<Path> created = new CompletableFuture<>();
+        CompletableFuture<Path> existing = inFlight.putIfAbsent(key, created);
+        if (existing != null) {
+            return existing;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    Path p = load(key, fetch);
+                    inFlight.remove(key, created);
+                    created.complete(p);
+                } catch (Throwable t) {
+                    inFlight.remove(key, created);
+                    created.completeExceptionally(t);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            inFlight.remove(key, created);
+            created.completeExceptionally(shuttingDown);
+        }
+        return created;
     }
 
     private static void touch(Path p) {

@@ -189,10 +189,15 @@ public final class DriveView extends BorderPane {
             boolean trash = v == LibraryModel.View.TRASH;
             trashToggle.setSelected(trash);
             uploadButton.setDisable(trash);
-            emptyText.setText(trash ? "The trash is empty. Files you move to the trash stay here for 30 days."
-                    : "No files here yet. Drop images, audio or folders here, or use Upload.");
         });
-        emptyText.setText("No files here yet. Drop images, audio or folders here, or use Upload.");
+        emptyText.textProperty().bind(javafx.beans.binding.Bindings.createStringBinding(() -> {
+            if (!library.all().isEmpty()) {
+                return "No files match the search or filter.";
+            }
+            return library.viewProperty().get() == LibraryModel.View.TRASH
+                    ? "The trash is empty. Files you move to the trash stay here for 30 days."
+                    : "No files here yet. Drop images, audio or folders here, or use Upload.";
+        }, library.all(), library.viewProperty()));
     }
 
     // ---- layout --------------------------------------------------------------------------------
@@ -327,7 +332,11 @@ public final class DriveView extends BorderPane {
         toolbar.getStyleClass().add("drive-toolbar");
         toolbar.setMinWidth(0);
         toolbar.widthProperty().addListener((o, a, w) -> fitToolbar(w.doubleValue()));
-        userMenu.textProperty().addListener((o, a, t) -> fitToolbar(toolbar.getWidth()));
+        // Texts that change width (the user's name, the count, the usage) can push the items past the edge.
+        for (javafx.beans.value.ObservableValue<String> text : List.of(userMenu.textProperty(),
+                countLabel.textProperty(), usageLabel.textProperty())) {
+            text.addListener((o, a, t) -> javafx.application.Platform.runLater(() -> fitToolbar(toolbar.getWidth())));
+        }
         return toolbar;
     }
 
