@@ -193,6 +193,8 @@ class DriveAppUiTest {
         type(robot, "#password", "wrong-password-1");
         robot.clickOn("#submit");
         waitFor("form error", () -> robot.lookup("#formError").queryAs(Label.class).isVisible());
+        // the focus goes back to the password (Enter must not open the sign-up form)
+        waitFor("password focused", () -> robot.lookup("#password").query().isFocused());
         // then a good sign-up logs in and the username is remembered
         robot.clickOn("#switchMode");
         type(robot, "#username", "bob.ui");
