@@ -17,6 +17,16 @@ public final class FxAudioEngine implements AudioEngine {
         MediaPlayer mp = new MediaPlayer(new Media(url.toString()));
         last = mp;
         boolean[] wantPlay = {false};
+        // JavaFX ignores a seek while STOPPED (after the end) and its status changes arrive later than the calls:
+        // a seek asked for then is applied as soon as the player is paused or playing.
+        double[] pendingSeek = {Double.NaN};
+        mp.statusProperty().addListener((o, before, now) -> {
+            if (canSeek(now) && !Double.isNaN(pendingSeek[0])) {
+                double s = pendingSeek[0];
+                pendingSeek[0] = Double.NaN;
+                mp.seek(Duration.seconds(s));
+            }
+        });
         mp.setOnReady(() -> {
             Duration total = mp.getTotalDuration();
             events.ready(total == null ? Double.NaN : total.toSeconds());
@@ -47,7 +57,12 @@ public final class FxAudioEngine implements AudioEngine {
 
             @Override
             public void seek(double seconds) {
-                mp.seek(Duration.seconds(seconds));
+                if (canSeek(mp.getStatus())) {
+                    pendingSeek[0] = Double.NaN;
+                    mp.seek(Duration.seconds(seconds));
+                } else {
+                    pendingSeek[0] = seconds;
+                }
             }
 
             @Override
@@ -65,6 +80,11 @@ public final class FxAudioEngine implements AudioEngine {
                 mp.dispose();
             }
         };
+    }
+
+    private static boolean canSeek(MediaPlayer.Status s) {
+        return s == MediaPlayer.Status.READY || s == MediaPlayer.Status.PAUSED || s == MediaPlayer.Status.PLAYING
+                || s == MediaPlayer.Status.STALLED;
     }
 
     /** The MediaPlayer of the last opened track (tests watch its position). */

@@ -190,7 +190,9 @@ public final class PlayerModel {
     /** Skips to the next track that plays, or stops with the message when there is none. */
     private void unplayable(DriveFile file) {
         release();
-        problem.set("Can't play \"" + file.name() + "\": this computer cannot play its format"
+        problem.set("pending".equals(file.processing())
+                ? "Can't play \"" + file.name() + "\" yet: the server is still preparing a playable copy."
+                : "Can't play \"" + file.name() + "\": this computer cannot play its format"
                 + (file.media() != null && file.media().hasPlayable() ? " or its converted copy." : "."));
         skipped.add(file.id());
         DriveFile next = after(file);

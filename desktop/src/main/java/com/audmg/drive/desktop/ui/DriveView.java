@@ -747,17 +747,14 @@ public final class DriveView extends BorderPane {
             app.audioProxy().unregister(streaming);
         }
         if (file.media() != null && file.media().hasPlayable()) {
-            // FLAC and OGG: the server's rendition that every client can play; a fresh signed URL per request.
-            String first = file.media().playableUrl();
-            boolean[] used = {false};
+            // FLAC and OGG: the server's rendition that every client can play. Signed URLs are short-lived and the
+            // listing may be minutes old: every request asks for a fresh one.
             streaming = app.audioProxy().registerProbed(() -> {
-                if (!used[0]) {
-                    used[0] = true;
-                    return URI.create(first);
-                }
                 DriveFile fresh = app.client().getFile(file.id()).file();
-                return URI.create(fresh.media() != null && fresh.media().hasPlayable() ? fresh.media().playableUrl()
-                        : app.client().getFile(file.id()).download().url());
+                if (fresh.media() == null || !fresh.media().hasPlayable()) {
+                    throw new IllegalStateException("no playable rendition");
+                }
+                return URI.create(fresh.media().playableUrl());
             });
         } else {
             streaming = app.audioProxy().register(file.name(), file.size(), file.contentType(),

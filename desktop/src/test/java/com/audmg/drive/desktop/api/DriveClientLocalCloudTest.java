@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,21 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
 class DriveClientLocalCloudTest {
 
     @TempDir
-    static Path data;
-    @TempDir
     Path work;
     private static LocalCloudFixture cloud;
 
     @BeforeAll
     static void startCloud() {
-        cloud = LocalCloudFixture.start(data);
-    }
-
-    @AfterAll
-    static void stopCloud() {
-        if (cloud != null) {
-            cloud.close();
-        }
+        cloud = LocalCloudFixture.shared();
     }
 
     private static DriveClient signedIn(String user) throws ApiException {
@@ -162,5 +152,41 @@ class DriveClientLocalCloudTest {
 
         assertTrue(client.listPending().isEmpty(), "the created upload was cancelled on the server");
         assertTrue(client.listAll(FileQuery.all()).isEmpty());
+    }
+
+    @Test
+    void renameTrashRestoreVersionsSessionsAndPassword_shouldWorkAgainstTheLocalCloud() throws Exception {
+        DriveClient client = signedIn("keeper");
+        Path png = TestMedia.png(work.resolve("keep.png"), 32, 32, Color.GREEN, Color.BLACK);
+        DriveFile file = client.upload(png, "image/png", Progress.NONE, new Cancellation());
+        // rename
+        assertEquals("kept.png", client.rename(file.id(), "kept.png").name());
+        // trash, listed as trashed, restore, delete for good
+        client.delete(file.id());
+        List<DriveFile> trashed = client.listTrashed();
+        assertEquals(List.of(file.id()), trashed.stream().map(DriveFile::id).toList());
+        assertTrue(trashed.get(0).isTrashed());
+        assertEquals("ready", client.restore(file.id()).status());
+        assertEquals(0, client.listTrashed().size());
+        // one version, current, downloadable
+        List<FileVersion> versions = client.versions(file.id());
+        assertEquals(1, versions.size());
+        assertTrue(versions.get(0).current());
+        Path copy = work.resolve("v1.png");
+        client.downloadUrl(java.net.URI.create(client.versionDownload(file.id(), versions.get(0).versionId())
+                .download().url()), versions.get(0).size(), copy, Progress.NONE, new Cancellation());
+        assertArrayEquals(Files.readAllBytes(png), Files.readAllBytes(copy));
+        // sessions: this one is listed as current
+        List<SessionInfo> sessions = client.sessions();
+        assertTrue(sessions.stream().anyMatch(SessionInfo::current), sessions.toString());
+        // password: a wrong current one is refused, the right one works, and the new one logs in
+        ApiException wrong = assertThrows(ApiException.class, () -> client.changePassword("not-the-password",
+                "a-brand-new-passphrase"));
+        assertEquals(401, wrong.status());
+        client.changePassword("correct-horse-battery", "a-brand-new-passphrase");
+        DriveClient again = new DriveClient(cloud.baseUrl());
+        again.login("keeper", "a-brand-new-passphrase");
+        client.deleteForever(file.id());
+        assertEquals(0, again.listAll(FileQuery.all()).size());
     }
 }

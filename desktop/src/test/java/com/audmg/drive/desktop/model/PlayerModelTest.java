@@ -171,4 +171,17 @@ class PlayerModelTest {
         engine.events.get("a").ended();
         assertNull(player.currentProperty().get());
     }
+
+    @Test
+    void fileStillBeingProcessed_shouldSaySo() {
+        DriveFile flac = new DriveFile("f", "song.flac", "audio/flac", "audio", 1000, Instant.EPOCH, "ready", null,
+                null, 1, "pending", null, null);
+        engine.unplayable.add("f");
+        queue.clear();
+        queue.add(flac);
+        player.play(flac);
+        assertEquals("Can't play \"song.flac\" yet: the server is still preparing a playable copy.",
+                player.problemProperty().get());
+        assertEquals(PlayerModel.Status.IDLE, player.statusProperty().get());
+    }
 }
