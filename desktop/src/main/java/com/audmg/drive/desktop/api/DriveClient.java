@@ -491,7 +491,9 @@ public final class DriveClient {
             return node;
         }
         ApiException error = toError(status, node, response);
-        if (authenticated && status == 401) {
+        // A wrong current password (or code) on an account route is a 401 of the route itself, not an ended session.
+        boolean answerOfTheRoute = "invalid_credentials".equals(error.code()) || "invalid_code".equals(error.code());
+        if (authenticated && status == 401 && !answerOfTheRoute) {
             if (mayRefresh && refreshAfter(t)) {
                 return sendOnce(method, path, body, true, false);
             }
