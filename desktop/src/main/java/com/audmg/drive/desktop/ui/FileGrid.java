@@ -115,13 +115,25 @@ final class FileGrid extends ListView<List<DriveFile>> {
 
     private boolean refreshPending;
 
-    /** One repaint per pulse however many selection changes. */
+    /**
+     * Marks the tiles on screen as selected or not, in place, once per pulse however many selection changes. The
+     * cells are not rebuilt: a context menu anchored to a tile must not lose its tile.
+     */
     private void refreshSoon() {
         if (!refreshPending) {
             refreshPending = true;
             javafx.application.Platform.runLater(() -> {
                 refreshPending = false;
-                refresh();
+                for (javafx.scene.Node tile : lookupAll(".tile")) {
+                    if (tile.getUserData() instanceof DriveFile f) {
+                        boolean on = selection.contains(f);
+                        if (on && !tile.getStyleClass().contains("selected")) {
+                            tile.getStyleClass().add("selected");
+                        } else if (!on) {
+                            tile.getStyleClass().remove("selected");
+                        }
+                    }
+                }
             });
         }
     }

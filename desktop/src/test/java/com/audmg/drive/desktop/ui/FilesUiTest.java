@@ -207,7 +207,8 @@ class FilesUiTest {
         fx(() -> {
             MenuItem item = menu.getItems().stream().filter(i -> id.equals(i.getId())).findFirst().orElseThrow();
             menu.hide();
-            item.fire();
+            // Later: an item that opens a dialog blocks in its nested event loop until the dialog closes.
+            javafx.application.Platform.runLater(item::fire);
             return null;
         });
     }
@@ -329,6 +330,42 @@ class FilesUiTest {
         });
         assertTrue(!looks.get(0).equals(looks.get(1)),
                 "a selected row must not look like the hovered one");
+    }
+
+    @Test
+    void versionsAndAccountDialogs_shouldListAndRefuseAWrongPassword(FxRobot robot) throws Exception {
+        DriveView drive = driveWithThreeImages(robot);
+        DriveFile alpha = named(drive, "alpha.png");
+        // the versions dialog, from the file's context menu. (Under Monocle a right-click as the very first pointer
+        // action in a new window opened no menu; after a first click it does, as the other journey shows.)
+        robot.clickOn("#tile-" + alpha.id());
+        robot.rightClickOn("#tile-" + alpha.id());
+        waitFor("context menu", () -> openMenu() != null);
+        fire(openMenu(), "menuVersions");
+        waitFor("one current version", () -> robot.lookup("#versionList").tryQuery().isPresent()
+                && robot.lookup("#versionList").queryAs(javafx.scene.control.ListView.class).getItems().size() == 1);
+        assertTrue(fx(() -> robot.lookup("#versionList").queryAs(javafx.scene.control.ListView.class).getItems()
+                .get(0).toString()).contains("current=true"));
+        screenshot("versions");
+        robot.clickOn("Close");
+        // the account dialog: this session is listed; a wrong current password is refused, and the user stays in
+        robot.clickOn("#userMenu");
+        robot.clickOn("Account...");
+        waitFor("sessions", () -> robot.lookup("#sessionList").tryQuery().isPresent()
+                && !robot.lookup("#sessionList").queryAs(javafx.scene.control.ListView.class).getItems().isEmpty());
+        robot.clickOn("Password");
+        fx(() -> {
+            robot.lookup("#currentPassword").queryAs(TextField.class).setText("not-my-password");
+            robot.lookup("#newPassword").queryAs(TextField.class).setText("a-brand-new-passphrase");
+            return null;
+        });
+        robot.clickOn("#changePassword");
+        waitFor("refused", () -> !robot.lookup("#passwordStatus").queryAs(Label.class).getText().isEmpty());
+        assertTrue(fx(() -> robot.lookup("#passwordStatus").queryAs(Label.class).getText()).length() > 0);
+        screenshot("account");
+        robot.clickOn("Close");
+        assertTrue(app.client().isLoggedIn());
+        assertTrue(fx(() -> window.drive() != null));
     }
 
     @Test
