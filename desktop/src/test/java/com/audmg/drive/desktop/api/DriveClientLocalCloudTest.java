@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,12 +22,22 @@ import org.junit.jupiter.api.io.TempDir;
 class DriveClientLocalCloudTest {
 
     @TempDir
+    static Path data;
+    @TempDir
     Path work;
     private static LocalCloudFixture cloud;
 
     @BeforeAll
     static void startCloud() {
-        cloud = LocalCloudFixture.shared();
+        // Its own cloud: the sign-up limit (20 per client and hour) is counted per cloud.
+        cloud = LocalCloudFixture.start(data);
+    }
+
+    @AfterAll
+    static void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
     }
 
     private static DriveClient signedIn(String user) throws ApiException {

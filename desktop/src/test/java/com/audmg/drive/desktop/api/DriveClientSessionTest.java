@@ -6,25 +6,37 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.audmg.drive.desktop.testing.LocalCloudFixture;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Access tokens live minutes: the client refreshes them itself, once, and logs out only when that fails. */
 class DriveClientSessionTest {
 
     private static final String PASSWORD = "correct-horse-battery";
 
+    @TempDir
+    static Path data;
     private static LocalCloudFixture cloud;
 
     @BeforeAll
     static void startCloud() {
-        cloud = LocalCloudFixture.shared();
+        cloud = LocalCloudFixture.start(data);
+    }
+
+    @AfterAll
+    static void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
     }
 
     @Test

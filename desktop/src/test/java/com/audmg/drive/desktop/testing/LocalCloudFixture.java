@@ -27,8 +27,9 @@ public final class LocalCloudFixture implements AutoCloseable {
     private static LocalCloudFixture shared;
 
     /**
-     * One local cloud for every test class of this JVM that can share it (each uses its own accounts): its Lambda
-     * workers start cold once instead of once per class. Stopped when the JVM exits.
+     * One local cloud for the test classes of this JVM that share it (each uses its own accounts): its Lambda
+     * workers start cold once instead of once per class. Stopped when the JVM exits. Sign-ups are limited to 20 per
+     * client and hour per cloud, so only classes with few sign-ups share it (the model tests and FilesUiTest).
      */
     public static synchronized LocalCloudFixture shared() {
         if (shared == null) {

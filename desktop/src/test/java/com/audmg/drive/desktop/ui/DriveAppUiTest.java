@@ -42,6 +42,7 @@ import javax.imageio.ImageIO;
 import com.audmg.drive.desktop.model.PlayerModel;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,8 @@ import org.testfx.util.WaitForAsyncUtils;
 class DriveAppUiTest {
 
     @TempDir
+    static Path cloudData;
+    @TempDir
     static Path appData;
     @TempDir
     Path work;
@@ -67,7 +70,15 @@ class DriveAppUiTest {
 
     @BeforeAll
     static void startCloud() {
-        cloud = LocalCloudFixture.shared();
+        // Its own cloud: the sign-up limit (20 per client and hour) is counted per cloud.
+        cloud = LocalCloudFixture.start(cloudData);
+    }
+
+    @AfterAll
+    static void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
     }
 
     @Start
