@@ -4,7 +4,6 @@ import javafx.application.Application;
 
 /**
  * Plain main for the shaded jar: JavaFX refuses to start an Application subclass as the jar's main class.
- * {@code bench} as the first argument runs the desktop benchmark instead of the app.
  */
 public final class Launcher {
 
@@ -12,10 +11,6 @@ public final class Launcher {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("bench")) {
-            String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-            System.exit(com.audmg.drive.desktop.bench.DesktopBench.run(rest, System.out, System.err));
-        }
         String noDisplay = displayProblem(System.getProperty("os.name", ""), System.getenv(),
                 System.getProperty("glass.platform"));
         if (noDisplay != null) {

@@ -200,4 +200,20 @@ class DriveClientLocalCloudTest {
         client.deleteForever(file.id());
         assertEquals(0, again.listAll(FileQuery.all()).size());
     }
+
+    @Test
+    void embeddedBackend_shouldRunEveryFunctionInOneSharedWorkerJvm() throws Exception {
+        // GIVEN functions used through the API: sign-up, login, authorizer, me, list, create
+        DriveClient client = signedIn("lite.user");
+        client.me();
+        client.listAll(FileQuery.all());
+        client.createUpload("a.png", "image/png", 10);
+
+        // THEN one worker JVM serves them all (lite mode, the app's default), not one per function
+        List<ProcessHandle> workers = ProcessHandle.current().descendants()
+                .filter(p -> p.info().commandLine().orElse("").contains("com.audmg.drive.local.lambda.bootstrap."))
+                .toList();
+        assertEquals(1, workers.size(), workers.toString());
+        assertTrue(workers.get(0).info().commandLine().orElse("").contains("SharedWorkerMain"));
+    }
 }

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,8 @@ class LibraryModelTest {
 
     @TempDir
     Path work;
+    @TempDir
+    static Path cloudData;
     private static LocalCloudFixture cloud;
     private static final AtomicInteger USERS = new AtomicInteger();
     private final ExecutorService io = Executors.newCachedThreadPool();
@@ -44,7 +47,14 @@ class LibraryModelTest {
 
     @BeforeAll
     static void startCloud() {
-        cloud = LocalCloudFixture.shared();
+        cloud = LocalCloudFixture.start(cloudData);
+    }
+
+    @AfterAll
+    static void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
     }
 
     @BeforeEach

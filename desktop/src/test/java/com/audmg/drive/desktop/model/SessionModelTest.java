@@ -6,18 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.audmg.drive.desktop.api.DriveClient;
 import com.audmg.drive.desktop.testing.LocalCloudFixture;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The login form's model without any JavaFX UI, against the real local cloud. */
 class SessionModelTest {
 
+    @TempDir
+    static Path cloudData;
     private static LocalCloudFixture cloud;
     private final ExecutorService io = Executors.newCachedThreadPool();
     private final ExecutorService ui = Executors.newSingleThreadExecutor();
@@ -27,7 +32,14 @@ class SessionModelTest {
 
     @BeforeAll
     static void startCloud() {
-        cloud = LocalCloudFixture.shared();
+        cloud = LocalCloudFixture.start(cloudData);
+    }
+
+    @AfterAll
+    static void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
     }
 
     @AfterEach

@@ -24,39 +24,6 @@ public final class LocalCloudFixture implements AutoCloseable {
         this.baseUrl = baseUrl;
     }
 
-    private static LocalCloudFixture shared;
-
-    /**
-     * One local cloud for the test classes of this JVM that share it (each uses its own accounts): its Lambda
-     * workers start cold once instead of once per class. Stopped when the JVM exits. Sign-ups are limited to 20 per
-     * client and hour per cloud, so only classes with few sign-ups share it (the model tests and FilesUiTest).
-     */
-    public static synchronized LocalCloudFixture shared() {
-        if (shared == null) {
-            Path dir;
-            try {
-                dir = java.nio.file.Files.createTempDirectory("audmg-desktop-cloud");
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            LocalCloudFixture started = start(dir);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                started.close();
-                deleteTree(dir);
-            }));
-            shared = started;
-        }
-        return shared;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var walk = java.nio.file.Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException ignored) {
-            // a temporary folder left behind is only disk space
-        }
-    }
-
     public static LocalCloudFixture start(Path dataDir) {
         assumeTrue(EmbeddedBackend.isBundled(), "local cloud or bundled backend not on the classpath");
         assumeTrue(artifactHasHandlers(), "bundled Lambda artifact has no handlers (functions/lambda not built)");

@@ -45,6 +45,7 @@ import javafx.stage.Stage;
 import javafx.stage.Window;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -63,6 +64,8 @@ class FilesUiTest {
     Path appData;
     @TempDir
     Path work;
+    @TempDir
+    static Path cloudData;
     private static LocalCloudFixture cloud;
     private AppContext app;
     private MainWindow window;
@@ -70,7 +73,14 @@ class FilesUiTest {
 
     @BeforeAll
     static void startCloud() {
-        cloud = LocalCloudFixture.shared();
+        cloud = LocalCloudFixture.start(cloudData);
+    }
+
+    @AfterAll
+    static void stopCloud() {
+        if (cloud != null) {
+            cloud.close();
+        }
     }
 
     @Start

@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>Each reservation counts as a failure until a successful login clears that client's count.
  * Two budgets are kept in the one document:
  * <ul>
- * <li>per client (source IP, hashed): {@value #FREE_PER_CLIENT} verifications freely, then at most one
+ * <li>per client (source IP, hashed; an IPv6 address counts as its /64, see {@link ClientAddress}): {@value #FREE_PER_CLIENT} verifications freely, then at most one
  *     per interval that doubles from 1 s up to {@value #MAX_CLIENT_INTERVAL_SECONDS} s; forgotten after an hour
  *     without attempts. One guessing client therefore gets about four guesses an hour.</li>
  * <li>per username over all clients: {@value #FREE_PER_USERNAME} freely, then one per interval doubling up to
@@ -163,6 +163,6 @@ public final class LoginThrottle {
     }
 
     private static String clientKey(String client) {
-        return Keys.sha256(client == null || client.isBlank() ? "unknown" : client).substring(0, 16);
+        return Keys.sha256(ClientAddress.of(client)).substring(0, 16);
     }
 }

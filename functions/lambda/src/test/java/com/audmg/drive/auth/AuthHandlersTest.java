@@ -168,6 +168,26 @@ class AuthHandlersTest {
     }
 
     @Test
+    void login_shouldCountAnIpv6ClientByItsSlash64_notByEachOfItsAddresses() {
+        check(api.signUp("fiona", "fiona's passphrase"), 201);
+        for (int i = 0; i < LoginThrottle.FREE_PER_CLIENT; i++) {
+            assertEquals(401, api.login("fiona", "wrong guess " + i, "2001:db8:1:2::" + Integer.toHexString(i + 1))
+                    .getStatusCode());
+        }
+
+        // A fresh address of the same /64 (written out in full) is the same client.
+        APIGatewayProxyResponseEvent sameNetwork = api.login("fiona", "another guess", "2001:0db8:0001:0002:ffff:0:0:99");
+        APIGatewayProxyResponseEvent owner = api.login("fiona", "fiona's passphrase", "2001:db8:1:3::1");
+
+        assertEquals(429, sameNetwork.getStatusCode(), sameNetwork.getBody());
+        check(owner, 200);
+        assertEquals("192.0.2.1", ClientAddress.of("192.0.2.1"));
+        assertEquals("unknown", ClientAddress.of(null));
+        assertEquals("not an address", ClientAddress.of("not an address"));
+        assertEquals(ClientAddress.of("2001:db8:1:2::1"), ClientAddress.of("2001:DB8:1:2:abcd::7"));
+    }
+
+    @Test
     void login_shouldThrottleUnknownNamesAlike_withoutLeavingAnythingInS3() {
         for (int i = 0; i < LoginThrottle.FREE_PER_CLIENT; i++) {
             assertEquals(401, api.login("ghost-user", "wrong guess " + i).getStatusCode());

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Objects;
+import com.audmg.drive.local.lambda.WorkerMode;
 
 /**
  * Settings of a {@link LocalCloud}. Precedence: what is set here (the CLI) &gt; serverless.yml &gt; defaults.
@@ -18,9 +19,20 @@ import java.util.Objects;
  * @param console where function and gateway logs are echoed, or null for log files only
  * @param jdkRoots where to look for a JDK matching each function's {@code runtime} (default
  *     {@link com.audmg.drive.local.lambda.JdkLocator#defaultRoots()}: /usr/lib/jvm, SDKMAN!, ...)
+ * @param workerMode a worker JVM per function (default), or one shared by all (lite mode)
+ * @param sqsRetryDelay null for AWS's behaviour (a message an sqs function failed on is received again when its
+ *     visibility timeout ends); else failed messages are made visible again after this delay, so that retries
+ *     and dead-letter redrives of queues with long visibility timeouts happen within seconds while developing
  */
 public record LocalCloudOptions(int port, Path dataDir, String stage, Path config, Path artifact, URI s3Endpoint,
-                                boolean prewarm, PrintStream console, java.util.List<Path> jdkRoots) {
+                                boolean prewarm, PrintStream console, java.util.List<Path> jdkRoots,
+                                WorkerMode workerMode, java.time.Duration sqsRetryDelay) {
+
+    public LocalCloudOptions(int port, Path dataDir, String stage, Path config, Path artifact, URI s3Endpoint,
+                             boolean prewarm, PrintStream console, java.util.List<Path> jdkRoots,
+                             WorkerMode workerMode) {
+        this(port, dataDir, stage, config, artifact, s3Endpoint, prewarm, console, jdkRoots, workerMode, null);
+    }
 
     public static final String DEFAULT_STAGE = "local";
 
@@ -30,8 +42,12 @@ public record LocalCloudOptions(int port, Path dataDir, String stage, Path confi
         if (stage == null || stage.isBlank()) {
             stage = DEFAULT_STAGE;
         }
+        workerMode = workerMode == null ? WorkerMode.PER_FUNCTION : workerMode;
         jdkRoots = jdkRoots == null ? com.audmg.drive.local.lambda.JdkLocator.defaultRoots()
                 : java.util.List.copyOf(jdkRoots);
+        if (sqsRetryDelay != null && (sqsRetryDelay.isNegative() || sqsRetryDelay.toSeconds() > 43_200)) {
+            throw new IllegalArgumentException("sqsRetryDelay must be 0 to 43200 seconds: " + sqsRetryDelay);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535: " + port);
         }
@@ -52,6 +68,14 @@ public record LocalCloudOptions(int port, Path dataDir, String stage, Path confi
         private boolean prewarm;
         private PrintStream console = System.out;
         private java.util.List<Path> jdkRoots;
+        private WorkerMode workerMode = WorkerMode.PER_FUNCTION;
+        private java.time.Duration sqsRetryDelay;
+
+        /** See {@link LocalCloudOptions#sqsRetryDelay()}. */
+        public Builder sqsRetryDelay(java.time.Duration sqsRetryDelay) {
+            this.sqsRetryDelay = sqsRetryDelay;
+            return this;
+        }
 
         public Builder port(int port) {
             this.port = port;
@@ -99,9 +123,15 @@ public record LocalCloudOptions(int port, Path dataDir, String stage, Path confi
             return this;
         }
 
+        /** {@link WorkerMode#SHARED}: every function in one worker JVM (lite mode, for the desktop app). */
+        public Builder workerMode(WorkerMode workerMode) {
+            this.workerMode = workerMode;
+            return this;
+        }
+
         public LocalCloudOptions build() {
             return new LocalCloudOptions(port, dataDir, stage, config, artifact, s3Endpoint, prewarm, console,
-                    jdkRoots);
+                    jdkRoots, workerMode, sqsRetryDelay);
         }
     }
 }

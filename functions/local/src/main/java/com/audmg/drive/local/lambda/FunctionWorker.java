@@ -11,27 +11,48 @@ import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one worker JVM of a function: started lazily (or prewarmed), fed from a queue through the
- * runtime endpoint, killed and replaced when an invocation times out. A generation number in the
- * runtime URL keeps a killed worker's late requests away from its successor's work.
+ * The sandbox of a function (its own worker JVM, or its class loader in lite mode's shared JVM): started lazily
+ * (or prewarmed), fed from a queue through the runtime endpoint, killed and replaced when an invocation times
+ * out. A generation number in the runtime URL keeps a killed sandbox's late requests away from its successor's
+ * work.
  */
 final class FunctionWorker {
+    /**
+     * In a shared JVM, how long a timed-out invocation may go on after the interrupt at its deadline before the
+     * shared JVM is restarted to end it (with every function in it): the function's timeout once more, at least
+     * {@value #MIN_LATE_GRACE_MILLIS} ms. CPU-bound work (bcrypt) ignores interrupts but ends: on a loaded machine a
+     * 2 s grace restarted the shared JVM for a login that needed a few seconds more, and every function with it.
+     */
+    static long lateGraceMillis(int timeoutSeconds) {
+        return Math.max(MIN_LATE_GRACE_MILLIS, timeoutSeconds * 1000L);
+    }
+
+    static final long MIN_LATE_GRACE_MILLIS = 2000;
+
     private final FunctionConfig function;
     private final WorkerLauncher launcher;
+    private final Sandbox.Factory sandboxes;
     private final FunctionLog log;
     private final BlockingDeque<Invocation> queue = new LinkedBlockingDeque<>();
     private final Map<String, Invocation> inFlight = new ConcurrentHashMap<>();
     /** The secrets of every worker JVM of this function that is still alive, by generation. */
     private final Map<Integer, WorkerSecrets> liveSecrets = new ConcurrentHashMap<>();
-    private Process process;
+    /** Timed-out invocations still running in a shared JVM, by request id: their late answer is awaited. */
+    private final Map<String, Integer> lateRunning = new ConcurrentHashMap<>();
+    private Sandbox process;
     private volatile int generation;
     private volatile boolean closed;
     private volatile int readyGeneration;
     private String artifactStamp = "";
 
     FunctionWorker(FunctionConfig function, WorkerLauncher launcher, FunctionLog log) {
+        this(function, launcher, (fn, gen, secrets, l) -> Sandbox.of(launcher.launch(fn, gen, secrets, l)), log);
+    }
+
+    FunctionWorker(FunctionConfig function, WorkerLauncher launcher, Sandbox.Factory sandboxes, FunctionLog log) {
         this.function = function;
         this.launcher = launcher;
+        this.sandboxes = sandboxes;
         this.log = log;
     }
 
@@ -47,7 +68,7 @@ final class FunctionWorker {
         if (closed) {
             throw new IOException("local cloud is shutting down");
         }
-        String stamp = launcher.artifactStamp();
+        String stamp = launcher.artifactStamp(function);
         if (process != null && process.isAlive()) {
             if (stamp.equals(artifactStamp)) {
                 return;
@@ -58,15 +79,15 @@ final class FunctionWorker {
         int gen = ++generation;
         WorkerSecrets secrets = WorkerSecrets.random();
         liveSecrets.put(gen, secrets);
-        Process started;
+        Sandbox started;
         try {
-            started = launcher.launch(function, gen, secrets, log);
+            started = sandboxes.start(function, gen, secrets, log);
         } catch (IOException | RuntimeException e) {
             liveSecrets.remove(gen);
             throw e;
         }
         process = started;
-        started.onExit().thenRun(() -> onExit(started, gen));
+        started.exited().thenAccept(status -> onExit(started, gen, status));
     }
 
     /**
@@ -76,7 +97,7 @@ final class FunctionWorker {
     boolean awaitReady(java.time.Duration maxWait) throws InterruptedException {
         long deadline = System.nanoTime() + maxWait.toNanos();
         while (System.nanoTime() < deadline) {
-            Process p;
+            Sandbox p;
             int gen;
             synchronized (this) {
                 p = process;
@@ -109,13 +130,17 @@ final class FunctionWorker {
      * The artifact was rebuilt: the old worker stops taking work (its next poll gets 410 Gone), finishes
      * what it runs, and exits; a new worker loads the new jar. A hung one is killed after the timeout.
      */
-    private void retire(Process old) {
+    private void retire(Sandbox old) {
         log.line("artifact changed: starting a new worker with the new code");
-        java.util.concurrent.CompletableFuture.delayedExecutor(function.timeoutSeconds() + 5L, TimeUnit.SECONDS)
-                .execute(old::destroyForcibly);
+        if (old.killsTimedOutInvocations()) {
+            java.util.concurrent.CompletableFuture.delayedExecutor(function.timeoutSeconds() + 5L, TimeUnit.SECONDS)
+                    .execute(old::kill);
+        }
+        // In a shared JVM the old generation's loops get 410 Gone on their next poll and end; what they run
+        // finishes in the old class loader.
     }
 
-    private void onExit(Process exited, int gen) {
+    private void onExit(Sandbox exited, int gen, int status) {
         // A dead worker's secrets open nothing any more.
         liveSecrets.remove(gen);
         synchronized (this) {
@@ -123,10 +148,10 @@ final class FunctionWorker {
                 process = null;
             }
         }
-        if (!closed && exited.exitValue() != 0 && gen == generation) {
-            log.line("worker exited with status " + exited.exitValue());
+        if (!closed && status != 0 && gen == generation) {
+            log.line("worker exited with status " + status);
         }
-        String error = "{\"errorMessage\":\"Runtime exited with error: exit status " + exited.exitValue()
+        String error = "{\"errorMessage\":\"Runtime exited with error: exit status " + status
                 + "\",\"errorType\":\"Runtime.ExitError\"}";
         failInFlight(gen, error);
         if (!closed && gen == generation && readyGeneration != gen) {
@@ -208,6 +233,10 @@ final class FunctionWorker {
 
     /** A worker of generation {@code gen} answered {@code requestId}; only the worker that took it may. */
     void complete(int gen, String requestId, InvocationResult result) {
+        if (lateRunning.remove(requestId) != null) {
+            log.line(requestId + " ended after its timeout; its result was discarded");
+            return;
+        }
         Invocation inv = inFlight.get(requestId);
         if (inv != null && inv.generation == gen && inFlight.remove(requestId, inv)) {
             inv.result.complete(result);
@@ -225,15 +254,47 @@ final class FunctionWorker {
             inv.finish(InvocationResult.error(errorJson));
         }
         failInFlight(gen, errorJson);
+        Sandbox failed;
+        synchronized (this) {
+            failed = process;
+        }
+        if (failed != null) {
+            failed.release();
+        }
     }
 
-    /** Kills the worker after a timeout; the next invocation (or a queued one) starts a new one. */
+    /**
+     * After a timeout: a worker JVM of the function's own is killed, and the next invocation (or a queued one)
+     * starts a new one. In a shared JVM the invocation's thread was interrupted at the deadline; if it has not
+     * ended {@link #lateGraceMillis} later, the shared JVM is restarted, since nothing else can stop it.
+     */
     void restartAfterTimeout(Invocation timedOut, InvocationResult outcome) {
+        Sandbox current;
+        synchronized (this) {
+            current = timedOut.generation == generation ? process : null;
+        }
+        boolean lingers = current != null && !current.killsTimedOutInvocations();
+        if (lingers) {
+            // Before it leaves inFlight: a late answer arriving now is recognised as late.
+            lateRunning.put(timedOut.requestId, timedOut.generation);
+        }
         inFlight.remove(timedOut.requestId);
         timedOut.result.complete(outcome);
         log.line(java.time.Instant.now() + " " + timedOut.requestId + " Task timed out after "
                 + function.timeoutSeconds() + ".00 seconds");
-        Process old;
+        if (lingers) {
+            long grace = lateGraceMillis(function.timeoutSeconds());
+            java.util.concurrent.CompletableFuture.delayedExecutor(grace, TimeUnit.MILLISECONDS)
+                    .execute(() -> {
+                        if (lateRunning.remove(timedOut.requestId) != null && current.isAlive()) {
+                            log.line(timedOut.requestId + " still runs " + grace + " ms after its"
+                                    + " timeout and ignored the interrupt: restarting the shared worker JVM");
+                            current.kill();
+                        }
+                    });
+            return;
+        }
+        Sandbox old;
         synchronized (this) {
             if (timedOut.generation != generation) {
                 // Another timeout already replaced the worker this invocation ran in.
@@ -245,7 +306,7 @@ final class FunctionWorker {
         }
         liveSecrets.remove(timedOut.generation);
         if (old != null) {
-            old.destroyForcibly();
+            old.kill();
             failInFlight(generation - 1, "{\"errorMessage\":\"Runtime restarted after a timeout\","
                     + "\"errorType\":\"Runtime.ExitError\"}");
         }
@@ -263,7 +324,7 @@ final class FunctionWorker {
     }
 
     void close() {
-        Process p;
+        Sandbox p;
         synchronized (this) {
             closed = true;
             p = process;
@@ -271,15 +332,7 @@ final class FunctionWorker {
         }
         liveSecrets.clear();
         if (p != null) {
-            p.destroy();
-            try {
-                if (!p.waitFor(2, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-            }
+            p.stop();
         }
         log.close();
     }

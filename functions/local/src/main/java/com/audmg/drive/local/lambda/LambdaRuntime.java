@@ -27,7 +27,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The Lambda side of the local cloud: one worker JVM per function, a loopback endpoint in the
- * style of the Lambda Runtime API that feeds them, and the SSM GetParameter endpoint they use.
+ * style of the Lambda Runtime API that feeds them, the SSM GetParameter endpoint they use, and the SES v2
+ * SendEmail endpoint that writes their mail to the outbox folder ({@link SesOutbox}).
  */
 public final class LambdaRuntime implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,6 +38,9 @@ public final class LambdaRuntime implements AutoCloseable {
     private final Map<String, FunctionWorker> workers = new LinkedHashMap<>();
     private final ParameterStore parameters;
     private final WorkerLauncher launcher;
+    private final SesOutbox outbox;
+    /** Lite mode's one JVM for every function; null in the default mode (a JVM per function). */
+    private final SharedWorker shared;
     private final String region;
     private final String accountId;
 
@@ -68,19 +72,63 @@ public final class LambdaRuntime implements AutoCloseable {
     public LambdaRuntime(ServerlessConfig config, Path dataDir, java.util.function.Supplier<S3Settings> s3,
                          ParameterStore parameters, PrintStream console, java.util.List<Path> jdkRoots)
             throws IOException {
+        this(config, dataDir, s3, parameters, console, jdkRoots, WorkerMode.PER_FUNCTION);
+    }
+
+    /**
+     * As above, running the functions in {@code mode}: a JVM each, or all in one shared JVM (lite mode, which
+     * {@link LiteMode#refusals} must have found possible: else this throws IllegalArgumentException).
+     */
+    public LambdaRuntime(ServerlessConfig config, Path dataDir, java.util.function.Supplier<S3Settings> s3,
+                         ParameterStore parameters, PrintStream console, java.util.List<Path> jdkRoots,
+                         WorkerMode mode) throws IOException {
+        if (mode == WorkerMode.SHARED) {
+            java.util.List<String> refusals = LiteMode.refusals(config, jdkRoots);
+            if (!refusals.isEmpty()) {
+                throw new IllegalArgumentException("lite mode (one shared worker JVM) is not possible for this"
+                        + " project: " + String.join("; ", refusals) + ". Run it without lite mode.");
+            }
+        }
         this.parameters = parameters;
         this.region = config.region();
         this.accountId = config.accountId();
         Path workerJar = WorkerJar.build(dataDir.resolve("runtime"));
+        this.outbox = new SesOutbox(dataDir.resolve("outbox"));
         this.server = LoopbackServer.start(0, 256, "lambda-runtime-api", this::handle,
                 exchange -> refuse(exchange, "foreign Host header"));
         String hostPort = "127.0.0.1:" + server.getAddress().getPort();
-        this.launcher = new WorkerLauncher(workerJar, config.artifact(), config.region(), config.accountId(), s3,
+        this.launcher = new WorkerLauncher(workerJar, config::artifactOf, config.region(), config.accountId(), s3,
                 hostPort, new JdkLocator(jdkRoots));
         Path logs = dataDir.resolve("logs");
+        Map<String, FunctionLog> functionLogs = new LinkedHashMap<>();
         for (FunctionConfig fn : config.functions().values()) {
-            workers.put(fn.name(), new FunctionWorker(fn, launcher, new FunctionLog(fn.name(), logs, console)));
+            functionLogs.put(fn.name(), new FunctionLog(fn.name(), logs, console));
         }
+        if (mode == WorkerMode.SHARED && !functionLogs.isEmpty()) {
+            this.shared = new SharedWorker(launcher, java.util.List.copyOf(config.functions().values()),
+                    functionLogs, new FunctionLog("shared-worker", logs, console));
+            for (FunctionConfig fn : config.functions().values()) {
+                workers.put(fn.name(), new FunctionWorker(fn, launcher, shared::attach, functionLogs.get(fn.name())));
+            }
+        } else {
+            this.shared = null;
+            for (FunctionConfig fn : config.functions().values()) {
+                workers.put(fn.name(), new FunctionWorker(fn, launcher, functionLogs.get(fn.name())));
+            }
+        }
+    }
+
+    /** The pid of lite mode's shared worker JVM while it runs (empty in the default mode). */
+    public java.util.OptionalLong sharedWorkerPid() {
+        return shared == null ? java.util.OptionalLong.empty() : shared.pid();
+    }
+
+    /**
+     * Environment variables naming the other local services ({@code AWS_ENDPOINT_URL_SQS}, ...) that workers
+     * started from now on get.
+     */
+    public void serviceEndpoints(Map<String, String> endpoints) {
+        launcher.serviceEndpoints(endpoints);
     }
 
     /** Starts every worker JVM now instead of on first use. */
@@ -178,12 +226,30 @@ public final class LambdaRuntime implements AutoCloseable {
             String runtime = fn.runtime() == null ? "(no runtime)" : fn.runtime();
             lines.putIfAbsent(runtime, runtime + " functions run on " + choice.description());
         }
+        if (shared != null) {
+            lines.put("lite", "lite mode: every function runs in one shared worker JVM, each in its own class loader");
+        }
         return java.util.List.copyOf(lines.values());
+    }
+
+    /** The SSM endpoint path of lite mode's shared JVM {@code generation}; the token is its secret. */
+    static String sharedSsmPath(int generation, String ssmToken) {
+        return "/ssm-shared/" + generation + "/" + ssmToken;
+    }
+
+    /** The SES v2 endpoint of the shared JVM {@code generation} (lite mode): the same secret as its SSM one. */
+    static String sharedSesPath(int generation, String ssmToken) {
+        return "/ses-shared/" + generation + "/" + ssmToken;
     }
 
     /** The SSM endpoint path of worker {@code generation} of {@code function}; the token is its secret. */
     static String ssmPath(String function, int generation, String ssmToken) {
         return "/ssm/" + function + "/" + generation + "/" + ssmToken;
+    }
+
+    /** The SES v2 endpoint of worker {@code generation} of {@code function}: the same secret as its SSM one. */
+    static String sesPath(String function, int generation, String ssmToken) {
+        return "/ses/" + function + "/" + generation + "/" + ssmToken;
     }
 
     /**
@@ -194,11 +260,28 @@ public final class LambdaRuntime implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String[] parts = exchange.getRequestURI().getRawPath().split("/");
+            if (parts.length == 4 && parts[1].equals("ssm-shared") && shared != null
+                    && shared.isSsmCaller(generation(parts[2]), parts[3])) {
+                // Every function in the shared JVM has the same environment (LiteMode), so the same grant.
+                handleSsm(exchange, workers.values().iterator().next());
+                return;
+            }
+            if (parts.length > 4 && parts[1].equals("ses-shared") && shared != null
+                    && shared.isSsmCaller(generation(parts[2]), parts[3])) {
+                outbox.handle(exchange, workers.values().iterator().next(),
+                        String.join("/", java.util.Arrays.copyOfRange(parts, 4, parts.length)));
+                return;
+            }
             FunctionWorker worker = parts.length >= 4 ? workers.get(parts[2]) : null;
             int gen = worker == null ? -1 : generation(parts[3]);
             // split drops a trailing empty segment: the SDK's "/" after the endpoint's path is allowed.
             if (parts.length == 5 && parts[1].equals("ssm") && worker != null && worker.isSsmCaller(gen, parts[4])) {
                 handleSsm(exchange, worker);
+                return;
+            }
+            // SES v2 SendEmail: the SDK appends the operation's path to the endpoint's.
+            if (parts.length > 5 && parts[1].equals("ses") && worker != null && worker.isSsmCaller(gen, parts[4])) {
+                outbox.handle(exchange, worker, String.join("/", java.util.Arrays.copyOfRange(parts, 5, parts.length)));
                 return;
             }
             String token = exchange.getRequestHeaders().getFirst(WorkerMain.RUNTIME_TOKEN_HEADER);
@@ -358,6 +441,9 @@ public final class LambdaRuntime implements AutoCloseable {
     public void close() {
         for (FunctionWorker w : workers.values()) {
             w.close();
+        }
+        if (shared != null) {
+            shared.close();
         }
         LoopbackServer.stop(server);
     }

@@ -14,17 +14,19 @@ import java.util.Map;
 /** Starts a function's worker JVM with exactly the environment Lambda would give it. */
 final class WorkerLauncher {
     private final Path workerJar;
-    private final Path artifact;
+    private final java.util.function.Function<FunctionConfig, Path> artifacts;
+    /** Endpoints of the other local services (SQS, SNS), set once they are bound. */
+    private volatile Map<String, String> serviceEndpoints = Map.of();
     private final String region;
     private final String accountId;
     private final java.util.function.Supplier<S3Settings> s3Settings;
     private final String runtimeHostPort;
     private final JdkLocator jdks;
 
-    WorkerLauncher(Path workerJar, Path artifact, String region, String accountId,
+    WorkerLauncher(Path workerJar, java.util.function.Function<FunctionConfig, Path> artifacts, String region, String accountId,
                    java.util.function.Supplier<S3Settings> s3Settings, String runtimeHostPort, JdkLocator jdks) {
         this.workerJar = workerJar;
-        this.artifact = artifact;
+        this.artifacts = artifacts;
         this.region = region;
         this.accountId = accountId;
         this.s3Settings = s3Settings;
@@ -54,9 +56,12 @@ final class WorkerLauncher {
                 "-XX:TieredStopAtLevel=1",
                 "-Xshare:auto",
                 "-XX:+UseSerialGC",
+                // What a function prints is UTF-8 (Lambda's LANG is en_US.UTF-8), whatever this machine's locale.
+                "-Dsun.stdout.encoding=UTF-8",
+                "-Dsun.stderr.encoding=UTF-8",
                 "-Daudmg.function=" + fn.name(),
                 "-Daudmg.handler=" + fn.handler(),
-                "-Daudmg.artifact=" + artifact.toAbsolutePath(),
+                "-Daudmg.artifact=" + artifacts.apply(fn).toAbsolutePath(),
                 "-Daudmg.memory=" + fn.memorySizeMb(),
                 "-cp", workerJar.toAbsolutePath().toString(),
                 "com.audmg.drive.local.lambda.bootstrap.WorkerMain"));
@@ -75,7 +80,10 @@ final class WorkerLauncher {
         env.put("AWS_ACCESS_KEY_ID", s3.accessKeyId());
         env.put("AWS_SECRET_ACCESS_KEY", s3.secretAccessKey());
         env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+        env.putAll(serviceEndpoints);
         env.put("AWS_ENDPOINT_URL_SSM", "http://" + runtimeHostPort + LambdaRuntime.ssmPath(fn.name(), generation,
+                secrets.ssmToken()));
+        env.put("AWS_ENDPOINT_URL_SESV2", "http://" + runtimeHostPort + LambdaRuntime.sesPath(fn.name(), generation,
                 secrets.ssmToken()));
         env.put("_HANDLER", fn.handler());
         env.put("TZ", ":UTC");
@@ -92,8 +100,72 @@ final class WorkerLauncher {
         return process;
     }
 
-    /** Changes when the artifact is rebuilt (size and modification time). */
-    String artifactStamp() {
+    /** Threads polling for each function's invocations in the shared JVM (lite mode). */
+    static final int SHARED_CONCURRENCY = 4;
+    /** Initial heap of the shared JVM. */
+    static final int SHARED_INITIAL_HEAP_MB = 64;
+
+    /**
+     * Starts the shared worker JVM of lite mode for {@code functions}, which {@link LiteMode#refusals} found
+     * compatible: one Java, one environment. Its environment is that common one plus what Lambda sets the same for
+     * every function; what Lambda sets per function ({@code AWS_LAMBDA_FUNCTION_NAME},
+     * {@code AWS_LAMBDA_LOG_GROUP_NAME}, {@code AWS_LAMBDA_FUNCTION_MEMORY_SIZE}, {@code _HANDLER}) cannot be
+     * told apart in one process and is left out: each function has it from its {@code Context}. Functions
+     * attach later through stdin ({@link SharedWorker}), each with its own runtime token.
+     */
+    Process launchShared(List<FunctionConfig> functions, int generation, WorkerSecrets ssm) throws IOException {
+        S3Settings s3 = s3Settings.get();
+        FunctionConfig first = functions.get(0);
+        int heapMb = functions.stream().mapToInt(FunctionConfig::memorySizeMb).max().orElse(1024);
+        List<String> command = new ArrayList<>(List.of(java(first).executable(),
+                "-Xmx" + heapMb + "m",
+                // The default initial heap is 1/64 of the machine's memory (384 MB on 24 GB), a third of it young
+                // generation that every minor GC cycle touches: start small and grow as the functions need.
+                "-Xms" + SHARED_INITIAL_HEAP_MB + "m",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-XX:+UseSerialGC",
+                "-Daudmg.shared=true",
+                "-Daudmg.concurrency=" + SHARED_CONCURRENCY,
+                "-cp", workerJar.toAbsolutePath().toString(),
+                "com.audmg.drive.local.lambda.bootstrap.SharedWorkerMain"));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.putAll(first.environment());
+        env.put("AWS_REGION", region);
+        env.put("AWS_DEFAULT_REGION", region);
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + (first.runtime() == null ? "java17" : first.runtime()));
+        env.put("AWS_LAMBDA_RUNTIME_API", runtimeHostPort);
+        env.put("AWS_ACCESS_KEY_ID", s3.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", s3.secretAccessKey());
+        env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+        env.putAll(serviceEndpoints);
+        env.put("AWS_ENDPOINT_URL_SSM", "http://" + runtimeHostPort + LambdaRuntime.sharedSsmPath(generation,
+                ssm.ssmToken()));
+        env.put("AWS_ENDPOINT_URL_SESV2", "http://" + runtimeHostPort + LambdaRuntime.sharedSesPath(generation,
+                ssm.ssmToken()));
+        env.put("TZ", ":UTC");
+        return builder.start();
+    }
+
+    /** Sets environment variables such as {@code AWS_ENDPOINT_URL_SQS} for workers launched from now on. */
+    void serviceEndpoints(Map<String, String> endpoints) {
+        this.serviceEndpoints = Map.copyOf(endpoints);
+    }
+
+    /** The jar (or classes folder) {@code fn} runs from: its own {@code package.artifact}, else the service's. */
+    Path artifactOf(FunctionConfig fn) {
+        return artifacts.apply(fn).toAbsolutePath();
+    }
+
+    /** Changes when {@code fn}'s artifact is rebuilt (size and modification time). */
+    String artifactStamp(FunctionConfig fn) {
+        return stamp(artifacts.apply(fn));
+    }
+
+    private static String stamp(Path artifact) {
         try {
             return Files.size(artifact) + "@" + Files.getLastModifiedTime(artifact).toMillis();
         } catch (IOException e) {

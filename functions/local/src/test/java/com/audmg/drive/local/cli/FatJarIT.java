@@ -65,4 +65,88 @@ class FatJarIT {
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stops on SIGTERM");
         assertTrue(p.descendants().noneMatch(ProcessHandle::isAlive), "no worker left behind");
     }
+
+    /** ElasticMQ (Scala, Pekko: every jar's reference.conf merged by the shade plugin) runs from the fat jar. */
+    @Test
+    void fatJar_shouldRunTheEmbeddedSqs_forAProjectWithQueues() throws Exception {
+        Path project = dir.resolve("project");
+        Files.createDirectories(project);
+        Files.copy(TestFixtures.resource("events-fixture/serverless.yml"), project.resolve("serverless.yml"));
+        TestFixtures.fixtureJar(project.resolve("build"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "--port", "0", "--data-dir", dir.resolve("data").toString(),
+                "--config", project.resolve("serverless.yml").toString())
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String first = lines.readLine();
+            assertTrue(first != null && first.startsWith("READY "), "READY first, even with stderr merged: " + first);
+            String sqsLine = null;
+            for (String line = lines.readLine(); line != null && !line.startsWith("Try "); line = lines.readLine()) {
+                if (line.startsWith("SQS ")) {
+                    sqsLine = line;
+                }
+            }
+            assertTrue(sqsLine != null && sqsLine.matches("SQS +http://127\\.0\\.0\\.1:\\d+ \\(ElasticMQ.*"), sqsLine);
+            Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
+            drain.setDaemon(true);
+            drain.start();
+            java.util.Properties keys = new java.util.Properties();
+            try (var in = Files.newBufferedReader(dir.resolve("data/s3-credentials.properties"))) {
+                keys.load(in);
+            }
+            try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
+                    .endpointOverride(URI.create(sqsLine.trim().split(" +")[1]))
+                    .region(software.amazon.awssdk.regions.Region.EU_CENTRAL_1)
+                    .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                    keys.getProperty("accessKeyId"), keys.getProperty("secretAccessKey"))))
+                    .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+                List<String> urls = sqs.listQueues().queueUrls();
+                assertTrue(urls.stream().anyMatch(u -> u.endsWith("/000000000000/events-fixture-work")), urls.toString());
+            }
+        } finally {
+            p.destroy();
+        }
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stops on SIGTERM");
+    }
+
+    @Test
+    void fatJar_shouldServeEveryFunctionFromOneSharedJvm_withLite() throws Exception {
+        Path fixture = TestFixtures.fixtureJar(dir.resolve("build"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "--lite", "--port", "0", "--data-dir", dir.resolve("data").toString(),
+                "--config", TestFixtures.resource("lite-serverless.yml").toString(), "--artifact", fixture.toString())
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String first = lines.readLine();
+            assertTrue(first != null && first.startsWith("READY "), first);
+            List<String> summary = new ArrayList<>();
+            for (String line = lines.readLine(); line != null && !line.startsWith("Try "); line = lines.readLine()) {
+                summary.add(line);
+            }
+            assertTrue(summary.stream().anyMatch(l -> l.startsWith("lite mode: every function runs in one shared")),
+                    summary.toString());
+            Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
+            drain.setDaemon(true);
+            drain.start();
+            URI base = URI.create(first.substring("READY ".length()));
+            HttpClient http = HttpClient.newHttpClient();
+            for (String path : List.of("/a", "/b", "/whoami")) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), path + ": " + r.body());
+            }
+            List<ProcessHandle> workers = p.descendants()
+                    .filter(h -> h.info().commandLine().orElse("").contains("com.audmg.drive.local.lambda.bootstrap."))
+                    .toList();
+            assertEquals(1, workers.size(), workers.toString());
+            assertTrue(workers.get(0).info().commandLine().orElse("").contains("SharedWorkerMain"));
+        } finally {
+            p.destroy();
+        }
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stops on SIGTERM");
+        assertTrue(p.descendants().noneMatch(ProcessHandle::isAlive), "no worker left behind");
+    }
 }

@@ -27,15 +27,30 @@ public final class WorkerMain {
     private final RuntimeApiClient runtimeApi;
     private final AtomicBoolean firstReport = new AtomicBoolean(true);
     private final AtomicLong maxUsedBytes = new AtomicLong();
-    private HandlerAdapter handler;
+    /**
+     * One of several functions in a shared worker JVM (lite mode): an init error or a revoked token ends this
+     * function's loops, not the JVM, and an invocation still running at its deadline is interrupted.
+     */
+    private final boolean shared;
+    private volatile HandlerAdapter handler;
     private double initMillis;
 
     private WorkerMain(String functionName, int memoryMb, String runtimeApi, String token) {
+        this(functionName, deployedNameFromEnvironment(functionName), memoryMb, runtimeApi, token, false);
+    }
+
+    WorkerMain(String functionName, String deployedName, int memoryMb, String runtimeApi, String token,
+               boolean shared) {
         this.functionName = functionName;
-        String deployed = System.getenv("AWS_LAMBDA_FUNCTION_NAME");
-        this.deployedName = deployed == null || deployed.isEmpty() ? functionName : deployed;
+        this.deployedName = deployedName;
         this.memoryMb = memoryMb;
         this.runtimeApi = new RuntimeApiClient("http://" + runtimeApi + API_VERSION, token);
+        this.shared = shared;
+    }
+
+    private static String deployedNameFromEnvironment(String functionName) {
+        String deployed = System.getenv("AWS_LAMBDA_FUNCTION_NAME");
+        return deployed == null || deployed.isEmpty() ? functionName : deployed;
     }
 
     public static void main(String[] args) throws Exception {
@@ -65,7 +80,8 @@ public final class WorkerMain {
         return n == 0 ? null : new String(line, 0, n, StandardCharsets.US_ASCII);
     }
 
-    private void run(String handlerSpec, Path artifact, int threads) throws Exception {
+    void run(String handlerSpec, Path artifact, int threads) throws Exception {
+        long initStart = System.currentTimeMillis();
         int sep = handlerSpec.indexOf("::");
         String className = sep < 0 ? handlerSpec : handlerSpec.substring(0, sep);
         String methodName = sep < 0 ? "handleRequest" : handlerSpec.substring(sep + 2);
@@ -80,14 +96,18 @@ public final class WorkerMain {
             System.out.println("INIT_ERROR " + cause);
             cause.printStackTrace(System.out);
             post("/init/error", Json.error(cause).getBytes(StandardCharsets.UTF_8));
-            System.exit(1);
+            if (!shared) {
+                System.exit(1);
+            }
             return;
         }
-        // Lambda's Init Duration covers starting the runtime and the handler's static and constructor code.
-        long startedMillis = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        // Lambda's Init Duration covers starting the runtime and the handler's static and constructor code;
+        // in a shared JVM the runtime was already running, so it covers the function's own class loader.
+        long startedMillis = shared ? initStart
+                : java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
         initMillis = System.currentTimeMillis() - startedMillis;
         for (int i = 0; i < threads; i++) {
-            Thread t = new Thread(this::loop, "lambda-invoke-" + i);
+            Thread t = new Thread(this::loop, (shared ? functionName + "-" : "lambda-invoke-") + i);
             t.start();
         }
     }
@@ -106,6 +126,10 @@ public final class WorkerMain {
                 // Replaced by a newer worker: stop taking work; the JVM exits when every thread is done.
                 return;
             }
+            if (shared && next.status() == 403) {
+                // This function's token was revoked (its sandbox ended): its loops end, the others go on.
+                return;
+            }
             if (next.status() != 200) {
                 continue;
             }
@@ -120,6 +144,9 @@ public final class WorkerMain {
         System.out.println("START RequestId: " + requestId + " Version: $LATEST");
         long start = System.nanoTime();
         LocalContext context = new LocalContext(requestId, deployedName, arn, memoryMb, deadline);
+        // A shared JVM cannot be killed for one function's timeout: the thread is interrupted at the deadline
+        // instead (the local cloud has answered the timeout already and ignores a late result).
+        Deadlines.Interrupt interrupt = shared ? Deadlines.interruptAt(deadline) : null;
         try {
             byte[] result = handler.invoke(next.event(), context);
             post("/invocation/" + requestId + "/response", result);
@@ -127,6 +154,10 @@ public final class WorkerMain {
             System.out.println(t.getClass().getName() + ": " + t.getMessage());
             t.printStackTrace(System.out);
             post("/invocation/" + requestId + "/error", Json.error(t).getBytes(StandardCharsets.UTF_8));
+        } finally {
+            if (interrupt != null) {
+                interrupt.finish(); // an interrupt that came late must not hit the next invocation
+            }
         }
         double millis = (System.nanoTime() - start) / 1e6;
         Runtime rt = Runtime.getRuntime();

@@ -1,0 +1,209 @@
+package com.audmg.drive.bench.desktop;
+
+import com.audmg.drive.desktop.Launcher;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TextField;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.stage.Window;
+
+/**
+ * The real app ({@link Launcher#main}) plus a thread that drives it like a user, for {@link DesktopBench}: it logs
+ * in through the login form, waits until the grid lists the expected number of files and every thumbnail on screen
+ * has loaded, and says so on stdout ({@code PROBE ready ...}). On a {@code gc} line on stdin it collects garbage and
+ * prints the heap in use ({@code PROBE heap ...}). Nothing of it runs in the normal app.
+ */
+public final class AppProbe {
+
+    static final String USER = "audmg.probe.user";
+    static final String PASSWORD = "audmg.probe.password";
+    static final String FILES = "audmg.probe.files";
+
+    private AppProbe() {
+    }
+
+    public static void main(String[] args) {
+        Thread probe = new Thread(AppProbe::drive, "bench-probe");
+        probe.setDaemon(true);
+        probe.start();
+        Launcher.main(args);
+    }
+
+    private static void drive() {
+        try {
+            String user = System.getProperty(USER);
+            String password = System.getProperty(PASSWORD);
+            int expected = Integer.getInteger(FILES, 0);
+            await("login form", () -> {
+                try {
+                    return onFx(() -> {
+                        Scene s = scene();
+                        return s != null && s.lookup("#username") != null && s.lookup("#submit") != null;
+                    });
+                } catch (IllegalStateException toolkitNotStartedYet) {
+                    return false;
+                }
+            });
+            long login = System.nanoTime();
+            onFx(() -> {
+                Scene s = scene();
+                ((TextField) s.lookup("#username")).setText(user);
+                ((TextField) s.lookup("#password")).setText(password);
+                ((Button) s.lookup("#submit")).fire();
+                return null;
+            });
+            // On a loaded machine the first login may time out while the local cloud starts its functions: as a
+            // user would, the probe presses Log in again when the form is back and enabled.
+            int[] attempts = {1};
+            long[] lastTry = {System.nanoTime()};
+            await("files listed", () -> {
+                if (listed() >= expected && expected > 0) {
+                    return true;
+                }
+                if (System.nanoTime() - lastTry[0] > TimeUnit.SECONDS.toNanos(5) && onFx(AppProbe::retryLogin)) {
+                    attempts[0]++;
+                    lastTry[0] = System.nanoTime();
+                    System.err.println("PROBE login again (attempt " + attempts[0] + ")");
+                }
+                return false;
+            });
+            long listedAt = System.nanoTime();
+            await("thumbnails on screen", () -> thumbnailsLoaded() > 0);
+            long thumbsAt = System.nanoTime();
+            int[] counts = onFx(() -> new int[] {listedOnFx(), thumbnailsOnScreen().size()});
+            System.out.printf("PROBE ready files=%d thumbnails=%d loginToListedMs=%d loginToThumbnailsMs=%d%n",
+                    counts[0], counts[1], TimeUnit.NANOSECONDS.toMillis(listedAt - login),
+                    TimeUnit.NANOSECONDS.toMillis(thumbsAt - login));
+            System.out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.trim().equals("gc")) {
+                    for (int i = 0; i < 3; i++) {
+                        System.gc();
+                        Thread.sleep(200);
+                    }
+                    MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+                    System.out.printf("PROBE heap used=%d committed=%d%n", heap.getUsed(), heap.getCommitted());
+                    System.out.flush();
+                }
+            }
+        } catch (Exception e) {
+            System.out.println("PROBE failed " + e);
+            System.out.flush();
+        }
+    }
+
+    /** Presses Log in again if the login form shows with its button enabled (after an error); whether it did. */
+    private static boolean retryLogin() {
+        Scene s = scene();
+        Node submit = s == null ? null : s.lookup("#submit");
+        if (submit instanceof Button b && b.isVisible() && !b.isDisabled() && b.getScene() != null) {
+            b.fire();
+            return true;
+        }
+        return false;
+    }
+
+    private static Scene scene() {
+        for (Window w : Window.getWindows()) {
+            if (w.isShowing() && w.getScene() != null) {
+                return w.getScene();
+            }
+        }
+        return null;
+    }
+
+    private static int listed() throws Exception {
+        return onFx(AppProbe::listedOnFx);
+    }
+
+    /** Files in the grid: the sum of its rows. */
+    private static int listedOnFx() {
+        Scene s = scene();
+        Node grid = s == null ? null : s.lookup("#fileGrid");
+        if (!(grid instanceof ListView<?> list)) {
+            return 0;
+        }
+        int n = 0;
+        for (Object row : list.getItems()) {
+            n += row instanceof List<?> l ? l.size() : 0;
+        }
+        return n;
+    }
+
+    /** Thumbnails shown when every one on screen has loaded, else 0. */
+    private static int thumbnailsLoaded() throws Exception {
+        return onFx(() -> {
+            List<ImageView> views = thumbnailsOnScreen();
+            for (ImageView v : views) {
+                Image img = v.getImage();
+                if (img == null || img.isError() || img.getProgress() < 1) {
+                    return 0;
+                }
+            }
+            return views.size();
+        });
+    }
+
+    private static List<ImageView> thumbnailsOnScreen() {
+        Scene s = scene();
+        if (s == null) {
+            return List.of();
+        }
+        return s.getRoot().lookupAll(".thumbnail").stream()
+                .filter(n -> n instanceof ImageView && shown(n))
+                .map(ImageView.class::cast)
+                .toList();
+    }
+
+    /** Visible along its whole parent chain and inside the window (the grid hides recycled cells). */
+    private static boolean shown(Node n) {
+        for (Node p = n; p != null; p = p.getParent()) {
+            if (!p.isVisible()) {
+                return false;
+            }
+        }
+        var b = n.localToScene(n.getBoundsInLocal());
+        Scene s = n.getScene();
+        return b.getMaxY() > 0 && b.getMinY() < s.getHeight() && b.getMaxX() > 0 && b.getMinX() < s.getWidth();
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean test() throws Exception;
+    }
+
+    private static void await(String what, Check check) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (!check.test()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static <T> T onFx(java.util.concurrent.Callable<T> work) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(work.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        return f.get(30, TimeUnit.SECONDS);
+    }
+}
