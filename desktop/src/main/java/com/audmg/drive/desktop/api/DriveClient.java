@@ -201,6 +201,20 @@ public final class DriveClient {
         }
     }
 
+    /** Every file in the trash, newest first. */
+    public List<DriveFile> listTrashed() throws ApiException {
+        List<DriveFile> all = new ArrayList<>();
+        FileQuery q = FileQuery.all();
+        while (true) {
+            FilePage page = listFiles(q, "trashed");
+            all.addAll(page.items());
+            if (page.nextCursor() == null || page.nextCursor().isBlank()) {
+                return all;
+            }
+            q = q.withCursor(page.nextCursor());
+        }
+    }
+
     /** Uploads created and not completed yet (at most 1,000), newest first. */
     public List<DriveFile> listPending() throws ApiException {
         return listFiles(new FileQuery(null, null, 1000, null), "pending").items();
@@ -223,6 +237,53 @@ public final class DriveClient {
     /** Moves a file to the trash (kept 30 days), or cancels a pending upload. */
     public void delete(String fileId) throws ApiException {
         send("DELETE", "/files/" + enc(fileId), null, true);
+    }
+
+    /** Deletes a file for good, skipping the trash (also for a file already in the trash). */
+    public void deleteForever(String fileId) throws ApiException {
+        send("DELETE", "/files/" + enc(fileId) + "?permanent=true", null, true);
+    }
+
+    /** Brings a file back from the trash. */
+    public DriveFile restore(String fileId) throws ApiException {
+        return convert(send("POST", "/files/" + enc(fileId) + "/restore", null, true).path("file"), DriveFile.class);
+    }
+
+    public DriveFile rename(String fileId, String newName) throws ApiException {
+        return convert(send("PATCH", "/files/" + enc(fileId), Map.of("name", newName), true).path("file"),
+                DriveFile.class);
+    }
+
+    public List<FileVersion> versions(String fileId) throws ApiException {
+        return convertList(send("GET", "/files/" + enc(fileId) + "/versions", null, true).path("items"),
+                FileVersion.class);
+    }
+
+    /** Makes an old version's content the newest version. */
+    public DriveFile restoreVersion(String fileId, String versionId) throws ApiException {
+        return convert(send("POST", "/files/" + enc(fileId) + "/versions/" + enc(versionId) + "/restore", null, true)
+                .path("file"), DriveFile.class);
+    }
+
+    /** A download link of one version. */
+    public Download versionDownload(String fileId, String versionId) throws ApiException {
+        JsonNode answer = send("GET", "/files/" + enc(fileId) + "/versions/" + enc(versionId), null, true);
+        return new Download(null, convert(answer.path("download"), Download.Link.class));
+    }
+
+    // ---- account -------------------------------------------------------------------------------
+
+    public List<SessionInfo> sessions() throws ApiException {
+        return convertList(send("GET", "/me/sessions", null, true).path("items"), SessionInfo.class);
+    }
+
+    public void endSession(String sessionId) throws ApiException {
+        send("DELETE", "/me/sessions/" + enc(sessionId), null, true);
+    }
+
+    /** Changes the password; the server ends every other session. */
+    public void changePassword(String currentPassword, String newPassword) throws ApiException {
+        send("POST", "/me/password", Map.of("currentPassword", currentPassword, "newPassword", newPassword), true);
     }
 
     /** Creates the file, streams it from disk to the upload URL, then completes it. */
@@ -430,7 +491,9 @@ public final class DriveClient {
             return node;
         }
         ApiException error = toError(status, node, response);
-        if (authenticated && status == 401) {
+        // A wrong current password (or code) on an account route is a 401 of the route itself, not an ended session.
+        boolean answerOfTheRoute = "invalid_credentials".equals(error.code()) || "invalid_code".equals(error.code());
+        if (authenticated && status == 401 && !answerOfTheRoute) {
             if (mayRefresh && refreshAfter(t)) {
                 return sendOnce(method, path, body, true, false);
             }
@@ -481,6 +544,16 @@ public final class DriveClient {
         } catch (IOException | IllegalArgumentException e) {
             throw new ApiException(502, "bad_response", "Unexpected answer from the server: " + e.getMessage());
         }
+    }
+
+    private <T> List<T> convertList(JsonNode node, Class<T> type) throws ApiException {
+        List<T> out = new ArrayList<>();
+        if (node != null && node.isArray()) {
+            for (JsonNode n : node) {
+                out.add(convert(n, type));
+            }
+        }
+        return out;
     }
 
     private static String queryString(Map<String, String> params) {

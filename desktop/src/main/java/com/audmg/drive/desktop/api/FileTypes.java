@@ -8,8 +8,8 @@ import java.util.Optional;
 /** Client-side view of the types the API accepts, by file extension. */
 public final class FileTypes {
 
-    /** Same limit the backend applies by default; the server has the final word. */
-    public static final long DEFAULT_MAX_BYTES = 100L * 1024 * 1024;
+    /** The API's upload limit (2 GiB, straight to storage); the server has the final word. */
+    public static final long DEFAULT_MAX_BYTES = 2L * 1024 * 1024 * 1024;
 
     private static final Map<String, String> BY_EXTENSION = Map.ofEntries(
             Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"), Map.entry("png", "image/png"),

@@ -7,6 +7,6 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 public record Me(String userId, String username, Usage usage, long quotaBytes) {
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Usage(long files, long bytes) {
+    public record Usage(long files, long bytes, long trashedFiles, long trashedBytes) {
     }
 }

@@ -14,6 +14,8 @@ public final class UploadJob {
     private volatile long bytesSent;
     private volatile double bytesPerSecond;
     private volatile String error;
+    /** The server refused these bytes for good (type, content, size): sending them again cannot help. */
+    private volatile boolean permanent;
     private volatile DriveFile result;
     private volatile Cancellation cancellation = new Cancellation();
 
@@ -63,6 +65,10 @@ public final class UploadJob {
         return result;
     }
 
+    public boolean isPermanentFailure() {
+        return state == State.FAILED && permanent;
+    }
+
     public boolean isFinished() {
         return state == State.DONE || state == State.FAILED || state == State.CANCELLED;
     }
@@ -77,6 +83,7 @@ public final class UploadJob {
         bytesSent = 0;
         bytesPerSecond = 0;
         error = null;
+        permanent = false;
     }
 
     void state(State s) {
@@ -91,6 +98,11 @@ public final class UploadJob {
     void fail(String message) {
         error = message;
         state = State.FAILED;
+    }
+
+    void failForGood(String message) {
+        permanent = true;
+        fail(message);
     }
 
     void done(DriveFile file) {

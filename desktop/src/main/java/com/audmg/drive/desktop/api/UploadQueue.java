@@ -78,7 +78,8 @@ public final class UploadQueue implements AutoCloseable {
         } else if (size == 0) {
             problem = "The file is empty";
         } else if (size > maxBytes) {
-            problem = "Too large (max " + (maxBytes / (1024 * 1024)) + " MB)";
+            problem = "Too large (max " + (maxBytes >= 1L << 30 ? maxBytes / (1L << 30) + " GB)"
+                    : maxBytes / (1024 * 1024) + " MB)");
         }
         if (problem != null) {
             job.fail(problem);
@@ -103,7 +104,7 @@ public final class UploadQueue implements AutoCloseable {
     /** False for files the API would refuse anyway (type, size), so the UI offers no retry for them. */
     public boolean canRetry(UploadJob job) {
         return (job.state() == UploadJob.State.FAILED || job.state() == UploadJob.State.CANCELLED)
-                && job.size() > 0 && job.size() <= maxBytes && FileTypes.contentTypeOf(job.path()).isPresent();
+                && !job.isPermanentFailure() && job.size() > 0 && job.size() <= maxBytes && FileTypes.contentTypeOf(job.path()).isPresent();
     }
 
     public void retry(UploadJob job) {
@@ -151,6 +152,8 @@ public final class UploadQueue implements AutoCloseable {
         } catch (ApiException e) {
             if (cancellation.isCancelled()) {
                 job.state(UploadJob.State.CANCELLED);
+            } else if (isPermanent(e)) {
+                job.failForGood(describe(e));
             } else {
                 job.fail(describe(e));
             }
@@ -159,6 +162,14 @@ public final class UploadQueue implements AutoCloseable {
             job.fail("Unexpected error: " + e.getMessage());
             fire(job);
         }
+    }
+
+    /** Refusals of the bytes themselves: the same file fails the same way however often it is sent. */
+    static boolean isPermanent(ApiException e) {
+        return switch (e.code()) {
+            case "too_large", "unsupported_media_type", "content_mismatch" -> true;
+            default -> false;
+        };
     }
 
     static String describe(ApiException e) {

@@ -53,6 +53,17 @@ public final class AudioStreamProxy implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * Registers a rendition whose length and type are only known to the storage (the server's playable copy): a
+     * HEAD is answered from a one-byte ranged GET upstream, and the URL carries no extension, so JavaFX takes the
+     * format from the Content-Type.
+     */
+    public URI registerProbed(UrlSource source) {
+        String key = HexFormat.of().formatHex(bytes());
+        entries.put(key, new Entry(-1, null, source));
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/stream/" + key + "/audio");
+    }
+
     /** Registers a file and returns the loopback URL to play it from. */
     public URI register(String fileName, long size, String contentType, UrlSource source) {
         String key = HexFormat.of().formatHex(bytes());
@@ -88,8 +99,16 @@ public final class AudioStreamProxy implements AutoCloseable {
                 return;
             }
             exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
-            exchange.getResponseHeaders().set("Content-Type", entry.contentType());
             String method = exchange.getRequestMethod();
+            if (entry.size() < 0) {
+                entry = probe(entry);
+                if (entry == null) {
+                    exchange.sendResponseHeaders(502, -1);
+                    return;
+                }
+                entries.put(parts[2], entry);
+            }
+            exchange.getResponseHeaders().set("Content-Type", entry.contentType());
             if ("HEAD".equals(method)) {
                 exchange.getResponseHeaders().set("Content-Length", Long.toString(entry.size()));
                 exchange.sendResponseHeaders(200, -1);
@@ -100,6 +119,30 @@ public final class AudioStreamProxy implements AutoCloseable {
                 return;
             }
             forward(exchange, entry);
+        }
+    }
+
+    /** Length and type of a probed entry, from a one-byte ranged GET; null when storage does not answer. */
+    private Entry probe(Entry entry) {
+        try {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(entry.source().presignedUrl())
+                    .header("Range", "bytes=0-0").GET().build(), HttpResponse.BodyHandlers.discarding());
+            String type = r.headers().firstValue("content-type").orElse("audio/mpeg");
+            long size;
+            if (r.statusCode() == 206) {
+                String range = r.headers().firstValue("content-range").orElse("");
+                size = Long.parseLong(range.substring(range.lastIndexOf('/') + 1).trim());
+            } else if (r.statusCode() == 200) {
+                size = r.headers().firstValueAsLong("content-length").orElse(-1);
+            } else {
+                return null;
+            }
+            return size < 0 ? null : new Entry(size, type, entry.source());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception e) {
+            return null;
         }
     }
 

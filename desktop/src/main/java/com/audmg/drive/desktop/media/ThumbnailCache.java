@@ -11,8 +11,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
 
 /**
- * On-disk cache of image bytes keyed by file id. A file id is immutable content, so entries never go stale;
- * concurrent requests for the same id share one fetch. JavaFX then decodes the cached file downscaled.
+ * On-disk cache of small images (the server's thumbnails), keyed by a safe key that names one content (file id and
+ * version), so entries never go stale; concurrent requests for the same key share one fetch. The folder is bounded
+ * by size: past {@code maxBytes} the least recently used entries are deleted. Originals do not belong here.
  */
 public final class ThumbnailCache {
 
@@ -28,11 +29,22 @@ public final class ThumbnailCache {
     private final Fetcher fetcher;
     private final ExecutorService executor;
     private final Map<String, CompletableFuture<Path>> inFlight = new ConcurrentHashMap<>();
+    private final long maxBytes;
+    /** Bytes in the folder, scanned on first store; -1 until then. */
+    private long totalBytes = -1;
+
+    /** Default bound of the folder: thousands of server thumbnails (tens of KB each). */
+    public static final long DEFAULT_MAX_BYTES = 200L * 1024 * 1024;
 
     public ThumbnailCache(Path dir, Fetcher fetcher, ExecutorService executor) {
+        this(dir, fetcher, executor, DEFAULT_MAX_BYTES);
+    }
+
+    public ThumbnailCache(Path dir, Fetcher fetcher, ExecutorService executor, long maxBytes) {
         this.dir = dir;
         this.fetcher = fetcher;
         this.executor = executor;
+        this.maxBytes = maxBytes;
     }
 
     public Optional<Path> cached(String fileId) {
@@ -40,31 +52,115 @@ public final class ThumbnailCache {
         return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
     }
 
-    /** The cached file for the id, fetching it in the background when missing. */
+    /** The cached file for the key, fetching it in the background with the cache's fetcher when missing. */
     public CompletableFuture<Path> get(String fileId) {
-        Optional<Path> hit = cached(fileId);
-        if (hit.isPresent()) {
-            return CompletableFuture.completedFuture(hit.get());
-        }
-        return inFlight.computeIfAbsent(fileId, id -> CompletableFuture.supplyAsync(() -> load(id), executor)
-                .whenComplete((p, e) -> inFlight.remove(id)));
+        return get(fileId, fetcher);
     }
 
-    public void evict(String fileId) {
+    /** The cached file for the key, fetching it in the background with {@code fetch} when missing. */
+    public CompletableFuture<Path> get(String key, Fetcher fetch) {
+        Optional<Path> hit = cached(key);
+        if (hit.isPresent()) {
+            touch(hit.get());
+            return CompletableFuture.completedFuture(hit.get());
+        }
+        // Registered before the fetch starts: a fetch finishing at once must not update the map from inside
+        // its own computeIfAbsent (ConcurrentHashMap refuses that recursive update).
+        CompletableFuture<Path> created = new CompletableFuture<>();
+        CompletableFuture<Path> existing = inFlight.putIfAbsent(key, created);
+        if (existing != null) {
+            return existing;
+        }
         try {
-            Files.deleteIfExists(pathFor(fileId));
+            executor.execute(() -> {
+                try {
+                    Path p = load(key, fetch);
+                    inFlight.remove(key, created);
+                    created.complete(p);
+                } catch (Throwable t) {
+                    inFlight.remove(key, created);
+                    created.completeExceptionally(t);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            inFlight.remove(key, created);
+            created.completeExceptionally(shuttingDown);
+        }
+        return created;
+    }
+
+    private static void touch(Path p) {
+        try {
+            Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException ignored) {
+            // only the eviction order suffers
+        }
+    }
+
+    /** Deletes least recently used entries until the folder is within its bound. */
+    private synchronized void stored(Path entry) {
+        try {
+            if (totalBytes < 0) {
+                totalBytes = 0;
+                try (var files = Files.list(dir)) {
+                    for (Path f : (Iterable<Path>) files::iterator) {
+                        totalBytes += Files.isRegularFile(f) ? Files.size(f) : 0;
+                    }
+                }
+            } else {
+                totalBytes += Files.size(entry);
+            }
+            if (totalBytes <= maxBytes) {
+                return;
+            }
+            java.util.List<Path> entries;
+            try (var files = Files.list(dir)) {
+                entries = files.filter(f -> f.getFileName().toString().endsWith(".img")).toList();
+            }
+            java.util.List<Path> oldestFirst = new java.util.ArrayList<>(entries);
+            oldestFirst.sort(java.util.Comparator.comparingLong(ThumbnailCache::modified));
+            for (Path f : oldestFirst) {
+                if (totalBytes <= maxBytes * 9 / 10 || f.equals(entry)) {
+                    continue;
+                }
+                long size = Files.size(f);
+                if (Files.deleteIfExists(f)) {
+                    totalBytes -= size;
+                }
+            }
+        } catch (IOException e) {
+            totalBytes = -1; // rescan next time
+        }
+    }
+
+    private static long modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toMillis();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    public synchronized void evict(String fileId) {
+        try {
+            Path p = pathFor(fileId);
+            if (totalBytes >= 0 && Files.isRegularFile(p)) {
+                totalBytes -= Files.size(p);
+            }
+            Files.deleteIfExists(p);
         } catch (IOException ignored) {
             // a stale entry is only wasted space
         }
     }
 
-    private Path load(String id) {
+    private Path load(String id, Fetcher fetch) {
         Path target = pathFor(id);
         Path tmp = target.resolveSibling(target.getFileName() + ".part");
         try {
             Files.createDirectories(dir);
-            fetcher.fetch(id, tmp);
+            fetch.fetch(id, tmp);
             Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            stored(target);
             return target;
         } catch (Exception e) {
             try {

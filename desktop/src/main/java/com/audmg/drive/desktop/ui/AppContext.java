@@ -53,8 +53,10 @@ public final class AppContext implements AutoCloseable {
     /** Uses this client from now on (build it off the FX thread: its HttpClient loads the TLS context). */
     public void connect(DriveClient c) {
         this.client = c;
-        this.thumbnails = new ThumbnailCache(dataDir.resolve("thumbnails"),
-                (id, target) -> c.download(id, target, Progress.NONE, new Cancellation()), thumbnailIo);
+        // Server thumbnails only (each call passes its fetch); originals are never cached.
+        this.thumbnails = new ThumbnailCache(dataDir.resolve("thumbnails"), (key, target) -> {
+            throw new IllegalStateException("no fetch given for " + key);
+        }, thumbnailIo);
     }
 
     public Path dataDir() {
@@ -75,6 +77,11 @@ public final class AppContext implements AutoCloseable {
 
     public ExecutorService io() {
         return io;
+    }
+
+    /** Blocking work on the io threads, state changes on the FX thread: what the models run on. */
+    public com.audmg.drive.desktop.model.Background background() {
+        return new com.audmg.drive.desktop.model.Background(io, Fx::later);
     }
 
     public DriveClient client() {

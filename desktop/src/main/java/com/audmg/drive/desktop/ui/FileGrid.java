@@ -9,11 +9,9 @@ import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
-import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
-import javafx.scene.control.MenuItem;
 import javafx.scene.control.OverrunStyle;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
@@ -21,8 +19,7 @@ import javafx.scene.input.MouseButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.SimpleObjectProperty;
+import com.audmg.drive.desktop.model.Selection;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
@@ -37,22 +34,29 @@ final class FileGrid extends ListView<List<DriveFile>> {
 
     private final ObservableList<DriveFile> files;
     private final Thumbnails thumbnails;
-    private final ObjectProperty<DriveFile> selected = new SimpleObjectProperty<>();
+    private final Selection selection;
     private final Consumer<DriveFile> onOpen;
-    private final Consumer<DriveFile> onDownload;
-    private final Consumer<DriveFile> onDelete;
+    /** Shows the context menu for the selection at a point of a node. */
+    private final MenuRequest onMenu;
     private final javafx.collections.ObservableMap<String, Double> durations;
     private int columns = 1;
 
-    FileGrid(ObservableList<DriveFile> files, Thumbnails thumbnails,
+    /** Where a context menu was asked for. */
+    @FunctionalInterface
+    interface MenuRequest {
+        void show(javafx.scene.Node anchor, double screenX, double screenY);
+    }
+
+    FileGrid(ObservableList<DriveFile> files, Selection selection, Thumbnails thumbnails,
              javafx.collections.ObservableMap<String, Double> durations,
-             Consumer<DriveFile> onOpen, Consumer<DriveFile> onDownload, Consumer<DriveFile> onDelete) {
+             Consumer<DriveFile> onOpen, MenuRequest onMenu) {
         this.files = files;
+        this.selection = selection;
         this.thumbnails = thumbnails;
         this.durations = durations;
         this.onOpen = onOpen;
-        this.onDownload = onDownload;
-        this.onDelete = onDelete;
+        this.onMenu = onMenu;
+        selection.ids().addListener((javafx.collections.SetChangeListener<String>) c -> refreshSoon());
         setId("fileGrid");
         getStyleClass().add("file-grid");
         setFixedCellSize(TILE_HEIGHT + 12);
@@ -67,23 +71,31 @@ final class FileGrid extends ListView<List<DriveFile>> {
             }
         });
         setOnKeyPressed(e -> {
-            DriveFile cur = selected.get();
-            int i = cur == null ? -1 : files.indexOf(cur);
+            DriveFile cur = selection.leadProperty().get();
+            int i = cur == null ? -1 : indexOf(cur);
             int next = switch (e.getCode()) {
                 case RIGHT -> i + 1;
                 case LEFT -> i - 1;
                 case DOWN -> i + columns;
                 case UP -> i - columns;
+                case HOME -> 0;
+                case END -> files.size() - 1;
                 default -> Integer.MIN_VALUE;
             };
-            if (next != Integer.MIN_VALUE) {
-                select(files.get(Math.max(0, Math.min(files.size() - 1, next < 0 && i < 0 ? 0 : next))));
+            if (next != Integer.MIN_VALUE && !files.isEmpty()) {
+                DriveFile target = files.get(Math.max(0, Math.min(files.size() - 1, next < 0 && i < 0 ? 0 : next)));
+                selection.click(target, false, e.isShiftDown(), files);
+                scrollToVisible(indexOf(target) / columns);
                 e.consume();
             } else if (e.getCode() == KeyCode.ENTER && cur != null) {
                 onOpen.accept(cur);
                 e.consume();
-            } else if (e.getCode() == KeyCode.DELETE && cur != null) {
-                onDelete.accept(cur);
+            } else if (e.getCode() == KeyCode.CONTEXT_MENU || (e.getCode() == KeyCode.F10 && e.isShiftDown())) {
+                javafx.scene.Node tile = cur == null ? null : lookup("#tile-" + cur.id());
+                javafx.scene.Node anchor = tile != null ? tile : this;
+                var b = anchor.localToScreen(anchor.getBoundsInLocal());
+                onMenu.show(anchor, b.getMinX() + Math.min(40, b.getWidth() / 2), b.getMinY() + Math.min(40,
+                        b.getHeight() / 2));
                 e.consume();
             }
         });
@@ -101,16 +113,46 @@ final class FileGrid extends ListView<List<DriveFile>> {
         return box;
     }
 
-    ObjectProperty<DriveFile> selectedFileProperty() {
-        return selected;
+    private boolean refreshPending;
+
+    /**
+     * Marks the tiles on screen as selected or not, in place, once per pulse however many selection changes. The
+     * cells are not rebuilt: a context menu anchored to a tile must not lose its tile.
+     */
+    private void refreshSoon() {
+        if (!refreshPending) {
+            refreshPending = true;
+            javafx.application.Platform.runLater(() -> {
+                refreshPending = false;
+                for (javafx.scene.Node tile : lookupAll(".tile")) {
+                    if (tile.getUserData() instanceof DriveFile f) {
+                        boolean on = selection.contains(f);
+                        if (on && !tile.getStyleClass().contains("selected")) {
+                            tile.getStyleClass().add("selected");
+                        } else if (!on) {
+                            tile.getStyleClass().remove("selected");
+                        }
+                    }
+                }
+            });
+        }
     }
 
+    /** Selects one file and scrolls it into view. */
     void select(DriveFile f) {
-        selected.set(f);
+        selection.select(f);
         if (f != null && !files.isEmpty()) {
-            scrollToVisible(files.indexOf(f) / columns);
+            scrollToVisible(indexOf(f) / columns);
         }
-        refresh();
+    }
+
+    private int indexOf(DriveFile f) {
+        for (int i = 0; i < files.size(); i++) {
+            if (files.get(i).sameFile(f)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private void scrollToVisible(int row) {
@@ -125,9 +167,7 @@ final class FileGrid extends ListView<List<DriveFile>> {
             rows.add(List.copyOf(files.subList(i, Math.min(files.size(), i + columns))));
         }
         getItems().setAll(FXCollections.observableArrayList(rows));
-        if (selected.get() != null && !files.contains(selected.get())) {
-            selected.set(null);
-        }
+        selection.retain(files);
     }
 
     private final class RowCell extends ListCell<List<DriveFile>> {
@@ -179,7 +219,9 @@ final class FileGrid extends ListView<List<DriveFile>> {
             FontIcon note = new FontIcon(Feather.MUSIC);
             note.setIconSize(44);
             note.getStyleClass().add("tile-icon-audio");
-            Label dur = new Label(durations.containsKey(f.id()) ? Format.duration(durations.get(f.id())) : "Audio");
+            double known = durations.containsKey(f.id()) ? durations.get(f.id())
+                    : f.media() != null ? f.media().durationSeconds() : Double.NaN;
+            Label dur = new Label(Double.isNaN(known) ? "Audio" : Format.duration(known));
             dur.getStyleClass().addAll("text-small", "tile-duration");
             // The player learns the duration; the label hears it through a weak listener it keeps alive itself.
             javafx.collections.MapChangeListener<String, Double> onDuration = c -> {
@@ -192,9 +234,18 @@ final class FileGrid extends ListView<List<DriveFile>> {
             VBox v = new VBox(8, note, dur);
             v.setAlignment(Pos.CENTER);
             art.getChildren().add(v);
+            if (f.media() != null && f.media().hasCover()) {
+                ImageView cover = new ImageView(new javafx.scene.image.Image(f.media().coverUrl(), Thumbnails.SIZE,
+                        Thumbnails.SIZE, true, true, true));
+                cover.setFitWidth(Thumbnails.SIZE);
+                cover.setFitHeight(Thumbnails.SIZE);
+                cover.setPreserveRatio(true);
+                cover.visibleProperty().bind(cover.getImage().errorProperty().not());
+                art.getChildren().add(cover);
+            }
             art.getStyleClass().add("tile-art-audio");
         }
-        Label name = new Label(f.name());
+        Label name = new Label(f.isAudio() ? f.displayTitle() : f.name());
         name.setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
         name.setMaxWidth(TILE_WIDTH - 8);
         name.getStyleClass().add("tile-name");
@@ -207,30 +258,26 @@ final class FileGrid extends ListView<List<DriveFile>> {
         tile.getStyleClass().add("tile");
         tile.setUserData(f);
         tile.setId("tile-" + f.id());
-        if (f.equals(selected.get())) {
+        if (selection.contains(f)) {
             tile.getStyleClass().add("selected");
         }
         tile.setOnMouseClicked(e -> {
             if (e.getButton() == MouseButton.PRIMARY) {
                 requestFocus();
-                select(f);
-                if (e.getClickCount() == 2) {
+                selection.click(f, e.isShortcutDown(), e.isShiftDown(), files);
+                if (e.getClickCount() == 2 && !e.isShortcutDown() && !e.isShiftDown()) {
                     onOpen.accept(f);
                 }
+            } else if (e.getButton() == MouseButton.SECONDARY) {
+                // The menu opens on the secondary click itself: every platform (and Monocle) delivers that one.
+                requestFocus();
+                if (!selection.contains(f)) {
+                    selection.click(f, false, false, files);
+                }
+                onMenu.show(tile, e.getScreenX(), e.getScreenY());
             }
         });
-        MenuItem open = new MenuItem(f.isImage() ? "Preview" : "Play", new FontIcon(f.isImage() ? Feather.EYE
-                : Feather.PLAY));
-        open.setOnAction(e -> onOpen.accept(f));
-        MenuItem download = new MenuItem("Download...", new FontIcon(Feather.DOWNLOAD));
-        download.setOnAction(e -> onDownload.accept(f));
-        MenuItem delete = new MenuItem("Delete", new FontIcon(Feather.TRASH_2));
-        delete.setOnAction(e -> onDelete.accept(f));
-        ContextMenu menu = new ContextMenu(open, download, delete);
-        tile.setOnContextMenuRequested(e -> {
-            select(f);
-            menu.show(tile, e.getScreenX(), e.getScreenY());
-        });
+        tile.setOnContextMenuRequested(javafx.event.Event::consume);
         return tile;
     }
 }

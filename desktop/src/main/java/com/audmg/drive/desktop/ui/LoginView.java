@@ -1,6 +1,6 @@
 package com.audmg.drive.desktop.ui;
 
-import com.audmg.drive.desktop.api.ApiException;
+import com.audmg.drive.desktop.model.SessionModel;
 import java.util.concurrent.CompletableFuture;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -21,8 +21,7 @@ import org.kordamp.ikonli.javafx.FontIcon;
 /** Log in or create an account. Errors from the API are shown under the field they name. */
 public final class LoginView extends StackPane {
 
-    private final AppContext app;
-    private final Runnable onLoggedIn;
+    private final SessionModel model;
     private final TextField username = new TextField();
     private final PasswordField password = new PasswordField();
     private final Label usernameError = errorLabel("usernameError");
@@ -34,17 +33,18 @@ public final class LoginView extends StackPane {
     private final Hyperlink switchMode = new Hyperlink();
     private final ProgressIndicator busy = new ProgressIndicator();
     private final Label backend = new Label();
-    private final CompletableFuture<Void> connected;
-    private boolean signUpMode;
 
     /**
      * @param connected completes when the API can be called; a form submitted before waits for it
      */
     public LoginView(AppContext app, CompletableFuture<Void> connected, String backendDescription,
                      Runnable onLoggedIn, Runnable onSettings, String notice) {
-        this.app = app;
-        this.connected = connected;
-        this.onLoggedIn = onLoggedIn;
+        this.model = new SessionModel(app::client, connected, app.background(), app.settings().lastUsername,
+                user -> {
+                    app.settings().lastUsername = user;
+                    app.saveSettings();
+                    onLoggedIn.run();
+                });
         getStyleClass().add("login-view");
 
         FontIcon logo = new FontIcon(Feather.HARD_DRIVE);
@@ -57,19 +57,33 @@ public final class LoginView extends StackPane {
 
         username.setId("username");
         username.setPromptText("Username");
-        username.setText(app.settings().lastUsername);
+        username.textProperty().bindBidirectional(model.usernameProperty());
+        password.textProperty().bindBidirectional(model.passwordProperty());
         password.setId("password");
         password.setPromptText("Password");
         submit.setId("submit");
         submit.setDefaultButton(true);
         submit.getStyleClass().add("accent");
         submit.setMaxWidth(Double.MAX_VALUE);
-        submit.setOnAction(e -> submit());
+        submit.setOnAction(e -> model.submit());
         switchMode.setId("switchMode");
-        switchMode.setOnAction(e -> setMode(!signUpMode));
+        switchMode.setOnAction(e -> model.signUpModeProperty().set(!model.signUpModeProperty().get()));
         busy.setMaxSize(22, 22);
-        busy.setVisible(false);
+        busy.visibleProperty().bind(model.busyProperty());
         busy.managedProperty().bind(busy.visibleProperty());
+        submit.disableProperty().bind(model.busyProperty());
+        username.disableProperty().bind(model.busyProperty());
+        password.disableProperty().bind(model.busyProperty());
+        bindError(usernameError, model.usernameErrorProperty(), username);
+        bindError(passwordError, model.passwordErrorProperty(), password);
+        bindError(formError, model.formErrorProperty(), null);
+        model.focusProperty().addListener((o, a, field) -> {
+            if (field != null) {
+                // After the busy state has released the fields (a disabled field cannot take the focus).
+                javafx.application.Platform.runLater(() -> focus(field));
+            }
+        });
+        model.signUpModeProperty().addListener((o, a, signUp) -> showMode(signUp));
 
         Label userLabel = new Label("Username");
         userLabel.setLabelFor(username);
@@ -98,12 +112,32 @@ public final class LoginView extends StackPane {
         card.setMaxHeight(Region.USE_PREF_SIZE);
         getChildren().add(card);
         setAlignment(Pos.CENTER);
-        setMode(false);
+        showMode(false);
         if (notice != null) {
-            formError.setText(notice);
-            formError.setVisible(true);
-            formError.setManaged(true);
+            model.notice(notice);
         }
+    }
+
+    private static void bindError(Label label, javafx.beans.value.ObservableStringValue message, TextField field) {
+        label.textProperty().bind(message);
+        javafx.beans.binding.BooleanBinding shown = javafx.beans.binding.Bindings.isNotEmpty(message);
+        label.visibleProperty().bind(shown);
+        label.managedProperty().bind(shown);
+        if (field != null) {
+            shown.addListener((o, a, on) -> field.pseudoClassStateChanged(DANGER, on));
+        }
+    }
+
+    private static final javafx.css.PseudoClass DANGER = javafx.css.PseudoClass.getPseudoClass("danger");
+
+    private void focus(SessionModel.Field field) {
+        TextField target = field == SessionModel.Field.USERNAME ? username : password;
+        target.requestFocus();
+        target.selectAll();
+    }
+
+    SessionModel model() {
+        return model;
     }
 
     private static Region spacer(double h) {
@@ -117,8 +151,6 @@ public final class LoginView extends StackPane {
         l.setId(id);
         l.getStyleClass().add("field-error");
         l.setWrapText(true);
-        l.setVisible(false);
-        l.setManaged(false);
         return l;
     }
 
@@ -134,103 +166,11 @@ public final class LoginView extends StackPane {
         }
     }
 
-    private void setMode(boolean signUp) {
-        signUpMode = signUp;
+    private void showMode(boolean signUp) {
         title.setText(signUp ? "Create your account" : "Welcome back");
         subtitle.setText(signUp ? "Username: 3-32 letters, digits, '.', '_' or '-'. Password: at least 8 characters."
                 : "Log in to see your images and audio.");
         submit.setText(signUp ? "Create account" : "Log in");
         switchMode.setText(signUp ? "I already have an account" : "New here? Create an account");
-        clearErrors();
-    }
-
-    private void clearErrors() {
-        for (Label l : new Label[] {usernameError, passwordError, formError}) {
-            l.setText("");
-            l.setVisible(false);
-            l.setManaged(false);
-        }
-        username.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("danger"), false);
-        password.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("danger"), false);
-    }
-
-    private void showError(Label label, TextField field, String message) {
-        String text = message == null || message.isEmpty() ? "Something went wrong"
-                : Character.toUpperCase(message.charAt(0)) + message.substring(1);
-        label.setText(text.endsWith(".") ? text : text + ".");
-        label.setVisible(true);
-        label.setManaged(true);
-        if (field != null) {
-            field.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("danger"), true);
-        }
-    }
-
-    private void submit() {
-        clearErrors();
-        String user = username.getText().trim();
-        String pass = password.getText();
-        boolean ok = true;
-        if (user.isEmpty()) {
-            showError(usernameError, username, "Enter a username");
-            ok = false;
-        }
-        if (pass.isEmpty()) {
-            showError(passwordError, password, "Enter a password");
-            ok = false;
-        }
-        if (!ok) {
-            return;
-        }
-        boolean signUp = signUpMode;
-        setBusy(true);
-        Fx.background(app.io(), () -> {
-            connected.join();
-            if (signUp) {
-                app.client().signUp(user, pass);
-            }
-            app.client().login(user, pass);
-            return null;
-        }, v -> {
-            setBusy(false);
-            app.settings().lastUsername = user;
-            app.saveSettings();
-            password.clear();
-            onLoggedIn.run();
-        }, error -> {
-            setBusy(false);
-            handle(error);
-        });
-    }
-
-    private void handle(Throwable error) {
-        if (error instanceof ApiException api) {
-            switch (api.code()) {
-                case "invalid_request" -> {
-                    String field = api.field("username", "password").orElse("");
-                    if (field.equals("username")) {
-                        showError(usernameError, username, api.getMessage());
-                    } else if (field.equals("password")) {
-                        showError(passwordError, password, api.getMessage());
-                    } else {
-                        showError(formError, null, api.getMessage());
-                    }
-                }
-                case "username_taken" -> showError(usernameError, username,
-                        "This username is taken. Choose another or log in.");
-                case "invalid_credentials" -> showError(formError, null, "Wrong username or password.");
-                case "too_many_attempts" -> showError(formError, null, "Too many attempts. Try again in "
-                        + api.retryAfterSeconds().map(s -> Math.max(1, s / 60) + " min").orElse("a while") + ".");
-                default -> showError(formError, null, api.getMessage());
-            }
-        } else {
-            showError(formError, null, Notifier.describe(error));
-        }
-    }
-
-    private void setBusy(boolean b) {
-        busy.setVisible(b);
-        submit.setDisable(b);
-        username.setDisable(b);
-        password.setDisable(b);
     }
 }

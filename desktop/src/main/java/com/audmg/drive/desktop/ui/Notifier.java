@@ -49,11 +49,15 @@ public final class Notifier {
         if (e instanceof ApiException api) {
             return api.getMessage();
         }
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+        return com.audmg.drive.desktop.model.Messages.describe(e);
     }
 
     public void show(Kind kind, String message) {
+        show(kind, message, null, null);
+    }
+
+    /** A notice with one action button (e.g. Undo), which closes the notice when pressed. */
+    public void show(Kind kind, String message, String actionText, Runnable action) {
         Fx.later(() -> {
             Label text = new Label(message);
             text.setWrapText(true);
@@ -65,7 +69,19 @@ public final class Notifier {
             });
             Button close = new Button(null, new FontIcon(Feather.X));
             close.getStyleClass().addAll("flat", "small");
-            HBox toast = new HBox(10, icon, text, close);
+            HBox toast = new HBox(10, icon, text);
+            if (actionText != null) {
+                Button act = new Button(actionText);
+                act.getStyleClass().addAll("flat", "small", "accent");
+                act.setId("toastAction");
+                act.setMinWidth(Button.USE_PREF_SIZE);
+                act.setOnAction(e -> {
+                    box.getChildren().remove(toast);
+                    action.run();
+                });
+                toast.getChildren().add(act);
+            }
+            toast.getChildren().add(close);
             HBox.setHgrow(text, Priority.ALWAYS);
             toast.setAlignment(Pos.CENTER_LEFT);
             toast.getStyleClass().addAll("toast", "toast-" + kind.name().toLowerCase(java.util.Locale.ROOT));
@@ -75,7 +91,8 @@ public final class Notifier {
             while (box.getChildren().size() > 4) {
                 box.getChildren().remove(0);
             }
-            PauseTransition pause = new PauseTransition(Duration.seconds(kind == Kind.ERROR ? 8 : 4));
+            PauseTransition pause = new PauseTransition(Duration.seconds(kind == Kind.ERROR || actionText != null
+                    ? 8 : 4));
             pause.setOnFinished(e -> box.getChildren().remove(toast));
             pause.play();
         });

@@ -1,56 +1,43 @@
 package com.audmg.drive.desktop.ui;
 
-import com.audmg.drive.desktop.api.Download;
-import com.audmg.drive.desktop.api.DriveFile;
-import java.net.URI;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
-import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
+import com.audmg.drive.desktop.model.PlayerModel;
+import javafx.beans.binding.Bindings;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Tooltip;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.scene.media.Media;
-import javafx.scene.media.MediaPlayer;
 import javafx.util.Duration;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
-/** Audio player bar: streams through the loopback proxy so playback starts at once and seeking works. */
+/** The player bar: lays out and binds to the {@link PlayerModel}. */
 final class PlayerBar extends HBox {
 
-    private final AppContext app;
-    private final Supplier<List<DriveFile>> playlist;
-    private final Map<String, Double> durations;
-    private final Runnable onDurationKnown;
+    private final PlayerModel model;
     private final Button playPause = new Button();
     private final Button prev = new Button(null, new FontIcon(Feather.SKIP_BACK));
     private final Button next = new Button(null, new FontIcon(Feather.SKIP_FORWARD));
     private final Slider seek = new Slider(0, 1, 0);
     private final Slider volume = new Slider(0, 1, 0.8);
-    private final Label title = new Label("Nothing playing");
+    private final Label title = new Label();
+    private final Label subtitle = new Label();
     private final Label time = new Label("0:00 / 0:00");
-    private final ReadOnlyObjectWrapper<MediaPlayer> player = new ReadOnlyObjectWrapper<>();
-    private final ReadOnlyObjectWrapper<DriveFile> current = new ReadOnlyObjectWrapper<>();
+    private final ImageView cover = new ImageView();
     /** Polls the position: currentTime listeners only fire when a pulse happens to read it. */
     private final javafx.animation.Timeline ticker = new javafx.animation.Timeline(
             new javafx.animation.KeyFrame(Duration.millis(250), e -> tick()));
-    private URI currentUrl;
-    private boolean seeking;
 
-    PlayerBar(AppContext app, Supplier<List<DriveFile>> playlist, Map<String, Double> durations,
-              Runnable onDurationKnown) {
-        this.app = app;
-        this.playlist = playlist;
-        this.durations = durations;
-        this.onDurationKnown = onDurationKnown;
+    PlayerBar(PlayerModel model, Notifier notifier) {
+        this.model = model;
         setId("playerBar");
         getStyleClass().add("player-bar");
         setAlignment(Pos.CENTER_LEFT);
@@ -58,198 +45,123 @@ final class PlayerBar extends HBox {
         setPadding(new Insets(8, 16, 8, 16));
 
         playPause.setId("playPause");
-        playPause.setGraphic(new FontIcon(Feather.PLAY));
         playPause.getStyleClass().addAll("button-circle", "accent");
         playPause.setTooltip(new Tooltip("Play / pause (Space)"));
-        playPause.setOnAction(e -> togglePlay());
+        playPause.setOnAction(e -> model.togglePlay());
         prev.setId("prevTrack");
         next.setId("nextTrack");
         prev.getStyleClass().addAll("button-circle", "flat");
         next.getStyleClass().addAll("button-circle", "flat");
-        prev.setOnAction(e -> step(-1));
-        next.setOnAction(e -> step(1));
+        prev.setOnAction(e -> model.previous());
+        next.setOnAction(e -> model.next());
 
         FontIcon note = new FontIcon(Feather.MUSIC);
+        cover.setId("cover");
+        cover.setFitWidth(40);
+        cover.setFitHeight(40);
+        cover.setPreserveRatio(true);
+        StackPane art = new StackPane(note, cover);
+        art.setMinSize(40, 40);
+        art.setMaxSize(40, 40);
+        art.getStyleClass().add("player-art");
+        model.coverUrlProperty().addListener((o, a, url) -> {
+            cover.setImage(url == null ? null : new Image(url, 80, 80, true, true, true));
+        });
+        note.visibleProperty().bind(cover.imageProperty().isNull()
+                .or(Bindings.selectBoolean(cover.imageProperty(), "error")));
+
         title.setId("trackTitle");
         title.getStyleClass().add("text-bold");
-        title.setMaxWidth(260);
+        title.textProperty().bind(model.titleProperty());
+        subtitle.setId("trackArtist");
+        subtitle.getStyleClass().addAll("text-small", "text-muted");
+        subtitle.textProperty().bind(model.subtitleProperty());
+        subtitle.visibleProperty().bind(model.subtitleProperty().isNotEmpty());
+        subtitle.managedProperty().bind(subtitle.visibleProperty());
+        for (Label l : new Label[] {title, subtitle}) {
+            l.setTextOverrun(OverrunStyle.ELLIPSIS);
+            l.setMinWidth(60);
+            l.setMaxWidth(240);
+        }
         time.setId("trackTime");
         time.getStyleClass().add("text-muted");
-        time.setMinWidth(96);
+        time.setMinWidth(Label.USE_PREF_SIZE);
         seek.setId("seek");
-        seek.setDisable(true);
+        seek.setMinWidth(60);
         HBox.setHgrow(seek, Priority.ALWAYS);
+        seek.disableProperty().bind(model.statusProperty().isEqualTo(PlayerModel.Status.IDLE)
+                .or(model.statusProperty().isEqualTo(PlayerModel.Status.LOADING)));
         seek.valueChangingProperty().addListener((o, was, changing) -> {
-            seeking = changing;
             if (!changing) {
-                seekTo(seek.getValue());
+                model.seek(seek.getValue());
             }
         });
         seek.setOnMouseReleased(e -> {
             if (!seek.isValueChanging()) {
-                seekTo(seek.getValue());
+                model.seek(seek.getValue());
             }
         });
         volume.setId("volume");
         volume.setPrefWidth(90);
-        volume.setValue(app.settings().volume);
-        volume.valueProperty().addListener((o, a, v) -> {
-            if (player.get() != null) {
-                player.get().setVolume(v.doubleValue());
+        volume.setMinWidth(50);
+        volume.valueProperty().bindBidirectional(model.volumeProperty());
+
+        model.statusProperty().addListener((o, a, s) -> {
+            updateButtons();
+            if (s == PlayerModel.Status.PLAYING || s == PlayerModel.Status.LOADING) {
+                ticker.play();
+            } else {
+                ticker.stop();
+                showTime();
             }
-            app.settings().volume = v.doubleValue();
         });
-        VBox text = new VBox(2, title, time);
-        getChildren().addAll(note, text, prev, playPause, next, seek, new FontIcon(Feather.VOLUME_2), volume);
+        model.currentProperty().addListener((o, a, f) -> updateButtons());
+        model.durationProperty().addListener((o, a, d) -> showTime());
+        model.positionProperty().addListener((o, a, p) -> showTime());
+        model.problemProperty().addListener((o, a, problem) -> {
+            if (problem != null && !problem.isEmpty()) {
+                notifier.show(Notifier.Kind.ERROR, problem);
+            }
+        });
+        VBox text = new VBox(2, title, subtitle, time);
+        text.setMinWidth(100);
+        getChildren().addAll(art, text, prev, playPause, next, seek, new FontIcon(Feather.VOLUME_2), volume);
         ticker.setCycleCount(javafx.animation.Animation.INDEFINITE);
         updateButtons();
     }
 
-    ReadOnlyObjectProperty<MediaPlayer> playerProperty() {
-        return player.getReadOnlyProperty();
-    }
-
-    ReadOnlyObjectProperty<DriveFile> currentProperty() {
-        return current.getReadOnlyProperty();
-    }
-
-    void play(DriveFile file) {
-        stop();
-        current.set(file);
-        title.setText(file.name());
-        time.setText("Loading...");
-        URI url = app.audioProxy().register(file.name(), file.size(), file.contentType(), () -> {
-            Download d = app.client().getFile(file.id());
-            return URI.create(d.download().url());
-        });
-        currentUrl = url;
-        MediaPlayer mp;
-        try {
-            Media media = new Media(url.toString());
-            mp = new MediaPlayer(media);
-        } catch (RuntimeException e) {
-            app.notifier().error("Cannot play " + file.name(), e);
-            time.setText("");
-            return;
-        }
-        player.set(mp);
-        mp.setVolume(volume.getValue());
-        mp.setOnReady(() -> {
-            double total = mp.getTotalDuration().toSeconds();
-            seek.setMax(Double.isFinite(total) && total > 0 ? total : 1);
-            seek.setDisable(false);
-            if (Double.isFinite(total) && total > 0) {
-                durations.put(file.id(), total);
-                onDurationKnown.run();
-            }
-            updateTime(mp);
-            mp.play();
-        });
-        mp.setOnError(() -> {
-            app.notifier().show(Notifier.Kind.ERROR, "Cannot play " + file.name() + ": "
-                    + (mp.getError() == null ? "unknown error" : mp.getError().getMessage()));
-            time.setText("");
-        });
-        ticker.play();
-        mp.statusProperty().addListener((o, a, s) -> updateButtons());
-        mp.setOnEndOfMedia(() -> {
-            mp.stop();
-            if (!step(1)) {
-                mp.seek(Duration.ZERO);
-            }
-        });
-        updateButtons();
+    PlayerModel model() {
+        return model;
     }
 
     private void tick() {
-        MediaPlayer mp = player.get();
-        if (mp == null) {
-            return;
-        }
-        if (!seeking && !seek.isPressed()) {
-            seek.setValue(mp.getCurrentTime().toSeconds());
-        }
-        updateTime(mp);
-    }
-
-    private void updateTime(MediaPlayer mp) {
-        time.setText(Format.duration(mp.getCurrentTime().toSeconds()) + " / "
-                + Format.duration(mp.getTotalDuration() == null ? Double.NaN : mp.getTotalDuration().toSeconds()));
-    }
-
-    void togglePlay() {
-        MediaPlayer mp = player.get();
-        if (mp == null) {
-            List<DriveFile> list = playlist.get();
-            if (!list.isEmpty()) {
-                play(list.get(0));
-            }
-            return;
-        }
-        if (mp.getStatus() == MediaPlayer.Status.PLAYING) {
-            mp.pause();
-        } else {
-            mp.play();
+        model.tick();
+        if (!seek.isValueChanging() && !seek.isPressed()) {
+            seek.setValue(model.positionProperty().get());
         }
     }
 
-    void seekTo(double seconds) {
-        MediaPlayer mp = player.get();
-        if (mp != null) {
-            mp.seek(Duration.seconds(seconds));
-            seek.setValue(seconds);
-            updateTime(mp);
+    private void showTime() {
+        double total = model.durationProperty().get();
+        seek.setMax(Double.isFinite(total) && total > 0 ? total : 1);
+        if (!seek.isValueChanging() && !seek.isPressed()) {
+            seek.setValue(model.positionProperty().get());
         }
+        time.setText(model.statusProperty().get() == PlayerModel.Status.LOADING ? "Loading..."
+                : Format.duration(model.positionProperty().get()) + " / " + Format.duration(total));
     }
 
-    boolean step(int delta) {
-        List<DriveFile> list = playlist.get();
-        DriveFile cur = current.get();
-        if (list.isEmpty()) {
-            return false;
-        }
-        int i = cur == null ? -1 : list.indexOf(cur);
-        int n = i + delta;
-        if (n < 0 || n >= list.size()) {
-            return false;
-        }
-        play(list.get(n));
-        return true;
+    /** Refreshes the enabled state of previous/next (the queue changes with the filter). */
+    void updateButtons() {
+        boolean playing = model.statusProperty().get() == PlayerModel.Status.PLAYING;
+        playPause.setGraphic(new FontIcon(playing ? Feather.PAUSE : Feather.PLAY));
+        playPause.getTooltip().setText(playing ? "Pause (Space)" : "Play (Space)");
+        prev.setDisable(!model.hasPrevious());
+        next.setDisable(!model.hasNext());
     }
 
     void stop() {
-        MediaPlayer mp = player.get();
-        if (mp != null) {
-            mp.dispose();
-        }
-        if (currentUrl != null) {
-            app.audioProxy().unregister(currentUrl);
-            currentUrl = null;
-        }
         ticker.stop();
-        player.set(null);
-        current.set(null);
-        seek.setValue(0);
-        seek.setDisable(true);
-        title.setText("Nothing playing");
-        time.setText("0:00 / 0:00");
-        updateButtons();
-    }
-
-    /** Stops when the file being played is deleted. */
-    void forget(DriveFile file) {
-        if (file.equals(current.get())) {
-            stop();
-        }
-    }
-
-    private void updateButtons() {
-        MediaPlayer mp = player.get();
-        boolean playing = mp != null && mp.getStatus() == MediaPlayer.Status.PLAYING;
-        playPause.setGraphic(new FontIcon(playing ? Feather.PAUSE : Feather.PLAY));
-        List<DriveFile> list = playlist.get();
-        int i = current.get() == null ? -1 : list.indexOf(current.get());
-        prev.setDisable(i <= 0);
-        next.setDisable(i < 0 || i >= list.size() - 1);
+        model.stop();
     }
 }

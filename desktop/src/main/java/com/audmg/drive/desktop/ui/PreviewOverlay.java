@@ -160,22 +160,17 @@ final class PreviewOverlay extends BorderPane {
     void show(DriveFile f) {
         this.file = f;
         title.setText(f.name());
-        details.setText(Format.bytes(f.size()) + "  ·  " + f.contentType() + "  ·  " + Format.date(f.createdAt()));
+        details.setText(Format.bytes(f.size()) + "  ·  " + f.contentType() + "  ·  " + taken(f));
         view.setImage(null);
         spinner.visibleProperty().unbind();
         spinner.setVisible(true);
         fit = true;
-        app.thumbnails().get(f.id()).whenComplete((path, error) -> Fx.later(() -> {
+        // The original streams from a fresh download URL, decoded in the background; it is not cached on disk.
+        Fx.background(app.io(), () -> app.client().getFile(f.id()).download().url(), url -> {
             if (!f.equals(file)) {
                 return;
             }
-            if (error != null) {
-                spinner.visibleProperty().unbind();
-                spinner.setVisible(false);
-                app.notifier().error("Cannot open " + f.name(), error);
-                return;
-            }
-            Image img = new Image(path.toUri().toString(), true);
+            Image img = new Image(url, true);
             spinner.visibleProperty().bind(img.progressProperty().lessThan(1).and(img.errorProperty().not()));
             img.progressProperty().addListener((o, a, p) -> {
                 if (p.doubleValue() >= 1 && fit) {
@@ -185,14 +180,31 @@ final class PreviewOverlay extends BorderPane {
             view.setImage(img);
             updateDetails(img);
             fit();
-        }));
+        }, error -> {
+            if (f.equals(file)) {
+                spinner.visibleProperty().unbind();
+                spinner.setVisible(false);
+                app.notifier().error("Cannot open " + f.name(), error);
+            }
+        });
         requestFocus();
     }
 
+    /** "Taken <date> · <camera>" from the photo's EXIF when the server read it, else the upload date. */
+    static String taken(DriveFile f) {
+        var m = f.media();
+        if (m == null || m.takenAt() == null) {
+            return "Added " + Format.date(f.createdAt());
+        }
+        return "Taken " + Format.date(m.takenAt()) + (m.camera() == null || m.camera().isBlank() ? ""
+                : "  ·  " + m.camera());
+    }
+
     private void updateDetails(Image img) {
-        img.widthProperty().addListener((o, a, w) -> details.setText(Format.bytes(file.size()) + "  ·  "
-                + (int) img.getWidth() + " × " + (int) img.getHeight() + "  ·  " + file.contentType() + "  ·  "
-                + Format.date(file.createdAt())));
+        DriveFile f = file;
+        img.widthProperty().addListener((o, a, w) -> details.setText(Format.bytes(f.size()) + "  ·  "
+                + (int) img.getWidth() + " × " + (int) img.getHeight() + "  ·  " + f.contentType() + "  ·  "
+                + taken(f)));
     }
 
     private double currentScale() {

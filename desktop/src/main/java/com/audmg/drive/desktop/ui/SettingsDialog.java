@@ -21,7 +21,7 @@ final class SettingsDialog {
     /** Returns true when the user changed the connection. */
     static boolean edit(Window owner, Settings settings) {
         Dialog<ButtonType> dialog = new Dialog<>();
-        dialog.initOwner(owner);
+        Dialogs.own(dialog, owner);
         dialog.setTitle("Connection settings");
         dialog.setHeaderText("Where is your drive?");
         ToggleGroup group = new ToggleGroup();

@@ -1,13 +1,21 @@
 package com.audmg.drive.desktop.ui;
 
+import com.audmg.drive.desktop.api.Cancellation;
+import com.audmg.drive.desktop.api.DriveClient;
 import com.audmg.drive.desktop.api.DriveFile;
+import com.audmg.drive.desktop.api.Progress;
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.scene.image.Image;
 
-/** Decoded thumbnails in memory (LRU) on top of the on-disk cache; everything loads in the background. */
+/**
+ * Tile images. The server's thumbnail ({@code thumbnailUrl}) is cached on disk (bounded, see ThumbnailCache); a file
+ * without one yet is decoded downsized straight from its download URL and never stored. Decoded images are kept in
+ * memory (LRU).
+ */
 final class Thumbnails {
 
     static final double SIZE = 150;
@@ -26,26 +34,54 @@ final class Thumbnails {
         this.app = app;
     }
 
+    /** Cache key of one content of a file: a new version is a new thumbnail. */
+    static String key(DriveFile f) {
+        return f.id() + "-v" + f.version();
+    }
+
     /** Delivers the image on the FX thread (maybe still loading: bind to its progress). */
     void load(DriveFile file, Consumer<Image> onImage) {
-        Image hit = images.get(file.id());
+        String key = key(file);
+        Image hit = images.get(key);
         if (hit != null && !hit.isError()) {
             onImage.accept(hit);
             return;
         }
-        app.thumbnails().get(file.id()).whenComplete((path, error) -> Platform.runLater(() -> {
-            if (error != null) {
-                return;
-            }
-            double scale = Math.max(1, javafx.stage.Screen.getPrimary().getOutputScaleX());
-            Image img = new Image(path.toUri().toString(), SIZE * scale, SIZE * scale, true, true, true);
-            images.put(file.id(), img);
-            onImage.accept(img);
-        }));
+        double scale = Math.max(1, javafx.stage.Screen.getPrimary().getOutputScaleX());
+        DriveClient client = app.client();
+        if (file.hasThumbnail()) {
+            app.thumbnails().get(key, (k, target) -> {
+                try {
+                    client.downloadUrl(URI.create(file.thumbnailUrl()), -1, target, Progress.NONE, new Cancellation());
+                } catch (com.audmg.drive.desktop.api.ApiException expired) {
+                    // Signed URLs are short-lived: ask for a fresh one once.
+                    DriveFile fresh = client.getFile(file.id()).file();
+                    if (!fresh.hasThumbnail()) {
+                        throw expired;
+                    }
+                    client.downloadUrl(URI.create(fresh.thumbnailUrl()), -1, target, Progress.NONE,
+                            new Cancellation());
+                }
+            }).whenComplete((path, error) -> Platform.runLater(() -> {
+                if (error == null) {
+                    deliver(key, path.toUri().toString(), scale, onImage);
+                }
+            }));
+            return;
+        }
+        // No server thumbnail (yet): decode the original downsized while loading; nothing goes to disk.
+        Fx.background(app.io(), () -> client.getFile(file.id()).download().url(),
+                url -> deliver(key, url, scale, onImage), error -> { });
     }
 
-    void forget(String id) {
-        images.remove(id);
-        app.thumbnails().evict(id);
+    private void deliver(String key, String url, double scale, Consumer<Image> onImage) {
+        Image img = new Image(url, SIZE * scale, SIZE * scale, true, true, true);
+        images.put(key, img);
+        onImage.accept(img);
+    }
+
+    void forget(DriveFile f) {
+        images.remove(key(f));
+        app.thumbnails().evict(key(f));
     }
 }

@@ -29,6 +29,7 @@ class DriveClientLocalCloudTest {
 
     @BeforeAll
     static void startCloud() {
+        // Its own cloud: the sign-up limit (20 per client and hour) is counted per cloud.
         cloud = LocalCloudFixture.start(data);
     }
 
@@ -162,6 +163,42 @@ class DriveClientLocalCloudTest {
 
         assertTrue(client.listPending().isEmpty(), "the created upload was cancelled on the server");
         assertTrue(client.listAll(FileQuery.all()).isEmpty());
+    }
+
+    @Test
+    void renameTrashRestoreVersionsSessionsAndPassword_shouldWorkAgainstTheLocalCloud() throws Exception {
+        DriveClient client = signedIn("keeper");
+        Path png = TestMedia.png(work.resolve("keep.png"), 32, 32, Color.GREEN, Color.BLACK);
+        DriveFile file = client.upload(png, "image/png", Progress.NONE, new Cancellation());
+        // rename
+        assertEquals("kept.png", client.rename(file.id(), "kept.png").name());
+        // trash, listed as trashed, restore, delete for good
+        client.delete(file.id());
+        List<DriveFile> trashed = client.listTrashed();
+        assertEquals(List.of(file.id()), trashed.stream().map(DriveFile::id).toList());
+        assertTrue(trashed.get(0).isTrashed());
+        assertEquals("ready", client.restore(file.id()).status());
+        assertEquals(0, client.listTrashed().size());
+        // one version, current, downloadable
+        List<FileVersion> versions = client.versions(file.id());
+        assertEquals(1, versions.size());
+        assertTrue(versions.get(0).current());
+        Path copy = work.resolve("v1.png");
+        client.downloadUrl(java.net.URI.create(client.versionDownload(file.id(), versions.get(0).versionId())
+                .download().url()), versions.get(0).size(), copy, Progress.NONE, new Cancellation());
+        assertArrayEquals(Files.readAllBytes(png), Files.readAllBytes(copy));
+        // sessions: this one is listed as current
+        List<SessionInfo> sessions = client.sessions();
+        assertTrue(sessions.stream().anyMatch(SessionInfo::current), sessions.toString());
+        // password: a wrong current one is refused, the right one works, and the new one logs in
+        ApiException wrong = assertThrows(ApiException.class, () -> client.changePassword("not-the-password",
+                "a-brand-new-passphrase"));
+        assertEquals(401, wrong.status());
+        client.changePassword("correct-horse-battery", "a-brand-new-passphrase");
+        DriveClient again = new DriveClient(cloud.baseUrl());
+        again.login("keeper", "a-brand-new-passphrase");
+        client.deleteForever(file.id());
+        assertEquals(0, again.listAll(FileQuery.all()).size());
     }
 
     @Test

@@ -148,4 +148,23 @@ class UploadQueueTest {
         assertEquals("Your storage is full", job.error());
         queue.close();
     }
+
+    @Test
+    void contentRefusal_shouldOfferNoRetry_butANetworkErrorShould() throws Exception {
+        UploadQueue queue = new UploadQueue((p, type, progress, cancel) -> {
+            if (p.getFileName().toString().startsWith("fake")) {
+                throw new ApiException(415, "content_mismatch", "the uploaded bytes are not image/png");
+            }
+            throw ApiException.network(new java.io.IOException("connection reset"));
+        }, 1000);
+        UploadJob fake = queue.add(file("fake.png", 10));
+        UploadJob cut = queue.add(file("cut.png", 10));
+        await(() -> fake.isFinished() && cut.isFinished());
+        assertEquals(UploadJob.State.FAILED, fake.state());
+        assertTrue(fake.isPermanentFailure());
+        assertEquals(false, queue.canRetry(fake));
+        assertEquals(UploadJob.State.FAILED, cut.state());
+        assertTrue(queue.canRetry(cut));
+        queue.close();
+    }
 }

@@ -37,6 +37,7 @@ class AudioStreamProxyTest {
                     ex.sendResponseHeaders(403, -1);
                     return;
                 }
+                ex.getResponseHeaders().set("Content-Type", "audio/mp4");
                 String range = ex.getRequestHeaders().getFirst("Range");
                 if (range == null) {
                     ex.sendResponseHeaders(200, content.length);
@@ -99,5 +100,27 @@ class AudioStreamProxyTest {
         proxy.unregister(url);
         HttpResponse<Void> r = http.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.discarding());
         assertEquals(404, r.statusCode());
+    }
+
+    @Test
+    void probed_shouldLearnLengthAndTypeFromStorage_forARenditionOfUnknownSize() throws Exception {
+        // GIVEN a rendition (the server's playable copy) whose size and type only the storage knows
+        URI url = proxy.registerProbed(() -> {
+            urlRequests.incrementAndGet();
+            return URI.create("http://127.0.0.1:" + upstream.getAddress().getPort() + "/obj");
+        });
+        // THEN its URL has no extension (JavaFX then goes by the Content-Type) and HEAD tells length and type
+        assertEquals("audio", url.getPath().substring(url.getPath().lastIndexOf('/') + 1));
+        HttpResponse<Void> head = http.send(HttpRequest.newBuilder(url).method("HEAD",
+                HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        assertEquals(200, head.statusCode());
+        assertEquals(content.length, head.headers().firstValueAsLong("content-length").orElse(-1));
+        assertEquals("audio/mp4", head.headers().firstValue("content-type").orElse(""));
+        // AND seeking streams the bytes as for any file
+        HttpResponse<byte[]> part = http.send(HttpRequest.newBuilder(url).header("Range", "bytes=90000-").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(206, part.statusCode());
+        assertArrayEquals(Arrays.copyOfRange(content, 90000, content.length), part.body());
+        assertEquals(2, urlRequests.get()); // one probe, one ranged GET
     }
 }

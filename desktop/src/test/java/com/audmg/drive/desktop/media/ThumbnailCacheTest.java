@@ -76,4 +76,29 @@ class ThumbnailCacheTest {
         assertThrows(IllegalArgumentException.class, () -> cache.pathFor("../etc/passwd"));
         assertThrows(IllegalArgumentException.class, () -> cache.pathFor(".."));
     }
+
+    @Test
+    void get_shouldKeepTheFolderWithinItsBound_droppingTheLeastRecentlyUsed() throws Exception {
+        // GIVEN a cache bounded to 10 KB and entries of 3 KB
+        ThumbnailCache cache = new ThumbnailCache(dir, (id, t) -> Files.write(t, new byte[3 * 1024]), executor,
+                10 * 1024);
+        cache.get("a").get(5, TimeUnit.SECONDS);
+        cache.get("b").get(5, TimeUnit.SECONDS);
+        cache.get("c").get(5, TimeUnit.SECONDS);
+        Files.setLastModifiedTime(cache.pathFor("a"), java.nio.file.attribute.FileTime.fromMillis(1_000));
+        Files.setLastModifiedTime(cache.pathFor("b"), java.nio.file.attribute.FileTime.fromMillis(2_000));
+        Files.setLastModifiedTime(cache.pathFor("c"), java.nio.file.attribute.FileTime.fromMillis(3_000));
+        // WHEN "a" is used again and a fourth entry goes past the bound
+        cache.get("a").get(5, TimeUnit.SECONDS);
+        cache.get("d", (id, t) -> Files.write(t, new byte[3 * 1024])).get(5, TimeUnit.SECONDS);
+        // THEN the least recently used entries went until the folder is under the bound; the new one and "a" stay
+        assertTrue(cache.cached("d").isPresent());
+        assertTrue(cache.cached("a").isPresent());
+        assertFalse(cache.cached("b").isPresent());
+        long total;
+        try (var files = Files.list(dir)) {
+            total = files.mapToLong(f -> f.toFile().length()).sum();
+        }
+        assertTrue(total <= 10 * 1024, "folder holds " + total + " bytes");
+    }
 }
