@@ -28,8 +28,12 @@ final class RouteThrottle {
         }
 
         synchronized boolean take(long now) {
-            tokens = Math.min(capacity, tokens + (now - last) / 1e9 * rate);
-            last = now;
+            // Concurrent requests read the clock before taking this lock, so {@code now} may be older than
+            // {@code last}: no refill then (a negative one drained the bucket under a parallel burst).
+            if (now > last) {
+                tokens = Math.min(capacity, tokens + (now - last) / 1e9 * rate);
+                last = now;
+            }
             if (tokens >= 1) {
                 tokens -= 1;
                 return true;
