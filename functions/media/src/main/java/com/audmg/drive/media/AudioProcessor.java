@@ -44,13 +44,15 @@ public final class AudioProcessor {
     /** Renditions above this rate are halved (96 kHz to 48 kHz): every player handles 48 kHz PCM. */
     static final int MAX_RENDITION_RATE = 48_000;
 
+    /** jaudiotagger logs every block and field at INFO through java.util.logging (held: loggers are weakly kept). */
+    private static final Logger TAGGER_LOG = Logger.getLogger("org.jaudiotagger");
+
     static {
-        // jaudiotagger logs every tag field at INFO through java.util.logging.
-        Logger.getLogger("org.jaudiotagger").setLevel(Level.SEVERE);
+        TAGGER_LOG.setLevel(Level.SEVERE);
     }
 
     public Derived process(Path original, String contentType, Path workDir) throws MediaException, IOException {
-        String extension = extensionOf(contentType);
+        String extension = isOpus(original) ? "opus" : extensionOf(contentType);
         Path named = workDir.resolve("original." + extension);
         Files.createLink(named, original);
         ObjectNode media = Json.object();
@@ -136,7 +138,13 @@ public final class AudioProcessor {
         AudioFormat in = source.getFormat();
         int channels = Math.max(1, in.getChannels());
         float rate = in.getSampleRate() > 0 ? in.getSampleRate() : 44_100;
-        AudioFormat pcm = new AudioFormat(AudioFormat.Encoding.PCM_SIGNED, rate, 16, channels, channels * 2, rate, false);
+        // Decoders convert only to PCM at their own depth (JFLAC: 24-bit stays 24-bit); samples are
+        // brought to 16 bits below.
+        int bits = in.getSampleSizeInBits() == 8 || in.getSampleSizeInBits() == 24 || in.getSampleSizeInBits() == 32
+                ? in.getSampleSizeInBits() : 16;
+        int bytesPerSample = bits / 8;
+        AudioFormat pcm = new AudioFormat(AudioFormat.Encoding.PCM_SIGNED, rate, bits, channels,
+                channels * bytesPerSample, rate, false);
         long expectedFrames = Math.max(1, (long) (durationMs / 1000.0 * rate));
         long framesPerPeak = Math.max(1, (expectedFrames + PEAKS - 1) / PEAKS);
         List<Float> peaks = new ArrayList<>(PEAKS + 16);
@@ -147,8 +155,9 @@ public final class AudioProcessor {
                 out.setLength(0);
                 out.write(new byte[44]);
             }
-            byte[] buffer = new byte[channels * 2 * 8192];
-            ByteBuffer outBuffer = ByteBuffer.allocate(buffer.length).order(ByteOrder.LITTLE_ENDIAN);
+            int frameBytes = channels * bytesPerSample;
+            byte[] buffer = new byte[frameBytes * 8192];
+            ByteBuffer outBuffer = ByteBuffer.allocate(channels * 2 * 8192).order(ByteOrder.LITTLE_ENDIAN);
             int carry = 0;
             long frame = 0;
             int peak = 0;
@@ -158,13 +167,12 @@ public final class AudioProcessor {
             int n;
             while ((n = readFully(decoded, buffer, carry)) > 0) {
                 int total = carry + n;
-                int frames = total / (channels * 2);
+                int frames = total / frameBytes;
                 outBuffer.clear();
                 for (int f = 0; f < frames; f++) {
-                    int base = f * channels * 2;
+                    int base = f * frameBytes;
                     for (int c = 0; c < channels; c++) {
-                        int lo = buffer[base + c * 2] & 0xff;
-                        int sample = (short) ((buffer[base + c * 2 + 1] << 8) | lo);
+                        int sample = sample16(buffer, base + c * bytesPerSample, bytesPerSample);
                         int abs = Math.abs(sample);
                         if (abs > peak) {
                             peak = abs;
@@ -189,8 +197,8 @@ public final class AudioProcessor {
                     out.write(outBuffer.array(), 0, outBuffer.position());
                     written += outBuffer.position();
                 }
-                carry = total - frames * channels * 2;
-                System.arraycopy(buffer, frames * channels * 2, buffer, 0, carry);
+                carry = total - frames * frameBytes;
+                System.arraycopy(buffer, frames * frameBytes, buffer, 0, carry);
             }
             if (frame == 0) {
                 throw new MediaException("the audio holds no decodable samples");
@@ -212,6 +220,16 @@ public final class AudioProcessor {
             result[i] = peaks.get(i);
         }
         return result;
+    }
+
+    /** One little-endian signed sample of 1-4 bytes, as a 16-bit value. */
+    static int sample16(byte[] b, int at, int bytes) {
+        return switch (bytes) {
+            case 1 -> b[at] << 8;
+            case 2 -> (short) ((b[at + 1] << 8) | (b[at] & 0xff));
+            case 3 -> (b[at + 2] << 8) | (b[at + 1] & 0xff);
+            default -> (b[at + 3] << 8) | (b[at + 2] & 0xff);
+        };
     }
 
     private static int readFully(InputStream in, byte[] buffer, int offset) throws IOException {
@@ -241,6 +259,17 @@ public final class AudioProcessor {
         b.put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         b.putInt((int) Math.min(0xffffffffL, dataBytes));
         return b.array();
+    }
+
+    /** Ogg Opus and Ogg Vorbis share a content type; the first page's codec header tells them apart. */
+    static boolean isOpus(Path file) throws IOException {
+        byte[] head = new byte[64];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        String text = new String(head, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return text.startsWith("OggS") && text.contains("OpusHead");
     }
 
     private static String extensionOf(String contentType) {
