@@ -33,9 +33,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Audio: duration, codec, sample rate, channels, bitrate and tags (jaudiotagger), the embedded
  * cover as a JPEG, waveform peaks (a small JSON a player draws), and for formats JavaFX and many
- * players cannot play (FLAC, OGG Vorbis) a 16-bit PCM WAV rendition. Decoding goes through Java
- * Sound with the JFLAC, VorbisSPI and MP3SPI providers; M4A/AAC and Opus have no pure-Java decoder
- * here, so they get metadata and cover but no waveform (and M4A plays as it is).
+ * players cannot play (FLAC, OGG Vorbis, OGG Opus) a 16-bit PCM WAV rendition. Decoding goes through
+ * Java Sound with the JFLAC, VorbisSPI and MP3SPI providers, and Concentus for Opus ({@link OggOpus});
+ * M4A/AAC has no pure-Java decoder here, so it gets metadata and cover but no waveform (it plays as it is).
  */
 public final class AudioProcessor {
 
@@ -52,7 +52,10 @@ public final class AudioProcessor {
     }
 
     public Derived process(Path original, String contentType, Path workDir) throws MediaException, IOException {
-        String extension = isOpus(original) ? "opus" : extensionOf(contentType);
+        if (isOpus(original)) {
+            return processOpus(original, workDir);
+        }
+        String extension = extensionOf(contentType);
         Path named = workDir.resolve("original." + extension);
         Files.createLink(named, original);
         ObjectNode media = Json.object();
@@ -105,36 +108,85 @@ public final class AudioProcessor {
         boolean decodable = !opus && !"audio/mp4".equals(contentType) && !"audio/aac".equals(contentType);
         if (decodable) {
             boolean rendition = "audio/flac".equals(contentType) || "audio/ogg".equals(contentType);
-            Path wav = rendition ? workDir.resolve("playable.wav") : null;
-            float[] peaks = decode(named, wav, durationMs);
-            Path waveform = workDir.resolve("waveform.json");
-            ObjectNode json = Json.object();
-            json.put("version", 1);
-            json.put("durationMs", durationMs);
-            ArrayNode array = json.putArray("peaks");
-            for (float p : peaks) {
-                array.add(Math.round(p * 1000) / 1000.0);
+            AudioInputStream source;
+            try {
+                source = AudioSystem.getAudioInputStream(new BufferedInputStream(Files.newInputStream(named), 65536));
+            } catch (UnsupportedAudioFileException e) {
+                throw new MediaException("the audio cannot be decoded: " + message(e), e);
             }
-            Files.writeString(waveform, Json.write(json));
-            outputs.add(new Derived.Output("waveform.json", "application/json", waveform));
-            if (wav != null) {
-                outputs.add(new Derived.Output("playable.wav", "audio/wav", wav));
-            }
+            waveformAndRendition(source, durationMs, rendition, workDir, outputs);
         }
         return new Derived(media, outputs);
+    }
+
+    /** Ogg Opus: headers and tags read here ({@link OggOpus}), decoded with Concentus, rendered to WAV. */
+    private Derived processOpus(Path original, Path workDir) throws MediaException, IOException {
+        OggOpus.Info info;
+        try {
+            info = OggOpus.info(original);
+        } catch (RuntimeException e) {
+            throw new MediaException("the Opus stream cannot be read: " + message(e), e);
+        }
+        ObjectNode media = Json.object();
+        media.put("durationMs", info.durationMs());
+        media.put("codec", "opus");
+        media.put("sampleRate", info.inputRate());
+        media.put("channels", info.channels());
+        if (info.durationMs() > 0) {
+            media.put("bitrate", Files.size(original) * 8 * 1000 / info.durationMs());
+        } else {
+            media.putNull("bitrate");
+        }
+        media.put("title", info.tags().get("TITLE"));
+        media.put("artist", info.tags().get("ARTIST"));
+        media.put("album", info.tags().get("ALBUM"));
+        Integer track = leadingInt(info.tags().get("TRACKNUMBER"));
+        if (track == null) {
+            media.putNull("track");
+        } else {
+            media.put("track", track);
+        }
+        Integer year = leadingInt(info.tags().getOrDefault("DATE", info.tags().get("YEAR")));
+        if (year == null) {
+            media.putNull("year");
+        } else {
+            media.put("year", year);
+        }
+        List<Derived.Output> outputs = new ArrayList<>();
+        if (info.picture() != null) {
+            Derived.Output cover = ImageProcessor.cover(info.picture(), COVER_EDGE, workDir.resolve("cover.jpg"));
+            if (cover != null) {
+                outputs.add(cover);
+            }
+        }
+        waveformAndRendition(OggOpus.decode(original, info), info.durationMs(), true, workDir, outputs);
+        return new Derived(media, outputs);
+    }
+
+    private static void waveformAndRendition(AudioInputStream source, long durationMs, boolean rendition, Path workDir,
+                                             List<Derived.Output> outputs) throws MediaException, IOException {
+        Path wav = rendition ? workDir.resolve("playable.wav") : null;
+        float[] peaks = decode(source, wav, durationMs);
+        Path waveform = workDir.resolve("waveform.json");
+        ObjectNode json = Json.object();
+        json.put("version", 1);
+        json.put("durationMs", durationMs);
+        ArrayNode array = json.putArray("peaks");
+        for (float p : peaks) {
+            array.add(Math.round(p * 1000) / 1000.0);
+        }
+        Files.writeString(waveform, Json.write(json));
+        outputs.add(new Derived.Output("waveform.json", "application/json", waveform));
+        if (wav != null) {
+            outputs.add(new Derived.Output("playable.wav", "audio/wav", wav));
+        }
     }
 
     /**
      * Decodes the whole stream once: {@value #PEAKS} peak amplitudes (0-1, all channels) and, when
      * {@code wav} is given, a 16-bit PCM WAV of it (at most {@value #MAX_RENDITION_RATE} Hz).
      */
-    static float[] decode(Path file, Path wav, long durationMs) throws MediaException, IOException {
-        AudioInputStream source;
-        try {
-            source = AudioSystem.getAudioInputStream(new BufferedInputStream(Files.newInputStream(file), 65536));
-        } catch (UnsupportedAudioFileException e) {
-            throw new MediaException("the audio cannot be decoded: " + message(e), e);
-        }
+    static float[] decode(AudioInputStream source, Path wav, long durationMs) throws MediaException, IOException {
         AudioFormat in = source.getFormat();
         int channels = Math.max(1, in.getChannels());
         float rate = in.getSampleRate() > 0 ? in.getSampleRate() : 44_100;
@@ -149,7 +201,8 @@ public final class AudioProcessor {
         long framesPerPeak = Math.max(1, (expectedFrames + PEAKS - 1) / PEAKS);
         List<Float> peaks = new ArrayList<>(PEAKS + 16);
         int decimate = rate > MAX_RENDITION_RATE ? (int) Math.ceil(rate / MAX_RENDITION_RATE) : 1;
-        try (AudioInputStream decoded = AudioSystem.getAudioInputStream(pcm, source);
+        try (AudioInputStream original = source;
+             AudioInputStream decoded = AudioSystem.getAudioInputStream(pcm, original);
              RandomAccessFile out = wav == null ? null : new RandomAccessFile(wav.toFile(), "rw")) {
             if (out != null) {
                 out.setLength(0);

@@ -171,6 +171,20 @@ class ProcessorsTest {
     }
 
     @Test
+    void oggOpusGetsTagsWaveformAndA48kHzWavRendition() throws Exception {
+        Derived derived = new AudioProcessor().process(fixture(work, "tone.opus"), "audio/ogg", work);
+        JsonNode m = derived.media();
+        assertEquals("opus", m.get("codec").asText());
+        assertEquals("Opus Song", m.get("title").asText());
+        assertEquals("Opus Artist", m.get("artist").asText());
+        assertEquals(44100, m.get("sampleRate").asInt(), "the input rate the header records");
+        assertEquals(2, m.get("channels").asInt());
+        assertTrue(Math.abs(m.get("durationMs").asLong() - 3000) < 100, m.toString());
+        assertWaveform(outputs(derived).get("waveform.json").file());
+        assertWav(outputs(derived).get("playable.wav").file(), 48000, 2, 3.0);
+    }
+
+    @Test
     void corruptAudioFailsWithAReason() throws Exception {
         Path corrupt = work.resolve("corrupt.flac");
         byte[] bytes = Files.readAllBytes(fixture(work, "tone.flac"));
