@@ -5,6 +5,7 @@ import com.audmg.drive.local.config.ParameterStore;
 import com.audmg.drive.local.config.Schedule;
 import com.audmg.drive.local.config.ServerlessConfig;
 import com.audmg.drive.local.config.ServerlessConfigReader;
+import com.audmg.drive.local.events.LocalEvents;
 import com.audmg.drive.local.gateway.Gateway;
 import com.audmg.drive.local.lambda.InvocationResult;
 import com.audmg.drive.local.lambda.InvokeEndpoint;
@@ -37,14 +38,17 @@ public final class LocalCloud implements AutoCloseable {
     private final Gateway gateway;
     private final ScheduledEvents schedules;
     private final InvokeEndpoint invokeEndpoint;
+    private final LocalEvents events;
     private final S3Settings s3Settings;
     private final Path dataDir;
     private final Thread shutdownHook;
     private volatile boolean closed;
 
     private LocalCloud(ServerlessConfig config, EmbeddedS3 s3, S3Settings s3Settings, LambdaRuntime lambda,
-                       Gateway gateway, InvokeEndpoint invokeEndpoint, Path dataDir, PrintStream console) {
+                       Gateway gateway, InvokeEndpoint invokeEndpoint, LocalEvents events, Path dataDir,
+                       PrintStream console) {
         this.config = config;
+        this.events = events;
         this.s3 = s3;
         this.s3Settings = s3Settings;
         this.invokeEndpoint = invokeEndpoint;
@@ -92,7 +96,14 @@ public final class LocalCloud implements AutoCloseable {
                         dataDir.resolve("s3-credentials.properties"), 0));
         ParameterStore parameters;
         ServerlessConfig config;
+        LocalEvents events = null;
         try {
+            try {
+                // Bound first: queue URLs ({ Ref: Queue } in environments) name the SQS port.
+                events = LocalEvents.bind(ServerlessConfigReader.LOCAL_ACCOUNT_ID, options.console());
+            } catch (IOException e) {
+                throw new LocalCloudException("cannot bind the SQS and SNS endpoints on 127.0.0.1: " + e, e);
+            }
             try {
                 parameters = new ParameterStore(dataDir.resolve("parameters.properties"));
             } catch (RuntimeException e) {
@@ -100,6 +111,7 @@ public final class LocalCloud implements AutoCloseable {
             }
             try {
                 config = new ServerlessConfigReader(options.stage(), System::getenv, parameters)
+                        .sqsEndpoint(events.sqsEndpoint().toString())
                         .read(options.config(), options.artifact());
             } catch (ConfigException e) {
                 throw new LocalCloudException(e.getMessage(), e);
@@ -108,7 +120,15 @@ public final class LocalCloud implements AutoCloseable {
                 throw new LocalCloudException("handler artifact not found: " + config.artifact()
                         + " (build it first, or pass --artifact)", null);
             }
+            for (com.audmg.drive.local.config.FunctionConfig fn : config.functions().values()) {
+                if (fn.artifact() != null && !Files.exists(fn.artifact())) {
+                    throw new LocalCloudException("handler artifact of function " + fn.name() + " not found: "
+                            + fn.artifact() + " (build it first, or pass --artifact)", null);
+                }
+            }
+            events.startBackend(config.messaging(), config.region());
         } catch (RuntimeException e) {
+            closeQuietly(events);
             stopWhenStarted(s3Start);
             throw e;
         }
@@ -139,19 +159,23 @@ public final class LocalCloud implements AutoCloseable {
             s3 = s3Start == null ? null : s3Start.join();
             invokeEndpoint = new InvokeEndpoint(config, lambda, s3Settings.accessKeyId(),
                     s3Settings.secretAccessKey(), options.console());
+            lambda.serviceEndpoints(events.workerEnvironment());
+            LambdaRuntime runtime = lambda;
+            events.open(config, s3Settings.accessKeyId(), s3Settings.secretAccessKey(), runtime::invoke,
+                    runtime::functionArn, dataDir, s3, options.sqsRetryDelay());
             if (s3 != null) {
                 writeSharedCredentials(dataDir.resolve(SHARED_CREDENTIALS), s3Settings);
             }
         } catch (BindException e) {
-            closeQuietly(invokeEndpoint, gateway, lambda);
+            closeQuietly(events, invokeEndpoint, gateway, lambda);
             stopWhenStarted(s3Start);
             throw new LocalCloudException("port " + options.port() + " is already in use on 127.0.0.1", e);
         } catch (Exception e) {
-            closeQuietly(invokeEndpoint, gateway, lambda);
+            closeQuietly(events, invokeEndpoint, gateway, lambda);
             stopWhenStarted(s3Start);
             throw new LocalCloudException("cannot start the local cloud: " + e, e);
         }
-        LocalCloud cloud = new LocalCloud(config, s3, s3Settings, lambda, gateway, invokeEndpoint, dataDir,
+        LocalCloud cloud = new LocalCloud(config, s3, s3Settings, lambda, gateway, invokeEndpoint, events, dataDir,
                 options.console());
         cloud.schedules.start();
         if (options.prewarm()) {
@@ -173,7 +197,7 @@ public final class LocalCloud implements AutoCloseable {
 
     /** What the local cloud keeps in its data folder; a start makes exactly these private. */
     private static final List<String> DATA_ENTRIES = List.of("s3", "s3-metadata", "logs", "runtime",
-            "parameters.properties", "s3-credentials.properties", "aws-credentials");
+            "parameters.properties", "s3-credentials.properties", "aws-credentials", "outbox");
 
     /**
      * Creates the data folder owner-only, or makes a folder of an earlier release (0755, files 0644) owner-only
@@ -308,13 +332,19 @@ public final class LocalCloud implements AutoCloseable {
         lines.add("S3          " + s3Settings.endpoint() + " (path-style; buckets "
                 + String.join(", ", config.buckets().values()) + ")");
         lines.add("Lambda      " + invokeEndpoint.endpoint() + " (Invoke: POST /2015-03-31/functions/{name}/invocations)");
+        lines.addAll(events.summary());
         lines.add("Region      " + config.region());
         if (s3 != null) {
             Path shared = dataDir.resolve(SHARED_CREDENTIALS);
             lines.add("Credentials " + shared + " (profile " + PROFILE + "; kept in "
                     + dataDir.resolve("s3-credentials.properties") + ")");
-            lines.add("Try         AWS_SHARED_CREDENTIALS_FILE=" + shared + " aws --profile " + PROFILE + " --region "
-                    + config.region() + " --endpoint-url " + s3Settings.endpoint() + " s3 ls");
+            String aws = "AWS_SHARED_CREDENTIALS_FILE=" + shared + " aws --profile " + PROFILE + " --region "
+                    + config.region() + " --endpoint-url ";
+            lines.add("Try         " + aws + s3Settings.endpoint() + " s3 ls");
+            if (events.workerEnvironment().containsKey("AWS_ENDPOINT_URL_SQS")) {
+                lines.add("            " + aws + events.sqsEndpoint() + " sqs list-queues");
+            }
+            lines.add("            " + aws + events.snsEndpoint() + " sns list-topics");
         } else {
             lines.add("Credentials AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY of this process (external S3)");
             lines.add("Try         aws --region " + config.region() + " --endpoint-url " + s3Settings.endpoint()
@@ -326,6 +356,21 @@ public final class LocalCloud implements AutoCloseable {
     /** The Lambda Invoke API endpoint ({@code aws lambda invoke --endpoint-url}, {@code LambdaClient}). */
     public URI lambdaEndpoint() {
         return invokeEndpoint.endpoint();
+    }
+
+    /** The embedded SQS endpoint ({@code AWS_ENDPOINT_URL_SQS}). */
+    public URI sqsEndpoint() {
+        return events.sqsEndpoint();
+    }
+
+    /** The embedded SNS endpoint ({@code AWS_ENDPOINT_URL_SNS}). */
+    public URI snsEndpoint() {
+        return events.snsEndpoint();
+    }
+
+    /** S3 and SNS event deliveries not done yet (for tests). */
+    public int pendingEventDeliveries() {
+        return events.pendingDeliveries();
     }
 
     /** Where functions and tools reach S3, with the local credentials. */
@@ -358,6 +403,6 @@ public final class LocalCloud implements AutoCloseable {
             return;
         }
         closed = true;
-        closeQuietly(schedules, invokeEndpoint, gateway, lambda, s3);
+        closeQuietly(schedules, events, invokeEndpoint, gateway, lambda, s3);
     }
 }

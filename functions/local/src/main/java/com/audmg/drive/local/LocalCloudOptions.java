@@ -18,9 +18,18 @@ import java.util.Objects;
  * @param console where function and gateway logs are echoed, or null for log files only
  * @param jdkRoots where to look for a JDK matching each function's {@code runtime} (default
  *     {@link com.audmg.drive.local.lambda.JdkLocator#defaultRoots()}: /usr/lib/jvm, SDKMAN!, ...)
+ * @param sqsRetryDelay null for AWS's behaviour (a message an sqs function failed on is received again when its
+ *     visibility timeout ends); else failed messages are made visible again after this delay, so that retries
+ *     and dead-letter redrives of queues with long visibility timeouts happen within seconds while developing
  */
 public record LocalCloudOptions(int port, Path dataDir, String stage, Path config, Path artifact, URI s3Endpoint,
-                                boolean prewarm, PrintStream console, java.util.List<Path> jdkRoots) {
+                                boolean prewarm, PrintStream console, java.util.List<Path> jdkRoots,
+                                java.time.Duration sqsRetryDelay) {
+
+    public LocalCloudOptions(int port, Path dataDir, String stage, Path config, Path artifact, URI s3Endpoint,
+                             boolean prewarm, PrintStream console, java.util.List<Path> jdkRoots) {
+        this(port, dataDir, stage, config, artifact, s3Endpoint, prewarm, console, jdkRoots, null);
+    }
 
     public static final String DEFAULT_STAGE = "local";
 
@@ -32,6 +41,9 @@ public record LocalCloudOptions(int port, Path dataDir, String stage, Path confi
         }
         jdkRoots = jdkRoots == null ? com.audmg.drive.local.lambda.JdkLocator.defaultRoots()
                 : java.util.List.copyOf(jdkRoots);
+        if (sqsRetryDelay != null && (sqsRetryDelay.isNegative() || sqsRetryDelay.toSeconds() > 43_200)) {
+            throw new IllegalArgumentException("sqsRetryDelay must be 0 to 43200 seconds: " + sqsRetryDelay);
+        }
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0-65535: " + port);
         }
@@ -52,6 +64,13 @@ public record LocalCloudOptions(int port, Path dataDir, String stage, Path confi
         private boolean prewarm;
         private PrintStream console = System.out;
         private java.util.List<Path> jdkRoots;
+        private java.time.Duration sqsRetryDelay;
+
+        /** See {@link LocalCloudOptions#sqsRetryDelay()}. */
+        public Builder sqsRetryDelay(java.time.Duration sqsRetryDelay) {
+            this.sqsRetryDelay = sqsRetryDelay;
+            return this;
+        }
 
         public Builder port(int port) {
             this.port = port;
@@ -101,7 +120,7 @@ public record LocalCloudOptions(int port, Path dataDir, String stage, Path confi
 
         public LocalCloudOptions build() {
             return new LocalCloudOptions(port, dataDir, stage, config, artifact, s3Endpoint, prewarm, console,
-                    jdkRoots);
+                    jdkRoots, sqsRetryDelay);
         }
     }
 }

@@ -14,7 +14,7 @@ public final class Main {
             "Usage: java -jar audmg-local-cloud.jar [options]",
             "       java -jar audmg-local-cloud.jar bench [options]",
             "       java -jar audmg-local-cloud.jar scrub [--data-dir DIR] [--repair]",
-            "Runs a serverless.yml locally: API Gateway (REST v1) + Lambda workers + embedded S3.",
+            "Runs a serverless.yml locally: API Gateway (REST v1) + Lambda workers + embedded S3, SQS and SNS.",
             "  --port N           gateway port on 127.0.0.1 (default 3000; 0 picks a free one)",
             "  --data-dir DIR     S3 objects, generated secrets and logs (default ./.drive-data)",
             "  --stage NAME       stage and URL prefix (default local)",
@@ -22,6 +22,8 @@ public final class Main {
             "  --artifact JAR     handler jar (default: package.artifact of the serverless.yml)",
             "  --s3-endpoint URL  use this S3 instead of the embedded one",
             "  --prewarm          start every function worker right away",
+            "  --sqs-retry-delay S  retry messages an sqs function failed on after S seconds instead of",
+            "                     the queue's visibility timeout (default: as AWS)",
             "  --help             this text",
             "Prints 'READY <base-url>' once it serves requests; Ctrl-C stops it.",
             "scrub checks every library of the data folder against its stored bytes (the scrubLibraries",
@@ -60,6 +62,7 @@ public final class Main {
                     case "--artifact" -> options.artifact(Path.of(value(args, ++i, a)));
                     case "--s3-endpoint" -> options.s3Endpoint(URI.create(value(args, ++i, a)));
                     case "--prewarm" -> options.prewarm(true);
+                    case "--sqs-retry-delay" -> options.sqsRetryDelay(parseSeconds(value(args, ++i, a), a));
                     default -> throw new IllegalArgumentException("unknown option " + a + " (see --help)");
                 }
             }
@@ -119,6 +122,18 @@ public final class Main {
             throw new IllegalArgumentException(option + " needs a value");
         }
         return args[i];
+    }
+
+    private static java.time.Duration parseSeconds(String s, String option) {
+        try {
+            int seconds = Integer.parseInt(s.trim());
+            if (seconds >= 0 && seconds <= 43_200) {
+                return java.time.Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // Reported below.
+        }
+        throw new IllegalArgumentException(option + " must be 0-43200 seconds, not '" + s + "'");
     }
 
     private static int parsePort(String s) {

@@ -14,14 +14,23 @@ import java.util.Map;
  *     Framework's default {@code <service>-<stage>-<name>} (Context, {@code AWS_LAMBDA_FUNCTION_NAME}, ARN)
  * @param runtime the Lambda runtime ({@code functions.<name>.runtime}, else {@code provider.runtime}), e.g.
  *     {@code java25}; null when serverless.yml names none
+ * @param artifact the function's own {@code package.artifact} (resolved against serverless.yml's folder), or
+ *     null: the service's
  */
 public record FunctionConfig(String name, String handler, int timeoutSeconds, int memorySizeMb,
-                             Map<String, String> environment, String deployedName, String runtime) {
+                             Map<String, String> environment, String deployedName, String runtime,
+                             java.nio.file.Path artifact) {
+
+    /** A function packaged in the service's artifact. */
+    public FunctionConfig(String name, String handler, int timeoutSeconds, int memorySizeMb,
+                          Map<String, String> environment, String deployedName, String runtime) {
+        this(name, handler, timeoutSeconds, memorySizeMb, environment, deployedName, runtime, null);
+    }
 
     /** A function deployed under its own key, on no particular runtime (tests). */
     public FunctionConfig(String name, String handler, int timeoutSeconds, int memorySizeMb,
                           Map<String, String> environment) {
-        this(name, handler, timeoutSeconds, memorySizeMb, environment, name, null);
+        this(name, handler, timeoutSeconds, memorySizeMb, environment, name, null, null);
     }
 
     public String handlerClass() {

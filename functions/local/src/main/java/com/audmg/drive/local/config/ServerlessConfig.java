@@ -20,18 +20,34 @@ import java.util.Optional;
  * @param schedules every schedule event, in file order
  * @param stageVariables the REST API stage's variables (from an {@code AWS::ApiGateway::Stage} or
  *     {@code AWS::ApiGateway::Deployment} resource), empty when it has none
+ * @param messaging queues, topics, bucket notifications and the sqs/sns/s3 events
  */
 public record ServerlessConfig(String service, String stage, String region, String accountId, Path artifact,
                                Map<String, FunctionConfig> functions, List<HttpRoute> routes,
                                Map<String, String> buckets, Integer minimumCompressionSize,
-                               List<Schedule> schedules, Map<String, String> stageVariables) {
+                               List<Schedule> schedules, Map<String, String> stageVariables,
+                               Messaging messaging) {
+
+    /** A configuration without queues, topics or bucket notifications. */
+    public ServerlessConfig(String service, String stage, String region, String accountId, Path artifact,
+                            Map<String, FunctionConfig> functions, List<HttpRoute> routes, Map<String, String> buckets,
+                            Integer minimumCompressionSize, List<Schedule> schedules,
+                            Map<String, String> stageVariables) {
+        this(service, stage, region, accountId, artifact, functions, routes, buckets, minimumCompressionSize,
+                schedules, stageVariables, Messaging.NONE);
+    }
 
     /** A configuration without stage variables. */
     public ServerlessConfig(String service, String stage, String region, String accountId, Path artifact,
                             Map<String, FunctionConfig> functions, List<HttpRoute> routes, Map<String, String> buckets,
                             Integer minimumCompressionSize, List<Schedule> schedules) {
         this(service, stage, region, accountId, artifact, functions, routes, buckets, minimumCompressionSize,
-                schedules, Map.of());
+                schedules, Map.of(), Messaging.NONE);
+    }
+
+    /** The artifact {@code fn}'s workers load: its own {@code package.artifact}, else the service's. */
+    public Path artifactOf(FunctionConfig fn) {
+        return fn.artifact() != null ? fn.artifact() : artifact;
     }
 
     public Optional<FunctionConfig> function(String name) {

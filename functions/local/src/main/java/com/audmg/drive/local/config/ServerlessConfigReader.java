@@ -46,6 +46,13 @@ public final class ServerlessConfigReader {
     private org.yaml.snakeyaml.nodes.Node tree;
     private String stage;
     private String region;
+    private String service;
+    /** Where queue URLs point ({@code Ref} of a queue): the embedded SQS's endpoint. */
+    private String sqsEndpoint = "http://127.0.0.1:9324";
+    private final Map<String, String> queueNames = new LinkedHashMap<>();
+    private final Map<String, String> topicNames = new LinkedHashMap<>();
+    private Map<String, String> bucketNames = Map.of();
+    private final Map<String, String> functionLogicalIds = new LinkedHashMap<>();
 
     /**
      * @param cliStage the {@code --stage} option, or null
@@ -62,6 +69,12 @@ public final class ServerlessConfigReader {
         this.cliRegion = cliRegion;
         this.env = env;
         this.parameters = parameters;
+    }
+
+    /** The embedded SQS endpoint that queue URLs ({@code Ref} of an {@code AWS::SQS::Queue}) name. */
+    public ServerlessConfigReader sqsEndpoint(String endpoint) {
+        this.sqsEndpoint = endpoint.replaceAll("/+$", "");
+        return this;
     }
 
     /** Reads {@code file}; {@code artifactOverride} (may be null) replaces package.artifact. */
@@ -95,11 +108,20 @@ public final class ServerlessConfigReader {
         if (service == null) {
             throw new ConfigException("serverless.yml: 'service' is missing");
         }
+        this.service = service;
         Map<String, String> buckets = buckets(service);
+        this.bucketNames = buckets;
+        queueAndTopicNames();
+        for (String fnName : mapAt(root, "functions").keySet()) {
+            functionLogicalIds.put(normalizedName(fnName) + "LambdaFunction", fnName);
+        }
 
         Path artifact = artifactOverride;
         if (artifact == null) {
             String declared = stringOr(resolve(mapAt(root, "package").get("artifact"), 0), null);
+            if (declared == null) {
+                declared = firstFunctionArtifact();
+            }
             if (declared == null) {
                 throw new ConfigException("serverless.yml: 'package.artifact' is missing (or pass --artifact)");
             }
@@ -127,9 +149,12 @@ public final class ServerlessConfigReader {
             environment.putAll(environment(fn.get("environment"), buckets, "functions." + name + ".environment"));
             String deployedName = stringOr(fn.get("name"), service + "-" + stage + "-" + name);
             String runtime = stringOr(fn.get("runtime"), defaultRuntime);
+            Object ownArtifact = fn.get("package") instanceof Map<?, ?> pkg ? pkg.get("artifact") : null;
+            Path fnArtifact = ownArtifact == null || artifactOverride != null ? null
+                    : folder.resolve(String.valueOf(ownArtifact)).normalize();
             functions.put(name, new FunctionConfig(name, handler,
                     intOr(fn.get("timeout"), defaultTimeout), intOr(fn.get("memorySize"), defaultMemory),
-                    Map.copyOf(environment), deployedName, runtime));
+                    Map.copyOf(environment), deployedName, runtime, fnArtifact));
             Object events = fn.get("events");
             if (events instanceof List<?> list) {
                 for (int index = 0; index < list.size(); index++) {
@@ -148,9 +173,10 @@ public final class ServerlessConfigReader {
         for (Object[] pending : pendingAuthorizers) {
             routes.set((Integer) pending[0], route((String) pending[1], pending[2], functions, (Integer) pending[3]));
         }
+        Messaging messaging = messaging(functions, buckets);
         return new ServerlessConfig(service, stage, region, LOCAL_ACCOUNT_ID, artifact,
                 java.util.Collections.unmodifiableMap(functions), List.copyOf(routes), java.util.Collections.unmodifiableMap(buckets),
-                compression(provider), List.copyOf(schedules), stageVariables());
+                compression(provider), List.copyOf(schedules), stageVariables(), messaging);
     }
 
     private static final Pattern RATE = Pattern.compile("rate\\(\\s*(\\d+)\\s+(minute|minutes|hour|hours|day|days)\\s*\\)");
@@ -426,19 +452,573 @@ public final class ServerlessConfigReader {
         Map<String, Object> map = castMap(resolve(raw, 0), where);
         for (Map.Entry<String, Object> entry : map.entrySet()) {
             Object value = entry.getValue();
-            if (value instanceof Map<?, ?> intrinsic && intrinsic.size() == 1 && intrinsic.containsKey("Ref")) {
-                String logicalId = String.valueOf(intrinsic.get("Ref"));
-                String bucket = buckets.get(logicalId);
-                if (bucket == null) {
-                    throw new ConfigException("serverless.yml: " + where + "." + entry.getKey()
-                            + " refers to '" + logicalId + "', which is not an AWS::S3::Bucket resource");
-                }
-                result.put(entry.getKey(), bucket);
+            if (value instanceof Map<?, ?> intrinsic && intrinsic.size() == 1
+                    && (intrinsic.containsKey("Ref") || intrinsic.containsKey("Fn::GetAtt"))) {
+                result.put(entry.getKey(), intrinsic(value, where + "." + entry.getKey()));
             } else if (value == null || value instanceof Map || value instanceof List) {
                 throw new ConfigException("serverless.yml: " + where + "." + entry.getKey()
-                        + " must be a string (or { Ref: Bucket })");
+                        + " must be a string (or { Ref: Bucket }, { Ref: Queue }, { Fn::GetAtt: [Queue, Arn] }, ...)");
             } else {
                 result.put(entry.getKey(), String.valueOf(value));
+            }
+        }
+        return result;
+    }
+
+    // ---- queues, topics, notifications and their events ----
+
+    private static final java.util.Set<String> QUEUE_PROPERTIES = java.util.Set.of("QueueName", "VisibilityTimeout",
+            "MessageRetentionPeriod", "DelaySeconds", "ReceiveMessageWaitTimeSeconds", "MaximumMessageSize",
+            "RedrivePolicy", "RedriveAllowPolicy", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds",
+            "SqsManagedSseEnabled", "Tags");
+    private static final java.util.Set<String> TOPIC_PROPERTIES = java.util.Set.of("TopicName", "DisplayName",
+            "Subscription", "KmsMasterKeyId", "Tags", "TracingConfig", "ArchivePolicy", "DeliveryStatusLogging",
+            "SignatureVersion");
+    private static final java.util.Set<String> S3_EVENTS = java.util.Set.of("s3:ObjectCreated:*",
+            "s3:ObjectCreated:Put", "s3:ObjectCreated:Post", "s3:ObjectCreated:Copy",
+            "s3:ObjectCreated:CompleteMultipartUpload", "s3:ObjectRemoved:*", "s3:ObjectRemoved:Delete");
+
+    /** The names of queues and topics, known before environments (which may refer to them) are read. */
+    private void queueAndTopicNames() {
+        queueNames.clear();
+        topicNames.clear();
+        for (Map.Entry<String, Object> entry : resources().entrySet()) {
+            Map<String, Object> resource = castMap(entry.getValue(), "resources.Resources." + entry.getKey());
+            Object type = resource.get("Type");
+            Map<String, Object> properties = mapAt(resource, "Properties");
+            if ("AWS::SQS::Queue".equals(type)) {
+                Object explicit = resolve(properties.get("QueueName"), 0);
+                queueNames.put(entry.getKey(), explicit instanceof String s ? s
+                        : service + "-" + stage + "-" + entry.getKey());
+            } else if ("AWS::SNS::Topic".equals(type)) {
+                Object explicit = resolve(properties.get("TopicName"), 0);
+                topicNames.put(entry.getKey(), explicit instanceof String s ? s
+                        : service + "-" + stage + "-" + entry.getKey());
+            }
+        }
+    }
+
+    private Map<String, Object> resources() {
+        return mapAt(mapAt(root, "resources"), "Resources");
+    }
+
+    /** The Serverless Framework's logical id stem of a function: {@code process-media} → {@code ProcessDashmedia}. */
+    static String normalizedName(String name) {
+        String n = name.replace("-", "Dash").replace("_", "Underscore");
+        return n.isEmpty() ? n : Character.toUpperCase(n.charAt(0)) + n.substring(1);
+    }
+
+    private String firstFunctionArtifact() {
+        for (Object fn : mapAt(root, "functions").values()) {
+            Object resolved = resolve(fn, 0);
+            if (resolved instanceof Map<?, ?> map && map.get("package") instanceof Map<?, ?> pkg
+                    && pkg.get("artifact") != null) {
+                return String.valueOf(pkg.get("artifact"));
+            }
+        }
+        return null;
+    }
+
+    private String queueUrl(String name) {
+        return sqsEndpoint + "/" + LOCAL_ACCOUNT_ID + "/" + name;
+    }
+
+    private String queueArn(String name) {
+        return "arn:aws:sqs:" + region + ":" + LOCAL_ACCOUNT_ID + ":" + name;
+    }
+
+    private String topicArn(String name) {
+        return "arn:aws:sns:" + region + ":" + LOCAL_ACCOUNT_ID + ":" + name;
+    }
+
+    /**
+     * A CloudFormation value as the local cloud resolves it: a string, {@code { Ref: X }} of a bucket (its
+     * name), queue (its URL) or topic (its ARN), or {@code { Fn::GetAtt: [X, Attribute] }} (also
+     * {@code X.Attribute}) of a queue ({@code Arn}, {@code QueueName}, {@code QueueUrl}), topic
+     * ({@code TopicArn}, {@code TopicName}), bucket ({@code Arn}) or function ({@code Arn}).
+     */
+    private String intrinsic(Object value, String where) {
+        if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return String.valueOf(value);
+        }
+        if (value instanceof Map<?, ?> map && map.size() == 1 && map.containsKey("Ref")) {
+            String id = String.valueOf(map.get("Ref"));
+            if (bucketNames.containsKey(id)) {
+                return bucketNames.get(id);
+            }
+            if (queueNames.containsKey(id)) {
+                return queueUrl(queueNames.get(id));
+            }
+            if (topicNames.containsKey(id)) {
+                return topicArn(topicNames.get(id));
+            }
+            if (id.equals("AWS::Region")) {
+                return region;
+            }
+            if (id.equals("AWS::AccountId")) {
+                return LOCAL_ACCOUNT_ID;
+            }
+            throw new ConfigException("serverless.yml: " + where + " refers to '" + id
+                    + "', which is not an AWS::S3::Bucket, AWS::SQS::Queue or AWS::SNS::Topic resource");
+        }
+        if (value instanceof Map<?, ?> map && map.size() == 1 && map.containsKey("Fn::GetAtt")) {
+            Object raw = map.get("Fn::GetAtt");
+            List<?> parts = raw instanceof List<?> list ? list
+                    : raw instanceof String text ? List.of(text.split("\\.", 2)) : List.of();
+            if (parts.size() != 2) {
+                throw new ConfigException("serverless.yml: " + where + " Fn::GetAtt must be [LogicalId, Attribute]");
+            }
+            String id = String.valueOf(parts.get(0));
+            String attribute = String.valueOf(parts.get(1));
+            String result = null;
+            if (queueNames.containsKey(id)) {
+                String name = queueNames.get(id);
+                result = switch (attribute) {
+                    case "Arn" -> queueArn(name);
+                    case "QueueName" -> name;
+                    case "QueueUrl" -> queueUrl(name);
+                    default -> null;
+                };
+            } else if (topicNames.containsKey(id)) {
+                String name = topicNames.get(id);
+                result = switch (attribute) {
+                    case "TopicArn" -> topicArn(name);
+                    case "TopicName" -> name;
+                    default -> null;
+                };
+            } else if (bucketNames.containsKey(id)) {
+                result = attribute.equals("Arn") ? "arn:aws:s3:::" + bucketNames.get(id) : null;
+            } else if (functionLogicalIds.containsKey(id)) {
+                String fn = functionLogicalIds.get(id);
+                result = attribute.equals("Arn") ? "arn:aws:lambda:" + region + ":" + LOCAL_ACCOUNT_ID + ":function:"
+                        + deployedName(fn) : null;
+            } else {
+                throw new ConfigException("serverless.yml: " + where + " Fn::GetAtt refers to '" + id
+                        + "', which is not a queue, topic, bucket or function of this serverless.yml");
+            }
+            if (result == null) {
+                throw new ConfigException("serverless.yml: " + where + " Fn::GetAtt attribute '" + attribute + "' of "
+                        + id + " is not resolved locally");
+            }
+            return result;
+        }
+        throw new ConfigException("serverless.yml: " + where + " must be a string, { Ref: X } or"
+                + " { Fn::GetAtt: [X, Attribute] } locally (other CloudFormation functions are not evaluated)");
+    }
+
+    private String deployedName(String fn) {
+        Object resolved = resolve(mapAt(root, "functions").get(fn), 0);
+        if (resolved instanceof Map<?, ?> map && map.get("name") != null) {
+            return String.valueOf(map.get("name"));
+        }
+        return service + "-" + stage + "-" + fn;
+    }
+
+    /** The last segment of an ARN ({@code arn:aws:sqs:region:account:name}), or the value itself. */
+    private String nameFromArn(String value, String service, String where) {
+        if (!value.startsWith("arn:")) {
+            return value;
+        }
+        String[] parts = value.split(":", -1);
+        if (parts.length < 6 || !parts[2].equals(service)) {
+            throw new ConfigException(where + "'" + value + "' is not an " + service + " ARN");
+        }
+        return parts[parts.length - 1];
+    }
+
+    private String functionFromArn(String arn, Map<String, FunctionConfig> functions, String where) {
+        String name = arn.startsWith("arn:") ? arn.split(":", -1)[6] : arn;
+        for (FunctionConfig fn : functions.values()) {
+            if (fn.deployedName().equals(name) || fn.name().equals(name)) {
+                return fn.name();
+            }
+        }
+        throw new ConfigException(where + "function '" + arn + "' is not a function of this serverless.yml");
+    }
+
+    private Messaging messaging(Map<String, FunctionConfig> functions, Map<String, String> buckets) {
+        List<Messaging.Queue> queues = new ArrayList<>();
+        List<Messaging.Topic> topics = new ArrayList<>();
+        List<Messaging.Subscription> subscriptions = new ArrayList<>();
+        List<Messaging.SqsEventSource> sqsEvents = new ArrayList<>();
+        List<Messaging.S3Notification> notifications = new ArrayList<>();
+        for (Map.Entry<String, Object> entry : resources().entrySet()) {
+            String id = entry.getKey();
+            Map<String, Object> resource = castMap(entry.getValue(), "resources.Resources." + id);
+            Object type = resource.get("Type");
+            if (!List.of("AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::SNS::Subscription", "AWS::S3::Bucket")
+                    .contains(String.valueOf(type))) {
+                // Not resolved: other resources may use CloudFormation's own ${AWS::...} in Fn::Sub.
+                continue;
+            }
+            Map<String, Object> raw = mapAt(resource, "Properties");
+            Map<String, Object> properties = "AWS::S3::Bucket".equals(type)
+                    ? raw.get("NotificationConfiguration") == null ? Map.of()
+                            : Map.of("NotificationConfiguration", resolve(raw.get("NotificationConfiguration"), 0))
+                    : castMap(resolve(raw, 0), "resources.Resources." + id + ".Properties");
+            Object[] propertiesPath = {"resources", "Resources", id, "Properties"};
+            if ("AWS::SQS::Queue".equals(type)) {
+                queues.add(queue(id, properties, propertiesPath));
+            } else if ("AWS::SNS::Topic".equals(type)) {
+                for (String key : properties.keySet()) {
+                    if (key.equals("FifoTopic") && "true".equals(String.valueOf(properties.get(key)))
+                            || !key.equals("FifoTopic") && !TOPIC_PROPERTIES.contains(key)) {
+                        throw new ConfigException(at(append(propertiesPath, key)) + "resources.Resources." + id
+                                + "." + key + ": not emulated by the local cloud's SNS (standard topics with "
+                                + TOPIC_PROPERTIES.stream().sorted().toList() + " are)");
+                    }
+                }
+                String topic = topicNames.get(id);
+                topics.add(new Messaging.Topic(id, topic));
+                if (properties.get("Subscription") instanceof List<?> inline) {
+                    for (int i = 0; i < inline.size(); i++) {
+                        Map<String, Object> sub = castMap(inline.get(i), "Subscription");
+                        subscriptions.add(subscription(topic, sub.get("Protocol"), sub.get("Endpoint"), false,
+                                functions, append(append(propertiesPath, "Subscription"), i), id));
+                    }
+                }
+            } else if ("AWS::SNS::Subscription".equals(type)) {
+                for (String key : properties.keySet()) {
+                    if (!List.of("TopicArn", "Protocol", "Endpoint", "RawMessageDelivery", "Region",
+                            "RedrivePolicy").contains(key)) {
+                        throw new ConfigException(at(append(propertiesPath, key)) + "resources.Resources." + id + "."
+                                + key + ": not emulated by the local cloud's SNS (TopicArn, Protocol, Endpoint and"
+                                + " RawMessageDelivery are)");
+                    }
+                }
+                String where = at(propertiesPath) + "resources.Resources." + id + ": ";
+                String topic = nameFromArn(intrinsic(properties.get("TopicArn"), "resources.Resources." + id
+                        + ".TopicArn"), "sns", where);
+                subscriptions.add(subscription(topic, properties.get("Protocol"), properties.get("Endpoint"),
+                        "true".equals(String.valueOf(properties.get("RawMessageDelivery"))), functions,
+                        propertiesPath, id));
+            } else if ("AWS::S3::Bucket".equals(type) && properties.get("NotificationConfiguration") != null) {
+                notifications.addAll(bucketNotifications(buckets.get(id), castMap(
+                        properties.get("NotificationConfiguration"), "NotificationConfiguration"),
+                        append(propertiesPath, "NotificationConfiguration"), functions));
+            }
+        }
+        Map<String, Object> rawFunctions = mapAt(root, "functions");
+        for (String fnName : rawFunctions.keySet()) {
+            Object events = castMap(resolve(rawFunctions.get(fnName), 0), "functions." + fnName).get("events");
+            if (!(events instanceof List<?> list)) {
+                continue;
+            }
+            for (int index = 0; index < list.size(); index++) {
+                if (!(list.get(index) instanceof Map<?, ?> event) || event.size() != 1) {
+                    continue;
+                }
+                String kind = String.valueOf(event.keySet().iterator().next());
+                Object value = event.get(kind);
+                Object[] path = {"functions", fnName, "events", index, kind};
+                String where = at(path) + "functions." + fnName + ".events[" + index + "]." + kind + ": ";
+                switch (kind) {
+                    case "sqs" -> sqsEvents.add(sqsEvent(fnName, value, where));
+                    case "sns" -> {
+                        String topic;
+                        if (value instanceof String text) {
+                            topic = nameFromArn(text, "sns", where);
+                        } else {
+                            Map<String, Object> map = castMap(value, "functions." + fnName + ".events.sns");
+                            if (map.get("filterPolicy") != null) {
+                                throw new ConfigException(where + "filterPolicy is not emulated locally");
+                            }
+                            topic = map.get("arn") != null
+                                    ? nameFromArn(intrinsic(map.get("arn"), "functions." + fnName + ".events.sns.arn"),
+                                            "sns", where)
+                                    : stringOr(map.get("topicName"), null);
+                            if (topic == null) {
+                                throw new ConfigException(where + "needs arn or topicName");
+                            }
+                        }
+                        String t = topic;
+                        if (topics.stream().noneMatch(x -> x.name().equals(t))) {
+                            // The short form creates the topic, as the Serverless Framework does.
+                            topics.add(new Messaging.Topic("SNSTopic" + normalizedName(topic), topic));
+                        }
+                        subscriptions.add(new Messaging.Subscription(topic, Messaging.Protocol.LAMBDA, fnName, false));
+                    }
+                    case "s3" -> notifications.add(s3Event(fnName, value, where, buckets, notifications.size()));
+                    default -> {
+                    }
+                }
+            }
+        }
+        // Dead-letter queues first: a queue's RedrivePolicy needs its target to exist.
+        List<Messaging.Queue> ordered = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (Messaging.Queue q : queues) {
+            names.add(q.name());
+        }
+        List<Messaging.Queue> remaining = new ArrayList<>(queues);
+        while (!remaining.isEmpty()) {
+            boolean progress = false;
+            for (java.util.Iterator<Messaging.Queue> it = remaining.iterator(); it.hasNext(); ) {
+                Messaging.Queue q = it.next();
+                if (q.deadLetterQueue() == null || ordered.stream().anyMatch(o -> o.name().equals(q.deadLetterQueue()))) {
+                    ordered.add(q);
+                    it.remove();
+                    progress = true;
+                }
+            }
+            if (!progress) {
+                Messaging.Queue q = remaining.get(0);
+                throw new ConfigException(at("resources", "Resources", q.logicalId(), "Properties", "RedrivePolicy")
+                        + "resources.Resources." + q.logicalId() + ".RedrivePolicy: dead-letter queue '"
+                        + q.deadLetterQueue() + "' is not an AWS::SQS::Queue of this serverless.yml"
+                        + (names.contains(q.deadLetterQueue()) ? " (or the redrive policies form a cycle)" : ""));
+            }
+        }
+        for (Messaging.SqsEventSource e : sqsEvents) {
+            if (!names.contains(e.queue())) {
+                throw new ConfigException(at("functions", e.function(), "events") + "functions." + e.function()
+                        + ": sqs event on queue '" + e.queue() + "', which is not an AWS::SQS::Queue of this"
+                        + " serverless.yml (the local cloud runs the queues it declares)");
+            }
+        }
+        return new Messaging(List.copyOf(ordered), List.copyOf(topics), List.copyOf(subscriptions),
+                List.copyOf(sqsEvents), List.copyOf(notifications));
+    }
+
+    private static Object[] append(Object[] path, Object step) {
+        Object[] out = java.util.Arrays.copyOf(path, path.length + 1);
+        out[path.length] = step;
+        return out;
+    }
+
+    private Messaging.Queue queue(String id, Map<String, Object> p, Object[] path) {
+        String where = "resources.Resources." + id;
+        for (String key : p.keySet()) {
+            boolean fifo = key.equals("FifoQueue") || key.equals("ContentBasedDeduplication")
+                    || key.equals("DeduplicationScope") || key.equals("FifoThroughputLimit");
+            if (fifo || !QUEUE_PROPERTIES.contains(key)) {
+                throw new ConfigException(at(append(path, key)) + where + "." + key + ": "
+                        + (fifo ? "FIFO queues are not emulated by the local cloud (standard queues are)"
+                                : "not emulated by the local cloud's SQS (" + QUEUE_PROPERTIES.stream().sorted()
+                                        .toList() + " are)"));
+            }
+        }
+        String dlq = null;
+        int maxReceiveCount = 0;
+        Object redrive = p.get("RedrivePolicy");
+        if (redrive != null) {
+            Map<String, Object> policy;
+            if (redrive instanceof String json) {
+                try {
+                    policy = castMap(new ObjectMapper().readValue(json, Map.class));
+                } catch (JsonProcessingException e) {
+                    throw new ConfigException(at(append(path, "RedrivePolicy")) + where
+                            + ".RedrivePolicy is not valid JSON");
+                }
+            } else {
+                policy = castMap(redrive, where + ".RedrivePolicy");
+            }
+            Object target = policy.get("deadLetterTargetArn");
+            if (target == null || policy.get("maxReceiveCount") == null) {
+                throw new ConfigException(at(append(path, "RedrivePolicy")) + where
+                        + ".RedrivePolicy needs deadLetterTargetArn and maxReceiveCount");
+            }
+            dlq = nameFromArn(intrinsic(target, where + ".RedrivePolicy.deadLetterTargetArn"), "sqs",
+                    at(append(path, "RedrivePolicy")));
+            maxReceiveCount = intOr(policy.get("maxReceiveCount"), 0);
+            if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
+                throw new ConfigException(at(append(path, "RedrivePolicy")) + where
+                        + ".RedrivePolicy.maxReceiveCount must be 1 to 1000");
+            }
+        }
+        Integer visibility = optionalInt(p.get("VisibilityTimeout"), 0, 43_200, where + ".VisibilityTimeout", path);
+        return new Messaging.Queue(id, queueNames.get(id), visibility,
+                optionalInt(p.get("MessageRetentionPeriod"), 60, 1_209_600, where + ".MessageRetentionPeriod", path),
+                optionalInt(p.get("DelaySeconds"), 0, 900, where + ".DelaySeconds", path),
+                optionalInt(p.get("ReceiveMessageWaitTimeSeconds"), 0, 20, where + ".ReceiveMessageWaitTimeSeconds",
+                        path),
+                optionalInt(p.get("MaximumMessageSize"), 1024, 262_144, where + ".MaximumMessageSize", path),
+                dlq, maxReceiveCount);
+    }
+
+    private Integer optionalInt(Object value, int min, int max, String where, Object[] path) {
+        if (value == null) {
+            return null;
+        }
+        int n = intOr(value, 0);
+        if (n < min || n > max) {
+            String key = where.substring(where.lastIndexOf('.') + 1);
+            throw new ConfigException(at(append(path, key)) + where + " must be " + min + " to " + max);
+        }
+        return n;
+    }
+
+    private Messaging.Subscription subscription(String topic, Object protocolValue, Object endpointValue,
+                                                boolean raw, Map<String, FunctionConfig> functions, Object[] path,
+                                                String id) {
+        String where = at(path) + "resources.Resources." + id + ": ";
+        String protocol = String.valueOf(protocolValue).toLowerCase(Locale.ROOT);
+        if (endpointValue == null) {
+            throw new ConfigException(where + "subscription needs an Endpoint");
+        }
+        String endpoint = intrinsic(endpointValue, "resources.Resources." + id + ".Endpoint");
+        return switch (protocol) {
+            case "sqs" -> new Messaging.Subscription(topic, Messaging.Protocol.SQS, nameFromArn(endpoint, "sqs", where),
+                    raw);
+            case "lambda" -> new Messaging.Subscription(topic, Messaging.Protocol.LAMBDA,
+                    functionFromArn(endpoint, functions, where), false);
+            case "email" -> new Messaging.Subscription(topic, Messaging.Protocol.EMAIL, endpoint, false);
+            case "email-json" -> new Messaging.Subscription(topic, Messaging.Protocol.EMAIL_JSON, endpoint, false);
+            default -> throw new ConfigException(where + "subscription protocol '" + protocol + "' is not emulated"
+                    + " locally (sqs, lambda, email and email-json are)");
+        };
+    }
+
+    private Messaging.SqsEventSource sqsEvent(String fn, Object value, String where) {
+        String arn;
+        int batchSize = 10;
+        int window = 0;
+        boolean partial = false;
+        boolean enabled = true;
+        if (value instanceof Map<?, ?> raw) {
+            Map<String, Object> map = castMap(raw);
+            for (String key : map.keySet()) {
+                if (!List.of("arn", "batchSize", "maximumBatchingWindow", "functionResponseType", "enabled")
+                        .contains(key)) {
+                    throw new ConfigException(where + key + " is not emulated locally (arn, batchSize,"
+                            + " maximumBatchingWindow, functionResponseType and enabled are)");
+                }
+            }
+            if (map.get("arn") == null) {
+                throw new ConfigException(where + "needs arn");
+            }
+            arn = intrinsic(map.get("arn"), "functions." + fn + ".events.sqs.arn");
+            batchSize = intOr(map.get("batchSize"), 10);
+            window = intOr(map.get("maximumBatchingWindow"), 0);
+            Object type = map.get("functionResponseType");
+            if (type != null && !"ReportBatchItemFailures".equals(String.valueOf(type))) {
+                throw new ConfigException(where + "functionResponseType must be ReportBatchItemFailures");
+            }
+            partial = type != null;
+            enabled = !"false".equals(String.valueOf(map.get("enabled")));
+        } else {
+            arn = intrinsic(value, "functions." + fn + ".events.sqs");
+        }
+        if (batchSize < 1 || batchSize > 10_000) {
+            throw new ConfigException(where + "batchSize must be 1 to 10000");
+        }
+        if (window < 0 || window > 300) {
+            throw new ConfigException(where + "maximumBatchingWindow must be 0 to 300 seconds");
+        }
+        if (batchSize > 10 && window == 0) {
+            throw new ConfigException(where + "a batchSize above 10 needs a maximumBatchingWindow (as on AWS)");
+        }
+        return new Messaging.SqsEventSource(fn, nameFromArn(arn, "sqs", where), batchSize, window, partial, enabled);
+    }
+
+    private Messaging.S3Notification s3Event(String fn, Object value, String where, Map<String, String> buckets,
+                                             int n) {
+        String bucket;
+        List<String> events = List.of("s3:ObjectCreated:*");
+        String prefix = "";
+        String suffix = "";
+        if (value instanceof Map<?, ?> raw) {
+            Map<String, Object> map = castMap(raw);
+            Object b = map.get("bucket");
+            if (b == null) {
+                throw new ConfigException(where + "needs bucket");
+            }
+            bucket = intrinsic(b, "functions." + fn + ".events.s3.bucket");
+            if (map.get("event") != null) {
+                events = List.of(String.valueOf(map.get("event")));
+            }
+            if (map.get("rules") instanceof List<?> rules) {
+                for (Object rule : rules) {
+                    if (rule instanceof Map<?, ?> r && r.get("prefix") != null) {
+                        prefix = String.valueOf(r.get("prefix"));
+                    } else if (rule instanceof Map<?, ?> r && r.get("suffix") != null) {
+                        suffix = String.valueOf(r.get("suffix"));
+                    } else {
+                        throw new ConfigException(where + "rules must be { prefix: .. } or { suffix: .. }");
+                    }
+                }
+            }
+        } else {
+            bucket = String.valueOf(value);
+        }
+        for (String event : events) {
+            if (!S3_EVENTS.contains(event)) {
+                throw new ConfigException(where + "event '" + event + "' is not emulated locally (" + S3_EVENTS
+                        .stream().sorted().toList() + " are)");
+            }
+        }
+        if (!buckets.containsValue(bucket)) {
+            // Like the Serverless Framework, an s3 event on a bucket the service does not declare creates it.
+            buckets.put("S3Bucket" + normalizedName(bucket.replaceAll("[^A-Za-z0-9]", "")), bucket);
+        }
+        return new Messaging.S3Notification(bucket, fn + "-s3-event-" + (n + 1), events, prefix, suffix,
+                Messaging.TargetType.LAMBDA, fn);
+    }
+
+    private List<Messaging.S3Notification> bucketNotifications(String bucket, Map<String, Object> configuration,
+                                                               Object[] path, Map<String, FunctionConfig> functions) {
+        List<Messaging.S3Notification> result = new ArrayList<>();
+        for (String key : configuration.keySet()) {
+            Messaging.TargetType type;
+            String targetKey;
+            switch (key) {
+                case "QueueConfigurations" -> {
+                    type = Messaging.TargetType.QUEUE;
+                    targetKey = "Queue";
+                }
+                case "LambdaConfigurations" -> {
+                    type = Messaging.TargetType.LAMBDA;
+                    targetKey = "Function";
+                }
+                case "TopicConfigurations" -> {
+                    type = Messaging.TargetType.TOPIC;
+                    targetKey = "Topic";
+                }
+                default -> throw new ConfigException(at(append(path, key)) + "NotificationConfiguration." + key
+                        + " is not emulated locally (QueueConfigurations, LambdaConfigurations and"
+                        + " TopicConfigurations are)");
+            }
+            if (!(configuration.get(key) instanceof List<?> list)) {
+                throw new ConfigException(at(append(path, key)) + "NotificationConfiguration." + key
+                        + " must be a list");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                Object[] itemPath = append(append(path, key), i);
+                String where = at(itemPath) + "NotificationConfiguration." + key + "[" + i + "]: ";
+                Map<String, Object> item = castMap(list.get(i), key);
+                String event = stringOr(item.get("Event"), null);
+                if (event == null || !S3_EVENTS.contains(event)) {
+                    throw new ConfigException(where + "Event '" + event + "' is not emulated locally ("
+                            + S3_EVENTS.stream().sorted().toList() + " are)");
+                }
+                if (item.get(targetKey) == null) {
+                    throw new ConfigException(where + "needs " + targetKey);
+                }
+                String target = intrinsic(item.get(targetKey), "NotificationConfiguration." + key + "." + targetKey);
+                target = switch (type) {
+                    case QUEUE -> nameFromArn(target, "sqs", where);
+                    case TOPIC -> nameFromArn(target, "sns", where);
+                    case LAMBDA -> functionFromArn(target, functions, where);
+                };
+                String prefix = "";
+                String suffix = "";
+                Object rules = item.get("Filter") instanceof Map<?, ?> filter && filter.get("S3Key") instanceof Map<?, ?> s3Key
+                        ? s3Key.get("Rules") : null;
+                if (rules instanceof List<?> ruleList) {
+                    for (Object r : ruleList) {
+                        Map<String, Object> rule = castMap(r, "Rules");
+                        String name = String.valueOf(rule.get("Name")).toLowerCase(Locale.ROOT);
+                        if (name.equals("prefix")) {
+                            prefix = String.valueOf(rule.get("Value"));
+                        } else if (name.equals("suffix")) {
+                            suffix = String.valueOf(rule.get("Value"));
+                        } else {
+                            throw new ConfigException(where + "filter rule Name must be prefix or suffix");
+                        }
+                    }
+                }
+                String id = stringOr(item.get("Id"), bucket + "-" + key + "-" + (i + 1));
+                result.add(new Messaging.S3Notification(bucket, id, List.of(event), prefix, suffix, type, target));
             }
         }
         return result;

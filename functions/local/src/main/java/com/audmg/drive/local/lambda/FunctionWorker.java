@@ -47,7 +47,7 @@ final class FunctionWorker {
         if (closed) {
             throw new IOException("local cloud is shutting down");
         }
-        String stamp = launcher.artifactStamp();
+        String stamp = launcher.artifactStamp(function);
         if (process != null && process.isAlive()) {
             if (stamp.equals(artifactStamp)) {
                 return;

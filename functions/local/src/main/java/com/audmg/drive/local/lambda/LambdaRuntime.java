@@ -75,12 +75,20 @@ public final class LambdaRuntime implements AutoCloseable {
         this.server = LoopbackServer.start(0, 256, "lambda-runtime-api", this::handle,
                 exchange -> refuse(exchange, "foreign Host header"));
         String hostPort = "127.0.0.1:" + server.getAddress().getPort();
-        this.launcher = new WorkerLauncher(workerJar, config.artifact(), config.region(), config.accountId(), s3,
+        this.launcher = new WorkerLauncher(workerJar, config::artifactOf, config.region(), config.accountId(), s3,
                 hostPort, new JdkLocator(jdkRoots));
         Path logs = dataDir.resolve("logs");
         for (FunctionConfig fn : config.functions().values()) {
             workers.put(fn.name(), new FunctionWorker(fn, launcher, new FunctionLog(fn.name(), logs, console)));
         }
+    }
+
+    /**
+     * Environment variables naming the other local services ({@code AWS_ENDPOINT_URL_SQS}, ...) that workers
+     * started from now on get.
+     */
+    public void serviceEndpoints(Map<String, String> endpoints) {
+        launcher.serviceEndpoints(endpoints);
     }
 
     /** Starts every worker JVM now instead of on first use. */

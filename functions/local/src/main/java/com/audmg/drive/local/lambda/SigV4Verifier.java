@@ -21,13 +21,13 @@ import javax.crypto.spec.SecretKeySpec;
  * Checks an AWS Signature Version 4 {@code Authorization} header against one access key, as AWS services
  * other than S3 compute it (each path segment URI-encoded twice, the payload hashed).
  */
-final class SigV4Verifier {
+public final class SigV4Verifier {
     private static final DateTimeFormatter AMZ_DATE =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final Duration MAX_SKEW = Duration.ofMinutes(15);
 
     /** Why a request was refused: the AWS error type and message. */
-    record Refusal(String errorType, String message) {
+    public record Refusal(String errorType, String message) {
     }
 
     private final String accessKeyId;
@@ -35,7 +35,7 @@ final class SigV4Verifier {
     private final String region;
     private final String service;
 
-    SigV4Verifier(String accessKeyId, String secretAccessKey, String region, String service) {
+    public SigV4Verifier(String accessKeyId, String secretAccessKey, String region, String service) {
         this.accessKeyId = accessKeyId;
         this.secretAccessKey = secretAccessKey;
         this.region = region;
@@ -49,7 +49,7 @@ final class SigV4Verifier {
      * @param rawPath the path as sent (percent-encoded)
      * @param rawQuery the query as sent, or null
      */
-    Refusal verify(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body,
+    public Refusal verify(String method, String rawPath, String rawQuery, Map<String, List<String>> headers, byte[] body,
                    Instant now) {
         Map<String, List<String>> lower = new TreeMap<>();
         headers.forEach((k, v) -> lower.computeIfAbsent(k.toLowerCase(Locale.ROOT), x -> new ArrayList<>()).addAll(v));
@@ -111,9 +111,14 @@ final class SigV4Verifier {
             values.forEach(v -> trimmed.add(v.trim().replaceAll("\\s+", " ")));
             canonicalHeaders.append(name).append(':').append(String.join(",", trimmed)).append('\n');
         }
-        String payloadHash = first(lower, "x-amz-content-sha256");
-        if (payloadHash == null) {
-            payloadHash = hex(sha256(body));
+        String payloadHash = hex(sha256(body));
+        String declaredHash = first(lower, "x-amz-content-sha256");
+        if (declaredHash != null && !declaredHash.equalsIgnoreCase(payloadHash)) {
+            // The signature covers the declared hash: a body that does not match it was not signed.
+            return new Refusal("InvalidSignatureException", "x-amz-content-sha256 does not match the request body");
+        }
+        if (declaredHash != null) {
+            payloadHash = declaredHash;
         }
         String canonicalRequest = method + "\n" + canonicalPath(rawPath) + "\n" + canonicalQuery(rawQuery) + "\n"
                 + canonicalHeaders + "\n" + signedHeaders + "\n" + payloadHash;

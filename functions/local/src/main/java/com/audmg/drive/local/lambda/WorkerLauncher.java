@@ -14,17 +14,19 @@ import java.util.Map;
 /** Starts a function's worker JVM with exactly the environment Lambda would give it. */
 final class WorkerLauncher {
     private final Path workerJar;
-    private final Path artifact;
+    private final java.util.function.Function<FunctionConfig, Path> artifacts;
+    /** Endpoints of the other local services (SQS, SNS), set once they are bound. */
+    private volatile Map<String, String> serviceEndpoints = Map.of();
     private final String region;
     private final String accountId;
     private final java.util.function.Supplier<S3Settings> s3Settings;
     private final String runtimeHostPort;
     private final JdkLocator jdks;
 
-    WorkerLauncher(Path workerJar, Path artifact, String region, String accountId,
+    WorkerLauncher(Path workerJar, java.util.function.Function<FunctionConfig, Path> artifacts, String region, String accountId,
                    java.util.function.Supplier<S3Settings> s3Settings, String runtimeHostPort, JdkLocator jdks) {
         this.workerJar = workerJar;
-        this.artifact = artifact;
+        this.artifacts = artifacts;
         this.region = region;
         this.accountId = accountId;
         this.s3Settings = s3Settings;
@@ -54,9 +56,12 @@ final class WorkerLauncher {
                 "-XX:TieredStopAtLevel=1",
                 "-Xshare:auto",
                 "-XX:+UseSerialGC",
+                // What a function prints is UTF-8 (Lambda's LANG is en_US.UTF-8), whatever this machine's locale.
+                "-Dsun.stdout.encoding=UTF-8",
+                "-Dsun.stderr.encoding=UTF-8",
                 "-Daudmg.function=" + fn.name(),
                 "-Daudmg.handler=" + fn.handler(),
-                "-Daudmg.artifact=" + artifact.toAbsolutePath(),
+                "-Daudmg.artifact=" + artifacts.apply(fn).toAbsolutePath(),
                 "-Daudmg.memory=" + fn.memorySizeMb(),
                 "-cp", workerJar.toAbsolutePath().toString(),
                 "com.audmg.drive.local.lambda.bootstrap.WorkerMain"));
@@ -75,6 +80,7 @@ final class WorkerLauncher {
         env.put("AWS_ACCESS_KEY_ID", s3.accessKeyId());
         env.put("AWS_SECRET_ACCESS_KEY", s3.secretAccessKey());
         env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+        env.putAll(serviceEndpoints);
         env.put("AWS_ENDPOINT_URL_SSM", "http://" + runtimeHostPort + LambdaRuntime.ssmPath(fn.name(), generation,
                 secrets.ssmToken()));
         env.put("_HANDLER", fn.handler());
@@ -92,8 +98,14 @@ final class WorkerLauncher {
         return process;
     }
 
-    /** Changes when the artifact is rebuilt (size and modification time). */
-    String artifactStamp() {
+    /** Sets environment variables such as {@code AWS_ENDPOINT_URL_SQS} for workers launched from now on. */
+    void serviceEndpoints(Map<String, String> endpoints) {
+        this.serviceEndpoints = Map.copyOf(endpoints);
+    }
+
+    /** Changes when {@code fn}'s artifact is rebuilt (size and modification time). */
+    String artifactStamp(FunctionConfig fn) {
+        Path artifact = artifacts.apply(fn);
         try {
             return Files.size(artifact) + "@" + Files.getLastModifiedTime(artifact).toMillis();
         } catch (IOException e) {

@@ -29,12 +29,14 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     private final BlobStoreContext context;
     private final BlobStore store;
+    private final NotifyingBlobStore notifier;
     private final S3Proxy proxy;
     private final S3Settings settings;
     private final String repairReport;
 
-    private EmbeddedS3(BlobStoreContext context, BlobStore store, S3Proxy proxy, S3Settings settings,
+    private EmbeddedS3(BlobStoreContext context, NotifyingBlobStore store, S3Proxy proxy, S3Settings settings,
                        String repairReport) {
+        this.notifier = store;
         this.repairReport = repairReport;
         this.context = context;
         this.store = store;
@@ -73,8 +75,10 @@ public final class EmbeddedS3 implements AutoCloseable {
             SidecarMetadata sidecars = new SidecarMetadata(storageDir, storageDir.resolveSibling(
                     storageDir.getFileName() + "-metadata"));
             SidecarMetadata.Report repair = sidecars.reconcile();
-            BlobStore store = new AtomicConditionalBlobStore(new SidecarRecordingBlobStore(
-                    new PrivateFilesBlobStore(context.getBlobStore(), storageDir.toAbsolutePath()), sidecars));
+            // Outermost: object events are reported once everything beneath has written (or removed) the object.
+            NotifyingBlobStore store = new NotifyingBlobStore(new AtomicConditionalBlobStore(
+                    new SidecarRecordingBlobStore(new PrivateFilesBlobStore(context.getBlobStore(),
+                            storageDir.toAbsolutePath()), sidecars)));
             String id = creds.getProperty("accessKeyId");
             String secret = creds.getProperty("secretAccessKey");
             S3Proxy proxy = S3Proxy.builder()
@@ -140,6 +144,14 @@ public final class EmbeddedS3 implements AutoCloseable {
      */
     public java.util.Optional<String> repairReport() {
         return java.util.Optional.ofNullable(repairReport);
+    }
+
+    /**
+     * Receives every object created or removed from now on (S3 event notifications), on the thread of the
+     * request that made the change, after the store has done it; it must not block for long.
+     */
+    public void onObjectEvent(java.util.function.Consumer<ObjectEvent> listener) {
+        notifier.listener(listener);
     }
 
     public S3Settings settings() {

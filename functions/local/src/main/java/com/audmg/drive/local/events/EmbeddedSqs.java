@@ -1,0 +1,196 @@
+package com.audmg.drive.local.events;
+
+import com.audmg.drive.local.config.Messaging;
+import com.audmg.drive.local.http.LoopbackServer;
+import com.audmg.drive.local.lambda.SigV4Verifier;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.elasticmq.NodeAddress;
+import org.elasticmq.rest.sqs.SQSRestServer;
+import org.elasticmq.rest.sqs.SQSRestServerBuilder;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The local cloud's SQS: ElasticMQ (in memory) on a private loopback port, behind a front door on the public
+ * one that checks the {@code Host} header (DNS rebinding) and the request's SigV4 signature with the local
+ * credentials before forwarding. Queue URLs name the front door. Clients speak either protocol ElasticMQ
+ * does: AWS JSON (SDK v2, AWS CLI v2) and Query.
+ */
+public final class EmbeddedSqs implements AutoCloseable {
+    /** SQS's largest request (a 256 KiB message in a batch of 10, JSON-escaped) with room to spare. */
+    private static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+    private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "expect",
+            "upgrade", "transfer-encoding", "keep-alive");
+
+    private final HttpServer front;
+    private volatile String region = "us-east-1";
+    private final String accountId;
+    private volatile SQSRestServer elasticMq;
+    private volatile URI backend;
+    private volatile SigV4Verifier verifier;
+    private volatile SqsClient client;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Binds the public port (a free one) now, so that queue URLs are known before ElasticMQ runs. */
+    public EmbeddedSqs(String accountId) throws IOException {
+        this.accountId = accountId;
+        this.front = LoopbackServer.start(0, 64, "sqs-api", this::handle,
+                exchange -> AwsErrors.json(exchange, 403, "AccessDenied", "foreign Host header"));
+    }
+
+    /** The endpoint clients use ({@code --endpoint-url}, {@code AWS_ENDPOINT_URL_SQS}). */
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + front.getAddress().getPort());
+    }
+
+    /** The region of queue ARNs and of the signatures accepted; set before {@link #startBackend}. */
+    public void region(String region) {
+        this.region = region;
+    }
+
+    /** Starts ElasticMQ (about 1.5-2.5 s); requests before then get 503. */
+    public void startBackend() {
+        SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort()
+                .withServerAddress(new NodeAddress("http", "127.0.0.1", front.getAddress().getPort(), ""))
+                .withAWSRegion(region).withAWSAccountId(accountId).start();
+        int port = server.waitUntilStarted().localAddress().getPort();
+        this.backend = URI.create("http://127.0.0.1:" + port);
+        this.elasticMq = server;
+    }
+
+    /** Accepts requests signed with these credentials, and creates the queues. */
+    public void open(String accessKeyId, String secretAccessKey, List<Messaging.Queue> queues) {
+        this.client = SqsClient.builder().endpointOverride(backend).region(Region.of(region))
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
+                .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build())
+                .build();
+        for (Messaging.Queue q : queues) {
+            Map<QueueAttributeName, String> attributes = new LinkedHashMap<>();
+            put(attributes, QueueAttributeName.VISIBILITY_TIMEOUT, q.visibilityTimeout());
+            put(attributes, QueueAttributeName.MESSAGE_RETENTION_PERIOD, q.messageRetentionPeriod());
+            put(attributes, QueueAttributeName.DELAY_SECONDS, q.delaySeconds());
+            put(attributes, QueueAttributeName.RECEIVE_MESSAGE_WAIT_TIME_SECONDS, q.receiveMessageWaitTimeSeconds());
+            put(attributes, QueueAttributeName.MAXIMUM_MESSAGE_SIZE, q.maximumMessageSize());
+            if (q.deadLetterQueue() != null) {
+                attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + arn(q.deadLetterQueue())
+                        + "\",\"maxReceiveCount\":\"" + q.maxReceiveCount() + "\"}");
+            }
+            client.createQueue(b -> b.queueName(q.name()).attributes(attributes));
+        }
+        this.verifier = new SigV4Verifier(accessKeyId, secretAccessKey, region, "sqs");
+    }
+
+    private static void put(Map<QueueAttributeName, String> attributes, QueueAttributeName name, Integer value) {
+        if (value != null) {
+            attributes.put(name, value.toString());
+        }
+    }
+
+    /** A client of the queues for the local cloud's own use (event sources, deliveries), not signed-checked. */
+    public SqsClient client() {
+        return client;
+    }
+
+    /** The URL of queue {@code name} on the internal endpoint, for {@link #client()}. */
+    public String internalUrl(String name) {
+        return backend + "/" + accountId + "/" + name;
+    }
+
+    public String arn(String name) {
+        return "arn:aws:sqs:" + region + ":" + accountId + ":" + name;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readNBytes(MAX_REQUEST_BYTES + 1);
+            if (body.length > MAX_REQUEST_BYTES) {
+                AwsErrors.json(exchange, 413, "RequestEntityTooLarge", "request larger than " + MAX_REQUEST_BYTES
+                        + " bytes");
+                return;
+            }
+            SigV4Verifier v = verifier;
+            URI target = backend;
+            if (v == null || target == null) {
+                AwsErrors.json(exchange, 503, "ServiceUnavailable", "the local SQS is starting");
+                return;
+            }
+            SigV4Verifier.Refusal refusal = v.verify(exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery(),
+                    exchange.getRequestHeaders(), body, Instant.now());
+            if (refusal != null) {
+                AwsErrors.json(exchange, 403, refusal.errorType(), refusal.message());
+                return;
+            }
+            String rawQuery = exchange.getRequestURI().getRawQuery();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target
+                    + exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery)))
+                    .timeout(Duration.ofSeconds(60))
+                    .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+            exchange.getRequestHeaders().forEach((name, values) -> {
+                if (!HOP_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                    values.forEach(value -> request.header(name, value));
+                }
+            });
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                AwsErrors.json(exchange, 503, "ServiceUnavailable", "interrupted");
+                return;
+            }
+            response.headers().map().forEach((name, values) -> {
+                if (!HOP_HEADERS.contains(name.toLowerCase(Locale.ROOT)) && !name.equals(":status")) {
+                    values.forEach(value -> exchange.getResponseHeaders().add(name, value));
+                }
+            });
+            byte[] answer = response.body();
+            exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+            if (answer.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(answer);
+                }
+            }
+        } catch (IOException e) {
+            // The client went away, or ElasticMQ is stopping.
+        }
+    }
+
+    @Override
+    public void close() {
+        LoopbackServer.stop(front);
+        if (client != null) {
+            client.close();
+        }
+        SQSRestServer server = elasticMq;
+        if (server != null) {
+            server.stopAndWait();
+        }
+    }
+
+    /** The body of the s3:TestEvent and other small JSON texts. */
+    static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,165 @@
+package com.audmg.drive.local.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.audmg.drive.local.TestFixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Queues, topics, bucket notifications and sqs/sns/s3 events as serverless.yml declares them. */
+class MessagingConfigTest {
+    @TempDir
+    Path dir;
+
+    private ServerlessConfig read(Path file) {
+        return new ServerlessConfigReader("dev", k -> null, new ParameterStore(dir.resolve("parameters.properties")))
+                .sqsEndpoint("http://127.0.0.1:4567").read(file, null);
+    }
+
+    private Path yml(String text) throws IOException {
+        Path file = dir.resolve("serverless.yml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void read_shouldResolveTheEventsFixture() {
+        ServerlessConfig config = read(TestFixtures.resource("events-fixture/serverless.yml"));
+        Messaging m = config.messaging();
+
+        List<String> names = m.queues().stream().map(Messaging.Queue::name).toList();
+        assertEquals(List.of("events-fixture-work-dlq", "events-fixture-strict-dlq", "events-fixture-uploads",
+                "events-fixture-notes-copy", "events-fixture-notes-raw", "events-fixture-work",
+                "events-fixture-strict"), names, "dead-letter queues before the queues that use them");
+        Messaging.Queue work = m.queues().get(names.indexOf("events-fixture-work"));
+        assertEquals(new Messaging.Queue("WorkQueue", "events-fixture-work", 1, 3600, null, null, null,
+                "events-fixture-work-dlq", 2), work);
+        assertEquals(List.of(new Messaging.SqsEventSource("partialWorker", "events-fixture-work", 5, 0, true, true),
+                new Messaging.SqsEventSource("strictWorker", "events-fixture-strict", 10, 1, false, true)),
+                m.sqsEvents());
+        assertEquals(List.of("events-fixture-notes", "events-fixture-alerts"),
+                m.topics().stream().map(Messaging.Topic::name).toList());
+        assertTrue(m.subscriptions().contains(new Messaging.Subscription("events-fixture-notes",
+                Messaging.Protocol.SQS, "events-fixture-notes-raw", true)));
+        assertTrue(m.subscriptions().contains(new Messaging.Subscription("events-fixture-alerts",
+                Messaging.Protocol.LAMBDA, "onNote", false)));
+        assertTrue(m.subscriptions().contains(new Messaging.Subscription("events-fixture-notes",
+                Messaging.Protocol.EMAIL, "dev@example.com", false)));
+        Messaging.S3Notification upload = m.s3Notifications().stream()
+                .filter(n -> n.targetType() == Messaging.TargetType.LAMBDA).findFirst().orElseThrow();
+        assertEquals("photos/", upload.prefix());
+        assertEquals(".jpg", upload.suffix());
+        assertTrue(upload.matches("ObjectCreated:Put", "photos/a.jpg"));
+        assertTrue(!upload.matches("ObjectRemoved:Delete", "photos/a.jpg"));
+        assertTrue(!upload.matches("ObjectCreated:Put", "photos/a.png"));
+
+        Map<String, String> env = config.function("onNote").orElseThrow().environment();
+        assertEquals("http://127.0.0.1:4567/000000000000/events-fixture-work", env.get("WORK_QUEUE_URL"));
+        assertEquals("arn:aws:sqs:eu-central-1:000000000000:events-fixture-work", env.get("WORK_QUEUE_ARN"));
+        assertEquals("arn:aws:sns:eu-central-1:000000000000:events-fixture-notes", env.get("NOTES_TOPIC"));
+    }
+
+    @Test
+    void read_shouldRefuseFifoQueues_namingTheLine() throws IOException {
+        Path file = yml("""
+                service: s
+                provider: { name: aws }
+                package: { artifact: a.jar }
+                resources:
+                  Resources:
+                    Q:
+                      Type: AWS::SQS::Queue
+                      Properties:
+                        QueueName: q.fifo
+                        FifoQueue: true
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> read(file));
+        assertTrue(e.getMessage().startsWith("serverless.yml line 10: ") && e.getMessage().contains("FIFO"),
+                e.getMessage());
+    }
+
+    @Test
+    void read_shouldRefuseEventsAndFiltersItCannotRun_namingTheLine() throws IOException {
+        Path filter = yml("""
+                service: s
+                provider: { name: aws }
+                package: { artifact: a.jar }
+                functions:
+                  f:
+                    handler: a.B
+                    events:
+                      - sns:
+                          topicName: t
+                          filterPolicy: { kind: [a] }
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> read(filter));
+        assertTrue(e.getMessage().startsWith("serverless.yml line 8: ") && e.getMessage().contains("filterPolicy"),
+                e.getMessage());
+
+        Path unknownQueue = yml("""
+                service: s
+                provider: { name: aws }
+                package: { artifact: a.jar }
+                functions:
+                  f:
+                    handler: a.B
+                    events:
+                      - sqs: arn:aws:sqs:us-east-1:000000000000:elsewhere
+                """);
+        e = assertThrows(ConfigException.class, () -> read(unknownQueue));
+        assertTrue(e.getMessage().contains("'elsewhere', which is not an AWS::SQS::Queue"), e.getMessage());
+
+        Path eventBridge = yml("""
+                service: s
+                provider: { name: aws }
+                package: { artifact: a.jar }
+                resources:
+                  Resources:
+                    B:
+                      Type: AWS::S3::Bucket
+                      Properties:
+                        NotificationConfiguration:
+                          EventBridgeConfiguration: { EventBridgeEnabled: true }
+                """);
+        e = assertThrows(ConfigException.class, () -> read(eventBridge));
+        assertTrue(e.getMessage().startsWith("serverless.yml line 10: ")
+                && e.getMessage().contains("EventBridgeConfiguration"), e.getMessage());
+    }
+
+    @Test
+    void read_shouldHonourPerFunctionArtifacts_andCreateBucketsOfS3Events() throws IOException {
+        Path file = yml("""
+                service: s
+                provider: { name: aws }
+                package: { artifact: build/main.jar }
+                functions:
+                  api:
+                    handler: a.B
+                  media:
+                    handler: m.M
+                    package: { artifact: media/target/media.jar }
+                    events:
+                      - s3: uploads-of-s
+                resources:
+                  Resources:
+                    Policy:
+                      Type: AWS::SQS::QueuePolicy
+                      Properties:
+                        PolicyDocument:
+                          Statement:
+                            - Condition: { ArnLike: { aws:SourceArn: { Fn::Sub: 'arn:${AWS::Partition}:s3:::x-*' } } }
+                """);
+        ServerlessConfig config = read(file);
+        assertEquals(dir.resolve("build/main.jar"), config.artifactOf(config.function("api").orElseThrow()));
+        assertEquals(dir.resolve("media/target/media.jar"), config.artifactOf(config.function("media").orElseThrow()));
+        assertTrue(config.buckets().containsValue("uploads-of-s"), config.buckets().toString());
+        assertEquals("s3:ObjectCreated:*", config.messaging().s3Notifications().get(0).events().get(0));
+    }
+}
