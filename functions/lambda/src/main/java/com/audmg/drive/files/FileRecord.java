@@ -328,6 +328,9 @@ public record FileRecord(String id, String name, String contentType, String kind
         }
         Processing processing = processing();
         node.put("processing", processing == null ? Processing.PENDING : processing.status());
+        if (processing != null && processing.isFailed() && processing.reason() != null) {
+            node.put("processingError", processing.reason());
+        }
         node.putNull("thumbnailUrl");
         node.putNull("media");
         return node;
