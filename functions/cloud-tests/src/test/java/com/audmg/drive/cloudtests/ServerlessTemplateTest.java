@@ -59,7 +59,8 @@ class ServerlessTemplateTest {
     private static final Set<String> MEDIA_FUNCTIONS = Set.of(
             "CreateUploadLambdaFunction", "CompleteUploadLambdaFunction", "GetFileLambdaFunction",
             "DeleteFileLambdaFunction", "UpdateFileLambdaFunction",
-            "SweepUploadsLambdaFunction", "ScrubLibrariesLambdaFunction", "ProcessMediaLambdaFunction");
+            "SweepUploadsLambdaFunction", "ScrubLibrariesLambdaFunction", "ProcessMediaLambdaFunction",
+            "BackfillMediaLambdaFunction");
 
     private String skipReason;
     private ServerlessPackage pkg;
@@ -88,7 +89,7 @@ class ServerlessTemplateTest {
     @DisplayName("every Lambda handler class and method exists in the built artifact")
     void handlersExistInArtifact() throws Exception {
         Map<String, JsonNode> functions = ofType("AWS::Lambda::Function");
-        assertEquals(13, functions.size(), "functions in the template: " + functions.keySet());
+        assertEquals(14, functions.size(), "functions in the template: " + functions.keySet());
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : functions.entrySet()) {
             String name = e.getValue().path("Properties").path("FunctionName").asText()
@@ -96,7 +97,7 @@ class ServerlessTemplateTest {
             Path jar = pkg.artifactOf(name);
             assertTrue(Files.isRegularFile(jar), "the artifact " + jar + " named by serverless.yml (package.artifact) "
                     + "does not exist; build it first: ./mvnw -B -pl functions/lambda,functions/media package -DskipTests");
-            if (name.equals("processMedia")) {
+            if (name.equals("processMedia") || name.equals("backfillMedia")) {
                 assertTrue(jar.endsWith(Path.of("functions/media/target/audmg-media.jar")), name + " artifact " + jar);
             } else {
                 assertTrue(jar.endsWith(Path.of("functions/lambda/target/audmg-functions.jar")), name + " artifact " + jar);
@@ -482,7 +483,7 @@ class ServerlessTemplateTest {
     }
 
     @Test
-    @DisplayName("SNS: one events topic; only completeUpload and processMedia publish, only to it")
+    @DisplayName("SNS: one events topic; only completeUpload, processMedia and backfillMedia publish, only to it")
     void mediaEventsTopic() {
         Map<String, JsonNode> topics = ofType("AWS::SNS::Topic");
         assertEquals(Set.of("MediaEventsTopic"), topics.keySet());
@@ -500,7 +501,7 @@ class ServerlessTemplateTest {
                 }
             }
         }
-        assertEquals(Set.of("CompleteUploadRole", "ProcessMediaRole"), publishers);
+        assertEquals(Set.of("CompleteUploadRole", "ProcessMediaRole", "BackfillMediaRole"), publishers);
     }
 
     @Test
@@ -526,7 +527,7 @@ class ServerlessTemplateTest {
         assertTrue(s3.stream().anyMatch(a -> a.startsWith("s3:PutObject") && a.contains("DerivedBucket.Arn}/*")), s3.toString());
         // Every other role may only read (sign) or delete derived objects, never write them.
         for (Map.Entry<String, JsonNode> e : ofType("AWS::IAM::Role").entrySet()) {
-            if (e.getKey().equals("ProcessMediaRole")) {
+            if (e.getKey().equals("ProcessMediaRole") || e.getKey().equals("BackfillMediaRole")) {
                 continue;
             }
             for (JsonNode st : allStatements(e.getValue().path("Properties"))) {

@@ -435,6 +435,31 @@ public final class FileService {
         });
     }
 
+    /**
+     * The objects of a user's files (kept versions and uploads) that have no processing result yet:
+     * those stored before the media pipeline existed, or whose messages were lost. {@code [fileId, objectId]}.
+     */
+    public List<String[]> unprocessed(String userId) {
+        List<String[]> found = new ArrayList<>();
+        LibraryStore.Library library = store.open(userId);
+        LibraryStore.Query all = new LibraryStore.Query(Set.of(FileRecord.PENDING, FileRecord.READY, FileRecord.TRASHED),
+                Optional.empty(), Optional.empty());
+        LibraryStore.Position from = null;
+        do {
+            LibraryStore.Page page = library.list(all, from, MAX_LIMIT);
+            for (FileRecord file : page.items()) {
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (String objectId : file.objectIds()) {
+                    if (seen.add(objectId) && file.processingOf(objectId) == null) {
+                        found.add(new String[] {file.id(), objectId});
+                    }
+                }
+            }
+            from = page.next();
+        } while (from != null);
+        return found;
+    }
+
     /** Publishes a processing failure (once it is recorded). */
     public void publishFailure(String userId, FileRecord file, String objectId, String reason) {
         publish("processing failed", userId, file, objectId, "failed", reason);

@@ -39,11 +39,16 @@ public final class ProcessMediaHandler implements RequestHandler<SQSEvent, SQSBa
     }
 
     public ProcessMediaHandler(Wiring wiring, Map<String, String> env, Clock clock) {
+        this.mediaBucket = wiring.config().mediaBucket();
+        this.media = mediaService(wiring, env, clock);
+    }
+
+    /** The processing service from the functions' wiring and the MEDIA_* settings. */
+    static MediaService mediaService(Wiring wiring, Map<String, String> env, Clock clock) {
         String derived = wiring.pipeline().derivedBucket()
                 .orElseThrow(() -> new IllegalStateException("DERIVED_BUCKET must be set"));
-        this.mediaBucket = wiring.config().mediaBucket();
-        this.media = new MediaService(wiring.fileService(), wiring.releaser(), wiring.s3(),
-                new MediaService.Settings(mediaBucket, derived,
+        return new MediaService(wiring.fileService(), wiring.releaser(), wiring.s3(),
+                new MediaService.Settings(wiring.config().mediaBucket(), derived,
                         longSetting(env, "MEDIA_MAX_BYTES", DEFAULT_MAX_BYTES),
                         (int) longSetting(env, "MEDIA_MAX_RECEIVES", DEFAULT_MAX_RECEIVES),
                         Path.of(Optional.ofNullable(env.get("MEDIA_WORK_DIR")).orElse(System.getProperty("java.io.tmpdir")))),

@@ -49,6 +49,7 @@ class ProcessMediaHandlerTest {
     static TestCloud cloud;
     static Api api;
     static ProcessMediaHandler handler;
+    static Wiring wiringForBackfill;
     static final List<String> published = new ArrayList<>();
 
     @BeforeAll
@@ -64,6 +65,7 @@ class ProcessMediaHandlerTest {
                     }
                 });
         api = new Api(wiring);
+        wiringForBackfill = wiring;
         handler = new ProcessMediaHandler(wiring, Map.of("MEDIA_MAX_RECEIVES", "3"), Clock.systemUTC());
     }
 
@@ -251,6 +253,24 @@ class ProcessMediaHandlerTest {
         // A late, repeated event of the first version changes nothing of the current one.
         assertTrue(deliver(s3Message(u.userId() + "/" + u.fileId(), 2)).getBatchItemFailures().isEmpty());
         assertEquals(400, file(u).get("media").get("height").asInt());
+    }
+
+    @Test
+    void backfillProcessesWhatWasStoredBeforeThePipeline() throws Exception {
+        // Stored with no S3 event delivered: as files uploaded before the pipeline existed.
+        Uploaded image = upload("backfill1", "old.jpg", "image/jpeg", fixture("orientation6.jpg"));
+        check(api.upload(image.token(), "old.ogg", "audio/ogg", fixture("tone.ogg")), 200);
+        assertEquals(2, json(check(api.list(image.token(), Map.of()), 200)).get("items").size());
+        json(check(api.list(image.token(), Map.of()), 200)).get("items")
+                .forEach(f -> assertEquals("pending", f.get("processing").asText()));
+        BackfillMediaHandler backfill = new BackfillMediaHandler(wiringForBackfill, Map.of(), Clock.systemUTC());
+        Map<String, Object> report = backfill.handleRequest(Map.of("userId", image.userId()), null);
+        assertEquals(2, report.get("processed"), report.toString());
+        assertEquals(true, report.get("finished"));
+        json(check(api.list(image.token(), Map.of()), 200)).get("items")
+                .forEach(f -> assertEquals("done", f.get("processing").asText(), f.toString()));
+        // A second run finds nothing left.
+        assertEquals(0, backfill.handleRequest(Map.of("userId", image.userId()), null).get("processed"));
     }
 
     @Test
