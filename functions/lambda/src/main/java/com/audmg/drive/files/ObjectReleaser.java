@@ -50,15 +50,21 @@ public final class ObjectReleaser implements LibraryStore.Releaser {
     public void release(String userId, String fileId, Set<String> objectIds) {
         Instant now = clock.instant();
         for (String objectId : objectIds) {
-            // What was derived from the bytes goes at once (no URL can write it); a processor still
-            // running for them finds the object unreferenced when it records and deletes its own.
-            deleteDerived(userId, objectId);
             // Object ids carry their upload's time; the previous release's (a file id) do not: assume now.
             Instant urlDead = lifecycle.urlDead(Keys.idTime(objectId).orElse(now));
             if (now.isAfter(urlDead)) {
                 deleteObject(userId, objectId);
             } else {
                 data.overwrite(Keys.gcMediaMarker(urlDead.getEpochSecond() + 1, userId, fileId, objectId), Json.object());
+            }
+            // What was derived from the bytes goes at once (no URL can write it); a processor still
+            // running for them finds the object unreferenced when it records and deletes its own.
+            // After the bytes' own deletion or marker, so that a failure here never keeps those.
+            try {
+                deleteDerived(userId, objectId);
+            } catch (RuntimeException e) {
+                com.audmg.drive.platform.StructuredLog.warn("derived objects of " + userId + "/" + objectId
+                        + " not deleted: " + e.getMessage());
             }
         }
     }

@@ -139,13 +139,29 @@ public final class ImageProcessor {
 
     /** A cover image (embedded art): a JPEG of at most {@code edge} pixels, or null when it cannot be decoded. */
     public static Derived.Output cover(byte[] image, int edge, Path target) {
-        try {
-            BufferedImage decoded = ImageIO.read(new java.io.ByteArrayInputStream(image));
-            if (decoded == null || (long) decoded.getWidth() * decoded.getHeight() > MAX_PIXELS) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(image))) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
                 return null;
             }
-            return writeJpeg(scale(toRgb(decoded), edge), target, "cover.jpg");
-        } catch (IOException | RuntimeException e) {
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                // Embedded art is a decompression bomb as easily as an upload: check before decoding.
+                if (width <= 0 || height <= 0 || width > MAX_EDGE || height > MAX_EDGE
+                        || (long) width * height > MAX_PIXELS) {
+                    return null;
+                }
+                ImageReadParam param = reader.getDefaultReadParam();
+                int subsampling = Math.max(1, Math.max(width, height) / (edge * 2));
+                param.setSourceSubsampling(subsampling, subsampling, 0, 0);
+                return writeJpeg(scale(toRgb(reader.read(0, param)), edge), target, "cover.jpg");
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             return null;
         }
     }

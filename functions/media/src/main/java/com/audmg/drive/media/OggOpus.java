@@ -34,7 +34,9 @@ final class OggOpus {
 
     static final int RATE = 48_000;
 
-    record Info(int channels, int preSkip, int inputRate, long durationMs, Map<String, String> tags, byte[] picture) {
+    /** @param samples the decoded length per channel at 48 kHz (end padding trimmed, RFC 7845 section 4.4) */
+    record Info(int channels, int preSkip, int inputRate, long durationMs, long samples, Map<String, String> tags,
+                byte[] picture) {
     }
 
     private OggOpus() {
@@ -64,7 +66,7 @@ final class OggOpus {
         }
         long samples = Math.max(0, lastGranule[0] - headers[0].preSkip());
         return new Info(headers[0].channels(), headers[0].preSkip(), headers[0].inputRate(),
-                samples * 1000 / RATE, tags, picture[0]);
+                samples * 1000 / RATE, samples, tags, picture[0]);
     }
 
     /** The decoded audio as 16-bit little-endian PCM at 48 kHz (pre-skip removed). */
@@ -131,7 +133,7 @@ final class OggOpus {
             // Concentus's single-stream decoder: mono and stereo (mapping family 0) only.
             throw new MediaException("Opus with " + channels + " channels (mapping family " + mapping + ") is not supported");
         }
-        return new Info(channels, preSkip, inputRate > 0 ? inputRate : RATE, 0, Map.of(), null);
+        return new Info(channels, preSkip, inputRate > 0 ? inputRate : RATE, 0, 0, Map.of(), null);
     }
 
     private static void comments(byte[] data, int offset, int length, Map<String, String> tags, byte[][] picture) {
@@ -207,6 +209,7 @@ final class OggOpus {
                     OpusDecoder decoder = new OpusDecoder(RATE, info.channels());
                     short[] pcm = new short[5760 * info.channels()];
                     int[] skip = {info.preSkip()};
+                    long[] emitted = {0};
                     int[] index = {0};
                     demux(file, (data, offset, length, granule) -> {
                         if (index[0]++ < 2) {
@@ -220,12 +223,14 @@ final class OggOpus {
                         }
                         int from = Math.min(samples, skip[0]);
                         skip[0] -= from;
-                        int frames = samples - from;
+                        // The last page's granule position ends the stream: the rest is encoder padding.
+                        int frames = (int) Math.min(samples - from, Math.max(0, info.samples() - emitted[0]));
+                        emitted[0] += frames;
                         if (frames <= 0) {
                             return true;
                         }
                         ByteBuffer out = ByteBuffer.allocate(frames * info.channels() * 2).order(ByteOrder.LITTLE_ENDIAN);
-                        for (int i = from * info.channels(); i < samples * info.channels(); i++) {
+                        for (int i = from * info.channels(); i < (from + frames) * info.channels(); i++) {
                             out.putShort(pcm[i]);
                         }
                         try {
