@@ -14,7 +14,7 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 /**
  * Run in a fresh JVM on the processMedia artifact (as docs/PERFORMANCE.md's handler cold starts):
  * constructs the handler reflectively and serves one SQS event, whose message body is read from the
- * file named by the first argument; prints {@code COLD <ms> <failures>}.
+ * file named by the first argument; prints {@code COLD <ms> <failures> <construct ms>}.
  */
 public final class ColdStartRunner {
 
@@ -24,9 +24,16 @@ public final class ColdStartRunner {
     @SuppressWarnings("unchecked")
     public static void main(String[] args) throws Exception {
         long start = System.nanoTime();
+        if (args[0].equals("construct")) {
+            // Construction only, of any handler class: compares processMedia's start with the API functions'.
+            Class.forName(args[1]).getConstructor().newInstance();
+            System.out.println("CONSTRUCT " + (System.nanoTime() - start) / 1_000_000);
+            return;
+        }
         String body = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
         RequestHandler<SQSEvent, SQSBatchResponse> handler = (RequestHandler<SQSEvent, SQSBatchResponse>)
                 Class.forName("com.audmg.drive.media.ProcessMediaHandler").getConstructor().newInstance();
+        long constructed = System.nanoTime();
         SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
         message.setMessageId("cold-start");
         message.setBody(body);
@@ -35,7 +42,8 @@ public final class ColdStartRunner {
         event.setRecords(List.of(message));
         SQSBatchResponse response = handler.handleRequest(event, null);
         long ms = (System.nanoTime() - start) / 1_000_000;
-        System.out.println("COLD " + ms + " " + response.getBatchItemFailures().size());
+        System.out.println("COLD " + ms + " " + response.getBatchItemFailures().size() + " "
+                + (constructed - start) / 1_000_000);
     }
 
 }

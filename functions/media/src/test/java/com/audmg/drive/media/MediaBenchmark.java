@@ -44,7 +44,9 @@ import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
  * </ol>
  * Run: {@code ./mvnw -B -q -pl functions/media -am test-compile} then
  * {@code java -cp "$(cat functions/media/target/test-classpath.txt):functions/media/target/test-classes:functions/media/target/classes" com.audmg.drive.media.MediaBenchmark}
- * (the classpath file is written by {@code dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt}).
+ * (the classpath file is written by {@code dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt
+ * -Dmdep.includeScope=test}; put functions/lambda/target/classes and test-classes before it). Arguments
+ * {@code cold [width]}: only the cold starts, with a photo of that width (default 4000).
  */
 public final class MediaBenchmark {
 
@@ -62,6 +64,10 @@ public final class MediaBenchmark {
             String token = api.newUser("bench");
             String userId = json(check(api.me(token), 200)).get("userId").asText();
 
+            if (args.length > 0 && args[0].equals("cold")) {
+                coldStarts(cloud, api, token, userId, work, args.length > 1 ? Integer.parseInt(args[1]) : 4000);
+                return;
+            }
             // Warm-up: one of each kind, not counted.
             process(api, handler, token, userId, "warm.jpg", "image/jpeg", photo(new Random(1), 2000, 1500));
 
@@ -126,7 +132,7 @@ public final class MediaBenchmark {
             }
 
             // 3. Cold start of processMedia from its artifact.
-            coldStarts(cloud, api, token, userId, work);
+            coldStarts(cloud, api, token, userId, work, 4000);
         } finally {
             try (var paths = Files.walk(work)) {
                 paths.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -134,7 +140,8 @@ public final class MediaBenchmark {
         }
     }
 
-    private static void coldStarts(TestCloud cloud, Api api, String token, String userId, Path work) throws Exception {
+    private static void coldStarts(TestCloud cloud, Api api, String token, String userId, Path work, int width)
+            throws Exception {
         Path jar = Path.of("functions/media/target/audmg-media.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             System.out.println("cold start: SKIPPED (" + jar + " not built)");
@@ -152,7 +159,7 @@ public final class MediaBenchmark {
         env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation");
         List<Long> times = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            byte[] jpeg = photo(new Random(100 + i), 4000, 3000);
+            byte[] jpeg = photo(new Random(100 + i), width, width * 3 / 4);
             JsonNode created = json(check(api.create(token, "cold" + i + ".jpg", "image/jpeg", jpeg.length), 201));
             Api.put(created.get("upload"), jpeg);
             String id = created.get("file").get("id").asText();
@@ -172,11 +179,13 @@ public final class MediaBenchmark {
                     .orElseThrow(() -> new IllegalStateException("runner failed:\n" + out));
             times.add(Long.parseLong(line.split(" ")[1]));
             String processing = json(check(api.get(token, id), 200)).get("file").get("processing").asText();
-            System.out.println("cold start " + (i + 1) + ": " + line.split(" ")[1] + " ms (whole JVM " + whole
-                    + " ms), failures " + line.split(" ")[2] + ", file processing " + processing);
+            System.out.println("cold start " + (i + 1) + ": " + line.split(" ")[1] + " ms (construct "
+                    + line.split(" ")[3] + " ms; whole JVM " + whole + " ms), failures " + line.split(" ")[2]
+                    + ", file processing " + processing);
         }
         Collections.sort(times);
-        System.out.println("processMedia cold start (construct + first event, a 12 MP JPEG), median of 5: "
+        System.out.println("processMedia cold start (construct + first event, a " + width + "x" + width * 3 / 4
+                + " JPEG), median of 5: "
                 + times.get(2) + " ms; artifact " + Files.size(jar) + " bytes");
     }
 
