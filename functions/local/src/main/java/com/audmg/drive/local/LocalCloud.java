@@ -126,7 +126,7 @@ public final class LocalCloud implements AutoCloseable {
                             + fn.artifact() + " (build it first, or pass --artifact)", null);
                 }
             }
-            events.startBackend(config.messaging(), config.region());
+            events.startBackend(config.messaging(), config.region(), s3Start);
         } catch (RuntimeException e) {
             closeQuietly(events);
             stopWhenStarted(s3Start);

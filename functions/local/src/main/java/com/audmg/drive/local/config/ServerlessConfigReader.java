@@ -738,7 +738,7 @@ public final class ServerlessConfigReader {
                         }
                         subscriptions.add(new Messaging.Subscription(topic, Messaging.Protocol.LAMBDA, fnName, false));
                     }
-                    case "s3" -> notifications.add(s3Event(fnName, value, where, buckets, notifications.size()));
+                    case "s3" -> notifications.add(s3Event(fnName, value, where, buckets, index));
                     default -> {
                     }
                 }

@@ -59,6 +59,9 @@ public final class Deliveries implements AutoCloseable {
     private void sendToQueue(String queue, String body, Map<String, MessageAttributeValue> attributes, String what,
                              Instant since, long backoffMs) {
         try {
+            if (sqs.client() == null) {
+                throw software.amazon.awssdk.core.exception.SdkClientException.create("the local SQS is starting");
+            }
             sqs.client().sendMessage(b -> b.queueUrl(sqs.internalUrl(queue)).messageBody(body)
                     .messageAttributes(attributes));
             pending.decrementAndGet();
@@ -68,7 +71,7 @@ public final class Deliveries implements AutoCloseable {
                 log(what + " to queue " + queue + " dropped after " + QUEUE_RETRY_MINUTES + " minutes: " + e.getMessage());
                 return;
             }
-            executor.schedule(() -> sendToQueue(queue, body, attributes, what, since, Math.min(10_000, backoffMs * 2)),
+            executor.schedule(() -> sendToQueue(queue, body, attributes, what, since, Math.min(2_000, backoffMs * 2)),
                     backoffMs, TimeUnit.MILLISECONDS);
         }
     }

@@ -48,6 +48,8 @@ public final class EmbeddedSqs implements AutoCloseable {
     private volatile URI backend;
     private volatile SigV4Verifier verifier;
     private volatile SqsClient client;
+    /** Counted down once the queues exist and requests are checked: requests before then wait for it. */
+    private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -70,6 +72,10 @@ public final class EmbeddedSqs implements AutoCloseable {
 
     /** Starts ElasticMQ (about 1.5-2.5 s); requests before then get 503. */
     public void startBackend() {
+        // The local cloud stops ElasticMQ itself (close, or its own shutdown hook); Pekko's hook only warned.
+        if (System.getProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook") == null) {
+            System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+        }
         SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort()
                 .withServerAddress(new NodeAddress("http", "127.0.0.1", front.getAddress().getPort(), ""))
                 .withAWSRegion(region).withAWSAccountId(accountId).start();
@@ -80,7 +86,7 @@ public final class EmbeddedSqs implements AutoCloseable {
 
     /** Accepts requests signed with these credentials, and creates the queues. */
     public void open(String accessKeyId, String secretAccessKey, List<Messaging.Queue> queues) {
-        this.client = SqsClient.builder().endpointOverride(backend).region(Region.of(region))
+        this.client = client != null ? client : SqsClient.builder().endpointOverride(backend).region(Region.of(region))
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
                 .httpClient(UrlConnectionHttpClient.builder().socketTimeout(Duration.ofSeconds(30)).build())
@@ -99,6 +105,7 @@ public final class EmbeddedSqs implements AutoCloseable {
             client.createQueue(b -> b.queueName(q.name()).attributes(attributes));
         }
         this.verifier = new SigV4Verifier(accessKeyId, secretAccessKey, region, "sqs");
+        opened.countDown();
     }
 
     private static void put(Map<QueueAttributeName, String> attributes, QueueAttributeName name, Integer value) {
@@ -107,7 +114,10 @@ public final class EmbeddedSqs implements AutoCloseable {
         }
     }
 
-    /** A client of the queues for the local cloud's own use (event sources, deliveries), not signed-checked. */
+    /**
+     * A client of the queues for the local cloud's own use (event sources, deliveries), not signed-checked; null
+     * until {@link #open}.
+     */
     public SqsClient client() {
         return client;
     }
@@ -128,6 +138,14 @@ public final class EmbeddedSqs implements AutoCloseable {
                 AwsErrors.json(exchange, 413, "RequestEntityTooLarge", "request larger than " + MAX_REQUEST_BYTES
                         + " bytes");
                 return;
+            }
+            if (verifier == null) {
+                // ElasticMQ starts after READY: a request that early waits for it rather than failing.
+                try {
+                    opened.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             SigV4Verifier v = verifier;
             URI target = backend;

@@ -26,6 +26,8 @@ public final class LocalEvents implements AutoCloseable {
     private final PrintStream console;
     private final List<SqsEventSourceMapping> mappings = new ArrayList<>();
     private CompletableFuture<Void> backend = CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> sqsOpened = CompletableFuture.completedFuture(null);
+    private volatile boolean closed;
     private boolean sqsRunning;
     private Deliveries deliveries;
     private Messaging messaging = Messaging.NONE;
@@ -57,19 +59,25 @@ public final class LocalEvents implements AutoCloseable {
         return sns.endpoint();
     }
 
-    /** Starts ElasticMQ in the background when {@code messaging} needs queues. */
-    public void startBackend(Messaging messaging, String region) {
+    /**
+     * Starts ElasticMQ in the background when {@code messaging} needs queues, once {@code after} is done (the
+     * embedded S3's start: both initialise logging, and SLF4J warned about the calls it replayed when they did
+     * it at once; ElasticMQ is not waited for by READY anyway).
+     */
+    public void startBackend(Messaging messaging, String region, CompletableFuture<?> after) {
         this.messaging = messaging;
         sqs.region(region);
         boolean needed = !messaging.queues().isEmpty()
                 || messaging.subscriptions().stream().anyMatch(s -> s.protocol() == Messaging.Protocol.SQS);
         if (needed) {
             sqsRunning = true;
-            backend = CompletableFuture.runAsync(sqs::startBackend, r -> {
-                Thread t = new Thread(r, "embedded-sqs-start");
-                t.setDaemon(true);
-                t.start();
-            });
+            backend = (after == null ? CompletableFuture.completedFuture(null) : after)
+                    .handle((ignored, error) -> null)
+                    .thenRunAsync(sqs::startBackend, r -> {
+                        Thread t = new Thread(r, "embedded-sqs-start");
+                        t.setDaemon(true);
+                        t.start();
+                    });
         }
     }
 
@@ -80,7 +88,6 @@ public final class LocalEvents implements AutoCloseable {
     public void open(ServerlessConfig config, String accessKeyId, String secretAccessKey,
                      SqsEventSourceMapping.Invoker invoker, Function<String, String> functionArn, Path dataDir,
                      EmbeddedS3 s3, java.time.Duration sqsRetryDelay) {
-        backend.join();
         this.retryDelay = sqsRetryDelay;
         Map<String, Integer> timeouts = new LinkedHashMap<>();
         Map<String, String> arns = new LinkedHashMap<>();
@@ -88,20 +95,34 @@ public final class LocalEvents implements AutoCloseable {
             timeouts.put(fn.name(), fn.timeoutSeconds());
             arns.put(functionArn.apply(fn.name()), fn.name());
         }
-        if (sqsRunning) {
-            sqs.open(accessKeyId, secretAccessKey, messaging.queues());
-        }
         deliveries = new Deliveries(sqs, invoker, timeouts, dataDir.resolve("outbox"), console);
         sns.open(accessKeyId, secretAccessKey, messaging, deliveries, sqs, arns, config.region());
-        for (Messaging.SqsEventSource source : messaging.sqsEvents()) {
-            if (!source.enabled()) {
-                continue;
-            }
-            SqsEventSourceMapping mapping = new SqsEventSourceMapping(source, sqs.client(),
-                    sqs.internalUrl(source.queue()), sqs.arn(source.queue()), config.region(),
-                    timeouts.get(source.function()), invoker, sqsRetryDelay, console);
-            mappings.add(mapping);
-            mapping.start();
+        if (sqsRunning) {
+            // Not waited for: READY comes without ElasticMQ's start (about 2 s of CPU). SQS requests arriving
+            // before it are held until it runs; deliveries to queues are retried until then.
+            sqsOpened = backend.thenRun(() -> {
+                sqs.open(accessKeyId, secretAccessKey, messaging.queues());
+                synchronized (mappings) {
+                    if (closed) {
+                        return;
+                    }
+                    for (Messaging.SqsEventSource source : messaging.sqsEvents()) {
+                        if (!source.enabled()) {
+                            continue;
+                        }
+                        SqsEventSourceMapping mapping = new SqsEventSourceMapping(source, sqs.client(),
+                                sqs.internalUrl(source.queue()), sqs.arn(source.queue()), config.region(),
+                                timeouts.get(source.function()), invoker, sqsRetryDelay, console);
+                        mappings.add(mapping);
+                        mapping.start();
+                    }
+                }
+            }).exceptionally(e -> {
+                if (console != null) {
+                    console.println("[sqs] the embedded SQS did not start: " + e);
+                }
+                return null;
+            });
         }
         if (!messaging.s3Notifications().isEmpty()) {
             S3EventRouter router = new S3EventRouter(messaging.s3Notifications(), config.region(), deliveries, sns);
@@ -112,6 +133,11 @@ public final class LocalEvents implements AutoCloseable {
                 console.println("[events] bucket notifications are not delivered: S3 is external (--s3-endpoint)");
             }
         }
+    }
+
+    /** Waits until the queues exist and the sqs event sources poll (tests; READY does not wait for it). */
+    public void awaitSqs(java.time.Duration max) throws Exception {
+        sqsOpened.get(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** {@code AWS_ENDPOINT_URL_SQS} (when queues run) and {@code AWS_ENDPOINT_URL_SNS} for workers. */
@@ -148,14 +174,20 @@ public final class LocalEvents implements AutoCloseable {
     @Override
     public void close() {
         long t0 = System.nanoTime();
-        mappings.forEach(SqsEventSourceMapping::stop);
-        mappings.forEach(SqsEventSourceMapping::close);
+        List<SqsEventSourceMapping> running;
+        synchronized (mappings) {
+            closed = true;
+            running = List.copyOf(mappings);
+        }
+        running.forEach(SqsEventSourceMapping::stop);
+        running.forEach(SqsEventSourceMapping::close);
         if (deliveries != null) {
             deliveries.close();
         }
         sns.close();
         try {
             backend.join();
+            sqsOpened.join();
         } catch (RuntimeException e) {
             // It failed to start; the start reported it.
         }

@@ -65,4 +65,49 @@ class FatJarIT {
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stops on SIGTERM");
         assertTrue(p.descendants().noneMatch(ProcessHandle::isAlive), "no worker left behind");
     }
+
+    /** ElasticMQ (Scala, Pekko: every jar's reference.conf merged by the shade plugin) runs from the fat jar. */
+    @Test
+    void fatJar_shouldRunTheEmbeddedSqs_forAProjectWithQueues() throws Exception {
+        Path project = dir.resolve("project");
+        Files.createDirectories(project);
+        Files.copy(TestFixtures.resource("events-fixture/serverless.yml"), project.resolve("serverless.yml"));
+        TestFixtures.fixtureJar(project.resolve("build"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", JAR.toString(), "--port", "0", "--data-dir", dir.resolve("data").toString(),
+                "--config", project.resolve("serverless.yml").toString())
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String first = lines.readLine();
+            assertTrue(first != null && first.startsWith("READY "), "READY first, even with stderr merged: " + first);
+            String sqsLine = null;
+            for (String line = lines.readLine(); line != null && !line.startsWith("Try "); line = lines.readLine()) {
+                if (line.startsWith("SQS ")) {
+                    sqsLine = line;
+                }
+            }
+            assertTrue(sqsLine != null && sqsLine.matches("SQS +http://127\\.0\\.0\\.1:\\d+ \\(ElasticMQ.*"), sqsLine);
+            Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
+            drain.setDaemon(true);
+            drain.start();
+            java.util.Properties keys = new java.util.Properties();
+            try (var in = Files.newBufferedReader(dir.resolve("data/s3-credentials.properties"))) {
+                keys.load(in);
+            }
+            try (var sqs = software.amazon.awssdk.services.sqs.SqsClient.builder()
+                    .endpointOverride(URI.create(sqsLine.trim().split(" +")[1]))
+                    .region(software.amazon.awssdk.regions.Region.EU_CENTRAL_1)
+                    .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                            software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                                    keys.getProperty("accessKeyId"), keys.getProperty("secretAccessKey"))))
+                    .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+                List<String> urls = sqs.listQueues().queueUrls();
+                assertTrue(urls.stream().anyMatch(u -> u.endsWith("/000000000000/events-fixture-work")), urls.toString());
+            }
+        } finally {
+            p.destroy();
+        }
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stops on SIGTERM");
+    }
 }

@@ -53,7 +53,14 @@ class MessagingConfigTest {
         assertTrue(m.subscriptions().contains(new Messaging.Subscription("events-fixture-notes",
                 Messaging.Protocol.EMAIL, "dev@example.com", false)));
         Messaging.S3Notification upload = m.s3Notifications().stream()
-                .filter(n -> n.targetType() == Messaging.TargetType.LAMBDA).findFirst().orElseThrow();
+                .filter(n -> n.id().equals("onUpload-s3-event-1")).findFirst()
+                .orElseThrow(() -> new AssertionError(m.s3Notifications().toString()));
+        assertEquals(Messaging.TargetType.LAMBDA, upload.targetType());
+        assertEquals("onUpload", upload.target());
+        Messaging.S3Notification byResource = m.s3Notifications().stream()
+                .filter(n -> n.targetType() == Messaging.TargetType.LAMBDA && n.prefix().equals("direct/")).findFirst()
+                .orElseThrow();
+        assertEquals("onUpload", byResource.target(), "Fn::GetAtt [OnUploadLambdaFunction, Arn] names onUpload");
         assertEquals("photos/", upload.prefix());
         assertEquals(".jpg", upload.suffix());
         assertTrue(upload.matches("ObjectCreated:Put", "photos/a.jpg"));

@@ -239,9 +239,10 @@ class EventsFixtureTest {
                 assertEquals(200, put.getResponseCode());
             }
         }
-        List<Map<String, String>> seen = await("s3", s -> !s.isEmpty(), Duration.ofSeconds(20));
+        await("s3", s -> s.stream().anyMatch(e -> e.get("key").startsWith("photos/")), Duration.ofSeconds(20));
         Thread.sleep(500);
-        seen = events("s3");
+        List<Map<String, String>> seen = events("s3").stream().filter(e -> !e.get("key").startsWith("direct/"))
+                .toList();
         assertEquals(1, seen.size(), "only photos/*.jpg matches: " + seen);
         Map<String, String> e = seen.get(0);
         assertEquals("ObjectCreated:Put", e.get("name"));
@@ -308,6 +309,29 @@ class EventsFixtureTest {
         assertEquals("incoming/a b+c.txt", parsed.getRecords().get(0).getS3().getObject().getUrlDecodedKey());
     }
 
+    @Test
+    void bucketNotification_shouldInvokeFunctionsAndPublishToTopics_fromLambdaAndTopicConfigurations()
+            throws Exception {
+        byte[] body = "direct".getBytes(StandardCharsets.UTF_8);
+        s3.putObject(b -> b.bucket("events-fixture-uploads").key("direct/d.bin"), RequestBody.fromBytes(body));
+        s3.putObject(b -> b.bucket("events-fixture-uploads").key("disk.alert"), RequestBody.fromBytes(body));
+
+        Map<String, String> direct = await("s3", s -> s.stream().anyMatch(e -> e.get("key").equals("direct/d.bin")),
+                Duration.ofSeconds(20)).stream().filter(e -> e.get("key").equals("direct/d.bin")).findFirst()
+                .orElseThrow();
+        assertEquals("ObjectCreated:Put", direct.get("name"));
+        assertEquals("6", direct.get("size"));
+
+        Map<String, String> alert = await("sns", s -> s.stream().anyMatch(e -> e.get("message").contains("disk.alert")),
+                Duration.ofSeconds(20)).stream().filter(e -> e.get("message").contains("disk.alert")).findFirst()
+                .orElseThrow();
+        assertEquals("arn:aws:sns:eu-central-1:000000000000:events-fixture-alerts", alert.get("topic"));
+        assertEquals("Amazon S3 Notification", alert.get("subject"));
+        JsonNode record = JSON.readTree(alert.get("message")).get("Records").get(0);
+        assertEquals("ObjectCreated:Put", record.get("eventName").asText());
+        assertEquals("disk.alert", record.get("s3").get("object").get("key").asText());
+    }
+
     // ---- sns ----
 
     @Test
@@ -321,7 +345,9 @@ class EventsFixtureTest {
                         .stringValue("note").build()))).messageId();
         assertNotNull(id);
 
-        Map<String, String> e = await("sns", s -> !s.isEmpty(), Duration.ofSeconds(20)).get(0);
+        Map<String, String> e = await("sns", s -> s.stream().anyMatch(x -> x.get("subject").equals("Greeting")),
+                Duration.ofSeconds(20)).stream().filter(x -> x.get("subject").equals("Greeting")).findFirst()
+                .orElseThrow();
         assertEquals("aws:sns", e.get("source"));
         assertEquals("Notification", e.get("type"));
         assertEquals(topicArn, e.get("topic"));

@@ -94,4 +94,37 @@ class SqsEventSourceMappingTest {
         assertEquals(List.of("corrupt:1", "corrupt:2"), counts);
         assertTrue(sqs.arn("slow").endsWith(":slow"));
     }
+
+    @Test
+    void aTimedOutInvocation_shouldLeaveTheWholeBatchForAnotherReceive() throws Exception {
+        sqs.open("LOCALKEY", "secret", List.of(new Messaging.Queue("T", "timeouts", 30, null, null, null, null, null,
+                0)));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        SqsEventSourceMapping.Invoker timesOutOnce = (function, event, wait) -> {
+            for (JsonNode r : JSON.readTree(event).get("Records")) {
+                seen.add(r.get("body").asText() + ":" + r.get("attributes").get("ApproximateReceiveCount").asText());
+            }
+            return seen.size() <= 2 ? InvocationResult.functionTimedOut("req", 3)
+                    : InvocationResult.success(new byte[0]);
+        };
+        Messaging.SqsEventSource source = new Messaging.SqsEventSource("fn", "timeouts", 10, 1, false, true);
+        try (SqsEventSourceMapping mapping = new SqsEventSourceMapping(source, sqs.client(),
+                sqs.internalUrl("timeouts"), sqs.arn("timeouts"), "eu-west-1", 3, timesOutOnce, Duration.ZERO, null)) {
+            sqs.client().sendMessageBatch(b -> b.queueUrl(sqs.internalUrl("timeouts")).entries(
+                    e -> e.id("1").messageBody("a"), e -> e.id("2").messageBody("b")));
+            mapping.start();
+            long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (seen.size() < 4 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(1500);
+        }
+        assertEquals(List.of("a:1", "a:2", "b:1", "b:2"), seen.stream().sorted().toList(),
+                "both delivered again after the timed-out batch, then deleted");
+        var left = sqs.client().getQueueAttributes(b -> b.queueUrl(sqs.internalUrl("timeouts"))
+                .attributeNamesWithStrings("ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"))
+                .attributesAsStrings();
+        assertEquals("0", left.get("ApproximateNumberOfMessages"));
+        assertEquals("0", left.get("ApproximateNumberOfMessagesNotVisible"));
+    }
 }
