@@ -237,6 +237,17 @@ class ProcessMediaHandlerTest {
     }
 
     @Test
+    void fileTrashedBeforeProcessingKeepsItsResultForRestore() throws Exception {
+        Uploaded u = upload("trashed1", "t.jpg", "image/jpeg", fixture("orientation6.jpg"));
+        check(api.delete(u.token(), u.fileId()), 204);
+        assertTrue(deliver(s3Message(u.userId() + "/" + u.fileId(), 1)).getBatchItemFailures().isEmpty());
+        assertEquals(2, derivedKeys(u.userId()).size(), "kept: the trashed file still holds its bytes");
+        JsonNode restored = json(check(api.restore(u.token(), u.fileId()), 200)).get("file");
+        assertEquals("done", restored.get("processing").asText());
+        assertEquals(300, restored.get("media").get("width").asInt());
+    }
+
+    @Test
     void newVersionGetsItsOwnResultAndTheOldOneKeepsItsOwn() throws Exception {
         Uploaded u = upload("versions1", "pic.webp", "image/webp", fixture("photo.webp"));
         assertTrue(deliver(s3Message(u.userId() + "/" + u.fileId(), 1)).getBatchItemFailures().isEmpty());

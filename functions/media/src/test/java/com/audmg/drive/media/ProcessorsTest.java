@@ -85,6 +85,31 @@ class ProcessorsTest {
     }
 
     @Test
+    void pngWithAlphaGifAndBmpGetThumbnails() throws Exception {
+        for (String format : new String[] {"png", "gif", "bmp"}) {
+            BufferedImage image = new BufferedImage(900, 600, format.equals("png")
+                    ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+            var g = image.createGraphics();
+            g.setColor(java.awt.Color.GREEN);
+            g.fillRect(0, 0, 450, 600);
+            g.dispose();
+            Path original = work.resolve("image." + format);
+            assertTrue(ImageIO.write(image, format, original.toFile()), format);
+            Derived derived = new ImageProcessor().process(original, work);
+            assertEquals(900, derived.media().get("width").asInt(), format);
+            assertEquals(600, derived.media().get("height").asInt(), format);
+            BufferedImage thumb = read(outputs(derived).get("thumb.jpg").file());
+            assertEquals(320, thumb.getWidth(), format);
+            if (format.equals("png")) {
+                // Transparent pixels become white, not black, in the JPEG.
+                int rgb = thumb.getRGB(300, 100);
+                assertTrue(((rgb >> 16) & 0xff) > 240 && ((rgb >> 8) & 0xff) > 240 && (rgb & 0xff) > 240,
+                        Integer.toHexString(rgb));
+            }
+        }
+    }
+
+    @Test
     void webpIsDecoded() throws Exception {
         Derived derived = new ImageProcessor().process(fixture(work, "photo.webp"), work);
         assertEquals(300, derived.media().get("width").asInt());
