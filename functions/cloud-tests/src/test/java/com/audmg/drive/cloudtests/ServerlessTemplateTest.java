@@ -89,7 +89,7 @@ class ServerlessTemplateTest {
     @DisplayName("every Lambda handler class and method exists in the built artifact")
     void handlersExistInArtifact() throws Exception {
         Map<String, JsonNode> functions = ofType("AWS::Lambda::Function");
-        assertEquals(14, functions.size(), "functions in the template: " + functions.keySet());
+        assertEquals(15, functions.size(), "functions in the template: " + functions.keySet());
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, JsonNode> e : functions.entrySet()) {
             String name = e.getValue().path("Properties").path("FunctionName").asText()
@@ -502,6 +502,16 @@ class ServerlessTemplateTest {
             }
         }
         assertEquals(Set.of("CompleteUploadRole", "ProcessMediaRole", "BackfillMediaRole"), publishers);
+        // The mediaEvents function is subscribed to it (SNS may invoke it).
+        assertTrue(ofType("AWS::SNS::Subscription").values().stream().anyMatch(sub ->
+                        "MediaEventsTopic".equals(sub.path("Properties").path("TopicArn").path("Ref").asText())
+                                && "lambda".equals(sub.path("Properties").path("Protocol").asText())
+                                && sub.path("Properties").path("Endpoint").toString().contains("MediaEventsLambdaFunction")),
+                "mediaEvents subscribes to the topic: " + ofType("AWS::SNS::Subscription").keySet());
+        assertTrue(ofType("AWS::Lambda::Permission").values().stream().anyMatch(p ->
+                        p.path("Properties").path("FunctionName").toString().contains("MediaEventsLambdaFunction")
+                                && "sns.amazonaws.com".equals(p.path("Properties").path("Principal").asText())),
+                "SNS may invoke mediaEvents");
     }
 
     @Test

@@ -50,7 +50,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * The media pipeline of the real project in the local cloud, over real HTTP: uploads through the
  * API and presigned PUTs, the media bucket's S3 notifications to MediaQueue, processMedia from its
  * own artifact, results in GET /files, derived objects through their signed URLs, a corrupt file
- * ending failed and in the dead-letter queue, and the events topic's messages at a subscribed queue.
+ * ending failed and in the dead-letter queue, and the events topic's messages at a subscribed queue
+ * and at the subscribed mediaEvents function.
  * Needs both artifacts (functions/lambda and functions/media packaged); skipped visibly otherwise.
  */
 @EnabledIf(value = "artifactsExist", disabledReason = "functions/lambda or functions/media target jar not built")
@@ -205,6 +206,31 @@ class MediaPipelineTest {
         assertEquals(ids.get("broken.mp3"), failure.path("fileId").asText());
         assertEquals("audio", failure.path("kind").asText());
         assertNotNull(failure.path("userId").asText(null));
+
+        // The subscriber function (mediaEvents, an sns event of serverless.yml) got both kinds of event too.
+        Path log = dataDir.resolve("logs/mediaEvents.log");
+        long logDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<JsonNode> logged = new ArrayList<>();
+        while (System.nanoTime() < logDeadline) {
+            logged.clear();
+            if (Files.exists(log)) {
+                for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+                    int brace = line.indexOf('{');
+                    if (brace >= 0 && line.contains("\"media-event\"")) {
+                        logged.add(json.readTree(line.substring(brace)));
+                    }
+                }
+            }
+            if (logged.size() >= 9) {
+                break;
+            }
+            Thread.sleep(250);
+        }
+        assertEquals(8, logged.stream().filter(e -> e.path("outcome").asText().equals("completed")).count(),
+                "mediaEvents log: " + logged);
+        assertTrue(logged.stream().anyMatch(e -> e.path("outcome").asText().equals("failed")
+                && e.path("fileId").asText().equals(ids.get("broken.mp3")) && e.path("level").asText().equals("WARN")),
+                "mediaEvents log: " + logged);
     }
 
     private List<Message> receive(SqsClient sqs, String url, int expected, Duration wait) throws InterruptedException {
