@@ -58,12 +58,19 @@ public final class Wiring {
     private final Supplier<S3Client> s3;
     private final Supplier<S3Presigner> presigner;
     private final Supplier<TokenService> tokens;
+    private final Supplier<com.audmg.drive.auth.AccountSecrets> accountSecrets;
     private final Supplier<?> warmUp;
+    private volatile Supplier<com.audmg.drive.platform.Mailer> mailer;
     private final Clock clock;
     private PipelineSettings pipeline = PipelineSettings.none();
     private com.audmg.drive.platform.SnsPublisher.Events events;
-    /** Segments and manifests held per container (a segment is a few hundred records). */
+    /** Parsed segments and manifests held per container (a segment is a few hundred records). */
     private static final int CACHED_LIBRARY_OBJECTS = 128;
+    /**
+     * Bytes of segments and locators held per container for lookups: a 100,000-file library is
+     * about 48 MB of segments, so a warm container answers lookups on most libraries from memory.
+     */
+    private static final long CACHED_LIBRARY_BYTES = 64L << 20;
     private LibraryStore libraryStore;
 
     public Wiring(Config config, S3Client s3, S3Presigner presigner, String tokenSecret, Clock clock) {
@@ -73,7 +80,10 @@ public final class Wiring {
         this.clock = clock;
         TokenService built = newTokenService(config, tokenSecret, clock);
         this.tokens = () -> built;
+        com.audmg.drive.auth.AccountSecrets derived = new com.audmg.drive.auth.AccountSecrets(tokenSecret);
+        this.accountSecrets = () -> derived;
         this.warmUp = () -> null;
+        this.mailer = () -> com.audmg.drive.platform.Mailer.unconfigured();
     }
 
     /**
@@ -82,13 +92,16 @@ public final class Wiring {
      * overlaps the S3 client's on the second core; {@link #tokens()} waits for it (and rethrows its failure).
      */
     private Wiring(Config config, Supplier<S3Client> s3, Supplier<S3Presigner> presigner,
-                   Supplier<String> tokenSecret, Clock clock) {
+                   Supplier<String> tokenSecret, Supplier<com.audmg.drive.platform.Mailer> mailer, Clock clock) {
         this.config = config;
+        this.mailer = memoize(mailer);
         this.s3 = memoize(s3);
         this.presigner = memoize(presigner);
         this.clock = clock;
+        Supplier<String> secret = memoize(tokenSecret);
+        this.accountSecrets = memoize(() -> new com.audmg.drive.auth.AccountSecrets(secret.get()));
         this.tokens = inBackground("audmg-init-tokens", () -> {
-            TokenService built = newTokenService(config, tokenSecret.get(), clock);
+            TokenService built = newTokenService(config, secret.get(), clock);
             // The API's own ObjectMapper: every handler parses or writes JSON on its first event.
             Json.MAPPER.getClass();
             return built;
@@ -168,7 +181,8 @@ public final class Wiring {
         AwsCredentialsProvider credentials = AwsClients.credentials();
         Wiring wiring = new Wiring(config, () -> AwsClients.s3(config, http.get(), credentials),
                 () -> AwsClients.presigner(config, credentials),
-                () -> config.tokenSecret().orElseGet(() -> AwsClients.tokenSecret(config, http.get(), credentials)), Clock.systemUTC());
+                () -> config.tokenSecret().orElseGet(() -> AwsClients.tokenSecret(config, http.get(), credentials)),
+                () -> AwsClients.mailer(config, http.get(), credentials), Clock.systemUTC());
         PipelineSettings pipeline = PipelineSettings.fromEnvironment();
         return wiring.withPipeline(pipeline, pipeline.topicArn().map(topic -> {
             Supplier<com.audmg.drive.platform.SnsPublisher> sns = memoize(() -> new com.audmg.drive.platform.SnsPublisher(
@@ -231,7 +245,37 @@ public final class Wiring {
         primeSnapshot("accounts", () -> data.get(Keys.account("")));
         return new AuthService(new AccountStore(data), loginThrottle(data),
                 new SignUpThrottle(data, config.signUpsPerClientPerHour(), config.signUpsPerHour(), clock),
-                passwordHasher(), sessions(), clock);
+                passwordHasher(), sessions(), mfaService(), emailService(), clock);
+    }
+
+    /** What {@code POST /auth/password-reset} takes at least, found or not (see {@link com.audmg.drive.auth.EmailService}). */
+    static final Duration RESET_RESPONSE_FLOOR = Duration.ofMillis(300);
+
+    /** The e-mail address, its verification, and password reset by e-mailed code. */
+    public com.audmg.drive.auth.EmailService emailService() {
+        JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
+        return new com.audmg.drive.auth.EmailService(new AccountStore(data), accountSecrets.get(), mailer.get(),
+                new com.audmg.drive.auth.ClientBudget(data, Keys::resetThrottle,
+                        com.audmg.drive.auth.EmailService.RESETS_PER_CLIENT_PER_HOUR, clock),
+                passwordHasher(), sessions(), RESET_RESPONSE_FLOOR, clock);
+    }
+
+    /** Replaces the mailer (tests capture messages instead of sending them). */
+    public Wiring mailer(com.audmg.drive.platform.Mailer replacement) {
+        this.mailer = () -> replacement;
+        return this;
+    }
+
+    /** TOTP enrolment, the login's second step and recovery codes. */
+    public com.audmg.drive.auth.MfaService mfaService() {
+        JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
+        return new com.audmg.drive.auth.MfaService(new AccountStore(data), accountSecrets.get(),
+                new com.audmg.drive.auth.CodeThrottle(data, clock), tokens(), sessions(), clock);
+    }
+
+    /** Accounts as stored (for {@code GET /me}). */
+    public AccountStore accountStore() {
+        return new AccountStore(new JsonObjectStore(s3.get(), config.dataBucket()));
     }
 
     private LoginThrottle loginThrottle;
@@ -300,7 +344,7 @@ public final class Wiring {
     public synchronized LibraryStore libraryStore() {
         if (libraryStore == null) {
             JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
-            libraryStore = new LibraryStore(data, new ImmutableObjectCache(CACHED_LIBRARY_OBJECTS), lifecycle(),
+            libraryStore = new LibraryStore(data, new ImmutableObjectCache(CACHED_LIBRARY_OBJECTS, CACHED_LIBRARY_BYTES), lifecycle(),
                     releaser(), new LegacyLayout(data), clock);
         }
         return libraryStore;

@@ -42,8 +42,9 @@ public final class Api {
 
     public Api(Wiring wiring) {
         signUp = new SignUpHandler(wiring.authService());
-        login = new LoginHandler(wiring.authService(), wiring.sessions(), wiring.authenticator());
-        me = new MeHandler(wiring.fileService(), wiring.authenticator());
+        login = new LoginHandler(wiring.authService(), wiring.sessions(), wiring.authenticator(), wiring.mfaService(),
+                wiring.emailService());
+        me = new MeHandler(wiring.fileService(), wiring.authenticator(), wiring.accountStore());
         listFiles = new ListFilesHandler(wiring.fileService(), wiring.authenticator());
         createUpload = new CreateUploadHandler(wiring.fileService(), wiring.authenticator());
         completeUpload = new CompleteUploadHandler(wiring.fileService(new ContentSniffer()), wiring.authenticator());
@@ -105,6 +106,50 @@ public final class Api {
     public APIGatewayProxyResponseEvent deleteAccount(String token, String password) {
         return login.handleRequest(Events.request("DELETE", "/me", "/me").bearer(token)
                 .body(Json.write(Map.of("password", password))).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent beginMfa(String token) {
+        return login.handleRequest(Events.request("POST", "/me/mfa/totp", "/me/mfa/totp").bearer(token).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent confirmMfa(String token, String code) {
+        return login.handleRequest(Events.request("POST", "/me/mfa/totp/confirm", "/me/mfa/totp/confirm").bearer(token)
+                .body(Json.write(Map.of("code", code))).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent disableMfa(String token, String code) {
+        return login.handleRequest(Events.request("DELETE", "/me/mfa/totp", "/me/mfa/totp").bearer(token)
+                .body(Json.write(Map.of("code", code))).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent loginMfa(String mfaToken, String code) {
+        return login.handleRequest(Events.request("POST", "/auth/login/mfa", "/auth/login/mfa")
+                .body(Json.write(Map.of("mfaToken", mfaToken, "code", code))).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent signUp(String username, String password, String email, String sourceIp) {
+        return signUp.handleRequest(Events.request("POST", "/auth/signup", "/auth/signup").sourceIp(sourceIp)
+                .body(Json.write(Map.of("username", username, "password", password, "email", email))).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent changeEmail(String token, String email) {
+        return login.handleRequest(Events.request("PUT", "/me/email", "/me/email").bearer(token)
+                .body(Json.write(Map.of("email", email))).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent verifyEmail(String token, String code) {
+        return login.handleRequest(Events.request("POST", "/me/email/verify", "/me/email/verify").bearer(token)
+                .body(Json.write(Map.of("code", code))).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent requestReset(String username, String sourceIp) {
+        return login.handleRequest(Events.request("POST", "/auth/password-reset", "/auth/password-reset")
+                .sourceIp(sourceIp).body(Json.write(Map.of("username", username))).build(), null);
+    }
+
+    public APIGatewayProxyResponseEvent confirmReset(String username, String code, String newPassword) {
+        return login.handleRequest(Events.request("POST", "/auth/password-reset/confirm", "/auth/password-reset/confirm")
+                .body(Json.write(Map.of("username", username, "code", code, "newPassword", newPassword))).build(), null);
     }
 
     /** Signs up and logs in; returns the bearer token. */

@@ -73,7 +73,7 @@ final class ServerlessPackage {
         pb.redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         // Never let a packaging check see real credentials or talk to AWS.
-        env.keySet().removeIf(k -> k.startsWith("AWS_") || k.equals("S3_PRESIGN_ENDPOINT"));
+        env.keySet().removeIf(k -> k.startsWith("AWS_") || k.equals("S3_PRESIGN_ENDPOINT") || k.startsWith("MAIL_"));
         env.put("AWS_ACCESS_KEY_ID", "AKIAAUDMGOFFLINECHECK");
         env.put("AWS_SECRET_ACCESS_KEY", "offline-check-not-a-secret");
         env.put("AWS_EC2_METADATA_DISABLED", "true");

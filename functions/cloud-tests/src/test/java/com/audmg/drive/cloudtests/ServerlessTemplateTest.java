@@ -46,14 +46,19 @@ class ServerlessTemplateTest {
             "GET /files/{id}/versions/{versionId}", "POST /files/{id}/versions/{versionId}/complete",
             "POST /files/{id}/versions/{versionId}/restore", "GET /changes",
             "POST /auth/refresh", "POST /auth/logout", "GET /me/sessions", "DELETE /me/sessions/{sessionId}",
-            "POST /me/password", "DELETE /me");
+            "POST /me/password", "DELETE /me", "POST /auth/login/mfa", "POST /auth/password-reset",
+            "POST /auth/password-reset/confirm", "PUT /me/email", "POST /me/email/verify", "POST /me/mfa/totp",
+            "POST /me/mfa/totp/confirm", "DELETE /me/mfa/totp");
     /** Routes that must stay open (no authorizer). OPTIONS (CORS preflight) is open too. */
-    private static final Set<String> PUBLIC_ROUTES = Set.of("POST /auth/signup", "POST /auth/login", "POST /auth/refresh");
+    private static final Set<String> PUBLIC_ROUTES = Set.of("POST /auth/signup", "POST /auth/login", "POST /auth/refresh",
+            "POST /auth/login/mfa", "POST /auth/password-reset", "POST /auth/password-reset/confirm");
+    /** The only functions that may send mail (sign-up's verification code; the account routes' codes). */
+    private static final Set<String> MAIL_FUNCTIONS = Set.of("SignUpLambdaFunction", "LoginLambdaFunction");
 
     private static final List<String> ENVIRONMENT = List.of("DATA_BUCKET", "MEDIA_BUCKET",
             "TOKEN_SECRET_PARAMETER", "TOKEN_ISSUER", "TOKEN_AUDIENCE", "TOKEN_TTL_SECONDS", "URL_TTL_SECONDS",
             "MAX_UPLOAD_BYTES", "QUOTA_BYTES", "BCRYPT_COST", "REFRESH_TTL_SECONDS", "SIGNUPS_PER_CLIENT_PER_HOUR",
-            "SIGNUPS_PER_HOUR", "DERIVED_BUCKET");
+            "SIGNUPS_PER_HOUR", "DERIVED_BUCKET", "MAIL_FROM");
 
     /** Functions allowed to touch the media bucket at all (the others may not name it). */
     private static final Set<String> MEDIA_FUNCTIONS = Set.of(
@@ -340,10 +345,12 @@ class ServerlessTemplateTest {
                         String a = action.toLowerCase();
                         if (a.equals("*") || a.startsWith("s3:") && a.contains("*")
                                 || a.startsWith("ssm:") && a.contains("*") || a.startsWith("kms:") && a.contains("*")
+                                || a.startsWith("ses:") && a.contains("*")
                                 || a.startsWith("iam:")) {
                             problems.add(e.getKey() + " allows " + action);
                         }
-                        boolean sensitive = a.startsWith("s3:") || a.startsWith("ssm:") || a.startsWith("logs:");
+                        boolean sensitive = a.startsWith("s3:") || a.startsWith("ssm:") || a.startsWith("logs:")
+                                || a.startsWith("ses:");
                         if (sensitive && (resourceList.isEmpty() || resourceList.contains("\"*\""))) {
                             problems.add(e.getKey() + " allows " + action + " on Resource *");
                         }
@@ -556,6 +563,31 @@ class ServerlessTemplateTest {
 
     private JsonNode function(String logicalId) {
         return resources.path(logicalId).path("Properties");
+    }
+
+    @Test
+    @DisplayName("IAM/SES: only sign-up and the account function send mail, only ses:SendEmail, only as the configured identity")
+    void mailPermissions() {
+        String identity = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/audmg.example";
+        for (Map.Entry<String, JsonNode> e : ofType("AWS::Lambda::Function").entrySet()) {
+            String roleId = e.getValue().path("Properties").path("Role").path("Fn::GetAtt").get(0).asText();
+            List<String> sesGrants = new ArrayList<>();
+            for (JsonNode st : allStatements(resources.path(roleId).path("Properties"))) {
+                for (String action : strings(st.path("Action"))) {
+                    if (action.toLowerCase().startsWith("ses:") || action.toLowerCase().startsWith("sesv2:")) {
+                        sesGrants.add(action + " " + st.path("Resource"));
+                    }
+                }
+            }
+            if (MAIL_FUNCTIONS.contains(e.getKey())) {
+                assertEquals(List.of("ses:SendEmail {\"Fn::Sub\":\"" + identity + "\"}"), sesGrants,
+                        e.getKey());
+            } else {
+                assertEquals(List.of(), sesGrants, e.getKey() + " must not send mail");
+            }
+            JsonNode env = e.getValue().path("Properties").path("Environment").path("Variables");
+            assertEquals("Audmg Drive <no-reply@audmg.example>", env.path("MAIL_FROM").asText(), e.getKey());
+        }
     }
 
     // ---- helpers --------------------------------------------------------------------------

@@ -23,33 +23,47 @@ public final class AuthService {
     private final SignUpThrottle signUps;
     private final PasswordHasher hasher;
     private final SessionService sessions;
+    private final MfaService mfa;
+    private final EmailService email;
     private final Clock clock;
 
     public AuthService(AccountStore accounts, LoginThrottle throttle, SignUpThrottle signUps, PasswordHasher hasher,
-                       SessionService sessions, Clock clock) {
+                       SessionService sessions, MfaService mfa, EmailService email, Clock clock) {
         this.accounts = accounts;
         this.throttle = throttle;
         this.signUps = signUps;
         this.hasher = hasher;
         this.sessions = sessions;
+        this.mfa = mfa;
+        this.email = email;
         this.clock = clock;
     }
 
-    /** Cheap checks first (name, password policy, name taken, the sign-up budget); bcrypt last. */
-    public AccountStore.Account signUp(String rawUsername, String password, String client) {
+    /**
+     * Cheap checks first (name, password policy, e-mail, name taken, the sign-up budget); bcrypt last. With an
+     * e-mail address the account starts with it unverified and a verification code is mailed to it.
+     */
+    public AccountStore.Account signUp(String rawUsername, String password, String rawEmail, String client) {
         String username = Credentials.normalizeUsername(rawUsername);
         Credentials.validateNewPassword(password, username, "password");
+        String address = rawEmail == null ? null : EmailService.normalizeEmail(rawEmail, "email");
         if (accounts.find(username).isPresent()) {
             throw usernameTaken();
         }
         signUps.reserve(client).ifPresent(wait -> {
             throw tooManyAttempts(wait, "too many sign-ups, try again later");
         });
-        var account = new AccountStore.Account(Keys.newId(), username, hasher.hash(password), clock.instant());
+        String userId = Keys.newId();
+        var account = new AccountStore.Account(userId, username, hasher.hash(password), clock.instant(), address,
+                false, false);
+        String code = EmailService.newCode();
         try {
-            accounts.create(account);
+            accounts.create(account, address == null ? doc -> { } : email.pendingVerification(userId, address, code));
         } catch (AccountStore.UsernameTakenException e) {
             throw usernameTaken();
+        }
+        if (address != null) {
+            email.sendVerification(username, address, code);
         }
         return account;
     }
@@ -60,6 +74,10 @@ public final class AuthService {
         }
         String username = rawUsername.toLowerCase(Locale.ROOT);
         AccountStore.Account account = verified(username, password, client).orElseThrow(() -> INVALID_CREDENTIALS);
+        if (account.mfa()) {
+            // The password was right; the session waits for the second factor (POST /auth/login/mfa).
+            throw mfa.mfaRequired(account);
+        }
         SessionService.Tokens tokens = sessions.start(account.userId(), account.username(), clientLabel);
         // An account deleted while this login ran: its deletion may have listed the sessions before this one.
         if (!accounts.find(username).map(a -> a.userId().equals(account.userId())).orElse(false)) {
@@ -105,6 +123,7 @@ public final class AuthService {
         accounts.markForPurge(caller.userId(), clock.instant());
         accounts.delete(caller.username());
         sessions.revokeAll(caller.userId(), null);
+        mfa.forget(caller.userId());
         StructuredLog.metric("AccountsDeleted", 1, "Count");
     }
 

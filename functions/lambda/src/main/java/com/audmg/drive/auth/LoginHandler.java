@@ -13,24 +13,31 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The account routes of one function (one worker JVM locally, one role on AWS): {@code POST /auth/login},
- * {@code POST /auth/refresh} (public), and, behind the authorizer, {@code POST /auth/logout},
- * {@code GET /me/sessions}, {@code DELETE /me/sessions/{sessionId}}, {@code POST /me/password} and
- * {@code DELETE /me}.
+ * {@code POST /auth/login/mfa}, {@code POST /auth/refresh}, {@code POST /auth/password-reset} and its
+ * {@code /confirm} (public), and, behind the authorizer, {@code POST /auth/logout}, {@code GET /me/sessions},
+ * {@code DELETE /me/sessions/{sessionId}}, {@code POST /me/password}, {@code DELETE /me},
+ * {@code PUT /me/email}, {@code POST /me/email/verify} and the {@code /me/mfa/totp} routes.
  */
 public final class LoginHandler extends ApiHandler {
 
     private final AuthService auth;
     private final SessionService sessions;
     private final Authenticator authenticator;
+    private final MfaService mfa;
+    private final EmailService email;
 
     public LoginHandler() {
-        this(Wiring.shared().authService(), Wiring.shared().sessions(), Wiring.shared().authenticator());
+        this(Wiring.shared().authService(), Wiring.shared().sessions(), Wiring.shared().authenticator(),
+                Wiring.shared().mfaService(), Wiring.shared().emailService());
     }
 
-    public LoginHandler(AuthService auth, SessionService sessions, Authenticator authenticator) {
+    public LoginHandler(AuthService auth, SessionService sessions, Authenticator authenticator, MfaService mfa,
+                        EmailService email) {
         this.auth = auth;
         this.sessions = sessions;
         this.authenticator = authenticator;
+        this.mfa = mfa;
+        this.email = email;
     }
 
     @Override
@@ -42,6 +49,14 @@ public final class LoginHandler extends ApiHandler {
             case "DELETE /me/sessions/{sessionId}" -> revokeSession(request);
             case "POST /me/password" -> changePassword(request);
             case "DELETE /me" -> deleteAccount(request);
+            case "POST /auth/login/mfa" -> loginMfa(request);
+            case "POST /me/mfa/totp" -> beginMfa(request);
+            case "POST /me/mfa/totp/confirm" -> confirmMfa(request);
+            case "DELETE /me/mfa/totp" -> disableMfa(request);
+            case "PUT /me/email" -> changeEmail(request);
+            case "POST /me/email/verify" -> verifyEmail(request);
+            case "POST /auth/password-reset" -> requestReset(request);
+            case "POST /auth/password-reset/confirm" -> confirmReset(request);
             default -> login(request);
         };
     }
@@ -54,6 +69,69 @@ public final class LoginHandler extends ApiHandler {
                 request.header("User-Agent").orElse(""));
         request.userId(tokens.userId());
         return tokens(tokens);
+    }
+
+    private APIGatewayProxyResponseEvent loginMfa(ApiRequest request) {
+        JsonNode body = Json.parseObject(request.body());
+        SessionService.Tokens tokens = mfa.login(Json.requiredString(body, "mfaToken"),
+                Json.requiredString(body, "code"), request.header("User-Agent").orElse(""));
+        request.userId(tokens.userId());
+        return tokens(tokens);
+    }
+
+    private APIGatewayProxyResponseEvent beginMfa(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        MfaService.Enrolment enrolment = mfa.begin(caller);
+        ObjectNode body = Json.object();
+        body.put("secret", enrolment.secret());
+        body.put("otpauthUrl", enrolment.otpauthUrl());
+        return Responses.json(200, body);
+    }
+
+    private APIGatewayProxyResponseEvent confirmMfa(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        JsonNode body = Json.parseObject(request.body());
+        ObjectNode response = Json.object();
+        ArrayNode codes = response.putArray("recoveryCodes");
+        mfa.confirm(caller, Json.requiredString(body, "code")).forEach(codes::add);
+        return Responses.json(200, response);
+    }
+
+    private APIGatewayProxyResponseEvent disableMfa(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        JsonNode body = Json.parseObject(request.body());
+        mfa.disable(caller, Json.requiredString(body, "code"));
+        return Responses.noContent();
+    }
+
+    private APIGatewayProxyResponseEvent changeEmail(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        JsonNode body = Json.parseObject(request.body());
+        email.changeEmail(caller, Json.requiredString(body, "email"));
+        return Responses.json(202, Json.object().put("status", "verification_sent"));
+    }
+
+    private APIGatewayProxyResponseEvent verifyEmail(ApiRequest request) {
+        TokenService.Principal caller = authenticator.authenticate(request);
+        JsonNode body = Json.parseObject(request.body());
+        email.verifyEmail(caller, Json.requiredString(body, "code"));
+        return Responses.noContent();
+    }
+
+    /** 202 whether or not the name exists, has a verified address, or was mailed (no enumeration). */
+    private APIGatewayProxyResponseEvent requestReset(ApiRequest request) {
+        JsonNode body = Json.parseObject(request.body());
+        email.requestReset(Json.requiredString(body, "username"), request.sourceIp());
+        return Responses.json(202, Json.object().put("status", "accepted"));
+    }
+
+    private APIGatewayProxyResponseEvent confirmReset(ApiRequest request) {
+        JsonNode body = Json.parseObject(request.body());
+        String username = Json.requiredString(body, "username");
+        String code = Json.requiredString(body, "code");
+        String newPassword = Json.requiredString(body, "newPassword");
+        email.confirmReset(username, code, newPassword);
+        return Responses.noContent();
     }
 
     private APIGatewayProxyResponseEvent refresh(ApiRequest request) {

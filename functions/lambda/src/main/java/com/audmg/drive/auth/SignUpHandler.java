@@ -9,7 +9,7 @@ import com.audmg.drive.platform.Responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** {@code POST /auth/signup}. */
+/** {@code POST /auth/signup} (with an optional e-mail address, which is sent a verification code). */
 public final class SignUpHandler extends ApiHandler {
 
     private final AuthService auth;
@@ -27,7 +27,12 @@ public final class SignUpHandler extends ApiHandler {
         JsonNode body = Json.parseObject(request.body());
         String username = Json.requiredString(body, "username");
         String password = Json.requiredString(body, "password");
-        AccountStore.Account account = auth.signUp(username, password, request.sourceIp());
+        JsonNode email = body.get("email");
+        if (email != null && !email.isNull() && !email.isTextual()) {
+            throw com.audmg.drive.platform.ApiException.invalidRequest("email", "email must be a string");
+        }
+        AccountStore.Account account = auth.signUp(username, password,
+                email == null || email.isNull() ? null : email.asText(), request.sourceIp());
         request.userId(account.userId());
         ObjectNode response = Json.object();
         response.put("userId", account.userId());

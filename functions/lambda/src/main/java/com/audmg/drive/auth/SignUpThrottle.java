@@ -3,11 +3,8 @@ package com.audmg.drive.auth;
 import java.time.Clock;
 import java.util.Optional;
 
-import com.audmg.drive.platform.Backoff;
-import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.JsonObjectStore;
 import com.audmg.drive.platform.Keys;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Sign-ups per hour, per client (source IP, hashed) and over everyone: fixed one-hour windows counted
@@ -18,8 +15,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 public final class SignUpThrottle {
 
-    private static final long WINDOW_MILLIS = 3_600_000;
-    private static final int CAS_ATTEMPTS = 8;
     private static final int OVERALL_SHARDS = 8;
 
     private final JsonObjectStore store;
@@ -47,28 +42,6 @@ public final class SignUpThrottle {
     }
 
     private Optional<Long> take(String key, int limit) {
-        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-            Optional<JsonObjectStore.Versioned> current = store.get(key);
-            long now = clock.millis();
-            long windowStart = current.map(v -> v.document().path("windowStart").asLong(0)).orElse(0L);
-            long count = current.map(v -> v.document().path("count").asLong(0)).orElse(0L);
-            if (now - windowStart >= WINDOW_MILLIS) {
-                windowStart = now;
-                count = 0;
-            }
-            if (count >= limit) {
-                return Optional.of(Math.max(1, (windowStart + WINDOW_MILLIS - now + 999) / 1000));
-            }
-            ObjectNode next = Json.object();
-            next.put("windowStart", windowStart);
-            next.put("count", count + 1);
-            try {
-                store.replace(key, next, current.map(JsonObjectStore.Versioned::etag).orElse(null));
-                return Optional.empty();
-            } catch (JsonObjectStore.ConditionFailedException e) {
-                Backoff.pause(attempt);
-            }
-        }
-        return Optional.of(1L);
+        return ClientBudget.take(store, key, limit, clock);
     }
 }

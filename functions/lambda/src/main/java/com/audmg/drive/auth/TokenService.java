@@ -25,8 +25,14 @@ public final class TokenService {
     static final String SESSION_CLAIM = "sid";
     private static final long LEEWAY_SECONDS = 5;
 
+    static final String PURPOSE_CLAIM = "purpose";
+    static final String MFA_PURPOSE = "mfa";
+    /** How long the step between password and second factor may take. */
+    public static final long MFA_TOKEN_TTL_SECONDS = 300;
+
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
+    private final JWTVerifier mfaVerifier;
     private final String issuer;
     private final String audience;
     private final long ttlSeconds;
@@ -53,6 +59,61 @@ public final class TokenService {
                 .withClaimPresence(USERNAME_CLAIM)
                 .acceptLeeway(LEEWAY_SECONDS))
                 .build(clock);
+        // An MFA token names another audience and carries no session: the access-token verifier above
+        // refuses it (so does the authorizer), and this one refuses access tokens.
+        this.mfaVerifier = ((JWTVerifier.BaseVerification) JWT.require(algorithm)
+                .withIssuer(issuer)
+                .withAudience(mfaAudience(audience))
+                .withClaim(PURPOSE_CLAIM, MFA_PURPOSE)
+                .withClaimPresence("sub")
+                .withClaimPresence("jti")
+                .withClaimPresence("exp")
+                .withClaimPresence("iat")
+                .withClaimPresence(USERNAME_CLAIM)
+                .acceptLeeway(LEEWAY_SECONDS))
+                .build(clock);
+    }
+
+    private static String mfaAudience(String audience) {
+        return audience + "#mfa-step";
+    }
+
+    /** Who passed the password step of a login that needs a second factor, and this token's id (its jti). */
+    public record MfaPrincipal(String userId, String username, String tokenId) {
+    }
+
+    /**
+     * A short-lived token for the one thing between password and second factor: {@code POST /auth/login/mfa}.
+     * Not an access token (other audience, no session, a purpose claim).
+     */
+    public String issueMfaToken(String userId, String username) {
+        Instant now = clock.instant();
+        return JWT.create()
+                .withSubject(userId)
+                .withIssuer(issuer)
+                .withAudience(mfaAudience(audience))
+                .withIssuedAt(now)
+                .withExpiresAt(now.plusSeconds(MFA_TOKEN_TTL_SECONDS))
+                .withJWTId(UUID.randomUUID().toString())
+                .withClaim(USERNAME_CLAIM, username)
+                .withClaim(PURPOSE_CLAIM, MFA_PURPOSE)
+                .sign(algorithm);
+    }
+
+    public MfaPrincipal verifyMfaToken(String token) {
+        if (token == null || token.isBlank()) {
+            throw new InvalidTokenException();
+        }
+        try {
+            DecodedJWT jwt = mfaVerifier.verify(token);
+            String username = jwt.getClaim(USERNAME_CLAIM).asString();
+            if (!Keys.isId(jwt.getSubject()) || username == null || jwt.getId() == null) {
+                throw new InvalidTokenException();
+            }
+            return new MfaPrincipal(jwt.getSubject(), username, jwt.getId());
+        } catch (JWTVerificationException | IllegalArgumentException e) {
+            throw new InvalidTokenException();
+        }
     }
 
     /** An issued token, its lifetime in seconds and whom it names. */

@@ -246,8 +246,14 @@ public record FileRecord(String id, String name, String contentType, String kind
     }
 
     static String sortKey(Instant createdAt, String id) {
-        long inverted = 9_999_999_999_999L - createdAt.toEpochMilli();
-        return String.format(Locale.ROOT, "%013d", inverted) + id;
+        // Thirteen digits, zero-padded, by hand: sorting a 100,000-file library calls this millions of
+        // times, and String.format made that sort take seconds (C1-compiled, as the functions run).
+        String digits = Long.toString(9_999_999_999_999L - createdAt.toEpochMilli());
+        StringBuilder key = new StringBuilder(13 + id.length());
+        for (int i = digits.length(); i < 13; i++) {
+            key.append('0');
+        }
+        return key.append(digits).append(id).toString();
     }
 
     public FileRecord withName(String newName, Instant now) {

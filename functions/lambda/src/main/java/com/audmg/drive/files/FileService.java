@@ -643,6 +643,10 @@ public final class FileService {
         return new SweepResult(scanned, counts[0], counts[1], counts[2]);
     }
 
+    /** A file as one expiry left it, and what that removed (counted once, from the commit that landed). */
+    private record Expired(FileRecord file, int abandonedUploads, int purgedFiles, int droppedVersions) {
+    }
+
     /** Applies what has expired of one file (one commit if anything did); returns the file as left. */
     private FileRecord expire(String userId, FileRecord seen, Instant now, int[] counts) {
         boolean due = seen.upload() != null && lifecycle.isAbandoned(seen.upload(), now)
@@ -651,29 +655,37 @@ public final class FileService {
         if (!due) {
             return seen;
         }
-        return store.commit(userId, library -> {
+        // The change may run more than once (a lost compare-and-swap retries it): it reports what it
+        // removed, and only the attempt that was committed is counted.
+        Expired expired = store.commit(userId, library -> {
             FileRecord file = library.find(seen.id()).orElse(null);
             if (file == null) {
-                return LibraryStore.Mutation.of(null);
+                return LibraryStore.Mutation.of(new Expired(null, 0, 0, 0));
             }
             if (file.isPending() && lifecycle.isAbandoned(file.upload(), now) || lifecycle.trashExpired(file, now)) {
-                counts[file.isPending() ? 0 : 1]++;
-                return LibraryStore.Mutation.<FileRecord>of(null).remove(file.id());
+                Expired gone = file.isPending() ? new Expired(null, 1, 0, 0) : new Expired(null, 0, 1, 0);
+                return LibraryStore.Mutation.of(gone).remove(file.id());
             }
             FileRecord changed = file;
+            int abandoned = 0;
             if (changed.upload() != null && lifecycle.isAbandoned(changed.upload(), now)) {
-                counts[0]++;
+                abandoned = 1;
                 changed = changed.withUpload(null, changed.updatedAt());
             }
             List<FileRecord.Version> kept = lifecycle.keep(changed.versions(), now);
-            if (kept.size() < changed.versions().size()) {
-                counts[2] += changed.versions().size() - kept.size();
+            int dropped = changed.versions().size() - kept.size();
+            if (dropped > 0) {
                 changed = new FileRecord(changed.id(), changed.name(), changed.contentType(), changed.kind(),
                         changed.size(), changed.createdAt(), changed.updatedAt(), changed.status(), changed.version(),
                         changed.trashedAt(), kept, changed.upload());
             }
-            return changed == file ? LibraryStore.Mutation.of(file) : LibraryStore.Mutation.of(changed).put(changed);
+            Expired outcome = new Expired(changed, abandoned, 0, dropped);
+            return changed == file ? LibraryStore.Mutation.of(outcome) : LibraryStore.Mutation.of(outcome).put(changed);
         });
+        counts[0] += expired.abandonedUploads();
+        counts[1] += expired.purgedFiles();
+        counts[2] += expired.droppedVersions();
+        return expired.file();
     }
 
     // ---- helpers --------------------------------------------------------------------------

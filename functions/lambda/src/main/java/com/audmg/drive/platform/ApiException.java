@@ -12,6 +12,7 @@ public class ApiException extends RuntimeException {
     private final String code;
     private final Map<String, String> headers;
     private final String field;
+    private final Map<String, String> details;
 
     public ApiException(int status, String code, String message) {
         this(status, code, message, Map.of());
@@ -22,11 +23,27 @@ public class ApiException extends RuntimeException {
     }
 
     private ApiException(int status, String code, String message, Map<String, String> headers, String field) {
+        this(status, code, message, headers, field, Map.of());
+    }
+
+    private ApiException(int status, String code, String message, Map<String, String> headers, String field,
+                         Map<String, String> details) {
         super(message, null, false, false);
         this.status = status;
         this.code = code;
         this.headers = Map.copyOf(headers);
         this.field = field;
+        this.details = Map.copyOf(details);
+    }
+
+    /** An error whose error object carries more named values (e.g. {@code mfaToken}). */
+    public static ApiException withDetails(int status, String code, String message, Map<String, String> details) {
+        return new ApiException(status, code, message, Map.of(), null, details);
+    }
+
+    /** More values of the error object, beside code, message and field. */
+    public Map<String, String> details() {
+        return details;
     }
 
     /** The request field at fault, or null. */

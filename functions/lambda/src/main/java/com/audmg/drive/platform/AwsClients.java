@@ -78,6 +78,13 @@ public final class AwsClients {
         return builder.build();
     }
 
+    /** SES v2 from {@code MAIL_FROM} when it is set; otherwise a mailer that refuses every message. */
+    public static Mailer mailer(Config config, SdkHttpClient http, AwsCredentialsProvider credentials) {
+        return config.mailFrom()
+                .<Mailer>map(from -> new SesMailer(http, credentials, config.region(), config.sesEndpoint(), from))
+                .orElseGet(Mailer::unconfigured);
+    }
+
     /** Reads the token secret: TOKEN_SECRET when set, otherwise the SSM SecureString, decrypted. */
     public static String tokenSecret(Config config, SdkHttpClient http, AwsCredentialsProvider credentials) {
         if (config.tokenSecret().isPresent()) {

@@ -26,7 +26,9 @@ public record Config(
         Optional<URI> presignEndpoint,
         long refreshTtlSeconds,
         int signUpsPerClientPerHour,
-        int signUpsPerHour) {
+        int signUpsPerHour,
+        Optional<String> mailFrom,
+        Optional<URI> sesEndpoint) {
 
     /** Access tokens live minutes: a session revoked or a password changed stops them soon even where not checked. */
     public static final long DEFAULT_TOKEN_TTL_SECONDS = 900;
@@ -50,6 +52,13 @@ public record Config(
         }
         Optional<URI> s3Endpoint = uri(env, "AWS_ENDPOINT_URL_S3").or(() -> uri(env, "AWS_ENDPOINT_URL"));
         Optional<URI> ssmEndpoint = uri(env, "AWS_ENDPOINT_URL_SSM").or(() -> uri(env, "AWS_ENDPOINT_URL"));
+        // The SDK's service-specific variable for SES API v2 (service id "SESv2").
+        Optional<URI> sesEndpoint = uri(env, "AWS_ENDPOINT_URL_SESV2").or(() -> uri(env, "AWS_ENDPOINT_URL"));
+        Optional<String> mailFrom = optional(env, "MAIL_FROM");
+        if (mailFrom.isPresent() && !mailFrom.get().matches("[^\\r\\n]*@[^\\r\\n]*")) {
+            throw new ConfigException("MAIL_FROM must be an e-mail address (optionally 'Name <address>'), got '"
+                    + mailFrom.get() + "'");
+        }
         return new Config(
                 required(env, "DATA_BUCKET"),
                 required(env, "MEDIA_BUCKET"),
@@ -69,7 +78,9 @@ public record Config(
                 uri(env, "S3_PRESIGN_ENDPOINT"),
                 positiveLong(env, "REFRESH_TTL_SECONDS", DEFAULT_REFRESH_TTL_SECONDS),
                 (int) range(env, "SIGNUPS_PER_CLIENT_PER_HOUR", DEFAULT_SIGNUPS_PER_CLIENT_PER_HOUR, 1, 1_000_000),
-                (int) range(env, "SIGNUPS_PER_HOUR", DEFAULT_SIGNUPS_PER_HOUR, 1, 10_000_000));
+                (int) range(env, "SIGNUPS_PER_HOUR", DEFAULT_SIGNUPS_PER_HOUR, 1, 10_000_000),
+                mailFrom,
+                sesEndpoint);
     }
 
     private static Optional<String> optional(Map<String, String> env, String name) {

@@ -67,6 +67,24 @@ public final class JsonObjectStore {
         }
     }
 
+    /** The object's bytes as stored, unparsed (for readers that want one part of a large document). */
+    public Optional<byte[]> getBytes(String key) {
+        try {
+            return Optional.of(s3.getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build())
+                    .asByteArrayUnsafe());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Writes these bytes (a JSON document already serialized) only if no object exists under the key. */
+    public void create(String key, byte[] json) {
+        putBytes(PutObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch("*"), key, json);
+    }
+
     /** Writes only if no object exists under the key. */
     public void create(String key, JsonNode document) {
         put(PutObjectRequest.builder().bucket(bucket).key(key).ifNoneMatch("*"), key, document);
@@ -144,7 +162,10 @@ public final class JsonObjectStore {
     }
 
     private void put(PutObjectRequest.Builder request, String key, JsonNode document) {
-        byte[] bytes = Json.write(document).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        putBytes(request, key, Json.write(document).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private void putBytes(PutObjectRequest.Builder request, String key, byte[] bytes) {
         try {
             s3.putObject(request.contentType("application/json").contentLength((long) bytes.length).build(),
                     RequestBody.fromBytes(bytes));

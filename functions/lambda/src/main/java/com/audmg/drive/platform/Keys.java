@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
  * DATA_BUCKET   users/&lt;sha256(username)&gt;.json      account (never presigned)
  *               throttle/&lt;sha256(username)&gt;.json   password-verification budget (existing accounts only)
  *               throttle/signup/&lt;sha256(client)&gt;.json, throttle/signup/all-&lt;n&gt;.json   sign-up budgets
+ *               throttle/mfa/&lt;userId&gt;.json        second-factor code guesses (account and MFA tokens)
+ *               throttle/reset/&lt;sha256(client)&gt;.json  password-reset requests per client
  *               sessions/&lt;userId&gt;/&lt;sessionId&gt;.json  one login session (refresh token hash, times)
  *               purge/&lt;userId&gt;.json                 a deleted account whose library and bytes the sweeper purges
  *               library/&lt;userId&gt;/head.json          the user's library: commit point (see LibraryStore)
@@ -54,6 +56,17 @@ public final class Keys {
     /** One shard of the overall sign-up budget. */
     public static String signUpThrottleShard(int shard) {
         return "throttle/signup/all-" + shard + ".json";
+    }
+
+    /** The budget of second-factor code guesses of one account. */
+    public static String codeThrottle(String userId) {
+        requireId(userId);
+        return "throttle/mfa/" + userId + ".json";
+    }
+
+    /** The password-reset request budget of one client (its source IP, hashed). */
+    public static String resetThrottle(String client) {
+        return "throttle/reset/" + sha256(client) + ".json";
     }
 
     public static String sessionPrefix(String userId) {
@@ -258,6 +271,22 @@ public final class Keys {
     public static String newId() {
         byte[] bytes = new byte[17];
         RANDOM.nextBytes(bytes);
+        return base32Id(bytes);
+    }
+
+    /**
+     * An identifier named by content (the first 130 bits of its SHA-256, shaped as {@link #newId()}):
+     * objects that are written again with the same content get the same key.
+     */
+    public static String contentId(byte[] content) {
+        try {
+            return base32Id(java.util.Arrays.copyOf(java.security.MessageDigest.getInstance("SHA-256").digest(content), 17));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String base32Id(byte[] bytes) {
         StringBuilder id = new StringBuilder(26);
         String alphabet = "abcdefghijklmnopqrstuvwxyz234567";
         long buffer = 0;

@@ -38,6 +38,7 @@ public final class Responses {
         if (e.field() != null) {
             error.put("field", e.field());
         }
+        e.details().forEach(error::put);
         if (e.status() == 401) {
             // Same top-level field as API Gateway's own 401, so clients can treat both alike.
             body.put("message", "Unauthorized");

@@ -71,6 +71,17 @@ public final class StructuredLog {
         if (trace.length > 0) {
             line.put("at", trace[0].toString());
         }
+        // Where our code called what threw (an SDK exception's own frames say nothing about which request).
+        for (StackTraceElement frame : trace) {
+            if (frame.getClassName().startsWith("com.audmg.")) {
+                line.put("from", frame.toString());
+                break;
+            }
+        }
+        if (error instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
+                && aws.awsErrorDetails() != null && aws.awsErrorDetails().errorCode() != null) {
+            line.put("awsErrorCode", aws.awsErrorDetails().errorCode());
+        }
         out.println(Json.write(line));
     }
 

@@ -275,30 +275,13 @@ class LibraryTest {
         String token = api.newUser("migrant");
         String userId = json(check(api.me(token), 200)).get("userId").asText();
         // The previous release's layout, as it wrote it: one index document, pending records.
-        cloud.s3().deleteObject(b -> b.bucket(TestCloud.DATA_BUCKET).key(Keys.libraryHead(userId)));
-        ObjectNode index = Json.object();
-        index.put("version", 1);
-        ArrayNode files = index.putArray("files");
-        Instant base = Instant.parse("2025-01-01T00:00:00Z");
+        ArrayNode files = previousReleaseIndex(userId, 1_234, Instant.parse("2025-01-01T00:00:00Z"));
         Set<String> ids = new HashSet<>();
-        for (int i = 0; i < 1_234; i++) {
-            String id = Keys.newId();
-            ids.add(id);
-            ObjectNode f = files.addObject();
-            f.put("id", id);
-            f.put("name", "old" + i + ".png");
-            f.put("contentType", "image/png");
-            f.put("kind", "image");
-            f.put("size", 100 + i);
-            f.put("createdAt", base.plusSeconds(i).toString());
-            f.put("status", "ready");
-        }
+        files.forEach(f -> ids.add(f.get("id").asText()));
         byte[] bytes = Media.png(3, 3);
         String withBytes = files.get(5).get("id").asText();
         cloud.s3().putObject(PutObjectRequest.builder().bucket(TestCloud.MEDIA_BUCKET).key(userId + "/" + withBytes).build(),
                 RequestBody.fromBytes(bytes));
-        cloud.s3().putObject(PutObjectRequest.builder().bucket(TestCloud.DATA_BUCKET).key("index/" + userId + ".json").build(),
-                RequestBody.fromString(Json.write(index)));
 
         assertEquals(1_234, usage(token).get("files").asLong());
         Set<String> listed = new HashSet<>();
@@ -316,6 +299,17 @@ class LibraryTest {
             cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
         } while (cursor != null);
         assertEquals(ids, listed);
+        // A container that has read none of the segments (lookups scan a segment's bytes for the one
+        // record) finds every file as the listing shows it, in each of the segments.
+        Api cold = new Api(cloud.wiring(Map.of("MAX_UPLOAD_BYTES", "1000000", "QUOTA_BYTES", Long.toString(QUOTA)), clock));
+        for (int i = 0; i < files.size(); i += 97) {
+            JsonNode old = files.get(i);
+            JsonNode found = json(check(cold.get(token, old.get("id").asText()), 200)).get("file");
+            assertEquals(old.get("name").asText(), found.get("name").asText());
+            assertEquals(old.get("size").asLong(), found.get("size").asLong());
+            assertEquals(old.get("createdAt").asText(), found.get("createdAt").asText());
+        }
+        check(cold.get(token, Keys.newId()), 404);
         assertArrayEquals(bytes, Api.download(json(check(api.get(token, withBytes), 200)).get("download").get("url").asText()).body());
         // New files go on top; old ones can be changed like any other.
         String fresh = upload(token, "new.png", Media.png(5, 5));
@@ -323,6 +317,69 @@ class LibraryTest {
         check(api.rename(token, withBytes, "renamed.png"), 200);
         assertEquals("renamed.png", file(token, withBytes).get("name").asText());
         assertEquals(1_235, usage(token).get("files").asLong());
+    }
+
+    @Test
+    void migration_shouldResumeWhatAnAttemptThatRanOutOfTimeWrote_andCollectOnlyForeignObjects() {
+        String token = api.newUser("resumer");
+        String userId = json(check(api.me(token), 200)).get("userId").asText();
+        previousReleaseIndex(userId, 1_100, Instant.parse("2025-03-01T00:00:00Z"));
+        assertEquals(1_100, usage(token).get("files").asLong());
+        Set<String> first = libraryKeys(userId);
+        String manifest = headManifest(userId);
+
+        // An attempt that wrote everything but its head (it ran out of time), and one that wrote other
+        // content before the previous release's files changed.
+        cloud.s3().deleteObject(b -> b.bucket(TestCloud.DATA_BUCKET).key(Keys.libraryHead(userId)));
+        String foreign = Keys.librarySegment(userId, Keys.newId());
+        cloud.s3().putObject(PutObjectRequest.builder().bucket(TestCloud.DATA_BUCKET).key(foreign).build(),
+                RequestBody.fromString("{\"files\":[]}"));
+
+        Api fresh = new Api(cloud.wiring(Map.of("MAX_UPLOAD_BYTES", "1000000", "QUOTA_BYTES", Long.toString(QUOTA)), clock));
+        assertEquals(1_100, json(check(fresh.me(token), 200)).get("usage").get("files").asLong());
+        assertEquals(manifest, headManifest(userId), "the same content, the same manifest");
+        Set<String> second = libraryKeys(userId);
+        second.remove(foreign);
+        assertEquals(first, second, "no segment written twice under another name");
+        Set<String> markedForDeletion = new HashSet<>();
+        cloud.s3().listObjectsV2Paginator(b -> b.bucket(TestCloud.DATA_BUCKET).prefix(Keys.GC_PREFIX)).contents()
+                .forEach(o -> markedForDeletion.add(o.key().replaceFirst("^gc/\\d+/d/", "")));
+        assertTrue(markedForDeletion.contains(foreign), "the other attempt's segment is garbage");
+        first.forEach(k -> assertFalse(markedForDeletion.contains(k), "live object marked for deletion: " + k));
+        assertEquals(100, json(check(fresh.list(token, Map.of("limit", "100")), 200)).get("items").size());
+    }
+
+    /** Replaces the user's library by a previous-release index of {@code count} ready files; returns its entries. */
+    private static ArrayNode previousReleaseIndex(String userId, int count, Instant base) {
+        cloud.s3().deleteObject(b -> b.bucket(TestCloud.DATA_BUCKET).key(Keys.libraryHead(userId)));
+        ObjectNode index = Json.object();
+        index.put("version", 1);
+        ArrayNode files = index.putArray("files");
+        for (int i = 0; i < count; i++) {
+            ObjectNode f = files.addObject();
+            f.put("id", Keys.newId());
+            f.put("name", "old" + i + ".png");
+            f.put("contentType", "image/png");
+            f.put("kind", "image");
+            f.put("size", 100 + i);
+            f.put("createdAt", base.plusSeconds(i).toString());
+            f.put("status", "ready");
+        }
+        cloud.s3().putObject(PutObjectRequest.builder().bucket(TestCloud.DATA_BUCKET).key("index/" + userId + ".json").build(),
+                RequestBody.fromString(Json.write(index)));
+        return files;
+    }
+
+    private static Set<String> libraryKeys(String userId) {
+        Set<String> keys = new HashSet<>();
+        cloud.s3().listObjectsV2Paginator(b -> b.bucket(TestCloud.DATA_BUCKET).prefix(Keys.libraryPrefix(userId)))
+                .contents().forEach(o -> keys.add(o.key()));
+        return keys;
+    }
+
+    private static String headManifest(String userId) {
+        byte[] head = cloud.s3().getObjectAsBytes(b -> b.bucket(TestCloud.DATA_BUCKET).key(Keys.libraryHead(userId))).asByteArray();
+        return Json.parseObject(new String(head, java.nio.charset.StandardCharsets.UTF_8)).get("manifest").asText();
     }
 
     @Test

@@ -78,5 +78,20 @@ class ConfigTest {
         assertEquals(Optional.of(URI.create("http://127.0.0.1:9000")), config.s3Endpoint());
         assertEquals(Optional.of(URI.create("http://localhost:4566")), config.ssmEndpoint());
         assertEquals(Optional.of(URI.create("http://public.example:9000")), config.presignEndpoint());
+        assertEquals(Optional.of(URI.create("http://localhost:4566")), config.sesEndpoint());
+        env.put("AWS_ENDPOINT_URL_SESV2", "http://127.0.0.1:7000/ses/login/1/token");
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:7000/ses/login/1/token")), Config.from(env).sesEndpoint());
+    }
+
+    @Test
+    void mailFrom_shouldBeOptional_andAnAddress() {
+        assertEquals(Optional.empty(), Config.from(minimal()).mailFrom());
+        Map<String, String> env = minimal();
+        env.put("MAIL_FROM", "Audmg Drive <no-reply@example.com>");
+        assertEquals(Optional.of("Audmg Drive <no-reply@example.com>"), Config.from(env).mailFrom());
+        env.put("MAIL_FROM", "nobody");
+        assertTrue(assertThrows(Config.ConfigException.class, () -> Config.from(env)).getMessage().contains("MAIL_FROM"));
+        env.put("MAIL_FROM", "a@example.com\nBcc: b@example.com");
+        assertTrue(assertThrows(Config.ConfigException.class, () -> Config.from(env)).getMessage().contains("MAIL_FROM"));
     }
 }

@@ -303,6 +303,7 @@ public final class ServerlessConfigReader {
         String path;
         boolean cors = false;
         Object authorizer = null;
+        Object throttling = null;
         if (http instanceof String shorthand) {
             String[] parts = shorthand.trim().split("\\s+", 2);
             if (parts.length != 2) {
@@ -316,6 +317,7 @@ public final class ServerlessConfigReader {
             path = stringOr(map.get("path"), null);
             cors = map.get("cors") instanceof Boolean b ? b : map.get("cors") instanceof Map;
             authorizer = map.get("authorizer");
+            throttling = resolve(map.get("throttling"), 0);
         }
         if (method == null || path == null) {
             throw new ConfigException("serverless.yml: " + where + " needs both method and path");
@@ -325,7 +327,45 @@ public final class ServerlessConfigReader {
             method = "ANY";
         }
         path = "/" + path.replaceAll("^/+", "").replaceAll("/+$", "");
-        return new HttpRoute(functionName, method, path, cors, authorizer(authorizer, functions, where, yamlPath));
+        return new HttpRoute(functionName, method, path, cors, authorizer(authorizer, functions, where, yamlPath),
+                throttling(throttling, where));
+    }
+
+    /**
+     * What the serverless-api-gateway-throttling plugin sets for one http event: nothing without
+     * {@code custom.apiGatewayThrottling}; otherwise the event's {@code maxRequestsPerSecond} and
+     * {@code maxConcurrentRequests}, each falling back to the stage's (and those to the plugin's
+     * defaults, 10000 and 5000); {@code disabled: true} sets no limit on the method.
+     */
+    private Throttling throttling(Object raw, String where) {
+        Object stage = resolve(mapAt(root, "custom").get("apiGatewayThrottling"), 0);
+        if (stage == null) {
+            return null;
+        }
+        Map<String, Object> stageMap = castMap(stage, "custom.apiGatewayThrottling");
+        Map<String, Object> own = raw == null ? Map.of() : castMap(raw, where + ".throttling");
+        if (Boolean.TRUE.equals(own.get("disabled")) || "true".equals(String.valueOf(own.get("disabled")))) {
+            return null;
+        }
+        double rate = doubleOr(own.get("maxRequestsPerSecond"),
+                doubleOr(stageMap.get("maxRequestsPerSecond"), Throttling.DEFAULT_RATE));
+        int burst = intOr(own.get("maxConcurrentRequests"),
+                intOr(stageMap.get("maxConcurrentRequests"), Throttling.DEFAULT_BURST));
+        if (rate < 0 || burst < 0) {
+            return null;
+        }
+        return new Throttling(rate, burst);
+    }
+
+    private static double doubleOr(Object value, double fallback) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return value instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(value).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException("serverless.yml: '" + value + "' is not a number");
+        }
     }
 
     private AuthorizerConfig authorizer(Object raw, Map<String, FunctionConfig> functions, String where,

@@ -78,6 +78,7 @@ public final class Gateway implements AutoCloseable {
     private final java.util.concurrent.Semaphore bodyBudget;
     private final int bodyBudgetKib;
     private final Duration bodyWait;
+    private final RouteThrottle throttle = new RouteThrottle();
 
     public Gateway(ServerlessConfig config, LambdaRuntime lambda, int port, PrintStream console) throws IOException {
         this(config, lambda, port, console, BODY_BUDGET_BYTES, BODY_WAIT);
@@ -171,6 +172,13 @@ public final class Gateway implements AutoCloseable {
         }
         if (match.isEmpty()) {
             send(exchange, 403, MISSING_TOKEN, Map.of());
+            return;
+        }
+        // serverless.yml's API Gateway throttling (rate and burst per method), before authorizer and function.
+        if (!throttle.admit(match.get().route())) {
+            logLine(method + " " + rawPath + " -> 429: throttled (" + match.get().route().throttling().ratePerSecond()
+                    + " requests/s, burst " + match.get().route().throttling().burst() + ")");
+            send(exchange, 429, TOO_MANY_REQUESTS, Map.of());
             return;
         }
         int permits = bodyPermits(declaredLength(exchange));

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The Lambda side of the local cloud: one worker JVM per function, a loopback endpoint in the
- * style of the Lambda Runtime API that feeds them, and the SSM GetParameter endpoint they use.
+ * style of the Lambda Runtime API that feeds them, the SSM GetParameter endpoint they use, and the SES v2
+ * SendEmail endpoint that writes their mail to the outbox folder ({@link SesOutbox}).
  */
 public final class LambdaRuntime implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,6 +38,7 @@ public final class LambdaRuntime implements AutoCloseable {
     private final Map<String, FunctionWorker> workers = new LinkedHashMap<>();
     private final ParameterStore parameters;
     private final WorkerLauncher launcher;
+    private final SesOutbox outbox;
     private final String region;
     private final String accountId;
 
@@ -72,6 +74,7 @@ public final class LambdaRuntime implements AutoCloseable {
         this.region = config.region();
         this.accountId = config.accountId();
         Path workerJar = WorkerJar.build(dataDir.resolve("runtime"));
+        this.outbox = new SesOutbox(dataDir.resolve("outbox"));
         this.server = LoopbackServer.start(0, 256, "lambda-runtime-api", this::handle,
                 exchange -> refuse(exchange, "foreign Host header"));
         String hostPort = "127.0.0.1:" + server.getAddress().getPort();
@@ -194,6 +197,11 @@ public final class LambdaRuntime implements AutoCloseable {
         return "/ssm/" + function + "/" + generation + "/" + ssmToken;
     }
 
+    /** The SES v2 endpoint of worker {@code generation} of {@code function}: the same secret as its SSM one. */
+    static String sesPath(String function, int generation, String ssmToken) {
+        return "/ses/" + function + "/" + generation + "/" + ssmToken;
+    }
+
     /**
      * Every request must come from a live worker: {@code /fn/<name>/<generation>/2018-06-01/runtime/...} with
      * that worker's runtime token in {@link WorkerMain#RUNTIME_TOKEN_HEADER}, or {@code /ssm/<name>/<generation>/
@@ -207,6 +215,11 @@ public final class LambdaRuntime implements AutoCloseable {
             // split drops a trailing empty segment: the SDK's "/" after the endpoint's path is allowed.
             if (parts.length == 5 && parts[1].equals("ssm") && worker != null && worker.isSsmCaller(gen, parts[4])) {
                 handleSsm(exchange, worker);
+                return;
+            }
+            // SES v2 SendEmail: the SDK appends the operation's path to the endpoint's.
+            if (parts.length > 5 && parts[1].equals("ses") && worker != null && worker.isSsmCaller(gen, parts[4])) {
+                outbox.handle(exchange, worker, String.join("/", java.util.Arrays.copyOfRange(parts, 5, parts.length)));
                 return;
             }
             String token = exchange.getRequestHeaders().getFirst(WorkerMain.RUNTIME_TOKEN_HEADER);

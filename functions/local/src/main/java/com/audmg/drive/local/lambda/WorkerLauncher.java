@@ -83,6 +83,8 @@ final class WorkerLauncher {
         env.putAll(serviceEndpoints);
         env.put("AWS_ENDPOINT_URL_SSM", "http://" + runtimeHostPort + LambdaRuntime.ssmPath(fn.name(), generation,
                 secrets.ssmToken()));
+        env.put("AWS_ENDPOINT_URL_SESV2", "http://" + runtimeHostPort + LambdaRuntime.sesPath(fn.name(), generation,
+                secrets.ssmToken()));
         env.put("_HANDLER", fn.handler());
         env.put("TZ", ":UTC");
         builder.redirectErrorStream(false);

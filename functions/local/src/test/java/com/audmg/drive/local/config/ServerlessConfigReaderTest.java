@@ -255,4 +255,28 @@ class ServerlessConfigReaderTest {
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
     }
+
+    @Test
+    void read_shouldApplyThrottlingAsTheThrottlingPluginDoes() throws Exception {
+        String fixture = Files.readString(TestFixtures.fixtureConfig());
+        String yml = fixture.replace("custom:\n", "custom:\n  apiGatewayThrottling: { maxRequestsPerSecond: 7 }\n")
+                .replace("- http: { path: public/echo, method: post }",
+                        "- http: { path: public/echo, method: post, throttling: { maxConcurrentRequests: 3 } }")
+                .replace("- http: { path: public/echo, method: get }",
+                        "- http: { path: public/echo, method: get, throttling: { disabled: true } }");
+        Path file = dir.resolve("serverless.yml");
+        Files.writeString(file, yml);
+
+        ServerlessConfig config = reader("qa", Map.of()).read(file, dir.resolve("fixture.jar"));
+
+        Map<String, Throttling> byRoute = new LinkedHashMap<>();
+        config.routes().forEach(r -> byRoute.put(r.method() + " " + r.path(), r.throttling()));
+        assertEquals(new Throttling(7, 3), byRoute.get("POST /public/echo"), "the event's burst, the stage's rate");
+        assertNull(byRoute.get("GET /public/echo"), "disabled");
+        assertEquals(new Throttling(7, Throttling.DEFAULT_BURST), byRoute.get("GET /env"),
+                "the stage's rate, the plugin's default burst");
+        // Without custom.apiGatewayThrottling the plugin sets nothing.
+        assertTrue(reader("qa", Map.of()).read(TestFixtures.fixtureConfig(), null).routes().stream()
+                .allMatch(r -> r.throttling() == null));
+    }
 }

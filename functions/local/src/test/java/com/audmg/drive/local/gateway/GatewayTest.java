@@ -183,7 +183,7 @@ class GatewayTest {
                 // The embedded SNS (always); AWS_ENDPOINT_URL_SQS only when serverless.yml declares queues.
                 "AWS_ENDPOINT_URL_SNS",
                 "AWS_LAMBDA_RUNTIME_API", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL_S3",
-                "AWS_ENDPOINT_URL_SSM", "_HANDLER", "TZ"), names);
+                "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_SESV2", "_HANDLER", "TZ"), names);
         assertTrue(r.body().contains("LEAK=none\n"), "the emulator's Jackson must not be visible");
         assertTrue(r.body().contains("STORE_BUCKET=fixture-app-local-storebucket\n"));
         assertTrue(r.body().contains("AWS_LAMBDA_FUNCTION_MEMORY_SIZE=192\n"));
@@ -202,6 +202,49 @@ class GatewayTest {
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("\"Value\":\"" + secret + "\""), r.body());
         assertTrue(r.body().contains("\"Type\":\"SecureString\""), r.body());
+    }
+
+    @Test
+    void sesEndpoint_shouldWriteEachMessageToTheOutbox_onlyFromAnAddressTheEnvironmentNames() throws Exception {
+        String endpoint = line(get("/env").body(), "AWS_ENDPOINT_URL_SESV2");
+        String message = "{\"FromEmailAddress\":\"%s\",\"Destination\":{\"ToAddresses\":[\"%s\"]},"
+                + "\"Content\":{\"Simple\":{\"Subject\":{\"Data\":\"%s\"},\"Body\":{\"Text\":{\"Data\":\"Hello\\nl\u00e0\"}}}}}";
+        HttpResponse<String> foreign = sendEmail(endpoint, String.format(message, "someone@example.com", "a@example.com", "Hi"));
+        assertEquals(403, foreign.statusCode(), foreign.body());
+        assertEquals("AccessDeniedException", foreign.headers().firstValue("x-amzn-ErrorType").orElse(""));
+        HttpResponse<String> injected = sendEmail(endpoint, String.format(message, "only-here", "a@example.com",
+                "Hi\\r\\nBcc: b@example.com"));
+        assertEquals(400, injected.statusCode(), injected.body());
+        HttpResponse<String> forged = sendEmail(endpoint.substring(0, endpoint.lastIndexOf('/')) + "/forged-token",
+                String.format(message, "only-here", "a@example.com", "Hi"));
+        assertEquals(403, forged.statusCode());
+        Path outbox = dir.resolve("data/outbox");
+        assertTrue(!Files.exists(outbox) || Files.list(outbox).findAny().isEmpty(), "nothing refused was written");
+
+        HttpResponse<String> sent = sendEmail(endpoint, String.format(message, "only-here", "a@example.com", "Hi there"));
+
+        assertEquals(200, sent.statusCode(), sent.body());
+        assertTrue(sent.body().contains("\"MessageId\""), sent.body());
+        List<Path> files;
+        try (var listing = Files.list(outbox)) {
+            files = listing.toList();
+        }
+        assertEquals(1, files.size());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(files.get(0))));
+        String eml = Files.readString(files.get(0), StandardCharsets.US_ASCII);
+        assertTrue(eml.startsWith("From: only-here\r\nTo: a@example.com\r\nSubject: Hi there\r\nDate: "), eml);
+        assertTrue(eml.contains("\r\nMIME-Version: 1.0\r\n") && eml.contains("Content-Type: text/plain; charset=UTF-8"), eml);
+        String body = eml.substring(eml.indexOf("\r\n\r\n") + 4).strip();
+        assertEquals("Hello\r\nl\u00e0", new String(java.util.Base64.getMimeDecoder().decode(body), StandardCharsets.UTF_8));
+        assertTrue(eml.contains("\r\nContent-Transfer-Encoding: base64\r\n"), "not ASCII: base64");
+        assertTrue(Files.readString(dir.resolve("data/logs/env.log")).contains("SES SendEmail: message "));
+    }
+
+    private static HttpResponse<String> sendEmail(String endpoint, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(endpoint + "/v2/email/outbound-emails"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
