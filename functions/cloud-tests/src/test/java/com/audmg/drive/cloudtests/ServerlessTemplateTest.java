@@ -58,7 +58,8 @@ class ServerlessTemplateTest {
     private static final List<String> ENVIRONMENT = List.of("DATA_BUCKET", "MEDIA_BUCKET",
             "TOKEN_SECRET_PARAMETER", "TOKEN_ISSUER", "TOKEN_AUDIENCE", "TOKEN_TTL_SECONDS", "URL_TTL_SECONDS",
             "MAX_UPLOAD_BYTES", "QUOTA_BYTES", "BCRYPT_COST", "REFRESH_TTL_SECONDS", "SIGNUPS_PER_CLIENT_PER_HOUR",
-            "SIGNUPS_PER_HOUR", "DERIVED_BUCKET", "MAIL_FROM");
+            "SIGNUPS_PER_HOUR", "DERIVED_BUCKET", "MAIL_FROM", "MEDIA_EVENTS_TOPIC", "MEDIA_MAX_BYTES",
+            "MEDIA_MAX_RECEIVES");
 
     /** Functions allowed to touch the media bucket at all (the others may not name it). */
     private static final Set<String> MEDIA_FUNCTIONS = Set.of(
