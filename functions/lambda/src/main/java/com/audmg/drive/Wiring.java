@@ -36,6 +36,7 @@ import com.audmg.drive.platform.Config;
 import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.JsonObjectStore;
 import com.audmg.drive.platform.Keys;
+import com.audmg.drive.platform.PipelineSettings;
 import com.audmg.drive.platform.SnapshotPriming;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -61,6 +62,8 @@ public final class Wiring {
     private final Supplier<?> warmUp;
     private volatile Supplier<com.audmg.drive.platform.Mailer> mailer;
     private final Clock clock;
+    private PipelineSettings pipeline = PipelineSettings.none();
+    private com.audmg.drive.platform.SnsPublisher.Events events;
     /** Parsed segments and manifests held per container (a segment is a few hundred records). */
     private static final int CACHED_LIBRARY_OBJECTS = 128;
     /**
@@ -176,10 +179,40 @@ public final class Wiring {
         // Built on first use: its TLS context costs ~100 ms and the authorizer with TOKEN_SECRET never needs it.
         Supplier<SdkHttpClient> http = memoize(AwsClients::httpClient);
         AwsCredentialsProvider credentials = AwsClients.credentials();
-        return new Wiring(config, () -> AwsClients.s3(config, http.get(), credentials),
+        Wiring wiring = new Wiring(config, () -> AwsClients.s3(config, http.get(), credentials),
                 () -> AwsClients.presigner(config, credentials),
                 () -> config.tokenSecret().orElseGet(() -> AwsClients.tokenSecret(config, http.get(), credentials)),
                 () -> AwsClients.mailer(config, http.get(), credentials), Clock.systemUTC());
+        PipelineSettings pipeline = PipelineSettings.fromEnvironment();
+        return wiring.withPipeline(pipeline, pipeline.topicArn().map(topic -> {
+            Supplier<com.audmg.drive.platform.SnsPublisher> sns = memoize(() -> new com.audmg.drive.platform.SnsPublisher(
+                    http.get(), credentials, config.region(), pipeline.snsEndpoint()));
+            return (com.audmg.drive.platform.SnsPublisher.Events) (subject, json) -> sns.get().publish(topic, subject, json);
+        }).orElse(null));
+    }
+
+    /**
+     * The media pipeline's settings: the derived objects' bucket (signed URLs, deletion with their
+     * bytes) and where upload and processing events are published ({@code events} null: nowhere).
+     */
+    public synchronized Wiring withPipeline(PipelineSettings settings, com.audmg.drive.platform.SnsPublisher.Events publisher) {
+        this.pipeline = settings;
+        this.events = publisher;
+        this.libraryStore = null;
+        return this;
+    }
+
+    public PipelineSettings pipeline() {
+        return pipeline;
+    }
+
+    public com.audmg.drive.platform.SnsPublisher.Events events() {
+        return events;
+    }
+
+    /** The S3 client (the media processor reads originals and writes derived objects with it). */
+    public S3Client s3() {
+        return s3.get();
     }
 
     public Config config() {
@@ -285,13 +318,14 @@ public final class Wiring {
         FileLifecycle lifecycle = lifecycle();
         return new FileService(libraryStore(), lifecycle, s3.get(), signer, sniffer,
                 new FileService.Settings(config.mediaBucket(), config.maxUploadBytes(), config.quotaBytes(),
-                        lifecycle.urlTtl()), clock);
+                        lifecycle.urlTtl()), clock, pipeline.derivedBucket().orElse(null), events);
     }
 
     public LibrarySweeper librarySweeper() {
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
         return new LibrarySweeper(fileService(null, presigner.get()), libraryStore(), releaser(), data,
-                new com.audmg.drive.files.AccountPurger(s3.get(), config.mediaBucket(), config.dataBucket(), data), clock);
+                new com.audmg.drive.files.AccountPurger(s3.get(), config.mediaBucket(), config.dataBucket(), data,
+                        pipeline.derivedBucket().orElse(null)), clock);
     }
 
     public com.audmg.drive.files.LibraryScrubber libraryScrubber() {
@@ -303,9 +337,9 @@ public final class Wiring {
         return new FileLifecycle(Duration.ofSeconds(config.urlTtlSeconds()));
     }
 
-    private ObjectReleaser releaser() {
+    public ObjectReleaser releaser() {
         return new ObjectReleaser(s3.get(), config.mediaBucket(), new JsonObjectStore(s3.get(), config.dataBucket()),
-                lifecycle(), clock);
+                lifecycle(), clock, pipeline.derivedBucket().orElse(null));
     }
 
     /** One per container: its cache of immutable library objects is what keeps warm requests to one S3 read. */

@@ -112,7 +112,17 @@ final class ServerlessPackage {
         return repoRoot.resolve(declared.asText()).normalize();
     }
 
-    JsonNode resources() {
+    /**
+     * The artifact a function is deployed from: its own {@code package.artifact} when it names one
+     * (processMedia: functions/media's jar), otherwise the service's.
+     */
+    Path artifactOf(String functionName) {
+        JsonNode own = state.path("service").path("functions").path(functionName)
+                .path("package").path("artifact");
+        return own.isTextual() ? repoRoot.resolve(own.asText()).normalize() : artifact();
+    }
+
+        JsonNode resources() {
         return template.path("Resources");
     }
 

@@ -58,13 +58,15 @@ class ServerlessTemplateTest {
     private static final List<String> ENVIRONMENT = List.of("DATA_BUCKET", "MEDIA_BUCKET",
             "TOKEN_SECRET_PARAMETER", "TOKEN_ISSUER", "TOKEN_AUDIENCE", "TOKEN_TTL_SECONDS", "URL_TTL_SECONDS",
             "MAX_UPLOAD_BYTES", "QUOTA_BYTES", "BCRYPT_COST", "REFRESH_TTL_SECONDS", "SIGNUPS_PER_CLIENT_PER_HOUR",
-            "SIGNUPS_PER_HOUR", "MAIL_FROM");
+            "SIGNUPS_PER_HOUR", "DERIVED_BUCKET", "MAIL_FROM", "MEDIA_EVENTS_TOPIC", "MEDIA_MAX_BYTES",
+            "MEDIA_MAX_RECEIVES");
 
     /** Functions allowed to touch the media bucket at all (the others may not name it). */
     private static final Set<String> MEDIA_FUNCTIONS = Set.of(
             "CreateUploadLambdaFunction", "CompleteUploadLambdaFunction", "GetFileLambdaFunction",
             "DeleteFileLambdaFunction", "UpdateFileLambdaFunction",
-            "SweepUploadsLambdaFunction", "ScrubLibrariesLambdaFunction");
+            "SweepUploadsLambdaFunction", "ScrubLibrariesLambdaFunction", "ProcessMediaLambdaFunction",
+            "BackfillMediaLambdaFunction");
 
     private String skipReason;
     private ServerlessPackage pkg;
@@ -92,15 +94,22 @@ class ServerlessTemplateTest {
     @Test
     @DisplayName("every Lambda handler class and method exists in the built artifact")
     void handlersExistInArtifact() throws Exception {
-        Path jar = pkg.artifact();
-        assertTrue(Files.isRegularFile(jar), "the artifact " + jar + " named by serverless.yml (package.artifact) "
-                + "does not exist; build it first: ./mvnw -B -pl functions/lambda package -DskipTests");
         Map<String, JsonNode> functions = ofType("AWS::Lambda::Function");
-        assertEquals(12, functions.size(), "functions in the template: " + functions.keySet());
+        assertEquals(15, functions.size(), "functions in the template: " + functions.keySet());
         List<String> problems = new ArrayList<>();
-        try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
-                ClassLoader.getPlatformClassLoader())) {
-            for (Map.Entry<String, JsonNode> e : functions.entrySet()) {
+        for (Map.Entry<String, JsonNode> e : functions.entrySet()) {
+            String name = e.getValue().path("Properties").path("FunctionName").asText()
+                    .replaceFirst("^audmg-drive-" + STAGE + "-", "");
+            Path jar = pkg.artifactOf(name);
+            assertTrue(Files.isRegularFile(jar), "the artifact " + jar + " named by serverless.yml (package.artifact) "
+                    + "does not exist; build it first: ./mvnw -B -pl functions/lambda,functions/media package -DskipTests");
+            if (name.equals("processMedia") || name.equals("backfillMedia")) {
+                assertTrue(jar.endsWith(Path.of("functions/media/target/audmg-media.jar")), name + " artifact " + jar);
+            } else {
+                assertTrue(jar.endsWith(Path.of("functions/lambda/target/audmg-functions.jar")), name + " artifact " + jar);
+            }
+            try (URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
+                    ClassLoader.getPlatformClassLoader())) {
                 JsonNode props = e.getValue().path("Properties");
                 assertEquals("java25", props.path("Runtime").asText(), e.getKey() + " Runtime");
                 assertTrue(props.path("Code").path("S3Key").asText().endsWith("/" + jar.getFileName()),
@@ -112,7 +121,7 @@ class ServerlessTemplateTest {
                 }
             }
         }
-        assertTrue(problems.isEmpty(), "handlers missing or unusable in " + jar + ":\n  "
+        assertTrue(problems.isEmpty(), "handlers missing or unusable in their artifacts:\n  "
                 + String.join("\n  ", problems));
     }
 
@@ -159,6 +168,7 @@ class ServerlessTemplateTest {
             }
             assertEquals("DataBucket", vars.path("DATA_BUCKET").path("Ref").asText(), e.getKey());
             assertEquals("MediaBucket", vars.path("MEDIA_BUCKET").path("Ref").asText(), e.getKey());
+            assertEquals("DerivedBucket", vars.path("DERIVED_BUCKET").path("Ref").asText(), e.getKey());
             assertEquals("/audmg-drive/" + STAGE + "/token-secret", vars.path("TOKEN_SECRET_PARAMETER").asText());
             assertEquals("", vars.path("S3_PRESIGN_ENDPOINT").asText(""),
                     "AWS stages presign against the real S3 endpoint");
@@ -267,7 +277,7 @@ class ServerlessTemplateTest {
             String algorithm = rules.get(0).path("ServerSideEncryptionByDefault").path("SSEAlgorithm").asText();
             assertTrue(Set.of("AES256", "aws:kms", "aws:kms:dsse").contains(algorithm), e.getKey() + " " + algorithm);
         }
-        for (String name : List.of("DataBucket", "MediaBucket")) {
+        for (String name : List.of("DataBucket", "MediaBucket", "DerivedBucket")) {
             JsonNode props = buckets.get(name).path("Properties");
             assertEquals("BucketOwnerEnforced",
                     props.path("OwnershipControls").path("Rules").path(0).path("ObjectOwnership").asText(), name);
@@ -299,7 +309,7 @@ class ServerlessTemplateTest {
                 }
             }
         }
-        assertTrue(tlsOnly.containsAll(Set.of("DataBucket", "MediaBucket")), "TLS-only policies on " + tlsOnly);
+        assertTrue(tlsOnly.containsAll(Set.of("DataBucket", "MediaBucket", "DerivedBucket")), "TLS-only policies on " + tlsOnly);
     }
 
     // ---- IAM ------------------------------------------------------------------------------
@@ -399,6 +409,161 @@ class ServerlessTemplateTest {
             assertFalse(resources.path(roleId).path("Properties").has("ManagedPolicyArns"),
                     roleId + ": use inline least-privilege policies, not managed policies");
         }
+    }
+
+    // ---- media pipeline -------------------------------------------------------------------
+
+    @Test
+    @DisplayName("media queue: dead-letter queue after 3 receives, visibility >= 6x processMedia's timeout, retention")
+    void mediaQueueAndDeadLetterQueue() {
+        Map<String, JsonNode> queues = ofType("AWS::SQS::Queue");
+        assertEquals(Set.of("MediaQueue", "MediaDeadLetterQueue"), queues.keySet());
+        JsonNode queue = queues.get("MediaQueue").path("Properties");
+        JsonNode redrive = queue.path("RedrivePolicy");
+        assertEquals("MediaDeadLetterQueue", redrive.path("deadLetterTargetArn").path("Fn::GetAtt").path(0).asText());
+        assertEquals("Arn", redrive.path("deadLetterTargetArn").path("Fn::GetAtt").path(1).asText());
+        assertEquals(3, redrive.path("maxReceiveCount").asInt());
+        int timeout = function("ProcessMediaLambdaFunction").path("Timeout").asInt();
+        assertTrue(timeout >= 60, "processMedia timeout " + timeout);
+        assertTrue(queue.path("VisibilityTimeout").asInt() >= 6 * timeout,
+                "VisibilityTimeout " + queue.path("VisibilityTimeout") + " < 6 x " + timeout);
+        assertTrue(queue.path("MessageRetentionPeriod").asInt() > 0);
+        assertEquals(1_209_600, queues.get("MediaDeadLetterQueue").path("Properties").path("MessageRetentionPeriod").asInt(),
+                "the DLQ keeps messages the maximum 14 days");
+        for (JsonNode q : queues.values()) {
+            assertTrue(q.path("Properties").path("SqsManagedSseEnabled").asBoolean(), "queues encrypted at rest");
+        }
+    }
+
+    @Test
+    @DisplayName("queue policy: only S3, only SendMessage, only from this stage's media bucket in this account")
+    void mediaQueuePolicy() {
+        Map<String, JsonNode> policies = ofType("AWS::SQS::QueuePolicy");
+        assertEquals(1, policies.size(), policies.keySet().toString());
+        JsonNode props = policies.values().iterator().next().path("Properties");
+        assertEquals("MediaQueue", props.path("Queues").path(0).path("Ref").asText());
+        List<JsonNode> st = statements(props.path("PolicyDocument"));
+        assertEquals(1, st.size());
+        JsonNode s = st.get(0);
+        assertEquals("Allow", s.path("Effect").asText());
+        assertEquals("s3.amazonaws.com", s.path("Principal").path("Service").asText());
+        assertEquals(List.of("sqs:SendMessage"), strings(s.path("Action")));
+        assertEquals("MediaQueue", s.path("Resource").path("Fn::GetAtt").path(0).asText());
+        String sourceArn = s.path("Condition").path("ArnLike").path("aws:SourceArn").path("Fn::Sub").asText();
+        assertEquals("arn:${AWS::Partition}:s3:::audmg-drive-" + STAGE + "-mediabucket-*", sourceArn,
+                "CloudFormation names the media bucket <stack>-mediabucket-<random>");
+        assertEquals("AWS::AccountId", s.path("Condition").path("StringEquals").path("aws:SourceAccount").path("Ref").asText());
+    }
+
+    @Test
+    @DisplayName("the media bucket notifies the queue of every new object; the derived bucket notifies nothing")
+    void notificationConfiguration() {
+        JsonNode media = resources.path("MediaBucket");
+        JsonNode configs = media.path("Properties").path("NotificationConfiguration").path("QueueConfigurations");
+        assertEquals(1, configs.size(), configs.toString());
+        assertEquals("s3:ObjectCreated:*", configs.path(0).path("Event").asText());
+        assertEquals("MediaQueue", configs.path(0).path("Queue").path("Fn::GetAtt").path(0).asText());
+        assertTrue(media.path("DependsOn").toString().contains("MediaQueuePolicy"),
+                "the bucket's notification needs the queue policy first: " + media.path("DependsOn"));
+        for (Map.Entry<String, JsonNode> e : ofType("AWS::S3::Bucket").entrySet()) {
+            if (!e.getKey().equals("MediaBucket")) {
+                assertTrue(e.getValue().path("Properties").path("NotificationConfiguration").isMissingNode(),
+                        e.getKey() + " must not notify (derived objects never trigger processing)");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("processMedia consumes the queue with partial batch responses, from its own artifact")
+    void processMediaEventSource() {
+        List<JsonNode> mappings = ofType("AWS::Lambda::EventSourceMapping").values().stream().toList();
+        assertEquals(1, mappings.size());
+        JsonNode m = mappings.get(0).path("Properties");
+        assertEquals("MediaQueue", m.path("EventSourceArn").path("Fn::GetAtt").path(0).asText());
+        assertEquals("ProcessMediaLambdaFunction", m.path("FunctionName").path("Fn::GetAtt").path(0).asText());
+        assertEquals(List.of("ReportBatchItemFailures"), strings(m.path("FunctionResponseTypes")));
+        int batch = m.path("BatchSize").asInt();
+        assertTrue(batch >= 1 && batch <= 10, "batch size " + batch);
+        JsonNode fn = function("ProcessMediaLambdaFunction");
+        assertEquals("com.audmg.drive.media.ProcessMediaHandler::handleRequest", fn.path("Handler").asText());
+        assertTrue(fn.path("Code").path("S3Key").asText().endsWith("/audmg-media.jar"));
+        assertEquals("MediaEventsTopic", fn.path("Environment").path("Variables").path("MEDIA_EVENTS_TOPIC").path("Ref").asText());
+    }
+
+    @Test
+    @DisplayName("SNS: one events topic; only completeUpload, processMedia and backfillMedia publish, only to it")
+    void mediaEventsTopic() {
+        Map<String, JsonNode> topics = ofType("AWS::SNS::Topic");
+        assertEquals(Set.of("MediaEventsTopic"), topics.keySet());
+        assertEquals("MediaEventsTopic", function("CompleteUploadLambdaFunction").path("Environment").path("Variables")
+                .path("MEDIA_EVENTS_TOPIC").path("Ref").asText());
+        Set<String> publishers = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> e : ofType("AWS::IAM::Role").entrySet()) {
+            for (JsonNode st : allStatements(e.getValue().path("Properties"))) {
+                for (String action : strings(st.path("Action"))) {
+                    if (action.startsWith("sns:")) {
+                        assertEquals("sns:Publish", action, e.getKey());
+                        assertEquals("MediaEventsTopic", st.path("Resource").path("Ref").asText(), e.getKey() + " publishes to");
+                        publishers.add(e.getKey());
+                    }
+                }
+            }
+        }
+        assertEquals(Set.of("CompleteUploadRole", "ProcessMediaRole", "BackfillMediaRole"), publishers);
+        // The mediaEvents function is subscribed to it (SNS may invoke it).
+        assertTrue(ofType("AWS::SNS::Subscription").values().stream().anyMatch(sub ->
+                        "MediaEventsTopic".equals(sub.path("Properties").path("TopicArn").path("Ref").asText())
+                                && "lambda".equals(sub.path("Properties").path("Protocol").asText())
+                                && sub.path("Properties").path("Endpoint").toString().contains("MediaEventsLambdaFunction")),
+                "mediaEvents subscribes to the topic: " + ofType("AWS::SNS::Subscription").keySet());
+        assertTrue(ofType("AWS::Lambda::Permission").values().stream().anyMatch(p ->
+                        p.path("Properties").path("FunctionName").toString().contains("MediaEventsLambdaFunction")
+                                && "sns.amazonaws.com".equals(p.path("Properties").path("Principal").asText())),
+                "SNS may invoke mediaEvents");
+    }
+
+    @Test
+    @DisplayName("IAM: processMedia reads originals only, writes derived objects, polls only its queue")
+    void processMediaRole() {
+        List<String> s3 = new ArrayList<>();
+        List<String> sqs = new ArrayList<>();
+        for (JsonNode st : allStatements(resources.path("ProcessMediaRole").path("Properties"))) {
+            for (String action : strings(st.path("Action"))) {
+                if (action.startsWith("s3:")) {
+                    s3.add(action + " " + st.path("Resource"));
+                }
+                if (action.startsWith("sqs:")) {
+                    sqs.add(action);
+                    assertEquals("MediaQueue", st.path("Resource").path("Fn::GetAtt").path(0).asText());
+                }
+            }
+        }
+        assertTrue(sqs.containsAll(List.of("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")), sqs.toString());
+        List<String> onMedia = s3.stream().filter(a -> a.contains("MediaBucket")).toList();
+        assertTrue(onMedia.stream().allMatch(a -> a.startsWith("s3:GetObject") || a.startsWith("s3:ListBucket")),
+                "processMedia never writes or deletes originals: " + onMedia);
+        assertTrue(s3.stream().anyMatch(a -> a.startsWith("s3:PutObject") && a.contains("DerivedBucket.Arn}/*")), s3.toString());
+        // Every other role may only read (sign) or delete derived objects, never write them.
+        for (Map.Entry<String, JsonNode> e : ofType("AWS::IAM::Role").entrySet()) {
+            if (e.getKey().equals("ProcessMediaRole") || e.getKey().equals("BackfillMediaRole")) {
+                continue;
+            }
+            for (JsonNode st : allStatements(e.getValue().path("Properties"))) {
+                if (st.path("Resource").toString().contains("DerivedBucket")) {
+                    for (String action : strings(st.path("Action"))) {
+                        assertTrue(Set.of("s3:GetObject", "s3:DeleteObject", "s3:ListBucket").contains(action),
+                                e.getKey() + " " + action + " on derived objects");
+                    }
+                }
+                for (String action : strings(st.path("Action"))) {
+                    assertFalse(action.startsWith("sqs:"), e.getKey() + " " + action);
+                }
+            }
+        }
+    }
+
+    private JsonNode function(String logicalId) {
+        return resources.path(logicalId).path("Properties");
     }
 
     @Test

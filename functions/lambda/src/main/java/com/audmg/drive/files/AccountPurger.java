@@ -31,7 +31,15 @@ public final class AccountPurger {
     private final String dataBucket;
     private final JsonObjectStore data;
 
+    /** Derived objects (thumbnails, renditions), {@code <userId>/} too; null when there is no such bucket. */
+    private final String derivedBucket;
+
     public AccountPurger(S3Client s3, String mediaBucket, String dataBucket, JsonObjectStore data) {
+        this(s3, mediaBucket, dataBucket, data, null);
+    }
+
+    public AccountPurger(S3Client s3, String mediaBucket, String dataBucket, JsonObjectStore data, String derivedBucket) {
+        this.derivedBucket = derivedBucket;
         this.s3 = s3;
         this.mediaBucket = mediaBucket;
         this.dataBucket = dataBucket;
@@ -47,6 +55,9 @@ public final class AccountPurger {
 
     /** Purges one user; false when the deadline came first (the marker stays). */
     public boolean purge(String userId, Supplier<Instant> now, Instant deadline) {
+        if (derivedBucket != null && !deleteAll(derivedBucket, Keys.mediaPrefix(userId), now, deadline)) {
+            return false;
+        }
         for (String[] target : List.of(new String[] {mediaBucket, Keys.mediaPrefix(userId)},
                 new String[] {dataBucket, Keys.libraryPrefix(userId)},
                 new String[] {dataBucket, Keys.sessionPrefix(userId)},

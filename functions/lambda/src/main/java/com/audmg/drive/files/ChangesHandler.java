@@ -41,7 +41,7 @@ public final class ChangesHandler extends FileHandler {
                 node.put("id", change.id());
             } else {
                 node.put("type", "upsert");
-                node.set("file", change.file().toApiJson());
+                node.set("file", files.view(caller.userId(), change.file()));
             }
         }
         response.put("cursor", page.cursor());

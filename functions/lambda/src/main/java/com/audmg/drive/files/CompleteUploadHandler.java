@@ -25,7 +25,7 @@ public final class CompleteUploadHandler extends FileHandler {
     protected APIGatewayProxyResponseEvent handle(ApiRequest request, TokenService.Principal caller) {
         FileRecord file = files.complete(caller.userId(), fileId(request), request.pathParameter("versionId").orElse(null));
         ObjectNode response = Json.object();
-        response.set("file", file.toApiJson());
+        response.set("file", files.view(caller.userId(), file));
         return Responses.json(200, response);
     }
 }

@@ -30,7 +30,7 @@ public final class CreateUploadHandler extends FileHandler {
         long size = Json.requiredPositiveLong(body, "size");
         FileService.Created created = files.createUpload(caller.userId(), name, contentType, size);
         ObjectNode response = Json.object();
-        response.set("file", created.file().toApiJson());
+        response.set("file", files.view(caller.userId(), created.file()));
         response.set("upload", signed(created.upload(), true));
         return Responses.json(201, response);
     }

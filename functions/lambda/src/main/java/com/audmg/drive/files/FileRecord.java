@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import com.audmg.drive.platform.Json;
@@ -32,7 +33,16 @@ public record FileRecord(String id, String name, String contentType, String kind
      * bytes are counted and deleted per object, never per version.
      */
     public record Version(String versionId, int number, String objectId, long size, String contentType,
-                          Instant createdAt) {
+                          Instant createdAt, Processing processing) {
+
+        /** A version not processed yet (or written before processing existed). */
+        public Version(String versionId, int number, String objectId, long size, String contentType, Instant createdAt) {
+            this(versionId, number, objectId, size, contentType, createdAt, null);
+        }
+
+        public Version withProcessing(Processing result) {
+            return new Version(versionId, number, objectId, size, contentType, createdAt, result);
+        }
 
         ObjectNode toJson() {
             ObjectNode node = Json.object();
@@ -42,18 +52,29 @@ public record FileRecord(String id, String name, String contentType, String kind
             node.put("size", size);
             node.put("contentType", contentType);
             node.put("createdAt", createdAt.toString());
+            if (processing != null) {
+                node.set("processing", processing.toJson());
+            }
             return node;
         }
 
         static Version fromJson(JsonNode node) {
             return new Version(node.path("versionId").asText(), node.path("number").asInt(),
                     node.path("objectId").asText(), node.path("size").asLong(), node.path("contentType").asText(),
-                    Instant.parse(node.path("createdAt").asText()));
+                    Instant.parse(node.path("createdAt").asText()), Processing.fromJson(node.get("processing")));
         }
     }
 
     /** An upload in flight: the bytes go to its own object, {@code objectId}, and nowhere else. */
-    public record Upload(String objectId, long size, String contentType, Instant createdAt) {
+    public record Upload(String objectId, long size, String contentType, Instant createdAt, Processing processing) {
+
+        public Upload(String objectId, long size, String contentType, Instant createdAt) {
+            this(objectId, size, contentType, createdAt, null);
+        }
+
+        public Upload withProcessing(Processing result) {
+            return new Upload(objectId, size, contentType, createdAt, result);
+        }
 
         ObjectNode toJson() {
             ObjectNode node = Json.object();
@@ -61,12 +82,80 @@ public record FileRecord(String id, String name, String contentType, String kind
             node.put("size", size);
             node.put("contentType", contentType);
             node.put("createdAt", createdAt.toString());
+            if (processing != null) {
+                node.set("processing", processing.toJson());
+            }
             return node;
         }
 
         static Upload fromJson(JsonNode node) {
             return new Upload(node.path("objectId").asText(), node.path("size").asLong(),
-                    node.path("contentType").asText(), Instant.parse(node.path("createdAt").asText()));
+                    node.path("contentType").asText(), Instant.parse(node.path("createdAt").asText()),
+                    Processing.fromJson(node.get("processing")));
+        }
+    }
+
+    /**
+     * What the media pipeline made of one object's bytes (kept with every version and upload that
+     * holds that object): done with its {@code media} fields and the derived objects it wrote
+     * (names under {@code <userId>/<objectId>/} in the derived bucket), or failed with a reason.
+     * Absent (null) means not processed yet: records written before the pipeline existed read so.
+     */
+    public record Processing(String status, String reason, ObjectNode media, List<String> derived, Instant at) {
+
+        public static final String PENDING = "pending";
+        public static final String DONE = "done";
+        public static final String FAILED = "failed";
+
+        public Processing {
+            derived = derived == null ? List.of() : List.copyOf(derived);
+        }
+
+        public static Processing done(ObjectNode media, List<String> derived, Instant at) {
+            return new Processing(DONE, null, media, derived, at);
+        }
+
+        public static Processing failed(String reason, Instant at) {
+            return new Processing(FAILED, reason, null, List.of(), at);
+        }
+
+        public boolean isDone() {
+            return DONE.equals(status);
+        }
+
+        public boolean isFailed() {
+            return FAILED.equals(status);
+        }
+
+        ObjectNode toJson() {
+            ObjectNode node = Json.object();
+            node.put("status", status);
+            if (reason != null) {
+                node.put("reason", reason);
+            }
+            if (media != null) {
+                node.set("media", media);
+            }
+            if (!derived.isEmpty()) {
+                ArrayNode names = node.putArray("derived");
+                derived.forEach(names::add);
+            }
+            if (at != null) {
+                node.put("at", at.toString());
+            }
+            return node;
+        }
+
+        static Processing fromJson(JsonNode node) {
+            if (node == null || !node.isObject()) {
+                return null;
+            }
+            List<String> derived = new ArrayList<>();
+            node.path("derived").forEach(n -> derived.add(n.asText()));
+            return new Processing(node.path("status").asText(PENDING),
+                    node.hasNonNull("reason") ? node.get("reason").asText() : null,
+                    node.get("media") instanceof ObjectNode media ? media : null, derived,
+                    node.hasNonNull("at") ? Instant.parse(node.get("at").asText()) : null);
         }
     }
 
@@ -95,6 +184,60 @@ public record FileRecord(String id, String name, String contentType, String kind
     /** The current version, or null while the first upload is pending. */
     public Version current() {
         return versions.isEmpty() ? null : versions.get(0);
+    }
+
+    /**
+     * The processing of the bytes the file shows: the current version's, or while the first upload
+     * is pending, that upload's (null: not processed yet).
+     */
+    public Processing processing() {
+        Version current = current();
+        if (current != null) {
+            return current.processing();
+        }
+        return upload == null ? null : upload.processing();
+    }
+
+    /** Whether {@code text} (lower case) is in the name, or the title, artist or album of processed audio. */
+    public boolean matchesText(String text) {
+        if (name.toLowerCase(Locale.ROOT).contains(text)) {
+            return true;
+        }
+        Processing processing = processing();
+        if (processing == null || processing.media() == null) {
+            return false;
+        }
+        for (String field : new String[] {"title", "artist", "album"}) {
+            JsonNode value = processing.media().get(field);
+            if (value != null && value.isTextual() && value.asText().toLowerCase(Locale.ROOT).contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** This file with {@code result} recorded for every kept version and the upload holding {@code objectId}. */
+    public FileRecord withProcessing(String objectId, Processing result) {
+        List<Version> changed = versions.stream()
+                .map(v -> v.objectId().equals(objectId) ? v.withProcessing(result) : v).toList();
+        Upload changedUpload = upload != null && upload.objectId().equals(objectId) ? upload.withProcessing(result) : upload;
+        return new FileRecord(id, name, contentType, kind, size, createdAt, updatedAt, status, version, trashedAt,
+                changed, changedUpload);
+    }
+
+    /** Whether a kept version or the upload holds {@code objectId}. */
+    public boolean holds(String objectId) {
+        return objectIds().contains(objectId);
+    }
+
+    /** The processing recorded for {@code objectId} (null when none, or when the file does not hold it). */
+    public Processing processingOf(String objectId) {
+        for (Version v : versions) {
+            if (v.objectId().equals(objectId) && v.processing() != null) {
+                return v.processing();
+            }
+        }
+        return upload != null && upload.objectId().equals(objectId) ? upload.processing() : null;
     }
 
     /** The position in listings: newest first, ties by id. Never changes (creation time and id are fixed). */
@@ -188,6 +331,11 @@ public record FileRecord(String id, String name, String contentType, String kind
         node.put("version", version);
         if (trashedAt != null) {
             node.put("trashedAt", trashedAt.toString());
+        }
+        Processing processing = processing();
+        node.put("processing", processing == null ? Processing.PENDING : processing.status());
+        if (processing != null && processing.isFailed() && processing.reason() != null) {
+            node.put("processingError", processing.reason());
         }
         node.putNull("thumbnailUrl");
         node.putNull("media");

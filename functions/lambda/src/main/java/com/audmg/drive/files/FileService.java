@@ -80,8 +80,20 @@ public final class FileService {
     private final Settings settings;
     private final Clock clock;
 
+    /** The derived objects' bucket (null: no derived URLs) and where upload events go (null: nowhere). */
+    private final String derivedBucket;
+    private final com.audmg.drive.platform.SnsPublisher.Events events;
+
     public FileService(LibraryStore store, FileLifecycle lifecycle, S3Client s3, S3Presigner presigner,
                        ContentSniffer sniffer, Settings settings, Clock clock) {
+        this(store, lifecycle, s3, presigner, sniffer, settings, clock, null, null);
+    }
+
+    public FileService(LibraryStore store, FileLifecycle lifecycle, S3Client s3, S3Presigner presigner,
+                       ContentSniffer sniffer, Settings settings, Clock clock, String derivedBucket,
+                       com.audmg.drive.platform.SnsPublisher.Events events) {
+        this.derivedBucket = derivedBucket;
+        this.events = events;
         this.store = store;
         this.lifecycle = lifecycle;
         this.s3 = s3;
@@ -175,14 +187,16 @@ public final class FileService {
                 throw ApiException.notFound(); // cancelled, trashed or replaced meanwhile
             }
             Instant time = now();
+            // Processing may have finished before complete (the S3 event comes with the PUT): keep it.
             FileRecord.Version added = new FileRecord.Version(upload.objectId(), now.version() + 1, upload.objectId(),
-                    upload.size(), upload.contentType(), time);
+                    upload.size(), upload.contentType(), time, now.upload().processing());
             FileRecord changed = withVersion(now, added, time);
             return LibraryStore.Mutation.of(changed).put(changed);
         });
         StructuredLog.annotate("versionId", ready.current() == null ? upload.objectId() : ready.current().versionId());
         StructuredLog.metric("Uploads", 1, "Count");
         StructuredLog.metric("BytesUploaded", upload.size(), "Bytes");
+        publish("upload completed", userId, ready, upload.objectId(), "completed", null);
         return ready;
     }
 
@@ -331,8 +345,9 @@ public final class FileService {
                 return LibraryStore.Mutation.of(file);
             }
             Instant now = now();
+            // Same bytes, same processing (thumbnails and renditions are per object).
             FileRecord.Version added = new FileRecord.Version(Keys.newTimeId(now), file.version() + 1, old.objectId(),
-                    old.size(), old.contentType(), now);
+                    old.size(), old.contentType(), now, file.processingOf(old.objectId()));
             FileRecord changed = withVersion(file, added, now);
             return LibraryStore.Mutation.of(changed).put(changed);
         });
@@ -349,6 +364,177 @@ public final class FileService {
         all.addAll(file.versions());
         List<FileRecord.Version> kept = lifecycle.keep(all, now);
         return file.withNewVersion(added, kept.subList(1, kept.size()), now);
+    }
+
+    // ---- media pipeline -------------------------------------------------------------------
+
+    /** Names the processor may write under {@code <userId>/<objectId>/} in the derived bucket. */
+    public static final List<String> DERIVED_NAMES = List.of(
+            "thumb.jpg", "preview.jpg", "cover.jpg", "waveform.json", "playable.wav");
+
+    /** What recording a processing result did. */
+    public enum Recorded {
+        /** Stored with the version(s) or upload holding the object. */
+        ATTACHED,
+        /** A result was there already (a repeated delivery): nothing changed. */
+        ALREADY,
+        /** No file holds the object any more (deleted, cancelled, versions dropped): release what was derived. */
+        GONE
+    }
+
+    public record RecordOutcome(Recorded recorded, FileRecord file) {
+    }
+
+    /**
+     * The file holding {@code objectId}: a file's first upload uses the file id as its object
+     * id; a later version's object is searched for in the library (newest first).
+     */
+    public Optional<FileRecord> locate(String userId, String objectId) {
+        LibraryStore.Library library = store.open(userId);
+        Optional<FileRecord> direct = library.find(objectId).filter(f -> f.holds(objectId));
+        if (direct.isPresent()) {
+            return direct;
+        }
+        LibraryStore.Query all = new LibraryStore.Query(Set.of(FileRecord.PENDING, FileRecord.READY, FileRecord.TRASHED),
+                Optional.empty(), Optional.empty());
+        LibraryStore.Position from = null;
+        do {
+            LibraryStore.Page page = library.list(all, from, MAX_LIMIT);
+            for (FileRecord file : page.items()) {
+                if (file.holds(objectId)) {
+                    return Optional.of(file);
+                }
+            }
+            from = page.next();
+        } while (from != null);
+        return Optional.empty();
+    }
+
+    /**
+     * Records what processing made of {@code objectId} in one commit, on every version and the
+     * upload of the file that hold it, whatever happened meanwhile: a file completed, trashed or
+     * given a newer version keeps the result with the right bytes; a file that no longer holds the
+     * object gets nothing ({@link Recorded#GONE}: the caller deletes what it derived). A done result
+     * is never replaced by a failure of a later (repeated) delivery.
+     */
+    public RecordOutcome recordProcessing(String userId, String fileId, String objectId, FileRecord.Processing result) {
+        StructuredLog.annotate("fileId", fileId);
+        return store.commit(userId, library -> {
+            FileRecord file = library.find(fileId).orElse(null);
+            if (file == null || !file.holds(objectId)) {
+                return LibraryStore.Mutation.of(new RecordOutcome(Recorded.GONE, file));
+            }
+            FileRecord.Processing before = file.processingOf(objectId);
+            if (before != null && before.isDone()
+                    || before != null && result.isFailed() && before.isFailed()
+                            && java.util.Objects.equals(before.reason(), result.reason())) {
+                return LibraryStore.Mutation.of(new RecordOutcome(Recorded.ALREADY, file));
+            }
+            FileRecord changed = file.withProcessing(objectId, result);
+            return LibraryStore.Mutation.of(new RecordOutcome(Recorded.ATTACHED, changed)).put(changed);
+        });
+    }
+
+    /**
+     * The objects of a user's files (kept versions and uploads) that have no processing result yet:
+     * those stored before the media pipeline existed, or whose messages were lost. {@code [fileId, objectId]}.
+     */
+    public List<String[]> unprocessed(String userId) {
+        List<String[]> found = new ArrayList<>();
+        LibraryStore.Library library = store.open(userId);
+        LibraryStore.Query all = new LibraryStore.Query(Set.of(FileRecord.PENDING, FileRecord.READY, FileRecord.TRASHED),
+                Optional.empty(), Optional.empty());
+        LibraryStore.Position from = null;
+        do {
+            LibraryStore.Page page = library.list(all, from, MAX_LIMIT);
+            for (FileRecord file : page.items()) {
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (String objectId : file.objectIds()) {
+                    if (seen.add(objectId) && file.processingOf(objectId) == null) {
+                        found.add(new String[] {file.id(), objectId});
+                    }
+                }
+            }
+            from = page.next();
+        } while (from != null);
+        return found;
+    }
+
+    /** Publishes a processing failure (once it is recorded). */
+    public void publishFailure(String userId, FileRecord file, String objectId, String reason) {
+        publish("processing failed", userId, file, objectId, "failed", reason);
+    }
+
+    private void publish(String subject, String userId, FileRecord file, String objectId, String outcome, String reason) {
+        if (events == null) {
+            return;
+        }
+        ObjectNode event = Json.object();
+        event.put("type", "completed".equals(outcome) ? "upload.completed" : "processing.failed");
+        event.put("userId", userId);
+        event.put("fileId", file.id());
+        event.put("objectId", objectId);
+        event.put("kind", file.kind());
+        event.put("contentType", file.contentType());
+        event.put("size", file.size());
+        event.put("outcome", outcome);
+        if (reason != null) {
+            event.put("reason", reason);
+        }
+        event.put("at", now().toString());
+        try {
+            events.publish(subject, Json.write(event));
+        } catch (RuntimeException e) {
+            // The upload or the failure is recorded either way; a lost notification is logged, not fatal.
+            StructuredLog.annotate("eventPublishError", String.valueOf(e.getMessage()));
+        }
+    }
+
+    /**
+     * The file as the API shows it ({@code File} of shared/API.md), with short-lived signed URLs
+     * of its derived objects: the thumbnail, and for audio the cover, waveform and playable rendition.
+     */
+    public ObjectNode view(String userId, FileRecord file) {
+        ObjectNode node = file.toApiJson();
+        FileRecord.Processing processing = file.processing();
+        if (processing == null || !processing.isDone() || processing.media() == null) {
+            return node;
+        }
+        String objectId = file.current() != null ? file.current().objectId()
+                : file.upload() == null ? null : file.upload().objectId();
+        ObjectNode media = processing.media().deepCopy();
+        if (derivedBucket != null && objectId != null) {
+            List<String> derived = processing.derived();
+            if (derived.contains("thumb.jpg")) {
+                node.put("thumbnailUrl", signDerived(userId, objectId, "thumb.jpg"));
+            }
+            if (derived.contains("preview.jpg")) {
+                media.put("previewUrl", signDerived(userId, objectId, "preview.jpg"));
+            }
+            if (MediaTypes.AUDIO.equals(file.kind())) {
+                media.put("coverUrl", derived.contains("cover.jpg") ? signDerived(userId, objectId, "cover.jpg") : null);
+                media.put("waveformUrl", derived.contains("waveform.json")
+                        ? signDerived(userId, objectId, "waveform.json") : null);
+                media.put("playableUrl", derived.contains("playable.wav")
+                        ? signDerived(userId, objectId, "playable.wav") : null);
+            }
+        } else if (MediaTypes.AUDIO.equals(file.kind())) {
+            media.putNull("coverUrl");
+            media.putNull("waveformUrl");
+            media.putNull("playableUrl");
+        }
+        node.set("media", media);
+        return node;
+    }
+
+    private String signDerived(String userId, String objectId, String name) {
+        return presigner.presignGetObject(GetObjectPresignRequest.builder()
+                .signatureDuration(settings.urlTtl())
+                .getObjectRequest(GetObjectRequest.builder()
+                        .bucket(derivedBucket)
+                        .key(Keys.derived(userId, objectId, name))
+                        .build())
+                .build()).url().toString();
     }
 
     // ---- change feed ----------------------------------------------------------------------

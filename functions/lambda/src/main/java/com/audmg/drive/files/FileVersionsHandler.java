@@ -46,7 +46,7 @@ public final class FileVersionsHandler extends FileHandler {
             FileRecord.Upload upload = created.file().upload();
             response.set("version", version(upload.objectId(), created.file().version() + 1, upload.size(),
                     upload.contentType(), upload.createdAt().toString(), false));
-            response.set("file", created.file().toApiJson());
+            response.set("file", files.view(caller.userId(), created.file()));
             response.set("upload", signed(created.upload(), true));
             return Responses.json(201, response);
         }
@@ -57,7 +57,7 @@ public final class FileVersionsHandler extends FileHandler {
             return Responses.json(200, response);
         }
         if ("POST".equals(method)) {
-            response.set("file", files.restoreVersion(caller.userId(), fileId, versionId).toApiJson());
+            response.set("file", files.view(caller.userId(), files.restoreVersion(caller.userId(), fileId, versionId)));
             return Responses.json(200, response);
         }
         FileService.VersionRetrieved retrieved = files.version(caller.userId(), fileId, versionId);

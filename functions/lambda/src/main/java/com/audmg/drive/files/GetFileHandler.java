@@ -25,7 +25,7 @@ public final class GetFileHandler extends FileHandler {
     protected APIGatewayProxyResponseEvent handle(ApiRequest request, TokenService.Principal caller) {
         FileService.Retrieved retrieved = files.get(caller.userId(), fileId(request));
         ObjectNode response = Json.object();
-        response.set("file", retrieved.file().toApiJson());
+        response.set("file", files.view(caller.userId(), retrieved.file()));
         response.set("download", signed(retrieved.download(), false));
         return Responses.json(200, response);
     }

@@ -195,7 +195,7 @@ public final class LibraryStore {
         public boolean matches(FileRecord file) {
             return statuses.contains(file.status())
                     && (kind.isEmpty() || kind.get().equals(file.kind()))
-                    && (text.isEmpty() || file.name().toLowerCase(java.util.Locale.ROOT).contains(text.get()));
+                    && (text.isEmpty() || file.matchesText(text.get()));
         }
 
         boolean mayMatch(SegmentRef segment) {

@@ -47,7 +47,7 @@ public final class ListFilesHandler extends FileHandler {
         FileService.Page page = files.list(caller.userId(), status, kind, query, limit, cursor);
         ObjectNode response = Json.object();
         ArrayNode items = response.putArray("items");
-        page.items().forEach(file -> items.add(file.toApiJson()));
+        page.items().forEach(file -> items.add(files.view(caller.userId(), file)));
         response.put("nextCursor", page.nextCursor());
         return Responses.json(200, response);
     }

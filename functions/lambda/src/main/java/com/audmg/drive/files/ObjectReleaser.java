@@ -2,6 +2,8 @@ package com.audmg.drive.files;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import com.audmg.drive.platform.Json;
@@ -9,7 +11,10 @@ import com.audmg.drive.platform.JsonObjectStore;
 import com.audmg.drive.platform.Keys;
 
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 
 /**
  * Deletes the bytes a commit left unreferenced: at once when the upload URL that wrote them has
@@ -24,7 +29,16 @@ public final class ObjectReleaser implements LibraryStore.Releaser {
     private final FileLifecycle lifecycle;
     private final Clock clock;
 
+    /** Where derived objects (thumbnails, renditions, ...) live; null when there are none. */
+    private final String derivedBucket;
+
     public ObjectReleaser(S3Client s3, String mediaBucket, JsonObjectStore data, FileLifecycle lifecycle, Clock clock) {
+        this(s3, mediaBucket, data, lifecycle, clock, null);
+    }
+
+    public ObjectReleaser(S3Client s3, String mediaBucket, JsonObjectStore data, FileLifecycle lifecycle, Clock clock,
+                          String derivedBucket) {
+        this.derivedBucket = derivedBucket;
         this.s3 = s3;
         this.mediaBucket = mediaBucket;
         this.data = data;
@@ -43,7 +57,29 @@ public final class ObjectReleaser implements LibraryStore.Releaser {
             } else {
                 data.overwrite(Keys.gcMediaMarker(urlDead.getEpochSecond() + 1, userId, fileId, objectId), Json.object());
             }
+            // What was derived from the bytes goes at once (no URL can write it); a processor still
+            // running for them finds the object unreferenced when it records and deletes its own.
+            // After the bytes' own deletion or marker, so that a failure here never keeps those.
+            try {
+                deleteDerived(userId, objectId);
+            } catch (RuntimeException e) {
+                com.audmg.drive.platform.StructuredLog.warn("derived objects of " + userId + "/" + objectId
+                        + " not deleted: " + e.getMessage());
+            }
         }
+    }
+
+    /** Deletes every object derived from {@code objectId}'s bytes (one batch request; absent names are fine). */
+    public void deleteDerived(String userId, String objectId) {
+        if (derivedBucket == null) {
+            return;
+        }
+        List<ObjectIdentifier> keys = new ArrayList<>();
+        for (String name : FileService.DERIVED_NAMES) {
+            keys.add(ObjectIdentifier.builder().key(Keys.derived(userId, objectId, name)).build());
+        }
+        s3.deleteObjects(DeleteObjectsRequest.builder().bucket(derivedBucket)
+                .delete(Delete.builder().objects(keys).quiet(true).build()).build());
     }
 
     public void deleteObject(String userId, String objectId) {

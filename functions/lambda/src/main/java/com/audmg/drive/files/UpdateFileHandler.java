@@ -36,7 +36,7 @@ public final class UpdateFileHandler extends FileHandler {
             file = files.restore(caller.userId(), fileId(request));
         }
         ObjectNode response = Json.object();
-        response.set("file", file.toApiJson());
+        response.set("file", files.view(caller.userId(), file));
         return Responses.json(200, response);
     }
 }

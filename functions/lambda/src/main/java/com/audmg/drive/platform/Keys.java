@@ -121,6 +121,32 @@ public final class Keys {
         return userId + "/" + objectId;
     }
 
+    /**
+     * An object derived from one upload's bytes (thumbnail, preview, cover, waveform, rendition),
+     * in the derived bucket: {@code <userId>/<objectId>/<name>}, {@code name} one of the processor's
+     * fixed names, never user input.
+     */
+    public static String derived(String userId, String objectId, String name) {
+        requireId(userId);
+        requireId(objectId);
+        if (!name.matches("[a-z0-9-]{1,32}\\.[a-z0-9]{1,8}")) {
+            throw new IllegalArgumentException("not a derived object name");
+        }
+        return userId + "/" + objectId + "/" + name;
+    }
+
+    /** The user id and object id a media key ({@code <userId>/<objectId>}) names, or empty for any other key. */
+    public static java.util.Optional<String[]> parseMedia(String key) {
+        int slash = key.indexOf('/');
+        if (slash < 0 || key.indexOf('/', slash + 1) >= 0) {
+            return java.util.Optional.empty();
+        }
+        String userId = key.substring(0, slash);
+        String objectId = key.substring(slash + 1);
+        return isId(userId) && isId(objectId) ? java.util.Optional.of(new String[] {userId, objectId})
+                : java.util.Optional.empty();
+    }
+
     public static String mediaPrefix(String userId) {
         requireId(userId);
         return userId + "/";

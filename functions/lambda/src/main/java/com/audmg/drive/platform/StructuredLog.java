@@ -85,6 +85,16 @@ public final class StructuredLog {
         out.println(Json.write(line));
     }
 
+    /** One event line: {@code level}, {@code type} and the given fields. */
+    public static void event(String level, String type, ObjectNode fields) {
+        ObjectNode line = Json.object();
+        line.put("timestamp", Instant.now().toString());
+        line.put("level", level);
+        line.put("type", type);
+        line.setAll(fields);
+        out.println(Json.write(line));
+    }
+
     /** A condition worth a look that did not fail the request. */
     public static void warn(String message) {
         ObjectNode line = Json.object();

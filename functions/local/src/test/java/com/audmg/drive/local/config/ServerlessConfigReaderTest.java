@@ -140,7 +140,8 @@ class ServerlessConfigReaderTest {
         ServerlessConfig config = reader("local", Map.of()).read(yml, null);
         assertEquals("audmg-drive", config.service());
         assertEquals(yml.getParent().resolve("functions/lambda/target/audmg-functions.jar"), config.artifact());
-        assertEquals(java.util.Set.of("audmg-drive-local-databucket", "audmg-drive-local-mediabucket"),
+        assertEquals(java.util.Set.of("audmg-drive-local-databucket", "audmg-drive-local-mediabucket",
+                        "audmg-drive-local-derivedbucket"),
                 java.util.Set.copyOf(config.buckets().values()));
         FunctionConfig list = config.function("listFiles").orElseThrow();
         assertEquals("audmg-drive-local-databucket", list.environment().get("DATA_BUCKET"));
