@@ -15,6 +15,9 @@ public final class EmbeddedBackend implements Backend {
 
     static final String CONFIG_RESOURCE = "/backend/serverless.yml";
     static final String ARTIFACT_RESOURCE = "/backend/audmg-functions.jar";
+    /** The media processing functions' own artifact, extracted where serverless.yml's package.artifact names it. */
+    static final String MEDIA_ARTIFACT_RESOURCE = "/backend/audmg-media.jar";
+    static final String MEDIA_ARTIFACT_PATH = "functions/media/target/audmg-media.jar";
 
     private final Path dataDir;
     private LocalCloudHandle cloud;
@@ -27,6 +30,7 @@ public final class EmbeddedBackend implements Backend {
     public static boolean isBundled() {
         return EmbeddedBackend.class.getResource(CONFIG_RESOURCE) != null
                 && EmbeddedBackend.class.getResource(ARTIFACT_RESOURCE) != null
+                && EmbeddedBackend.class.getResource(MEDIA_ARTIFACT_RESOURCE) != null
                 && LocalCloudHandle.isAvailable();
     }
 
@@ -39,6 +43,9 @@ public final class EmbeddedBackend implements Backend {
             Path backendDir = Files.createDirectories(dataDir.resolve("backend"));
             Path config = extract(CONFIG_RESOURCE, backendDir.resolve("serverless.yml"));
             Path artifact = extract(ARTIFACT_RESOURCE, backendDir.resolve("audmg-functions.jar"));
+            Path media = backendDir.resolve(MEDIA_ARTIFACT_PATH);
+            Files.createDirectories(media.getParent());
+            extract(MEDIA_ARTIFACT_RESOURCE, media);
             Path storage = Files.createDirectories(dataDir.resolve("cloud"));
             cloud = LocalCloudHandle.start(config, artifact, storage);
             return cloud.baseUrl();

@@ -150,8 +150,8 @@ public final class ServerlessConfigReader {
             String deployedName = stringOr(fn.get("name"), service + "-" + stage + "-" + name);
             String runtime = stringOr(fn.get("runtime"), defaultRuntime);
             Object ownArtifact = fn.get("package") instanceof Map<?, ?> pkg ? pkg.get("artifact") : null;
-            Path fnArtifact = ownArtifact == null || artifactOverride != null ? null
-                    : folder.resolve(String.valueOf(ownArtifact)).normalize();
+            // --artifact replaces the service's package.artifact; a function's own artifact stays its own.
+            Path fnArtifact = ownArtifact == null ? null : folder.resolve(String.valueOf(ownArtifact)).normalize();
             functions.put(name, new FunctionConfig(name, handler,
                     intOr(fn.get("timeout"), defaultTimeout), intOr(fn.get("memorySize"), defaultMemory),
                     Map.copyOf(environment), deployedName, runtime, fnArtifact));

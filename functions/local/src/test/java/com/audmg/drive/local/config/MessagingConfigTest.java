@@ -166,6 +166,13 @@ class MessagingConfigTest {
         ServerlessConfig config = read(file);
         assertEquals(dir.resolve("build/main.jar"), config.artifactOf(config.function("api").orElseThrow()));
         assertEquals(dir.resolve("media/target/media.jar"), config.artifactOf(config.function("media").orElseThrow()));
+        // --artifact replaces the service's artifact only
+        ServerlessConfig overridden = new ServerlessConfigReader("dev", k -> null,
+                new ParameterStore(dir.resolve("parameters.properties"))).sqsEndpoint("http://127.0.0.1:4567")
+                .read(file, dir.resolve("other.jar"));
+        assertEquals(dir.resolve("other.jar"), overridden.artifactOf(overridden.function("api").orElseThrow()));
+        assertEquals(dir.resolve("media/target/media.jar"),
+                overridden.artifactOf(overridden.function("media").orElseThrow()));
         assertTrue(config.buckets().containsValue("uploads-of-s"), config.buckets().toString());
         assertEquals("s3:ObjectCreated:*", config.messaging().s3Notifications().get(0).events().get(0));
     }

@@ -115,7 +115,16 @@ class LiteModeTest {
         Path jar = TestFixtures.fixtureJar(build);
         Files.copy(jar, build.resolve("elsewhere.jar"));
         Path config = dir.resolve("serverless.yml");
-        Files.copy(TestFixtures.resource("lite-serverless.yml"), config);
+        String yml = Files.readString(TestFixtures.resource("lite-serverless.yml"));
+        Files.writeString(config, yml.replace("functions:\n", """
+                functions:
+                  whoamiElsewhere:
+                    handler: com.audmg.drive.local.fixtures.StreamHandlers$WhoAmI
+                    package:
+                      artifact: build/elsewhere.jar
+                    events:
+                      - http: GET elsewhere
+                """));
         cloud = LocalCloud.start(LocalCloudOptions.builder().port(0).dataDir(dir.resolve("data")).config(config)
                 .workerMode(WorkerMode.SHARED).console(null).build());
 
