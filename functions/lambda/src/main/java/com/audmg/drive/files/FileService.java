@@ -395,19 +395,7 @@ public final class FileService {
         if (direct.isPresent()) {
             return direct;
         }
-        LibraryStore.Query all = new LibraryStore.Query(Set.of(FileRecord.PENDING, FileRecord.READY, FileRecord.TRASHED),
-                Optional.empty(), Optional.empty());
-        LibraryStore.Position from = null;
-        do {
-            LibraryStore.Page page = library.list(all, from, MAX_LIMIT);
-            for (FileRecord file : page.items()) {
-                if (file.holds(objectId)) {
-                    return Optional.of(file);
-                }
-            }
-            from = page.next();
-        } while (from != null);
-        return Optional.empty();
+        return allFiles(library).filter(f -> f.holds(objectId)).findFirst();
     }
 
     /**
@@ -441,22 +429,14 @@ public final class FileService {
      */
     public List<String[]> unprocessed(String userId) {
         List<String[]> found = new ArrayList<>();
-        LibraryStore.Library library = store.open(userId);
-        LibraryStore.Query all = new LibraryStore.Query(Set.of(FileRecord.PENDING, FileRecord.READY, FileRecord.TRASHED),
-                Optional.empty(), Optional.empty());
-        LibraryStore.Position from = null;
-        do {
-            LibraryStore.Page page = library.list(all, from, MAX_LIMIT);
-            for (FileRecord file : page.items()) {
-                java.util.Set<String> seen = new java.util.HashSet<>();
-                for (String objectId : file.objectIds()) {
-                    if (seen.add(objectId) && file.processingOf(objectId) == null) {
-                        found.add(new String[] {file.id(), objectId});
-                    }
+        allFiles(store.open(userId)).forEach(file -> {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String objectId : file.objectIds()) {
+                if (seen.add(objectId) && file.processingOf(objectId) == null) {
+                    found.add(new String[] {file.id(), objectId});
                 }
             }
-            from = page.next();
-        } while (from != null);
+        });
         return found;
     }
 
@@ -627,18 +607,11 @@ public final class FileService {
         int scanned = 0;
         int[] counts = new int[3];
         Instant nextDue = null;
-        LibraryStore.Query all = new LibraryStore.Query(Set.of(FileRecord.PENDING, FileRecord.READY, FileRecord.TRASHED),
-                Optional.empty(), Optional.empty());
-        LibraryStore.Position from = null;
-        do {
-            LibraryStore.Page page = library.list(all, from, MAX_LIMIT);
-            for (FileRecord file : page.items()) {
-                scanned++;
-                FileRecord after = expire(userId, file, now, counts);
-                nextDue = FileLifecycle.earliest(nextDue, lifecycle.nextDue(after));
-            }
-            from = page.next();
-        } while (from != null);
+        for (java.util.Iterator<FileRecord> files = allFiles(library).iterator(); files.hasNext(); ) {
+            scanned++;
+            FileRecord after = expire(userId, files.next(), now, counts);
+            nextDue = FileLifecycle.earliest(nextDue, lifecycle.nextDue(after));
+        }
         store.setNextDue(userId, nextDue, seenDue);
         return new SweepResult(scanned, counts[0], counts[1], counts[2]);
     }
@@ -689,6 +662,39 @@ public final class FileService {
     }
 
     // ---- helpers --------------------------------------------------------------------------
+
+    private static final LibraryStore.Query EVERY_FILE = new LibraryStore.Query(
+            Set.of(FileRecord.PENDING, FileRecord.READY, FileRecord.TRASHED), Optional.empty(), Optional.empty());
+
+    /** Every file of the library, whatever its status, newest first, read page by page as consumed. */
+    private static java.util.stream.Stream<FileRecord> allFiles(LibraryStore.Library library) {
+        java.util.Iterator<FileRecord> files = new java.util.Iterator<>() {
+            private LibraryStore.Position from;
+            private java.util.Iterator<FileRecord> page = java.util.Collections.emptyIterator();
+            private boolean last;
+
+            @Override
+            public boolean hasNext() {
+                while (!page.hasNext() && !last) {
+                    LibraryStore.Page next = library.list(EVERY_FILE, from, MAX_LIMIT);
+                    page = next.items().iterator();
+                    from = next.next();
+                    last = from == null;
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public FileRecord next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return page.next();
+            }
+        };
+        return java.util.stream.StreamSupport.stream(
+                java.util.Spliterators.spliteratorUnknownSize(files, java.util.Spliterator.ORDERED), false);
+    }
 
     private Instant now() {
         return Instant.ofEpochMilli(clock.millis());
@@ -776,7 +782,8 @@ public final class FileService {
         }
     }
 
-    private Optional<HeadObjectResponse> head(String key) {
+    /** The media object's metadata, or empty when it does not exist. */
+    public Optional<HeadObjectResponse> head(String key) {
         try {
             return Optional.of(s3.headObject(HeadObjectRequest.builder().bucket(settings.mediaBucket()).key(key).build()));
         } catch (S3Exception e) {

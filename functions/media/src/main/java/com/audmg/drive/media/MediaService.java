@@ -81,7 +81,7 @@ public final class MediaService {
         String key = Keys.media(userId, objectId);
         Path work = null;
         try {
-            Optional<HeadObjectResponse> head = head(key);
+            Optional<HeadObjectResponse> head = files.head(key);
             if (head.isEmpty()) {
                 StructuredLog.annotate("mediaOutcome", "object-gone");
                 return Outcome.DONE;
@@ -155,17 +155,6 @@ public final class MediaService {
         }
         return file.upload() != null && file.upload().objectId().equals(objectId) ? file.upload().contentType()
                 : file.contentType();
-    }
-
-    private Optional<HeadObjectResponse> head(String key) {
-        try {
-            return Optional.of(s3.headObject(HeadObjectRequest.builder().bucket(settings.mediaBucket()).key(key).build()));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw e;
-        }
     }
 
     private static void deleteTree(Path dir) {

@@ -426,7 +426,8 @@ public final class LambdaRuntime implements AutoCloseable {
         return data.length > max ? null : data;
     }
 
-    private static void send(HttpExchange exchange, int status, byte[] body, Map<String, String> headers)
+    /** Answers with {@code body} (no body when empty) and the headers; the local services of this package share it. */
+    static void send(HttpExchange exchange, int status, byte[] body, Map<String, String> headers)
             throws IOException {
         headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);

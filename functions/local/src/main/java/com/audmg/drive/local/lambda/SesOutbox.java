@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -108,7 +107,7 @@ final class SesOutbox {
                 + " written to outbox/" + name);
         ObjectNode response = JSON.createObjectNode();
         response.put("MessageId", messageId);
-        send(exchange, 200, JSON.writeValueAsBytes(response), Map.of("Content-Type", "application/json"));
+        LambdaRuntime.send(exchange, 200, JSON.writeValueAsBytes(response), Map.of("Content-Type", "application/json"));
     }
 
     /** An RFC 5322 message of a "Simple" content: headers, then the text (or HTML) body, CRLF line ends. */
@@ -174,18 +173,7 @@ final class SesOutbox {
     private static void error(HttpExchange exchange, int status, String type, String message) throws IOException {
         ObjectNode body = JSON.createObjectNode();
         body.put("message", message);
-        send(exchange, status, JSON.writeValueAsBytes(body),
+        LambdaRuntime.send(exchange, status, JSON.writeValueAsBytes(body),
                 Map.of("Content-Type", "application/json", "x-amzn-ErrorType", type));
-    }
-
-    private static void send(HttpExchange exchange, int status, byte[] body, Map<String, String> headers)
-            throws IOException {
-        headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
     }
 }
