@@ -1,5 +1,7 @@
 package com.audmg.drive.desktop.ui;
 
+import static com.audmg.drive.desktop.testing.Fx.fx;
+import static com.audmg.drive.desktop.testing.Fx.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -103,32 +105,6 @@ class FilesUiTest {
     void stop() throws Exception {
         WaitForAsyncUtils.asyncFx(() -> window.shutdown()).get(10, TimeUnit.SECONDS);
         app.close();
-    }
-
-    private static void waitFor(String what, Callable<Boolean> condition) {
-        try {
-            WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> {
-                AtomicReference<Boolean> r = new AtomicReference<>(false);
-                WaitForAsyncUtils.asyncFx(() -> {
-                    try {
-                        r.set(condition.call());
-                    } catch (Exception e) {
-                        r.set(false);
-                    }
-                }).get();
-                return r.get();
-            });
-        } catch (Exception e) {
-            throw new AssertionError("timed out waiting for " + what, e);
-        }
-    }
-
-    private static <T> T fx(Callable<T> c) {
-        try {
-            return WaitForAsyncUtils.asyncFx(c).get(20, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
     }
 
     private void screenshot(String name) {
