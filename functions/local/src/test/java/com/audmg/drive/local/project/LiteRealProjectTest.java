@@ -104,6 +104,24 @@ class LiteRealProjectTest {
                 assertEquals(404, client.call(base, "GET", "/files/" + e.getKey(), tokens.get(1 - o), null)
                         .statusCode());
             }
+            // and the media pipeline (processMedia, its own artifact, fed through the embedded SQS) made a
+            // thumbnail of every upload in the same JVM
+            long deadline = System.nanoTime() + 90_000_000_000L;
+            Set<String> pending = new HashSet<>(expected.keySet());
+            while (!pending.isEmpty() && System.nanoTime() < deadline) {
+                for (java.util.Iterator<String> it = pending.iterator(); it.hasNext(); ) {
+                    String id = it.next();
+                    var file = client.json.readTree(client.call(base, "GET", "/files/" + id, tokens.get(owner.get(id)), null)
+                            .body()).path("file");
+                    if (!file.path("processing").asText().equals("pending")) {
+                        assertEquals("done", file.path("processing").asText(), file.toString());
+                        assertTrue(file.path("thumbnailUrl").isTextual(), file.toString());
+                        it.remove();
+                    }
+                }
+                Thread.sleep(500);
+            }
+            assertTrue(pending.isEmpty(), "not processed within 90 s: " + pending);
             // and every function ran in the one shared JVM: no JVM of a function's own was started
             List<ProcessHandle> workers = ProcessHandle.current().descendants()
                     .filter(p -> p.info().commandLine().orElse("").contains("com.audmg.drive.local.lambda.bootstrap."))
