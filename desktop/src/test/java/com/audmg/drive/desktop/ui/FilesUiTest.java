@@ -267,7 +267,13 @@ class FilesUiTest {
         fire(openMenu(), "menuRestore");
         waitFor("restored", () -> drive.allFiles().size() == 1 && robot.lookup(".tile").queryAll().size() == 1);
         WaitForAsyncUtils.waitForFxEvents(); // the grid redraws its tiles after the selection changed
-        robot.clickOn("#tile-" + beta.id());
+        // A click that lands while the grid is still redrawing selects nothing: click until beta is selected.
+        for (int attempt = 0; attempt < 10
+                && !fx(() -> drive.selectedFiles().stream().anyMatch(f -> f.id().equals(beta.id()))); attempt++) {
+            robot.clickOn("#tile-" + beta.id());
+            WaitForAsyncUtils.waitForFxEvents();
+        }
+        assertTrue(fx(() -> drive.selectedFiles().stream().anyMatch(f -> f.id().equals(beta.id()))), "beta selected");
         robot.type(KeyCode.DELETE);
         waitFor("confirmation", () -> robot.lookup("#deleteForeverDialog").tryQuery().isPresent());
         robot.clickOn("Delete forever");
