@@ -50,15 +50,10 @@ final class WorkerLauncher {
      * (read once by the bootstrap); its SSM token is in the path of {@code AWS_ENDPOINT_URL_SSM}.
      */
     Process launch(FunctionConfig fn, int generation, WorkerSecrets secrets, FunctionLog log) throws IOException {
-        S3Settings s3 = s3Settings.get();
         List<String> command = new ArrayList<>(List.of(java(fn).executable(),
-                "-Xmx" + fn.memorySizeMb() + "m",
-                "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto",
-                "-XX:+UseSerialGC",
-                // What a function prints is UTF-8 (Lambda's LANG is en_US.UTF-8), whatever this machine's locale.
-                "-Dsun.stdout.encoding=UTF-8",
-                "-Dsun.stderr.encoding=UTF-8",
+                "-Xmx" + fn.memorySizeMb() + "m"));
+        command.addAll(COMMON_JVM_OPTIONS);
+        command.addAll(List.of(
                 "-Daudmg.function=" + fn.name(),
                 "-Daudmg.handler=" + fn.handler(),
                 "-Daudmg.artifact=" + artifacts.apply(fn).toAbsolutePath(),
@@ -66,27 +61,16 @@ final class WorkerLauncher {
                 "-cp", workerJar.toAbsolutePath().toString(),
                 "com.audmg.drive.local.lambda.bootstrap.WorkerMain"));
         ProcessBuilder builder = new ProcessBuilder(command);
-        Map<String, String> env = builder.environment();
-        env.clear();
-        env.putAll(fn.environment());
-        env.put("AWS_REGION", region);
-        env.put("AWS_DEFAULT_REGION", region);
+        Map<String, String> env = commonEnvironment(builder, fn);
         env.put("AWS_LAMBDA_FUNCTION_NAME", fn.deployedName());
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(fn.memorySizeMb()));
         env.put("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/" + fn.deployedName());
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + (fn.runtime() == null ? "java17" : fn.runtime()));
         env.put("AWS_LAMBDA_RUNTIME_API", runtimeHostPort + "/fn/" + fn.name() + "/" + generation);
-        env.put("AWS_ACCESS_KEY_ID", s3.accessKeyId());
-        env.put("AWS_SECRET_ACCESS_KEY", s3.secretAccessKey());
-        env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
-        env.putAll(serviceEndpoints);
         env.put("AWS_ENDPOINT_URL_SSM", "http://" + runtimeHostPort + LambdaRuntime.ssmPath(fn.name(), generation,
                 secrets.ssmToken()));
         env.put("AWS_ENDPOINT_URL_SESV2", "http://" + runtimeHostPort + LambdaRuntime.sesPath(fn.name(), generation,
                 secrets.ssmToken()));
         env.put("_HANDLER", fn.handler());
-        env.put("TZ", ":UTC");
         builder.redirectErrorStream(false);
         Process process = builder.start();
         try (OutputStream stdin = process.getOutputStream()) {
@@ -114,40 +98,57 @@ final class WorkerLauncher {
      * attach later through stdin ({@link SharedWorker}), each with its own runtime token.
      */
     Process launchShared(List<FunctionConfig> functions, int generation, WorkerSecrets ssm) throws IOException {
-        S3Settings s3 = s3Settings.get();
         FunctionConfig first = functions.get(0);
         int heapMb = functions.stream().mapToInt(FunctionConfig::memorySizeMb).max().orElse(1024);
         List<String> command = new ArrayList<>(List.of(java(first).executable(),
                 "-Xmx" + heapMb + "m",
                 // The default initial heap is 1/64 of the machine's memory (384 MB on 24 GB), a third of it young
                 // generation that every minor GC cycle touches: start small and grow as the functions need.
-                "-Xms" + SHARED_INITIAL_HEAP_MB + "m",
-                "-XX:TieredStopAtLevel=1",
-                "-Xshare:auto",
-                "-XX:+UseSerialGC",
+                "-Xms" + SHARED_INITIAL_HEAP_MB + "m"));
+        command.addAll(COMMON_JVM_OPTIONS);
+        command.addAll(List.of(
                 "-Daudmg.shared=true",
                 "-Daudmg.concurrency=" + SHARED_CONCURRENCY,
                 "-cp", workerJar.toAbsolutePath().toString(),
                 "com.audmg.drive.local.lambda.bootstrap.SharedWorkerMain"));
         ProcessBuilder builder = new ProcessBuilder(command);
-        Map<String, String> env = builder.environment();
-        env.clear();
-        env.putAll(first.environment());
-        env.put("AWS_REGION", region);
-        env.put("AWS_DEFAULT_REGION", region);
-        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
-        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + (first.runtime() == null ? "java17" : first.runtime()));
+        Map<String, String> env = commonEnvironment(builder, first);
         env.put("AWS_LAMBDA_RUNTIME_API", runtimeHostPort);
-        env.put("AWS_ACCESS_KEY_ID", s3.accessKeyId());
-        env.put("AWS_SECRET_ACCESS_KEY", s3.secretAccessKey());
-        env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
-        env.putAll(serviceEndpoints);
         env.put("AWS_ENDPOINT_URL_SSM", "http://" + runtimeHostPort + LambdaRuntime.sharedSsmPath(generation,
                 ssm.ssmToken()));
         env.put("AWS_ENDPOINT_URL_SESV2", "http://" + runtimeHostPort + LambdaRuntime.sharedSesPath(generation,
                 ssm.ssmToken()));
-        env.put("TZ", ":UTC");
         return builder.start();
+    }
+
+    /** The JVM options of every worker JVM, one function's or the shared one. */
+    private static final List<String> COMMON_JVM_OPTIONS = List.of(
+            "-XX:TieredStopAtLevel=1",
+            "-Xshare:auto",
+            "-XX:+UseSerialGC",
+            // What a function prints is UTF-8 (Lambda's LANG is en_US.UTF-8), whatever this machine's locale.
+            "-Dsun.stdout.encoding=UTF-8",
+            "-Dsun.stderr.encoding=UTF-8");
+
+    /**
+     * Replaces the builder's environment by what every worker of this service gets: {@code fn}'s resolved
+     * environment, then region, runtime, credentials and the local endpoints; returns it for the rest.
+     */
+    private Map<String, String> commonEnvironment(ProcessBuilder builder, FunctionConfig fn) {
+        S3Settings s3 = s3Settings.get();
+        Map<String, String> env = builder.environment();
+        env.clear();
+        env.putAll(fn.environment());
+        env.put("AWS_REGION", region);
+        env.put("AWS_DEFAULT_REGION", region);
+        env.put("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST");
+        env.put("AWS_EXECUTION_ENV", "AWS_Lambda_" + (fn.runtime() == null ? "java17" : fn.runtime()));
+        env.put("AWS_ACCESS_KEY_ID", s3.accessKeyId());
+        env.put("AWS_SECRET_ACCESS_KEY", s3.secretAccessKey());
+        env.put("AWS_ENDPOINT_URL_S3", s3.endpoint().toString());
+        env.putAll(serviceEndpoints);
+        env.put("TZ", ":UTC");
+        return env;
     }
 
     /** Sets environment variables such as {@code AWS_ENDPOINT_URL_SQS} for workers launched from now on. */
