@@ -794,10 +794,7 @@ public final class LibraryStore {
         for (int from = 0; from < sorted.size(); from += per) {
             List<FileRecord> part = sorted.subList(from, Math.min(sorted.size(), from + per));
             String id = Keys.newTimeId(clock.instant());
-            ObjectNode doc = Json.object();
-            ArrayNode array = doc.putArray("files");
-            part.forEach(f -> array.add(f.toJson()));
-            data.create(Keys.librarySegment(userId, id), doc);
+            data.create(Keys.librarySegment(userId, id), segmentDocument(part));
             cache.put(Keys.librarySegment(userId, id), List.copyOf(part));
             into.add(SegmentRef.of(id, part));
             written.add(id);
@@ -805,11 +802,24 @@ public final class LibraryStore {
     }
 
     private void writeManifest(String userId, String id, List<SegmentRef> segments) {
+        data.create(Keys.libraryManifest(userId, id), manifestDocument(segments));
+        cache.put(Keys.libraryManifest(userId, id), List.copyOf(segments));
+    }
+
+    /** A segment as stored: {@code {"files":[record, ...]}}, records in listing order. */
+    private static byte[] segmentDocument(List<FileRecord> records) {
+        ObjectNode doc = Json.object();
+        ArrayNode array = doc.putArray("files");
+        records.forEach(f -> array.add(f.toJson()));
+        return Json.write(doc).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A manifest as stored: {@code {"segments":[ref, ...]}}. */
+    private static byte[] manifestDocument(List<SegmentRef> segments) {
         ObjectNode doc = Json.object();
         ArrayNode array = doc.putArray("segments");
-        segments.forEach(s -> array.add(s.toJson()));
-        data.create(Keys.libraryManifest(userId, id), doc);
-        cache.put(Keys.libraryManifest(userId, id), List.copyOf(segments));
+        segments.forEach(ref -> array.add(ref.toJson()));
+        return Json.write(doc).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void markGarbage(List<String> keys, Instant now) {
@@ -958,10 +968,7 @@ public final class LibraryStore {
         for (int from = 0; from < files.size(); from += SEGMENT_FILL) {
             List<FileRecord> part = files.subList(from, Math.min(files.size(), from + SEGMENT_FILL));
             writes.add(() -> {
-                ObjectNode doc = Json.object();
-                ArrayNode array = doc.putArray("files");
-                part.forEach(f -> array.add(f.toJson()));
-                byte[] bytes = Json.write(doc).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] bytes = segmentDocument(part);
                 String id = Keys.contentId(bytes);
                 createOnce(Keys.librarySegment(userId, id), bytes, existing);
                 cache.put(Keys.librarySegment(userId, id), List.copyOf(part));
@@ -987,10 +994,7 @@ public final class LibraryStore {
         segments.sort(Comparator.comparing(SegmentRef::first));
         String manifestId = null;
         if (!segments.isEmpty()) {
-            ObjectNode doc = Json.object();
-            ArrayNode array = doc.putArray("segments");
-            segments.forEach(ref -> array.add(ref.toJson()));
-            byte[] bytes = Json.write(doc).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] bytes = manifestDocument(segments);
             manifestId = Keys.contentId(bytes);
             createOnce(Keys.libraryManifest(userId, manifestId), bytes, existing);
             cache.put(Keys.libraryManifest(userId, manifestId), List.copyOf(segments));
