@@ -284,6 +284,23 @@ class GatewayTest {
     }
 
     @Test
+    void headerNames_shouldReachTheFunctionAsSent_andLookupsIgnoreTheirCase() throws Exception {
+        int port = base.getPort();
+        String host = "127.0.0.1:" + port;
+        com.audmg.drive.local.http.RawHttp.Answer r = com.audmg.drive.local.http.RawHttp.get(port,
+                base.getRawPath() + "/public/echo", host, "x-custom-header: lower", "X-API-Key: k1",
+                "X-Mixed-CASE-name: v", "user-agent: raw-test", "accept: text/plain");
+        assertEquals(200, r.status(), r.body());
+        String expected = "[Connection, Content-Length, Host, X-API-Key, X-Forwarded-For, X-Forwarded-Port, "
+                + "X-Forwarded-Proto, X-Mixed-CASE-name, accept, user-agent, x-custom-header]";
+        assertEquals(expected, line(r.body(), "headerNames"), r.body());
+        assertEquals(expected, line(r.body(), "multiHeaderNames"), r.body());
+        // The token authorizer finds "authorization" whatever its case.
+        HttpResponse<String> lower = get("/items/7", "authorization", "allow-dave");
+        assertEquals(200, lower.statusCode(), lower.body());
+    }
+
+    @Test
     void largeResponses_shouldBeGzipped_whenTheClientAcceptsIt() throws Exception {
         HttpResponse<byte[]> zipped = http.send(HttpRequest.newBuilder(URI.create(base + "/env"))
                 .header("Accept-Encoding", "gzip").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
