@@ -63,6 +63,7 @@ public final class Wiring {
     private volatile Supplier<com.audmg.drive.platform.Mailer> mailer;
     private final Clock clock;
     private PipelineSettings pipeline = PipelineSettings.none();
+    private LibraryStore.MigrationPolicy migration = LibraryStore.MigrationPolicy.INLINE;
     private com.audmg.drive.platform.SnsPublisher.Events events;
     /** Parsed segments and manifests held per container (a segment is a few hundred records). */
     private static final int CACHED_LIBRARY_OBJECTS = 128;
@@ -183,6 +184,14 @@ public final class Wiring {
                 () -> AwsClients.presigner(config, credentials),
                 () -> config.tokenSecret().orElseGet(() -> AwsClients.tokenSecret(config, http.get(), credentials)),
                 () -> AwsClients.mailer(config, http.get(), credentials), Clock.systemUTC());
+        com.audmg.drive.platform.MigrationSettings migrating = com.audmg.drive.platform.MigrationSettings.fromEnvironment();
+        migrating.migrator().ifPresent(function -> {
+            Supplier<com.audmg.drive.platform.FunctionInvoker> lambda = memoize(() ->
+                    new com.audmg.drive.platform.FunctionInvoker(http.get(), credentials, config.region(),
+                            migrating.lambdaEndpoint()));
+            wiring.withMigration(new LibraryStore.MigrationPolicy(migrating.inlineMaxBytes(), userId ->
+                    lambda.get().invokeAsync(function, Json.write(Json.object().put("migrateUserId", userId)))));
+        });
         PipelineSettings pipeline = PipelineSettings.fromEnvironment();
         return wiring.withPipeline(pipeline, pipeline.topicArn().map(topic -> {
             Supplier<com.audmg.drive.platform.SnsPublisher> sns = memoize(() -> new com.audmg.drive.platform.SnsPublisher(
@@ -198,6 +207,13 @@ public final class Wiring {
     public synchronized Wiring withPipeline(PipelineSettings settings, com.audmg.drive.platform.SnsPublisher.Events publisher) {
         this.pipeline = settings;
         this.events = publisher;
+        this.libraryStore = null;
+        return this;
+    }
+
+    /** Where requests hand off the migration of previous-release libraries too large for them. */
+    public synchronized Wiring withMigration(LibraryStore.MigrationPolicy policy) {
+        this.migration = policy;
         this.libraryStore = null;
         return this;
     }
@@ -315,15 +331,21 @@ public final class Wiring {
     }
 
     private FileService fileService(ContentSniffer sniffer, S3Presigner signer) {
+        return fileService(sniffer, signer, libraryStore());
+    }
+
+    private FileService fileService(ContentSniffer sniffer, S3Presigner signer, LibraryStore store) {
         FileLifecycle lifecycle = lifecycle();
-        return new FileService(libraryStore(), lifecycle, s3.get(), signer, sniffer,
+        return new FileService(store, lifecycle, s3.get(), signer, sniffer,
                 new FileService.Settings(config.mediaBucket(), config.maxUploadBytes(), config.quotaBytes(),
                         lifecycle.urlTtl()), clock, pipeline.derivedBucket().orElse(null), events);
     }
 
     public LibrarySweeper librarySweeper() {
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
-        return new LibrarySweeper(fileService(null, presigner.get()), libraryStore(), releaser(), data,
+        // The sweeper migrates previous-release libraries of any size: it is where large ones are handed.
+        LibraryStore store = libraryStore().migratingInline();
+        return new LibrarySweeper(fileService(null, presigner.get(), store), store, releaser(), data,
                 new com.audmg.drive.files.AccountPurger(s3.get(), config.mediaBucket(), config.dataBucket(), data,
                         pipeline.derivedBucket().orElse(null)), clock);
     }
@@ -347,7 +369,7 @@ public final class Wiring {
         if (libraryStore == null) {
             JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
             libraryStore = new LibraryStore(data, new ImmutableObjectCache(CACHED_LIBRARY_OBJECTS, CACHED_LIBRARY_BYTES), lifecycle(),
-                    releaser(), new LegacyLayout(data), clock);
+                    releaser(), new LegacyLayout(data), clock, migration);
         }
         return libraryStore;
     }

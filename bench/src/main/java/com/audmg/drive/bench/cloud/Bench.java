@@ -69,6 +69,8 @@ public final class Bench {
     static final double COLD_START_RATIO = 8.0;
 
     private final boolean quick;
+    /** The java executable of the cold-start runners: the one the local cloud picks for the functions' runtime. */
+    private String workerJava;
     /** "SQS" and "SNS" endpoints of the first local cloud started, from its start-up lines. */
     private final Map<String, String> messagingEndpoints = new java.util.concurrent.ConcurrentHashMap<>();
     /** Runs only this phase (after starting the local cloud): "scale" or "cold". */
@@ -941,21 +943,31 @@ public final class Bench {
             String bearer = seededUser("bench-scale-" + size, size, ids);
             tokens.put(size, bearer);
             long m0 = System.nanoTime();
-            // The first request migrates. One that runs out of the function's time (502) leaves what it
-            // wrote for the next to continue: retried, as a client would, and the attempts reported.
+            // The first request migrates a small library itself; a large one (old index over 4 MiB) is handed
+            // to sweepUploads and answered 503 library_upgrading with a Retry-After until done. A request that
+            // runs out of the function's time (502) leaves what it wrote for the next to continue. Retried as a
+            // client would, and the attempts reported.
             int attempts = 0;
+            int upgrading = 0;
             int status;
             do {
                 attempts++;
-                status = http.send(request(base, "GET", "me", bearer, null), HttpResponse.BodyHandlers.discarding())
-                        .statusCode();
-            } while (status == 502 && attempts < 5);
+                HttpResponse<String> r = http.send(request(base, "GET", "me", bearer, null),
+                        HttpResponse.BodyHandlers.ofString());
+                status = r.statusCode();
+                if (status == 503 && r.body().contains("library_upgrading")) {
+                    upgrading++;
+                    Thread.sleep(1000L * r.headers().firstValueAsLong("Retry-After").orElse(1));
+                }
+            } while ((status == 502 || status == 503) && attempts < 60);
             if (status != 200) {
                 throw new IllegalStateException("GET me gave " + status + " after " + attempts + " attempts");
             }
             figures.add(Figure.single("scale: first request migrates a " + String.format(Locale.ROOT, "%,d", size)
                     + "-file previous-release library", "ms", (System.nanoTime() - m0) / 1e6, "-")
-                    .note(attempts == 1 ? "one request" : attempts + " requests (the first " + (attempts - 1)
+                    .note(attempts == 1 ? "one request" : upgrading > 0
+                            ? "handed to sweepUploads: " + upgrading + " answers 503 library_upgrading, then 200"
+                            : attempts + " requests (the first " + (attempts - 1)
                             + " ran out of the function's 10 s and were continued)"));
             Random random = new Random(size);
             List<JsonNode> pending = new ArrayList<>();
@@ -1106,6 +1118,13 @@ public final class Bench {
         double mb = artifactBytes / 1048576.0;
         figures.add(Figure.single("functions artifact size", "MB", mb, "< 15").met(mb < 15));
         String cp = runnerClasspath();
+        // The JDK the local cloud gives this runtime's workers (java25: a JDK 25 when one is installed).
+        String runtime = serverless.functions().values().iterator().next().runtime();
+        com.audmg.drive.local.lambda.JdkLocator.Choice jdk =
+                new com.audmg.drive.local.lambda.JdkLocator(com.audmg.drive.local.lambda.JdkLocator.defaultRoots())
+                        .choose(runtime);
+        workerJava = jdk.executable();
+        err.printf(Locale.ROOT, "  [5/%d] cold starts on %s%n", PHASES, jdk.description());
         String secretName = serverless.functions().values().iterator().next().environment()
                 .get("TOKEN_SECRET_PARAMETER");
         String secret = new ParameterStore(cloudDataDir.resolve("parameters.properties")).get(secretName)
@@ -1168,7 +1187,9 @@ public final class Bench {
             for (int i = 0; i < n; i++) {
                 err.printf(Locale.ROOT, "  [5/%d] cold start %s %d/%d%n", PHASES,
                         cls0.substring(cls0.lastIndexOf('.') + 1), i + 1, n);
-                List<String> a = new ArrayList<>(List.of(javaExe, "-cp", cp, HandlerRunner.class.getName()));
+                // The worker JVM's own options (WorkerLauncher), so the process is what the local cloud starts.
+                List<String> a = new ArrayList<>(List.of(workerJava, "-XX:+UseSerialGC", "-Xshare:auto",
+                        "-Xmx" + fn.memorySizeMb() + "m", "-cp", cp, HandlerRunner.class.getName()));
                 String simple = cls0.substring(cls0.lastIndexOf('.') + 1);
                 switch (simple) {
                     case "SignUpHandler" -> a.addAll(List.of("proxy", cls0, "POST", "/auth/signup", "/auth/signup",

@@ -591,6 +591,35 @@ class ServerlessTemplateTest {
         }
     }
 
+    /** The API functions that open libraries may start sweepUploads (the migration hand-off), and nothing else may invoke. */
+    private static final Set<String> MIGRATION_HANDING_FUNCTIONS = Set.of("MeLambdaFunction",
+            "ListFilesLambdaFunction", "CreateUploadLambdaFunction", "CompleteUploadLambdaFunction",
+            "GetFileLambdaFunction", "DeleteFileLambdaFunction", "UpdateFileLambdaFunction");
+
+    @Test
+    @DisplayName("invoke permissions: only the library routes, only sweepUploads of this stage, asynchronously")
+    void migrationHandOffPermissions() {
+        String sweeper = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:audmg-drive-ci-sweepUploads";
+        for (Map.Entry<String, JsonNode> e : ofType("AWS::Lambda::Function").entrySet()) {
+            String roleId = e.getValue().path("Properties").path("Role").path("Fn::GetAtt").get(0).asText();
+            List<String> lambdaGrants = new ArrayList<>();
+            for (JsonNode st : allStatements(resources.path(roleId).path("Properties"))) {
+                for (String action : strings(st.path("Action"))) {
+                    if (action.toLowerCase().startsWith("lambda:")) {
+                        lambdaGrants.add(action + " " + st.path("Resource"));
+                    }
+                }
+            }
+            if (MIGRATION_HANDING_FUNCTIONS.contains(e.getKey())) {
+                assertEquals(List.of("lambda:InvokeFunction {\"Fn::Sub\":\"" + sweeper + "\"}"), lambdaGrants, e.getKey());
+            } else {
+                assertEquals(List.of(), lambdaGrants, e.getKey() + " must not invoke functions");
+            }
+            JsonNode env = e.getValue().path("Properties").path("Environment").path("Variables");
+            assertEquals("audmg-drive-ci-sweepUploads", env.path("LIBRARY_MIGRATOR").asText(), e.getKey());
+        }
+    }
+
     // ---- helpers --------------------------------------------------------------------------
 
     private Map<String, JsonNode> ofType(String type) {

@@ -180,8 +180,9 @@ class GatewayTest {
         assertEquals(Set.of("STORE_BUCKET", "SECRET_NAME", "FROM_ENV", "FUNCTION_ONLY", "SECRET",
                 "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION",
                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_EXECUTION_ENV",
-                // The embedded SNS (always); AWS_ENDPOINT_URL_SQS only when serverless.yml declares queues.
-                "AWS_ENDPOINT_URL_SNS",
+                // The embedded SNS and the Invoke endpoint (always); AWS_ENDPOINT_URL_SQS only when
+                // serverless.yml declares queues.
+                "AWS_ENDPOINT_URL_SNS", "AWS_ENDPOINT_URL_LAMBDA",
                 "AWS_LAMBDA_RUNTIME_API", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL_S3",
                 "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_SESV2", "_HANDLER", "TZ"), names);
         assertTrue(r.body().contains("LEAK=none\n"), "the emulator's Jackson must not be visible");
