@@ -159,46 +159,55 @@ class DeviceTokensOverHttpTest {
     void anotherAccountsForgedOrRevokedDeviceTokens_shouldBeRefused() throws Exception {
         signUp("pia", "pia@example.com");
         signUp("mal", null);
-        String pias = ok(patient("127.0.0.4", "POST", "/auth/login", null, login("pia", PASSWORD, null)), 200)
-                .path("deviceToken").asText();
+        JsonNode piaSession = ok(patient("127.0.0.4", "POST", "/auth/login", null, login("pia", PASSWORD, null)), 200);
+        String beforeReset = piaSession.path("deviceToken").asText();
         JsonNode malSession = ok(patient("127.0.0.5", "POST", "/auth/login", null, login("mal", PASSWORD, null)), 200);
         String mals = malSession.path("deviceToken").asText();
 
         // A device token opens nothing by itself.
-        assertEquals(401, patient("127.0.0.4", "GET", "/me", pias, null).status);
+        assertEquals(401, patient("127.0.0.4", "GET", "/me", beforeReset, null).status);
         assertEquals(401, patient("127.0.0.4", "POST", "/auth/refresh", null,
-                "{\"refreshToken\":\"" + pias + "\"}").status);
-
-        exhaust("pia");
-        String[] parts = pias.split("\\.");
-        String forged = parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? "B" : "A") + parts[2].substring(1);
-        for (String[] refused : new String[][] {{"mal's", mals}, {"forged", forged}, {"none", null}}) {
-            Answer a = patient("127.0.0.4", "POST", "/auth/login", null, login("pia", PASSWORD, refused[1]));
-            assertEquals(429, a.status, refused[0] + ": " + a.body);
-            assertEquals("too_many_attempts", code(a));
-        }
-        JsonNode in = ok(patient("127.0.0.4", "POST", "/auth/login", null, login("pia", PASSWORD, pias)), 200);
-        String token = in.path("token").asText();
+                "{\"refreshToken\":\"" + beforeReset + "\"}").status);
 
         // A password reset revokes every device token of the account.
-        Answer verify = patient("127.0.0.4", "POST", "/me/email/verify", token,
+        Answer verify = patient("127.0.0.4", "POST", "/me/email/verify", piaSession.path("token").asText(),
                 "{\"code\":\"" + codeMailedTo("pia@example.com", "verification") + "\"}");
         assertEquals(204, verify.status, verify.body);
         assertEquals(202, patient("127.0.0.4", "POST", "/auth/password-reset", null, "{\"username\":\"pia\"}").status);
         Answer reset = patient("127.0.0.4", "POST", "/auth/password-reset/confirm", null, "{\"username\":\"pia\",\"code\":\""
                 + codeMailedTo("pia@example.com", "password reset") + "\",\"newPassword\":\"a brand new passphrase\"}");
         assertEquals(204, reset.status, reset.body);
-        exhaust("pia");
-        Answer revoked = patient("127.0.0.4", "POST", "/auth/login", null, login("pia", "a brand new passphrase", pias));
-        assertEquals(429, revoked.status, "a device token from before the reset: " + revoked.body);
+        String pias = ok(patient("127.0.0.4", "POST", "/auth/login", null, login("pia", "a brand new passphrase", null)), 200)
+                .path("deviceToken").asText();
 
-        // Deleting the account revokes its device tokens; the name signed up again is another account.
+        // Deleting an account revokes its device tokens; the name signed up again is another account.
         assertEquals(204, patient("127.0.0.5", "DELETE", "/me", malSession.path("token").asText(),
                 "{\"password\":\"" + PASSWORD + "\"}").status);
         signUp("mal", null);
-        exhaust("mal");
-        Answer deleted = patient("127.0.0.5", "POST", "/auth/login", null, login("mal", PASSWORD, mals));
-        assertEquals(429, deleted.status, "a device token of the deleted account: " + deleted.body);
+        String newMals = ok(patient("127.0.0.5", "POST", "/auth/login", null, login("mal", PASSWORD, null)), 200)
+                .path("deviceToken").asText();
+
+        // Strangers close both names' untrusted budgets (at once: each takes some 15 s of growing intervals) ...
+        ExecutorService strangers = Executors.newFixedThreadPool(2);
+        Future<?> piaClosed = strangers.submit(() -> exhaust("pia"));
+        Future<?> malClosed = strangers.submit(() -> exhaust("mal"));
+        piaClosed.get(150, TimeUnit.SECONDS);
+        malClosed.get(150, TimeUnit.SECONDS);
+        strangers.shutdown();
+
+        // ... and only each account's own current device token still gets a verification.
+        String[] parts = pias.split("\\.");
+        String forged = parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? "B" : "A") + parts[2].substring(1);
+        String[][] refused = {{"mal", "of the deleted account", mals}, {"pia", "mal's", newMals},
+                {"pia", "forged", forged}, {"pia", "from before the reset", beforeReset}, {"pia", "none", null}};
+        for (String[] attempt : refused) {
+            String password = attempt[0].equals("pia") ? "a brand new passphrase" : PASSWORD;
+            Answer a = patient("127.0.0.6", "POST", "/auth/login", null, login(attempt[0], password, attempt[2]));
+            assertEquals(429, a.status, attempt[0] + " with a device token " + attempt[1] + ": " + a.body);
+            assertEquals("too_many_attempts", code(a));
+        }
+        ok(patient("127.0.0.6", "POST", "/auth/login", null, login("pia", "a brand new passphrase", pias)), 200);
+        ok(patient("127.0.0.6", "POST", "/auth/login", null, login("mal", PASSWORD, newMals)), 200);
     }
 
     @Test
@@ -264,20 +273,24 @@ class DeviceTokensOverHttpTest {
     }
 
     /**
-     * Wrong passwords from fresh addresses until the function makes everyone wait for the username (its own
-     * 429); after the first 25 failures each further one closes it for 30 s, time enough for the checks after it.
+     * Wrong passwords from fresh addresses until the username's untrusted budget is closed for the next 16 s:
+     * past 20 failures each one closes it for 1, 2, 4, ... s. Returns right after the 24th failure.
      */
-    private static void exhaust(String username) throws Exception {
-        int refusals = 0;
-        for (int i = 0; i < 200; i++) {
+    private static Void exhaust(String username) throws Exception {
+        int failures = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
             Answer a = patient("127.0.2." + (1 + NEXT_ADDRESS.getAndIncrement() % 250), "POST", "/auth/login", null,
-                    login(username, "stranger's guess " + i, null));
-            if (a.status == 429 && ++refusals >= 3 && i >= 26) {
-                return;
-            }
+                    login(username, "stranger's guess " + failures, null));
             assertTrue(a.status == 401 || a.status == 429, a.status + " " + a.body);
+            if (a.status == 401 && ++failures >= 24) {
+                return null;
+            }
+            if (a.status == 429) {
+                Thread.sleep(250);
+            }
         }
-        throw new AssertionError("the untrusted budget of " + username + " never ran out");
+        throw new AssertionError("the untrusted budget of " + username + " never closed");
     }
 
     private static JsonNode ok(Answer a, int status) throws Exception {
