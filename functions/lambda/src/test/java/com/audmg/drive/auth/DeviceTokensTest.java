@@ -207,7 +207,79 @@ class DeviceTokensTest {
                 .body("{\"username\":\"tara\",\"password\":\"" + PASSWORD + "\",\"deviceToken\":null}").build(), null), 200);
     }
 
+    @Test
+    void parallelWrongPasswordsWithOneDeviceToken_shouldGetAtMostItsFiveVerifications() throws Exception {
+        check(api.signUp("uma", PASSWORD), 201);
+        String device = json(check(api.login("uma", PASSWORD, fresh(), null), 200)).path("deviceToken").asText();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(20);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            String address = fresh();
+            String guess = "parallel guess " + i;
+            answers.add(pool.submit(() -> {
+                start.await();
+                return api.login("uma", guess, address, device).getStatusCode();
+            }));
+        }
+        start.countDown();
+        int verified = 0;
+        int refused = 0;
+        for (java.util.concurrent.Future<Integer> answer : answers) {
+            int status = answer.get();
+            if (status == 401) {
+                verified++;
+            } else {
+                assertEquals(429, status);
+                refused++;
+            }
+        }
+        pool.shutdown();
+        assertTrue(verified >= 1 && verified <= DeviceThrottle.FREE, verified + " verified of 20");
+        assertEquals(20, verified + refused);
+        assertEquals(429, api.login("uma", PASSWORD, fresh(), device).getStatusCode(), "locked, right password or not");
+    }
+
+    @Test
+    void withTwoFactorOn_theDeviceTokenShouldComeWithTheSecondStep_andBeNoMfaToken() {
+        check(api.signUp("vida", PASSWORD), 201);
+        JsonNode first = json(check(api.login("vida", PASSWORD, fresh(), null), 200));
+        String token = first.path("token").asText();
+        String device = first.path("deviceToken").asText();
+        byte[] secret = base32(json(check(api.beginMfa(token), 200)).path("secret").asText());
+        Totp totp = new Totp();
+        check(api.confirmMfa(token, totp.code(secret, Totp.step(clock.instant()))), 200);
+        clock.advance(Duration.ofSeconds(30));
+
+        exhaust("vida");
+        APIGatewayProxyResponseEvent step = api.login("vida", PASSWORD, fresh(), device);
+        assertEquals(401, step.getStatusCode(), step.getBody());
+        assertEquals("mfa_required", errorCode(step));
+        String mfaToken = json(step).path("error").path("mfaToken").asText();
+        assertEquals("invalid_code", errorCode(api.loginMfa(device, totp.code(secret, Totp.step(clock.instant())))),
+                "a device token is no MFA token");
+        JsonNode in = json(check(api.loginMfa(mfaToken, totp.code(secret, Totp.step(clock.instant()))), 200));
+        String renewed = in.path("deviceToken").asText();
+        assertEquals(JWT.decode(device).getClaim("did").asString(), JWT.decode(renewed).getClaim("did").asString());
+        assertEquals(429, api.login("vida", PASSWORD, fresh(), mfaToken).getStatusCode(), "an MFA token is no device token");
+    }
+
     // ---- helpers ----
+
+    private static byte[] base32(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int buffer = 0;
+        int bits = 0;
+        for (char c : text.toCharArray()) {
+            buffer = (buffer << 5) | "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(c);
+            bits += 5;
+            if (bits >= 8) {
+                out.write((buffer >> (bits - 8)) & 0xff);
+                bits -= 8;
+            }
+        }
+        return out.toByteArray();
+    }
 
     /** Wrong passwords from fresh addresses until the username's untrusted budget makes everyone wait. */
     private static void exhaust(String username) {
