@@ -28,7 +28,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *     without attempts. One guessing client therefore gets about four guesses an hour.</li>
  * <li>per username over all clients: {@value #FREE_PER_USERNAME} freely, then one per interval doubling up to
  *     {@value #MAX_USERNAME_INTERVAL_SECONDS} s; forgotten after 15 quiet minutes. A distributed attack gets at
- *     most two guesses a minute, and the owner, from another client, still gets a verification at that rate.</li>
+ *     most two guesses a minute; an owner without a device token competes with it for those slots (and mostly
+ *     loses against an attacker who keeps polling), which is what {@link DeviceThrottle} is for.</li>
  * </ul>
  * A successful login takes its own reservation back from the username's budget (and clears its client's
  * count): the owner logging in never uses up the budget of untrusted clients.
