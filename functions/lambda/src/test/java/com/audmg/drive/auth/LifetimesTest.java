@@ -91,6 +91,26 @@ class LifetimesTest {
         return out.toByteArray();
     }
 
+    @Test
+    void aResetCode_shouldLiveThePasswordResetTtl() {
+        check(api.signUp("mira", "mira's long passphrase", "mira@example.com", "192.0.2.2"), 201);
+        String token = json(check(api.login("mira", "mira's long passphrase", "192.0.2.2", null), 200)).path("token").asText();
+        check(api.verifyEmail(token, code(OUTBOX.get(OUTBOX.size() - 1), "[0-9]{8}")), 204);
+        clock.advance(Duration.ofMinutes(2));
+        check(api.requestReset("mira", "192.0.2.2"), 202);
+        String mail = OUTBOX.get(OUTBOX.size() - 1);
+        assertTrue(mail.contains("for 5 minutes"), mail);
+        String reset = code(mail, "[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}");
+        clock.advance(Duration.ofSeconds(301));
+        assertEquals("invalid_code", errorCode(api.confirmReset("mira", reset, "a brand new passphrase", "192.0.2.2")));
+        // A new code, used within its 300 s, works.
+        clock.advance(Duration.ofMinutes(2));
+        check(api.requestReset("mira", "192.0.2.2"), 202);
+        String fresh = code(OUTBOX.get(OUTBOX.size() - 1), "[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}");
+        clock.advance(Duration.ofSeconds(290));
+        assertEquals(204, api.confirmReset("mira", fresh, "a brand new passphrase", "192.0.2.2").getStatusCode());
+    }
+
     private static String code(String text, String pattern) {
         Matcher m = Pattern.compile("\\b(" + pattern + ")\\b").matcher(text);
         assertTrue(m.find(), text);
