@@ -167,7 +167,8 @@ public final class Wiring {
 
     private static TokenService newTokenService(Config config, String tokenSecret, Clock clock) {
         return new TokenService(tokenSecret, config.tokenIssuer(), config.tokenAudience(),
-                config.tokenTtlSeconds(), clock);
+                config.tokenTtlSeconds(), config.lifetimes().mfaTokenSeconds(), config.lifetimes().deviceTokenSeconds(),
+                clock);
     }
 
     /** The container-wide instance, built from the environment on first use. */
@@ -261,7 +262,13 @@ public final class Wiring {
         primeSnapshot("accounts", () -> data.get(Keys.account("")));
         return new AuthService(new AccountStore(data), loginThrottle(data),
                 new SignUpThrottle(data, config.signUpsPerClientPerHour(), config.signUpsPerHour(), clock),
-                passwordHasher(), sessions(), mfaService(), emailService(), clock);
+                passwordHasher(), sessions(), mfaService(), emailService(), devices(), clock);
+    }
+
+    /** Device tokens and their budgets (OWASP's device cookies). */
+    public com.audmg.drive.auth.Devices devices() {
+        return new com.audmg.drive.auth.Devices(tokens(), new com.audmg.drive.auth.DeviceThrottle(
+                new JsonObjectStore(s3.get(), config.dataBucket()), clock));
     }
 
     /** What {@code POST /auth/password-reset} takes at least, found or not (see {@link com.audmg.drive.auth.EmailService}). */
@@ -275,7 +282,9 @@ public final class Wiring {
                         com.audmg.drive.auth.EmailService.RESETS_PER_CLIENT_PER_HOUR, clock),
                 new com.audmg.drive.auth.ClientBudget(data, Keys::resetConfirmThrottle,
                         com.audmg.drive.auth.EmailService.RESET_CONFIRMS_PER_CLIENT_PER_HOUR, clock),
-                passwordHasher(), sessions(), RESET_RESPONSE_FLOOR, clock);
+                passwordHasher(), sessions(), RESET_RESPONSE_FLOOR,
+                Duration.ofSeconds(config.lifetimes().emailVerificationSeconds()),
+                Duration.ofSeconds(config.lifetimes().passwordResetSeconds()), clock);
     }
 
     /** Replaces the mailer (tests capture messages instead of sending them). */
@@ -288,7 +297,8 @@ public final class Wiring {
     public com.audmg.drive.auth.MfaService mfaService() {
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
         return new com.audmg.drive.auth.MfaService(new AccountStore(data), accountSecrets.get(),
-                new com.audmg.drive.auth.CodeThrottle(data, clock), tokens(), sessions(), clock);
+                new com.audmg.drive.auth.CodeThrottle(data, clock), tokens(), sessions(), devices(),
+                Duration.ofSeconds(config.lifetimes().mfaEnrolmentSeconds()), clock);
     }
 
     /** Accounts as stored (for {@code GET /me}). */
@@ -299,10 +309,11 @@ public final class Wiring {
     private LoginThrottle loginThrottle;
     private PasswordHasher passwordHasher;
 
-    /** One per container: it holds the in-memory budgets of unknown usernames. */
+    /** One per container (stateless since unknown names' budgets moved to S3; kept single for its clients' sake). */
     private synchronized LoginThrottle loginThrottle(JsonObjectStore data) {
         if (loginThrottle == null) {
-            loginThrottle = new LoginThrottle(data, clock);
+            com.audmg.drive.auth.AccountSecrets secrets = accountSecrets.get();
+            loginThrottle = new LoginThrottle(data, name -> secrets.codeHash("unknown-username", "", name), clock);
         }
         return loginThrottle;
     }
