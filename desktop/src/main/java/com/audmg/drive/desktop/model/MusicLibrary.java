@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * Albums and artists built from the audio files' tags ({@code media.album}, {@code media.artist}, {@code media.track}).
  * Files without the tag are grouped under "Unknown album" / "Unknown artist", listed last. Names are compared
- * ignoring case and surrounding spaces ("the band" and "The Band " are one artist), shown as first seen.
+ * ignoring case and surrounding spaces ("the band" and "The Band " are one artist), shown as most tracks spell them.
  */
 public final class MusicLibrary {
 
@@ -92,14 +92,24 @@ public final class MusicLibrary {
         return v == null ? "" : v.strip().toLowerCase(Locale.ROOT);
     }
 
+    /** The spelling most of the tracks use (the first of those most used). */
     private static String shown(List<DriveFile> tracks, java.util.function.Function<MediaInfo, String> field) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
         for (DriveFile f : tracks) {
             String v = f.media() == null ? null : field.apply(f.media());
             if (v != null && !v.isBlank()) {
-                return v.strip();
+                counts.merge(v.strip(), 1, Integer::sum);
             }
         }
-        return "";
+        String best = "";
+        int most = 0;
+        for (var e : counts.entrySet()) {
+            if (e.getValue() > most) {
+                best = e.getKey();
+                most = e.getValue();
+            }
+        }
+        return best;
     }
 
     /** The album's artist when its tracks agree, "Various artists" when not, else empty. */
