@@ -170,6 +170,7 @@ final class PlayerBar extends HBox {
         for (Popup p : new Popup[] {queuePopup, musicPopup}) {
             p.setAutoHide(true);
             p.setHideOnEscape(true);
+            p.setOnHidden(e -> p.getProperties().put("hiddenAt", System.nanoTime()));
         }
         mute.setId("mute");
         mute.getStyleClass().addAll("button-circle", "flat");
@@ -229,7 +230,8 @@ final class PlayerBar extends HBox {
 
     /** Shows a popup above its button (hides it when it shows already). */
     private void togglePopup(Popup popup, javafx.scene.layout.Region content, javafx.scene.Node anchor) {
-        if (popup.isShowing()) {
+        // A click on the button while the popup shows hides it (auto-hide, on the press): it must not show it again.
+        if (popup.isShowing() || System.nanoTime() - hiddenAt(popup) < 300_000_000L) {
             popup.hide();
             return;
         }
@@ -244,11 +246,18 @@ final class PlayerBar extends HBox {
         if (b == null || getScene() == null) {
             return;
         }
-        double h = content.prefHeight(-1);
-        double w = content.prefWidth(-1);
         var window = getScene().getWindow();
-        double x = Math.max(window.getX(), Math.min(b.getMaxX() - w, window.getX() + window.getWidth() - w));
-        popup.show(anchor, x, Math.max(window.getY(), b.getMinY() - h - 6));
+        popup.show(anchor, b.getMinX(), b.getMinY());
+        // Placed once its size is known (the drop shadow makes the window larger than its content): above the
+        // button, right-aligned with it, inside the main window.
+        double w = popup.getWidth();
+        double h = popup.getHeight();
+        popup.setX(Math.max(window.getX(), Math.min(b.getMaxX() - w, window.getX() + window.getWidth() - w)));
+        popup.setY(Math.max(window.getY(), b.getMinY() - h));
+    }
+
+    private static long hiddenAt(Popup popup) {
+        return popup.getProperties().get("hiddenAt") instanceof Long t ? t : Long.MIN_VALUE / 2;
     }
 
     /**
