@@ -530,11 +530,13 @@ public final class PlayerModel {
     public void seek(double seconds) {
         if (track != null) {
             double s = Math.max(0, seconds);
-            track.seek(s);
-            position.set(s);
             if (status.get() == Status.ENDED) {
+                // Stopped at the end: paused first, so that the engine can seek now rather than on the next play.
+                track.pause();
                 status.set(Status.PAUSED);
             }
+            track.seek(s);
+            position.set(s);
         }
     }
 

@@ -132,6 +132,14 @@ class PlayerModelTest {
         assertEquals(List.of("seek c 0.0", "play c"), engine.log);
         player.togglePlay();
         assertEquals(PlayerModel.Status.PAUSED, player.statusProperty().get());
+        // a seek after the end pauses the stopped track first, so that the engine can seek at once
+        engine.events.get("c").ended();
+        assertEquals(PlayerModel.Status.ENDED, player.statusProperty().get());
+        engine.log.clear();
+        player.seek(4);
+        assertEquals(List.of("pause c", "seek c 4.0"), engine.log);
+        assertEquals(PlayerModel.Status.PAUSED, player.statusProperty().get());
+        assertEquals(4.0, player.positionProperty().get());
     }
 
     @Test

@@ -258,12 +258,14 @@ class PlayerUiTest {
         assertTrue(fx(() -> player.mutedProperty().get()));
         robot.clickOn("#repeat"); // back to one: the track stays current
         robot.clickOn("#tile-" + one.id());
-        // pause (once the track has loaded), so that the position only moves by the key
+        // pause (once the track has loaded), so that the position only moves by the key; with playback faster than
+        // real time the queue may have ended meanwhile (repeat was off for a moment), which stops as well
         waitFor("paused", () -> {
             if (player.statusProperty().get() == PlayerModel.Status.PLAYING) {
                 player.togglePlay();
             }
-            return player.statusProperty().get() == PlayerModel.Status.PAUSED;
+            return player.statusProperty().get() == PlayerModel.Status.PAUSED
+                    || player.statusProperty().get() == PlayerModel.Status.ENDED;
         });
         fx(() -> {
             player.seek(10);
