@@ -275,5 +275,17 @@ class PlayerUiTest {
         assertEquals(15.0, fx(() -> player.positionProperty().get()), 0.01);
         assertEquals(List.of(one.id()), fx(() -> drive.selectedFiles().stream().map(DriveFile::id).toList()));
         screenshot("player-waveform");
+
+        // Albums: the untagged tracks make "Unknown album"; its Play makes them the queue, in title order
+        robot.clickOn("#musicButton");
+        waitFor("albums", () -> robot.lookup("#play-album-0").tryQuery().isPresent());
+        assertEquals(List.of("Unknown album"), fx(() -> robot.lookup("#albumList")
+                .queryListView().getItems().stream().map(a -> ((com.audmg.drive.desktop.model.MusicLibrary.Album) a)
+                        .title()).toList()));
+        robot.clickOn("#play-album-0");
+        waitFor("album queued", () -> player.queue().size() == 3);
+        assertEquals(List.of(one.id(), three.id(), two.id()), fx(() -> player.queue().stream().map(DriveFile::id)
+                .toList()));
+        assertEquals(one, fx(() -> player.currentProperty().get()));
     }
 }
