@@ -87,7 +87,14 @@ final class UploadPanel extends VBox {
                     }
                 }));
         clock.setCycleCount(javafx.animation.Animation.INDEFINITE);
-        clock.play();
+        // Only while uploads are under way: a running animation would keep a logged-out view alive.
+        model.activeProperty().addListener((o, was, on) -> {
+            if (on) {
+                clock.play();
+            } else {
+                clock.stop();
+            }
+        });
     }
 
     private VBox duplicatePrompt() {

@@ -133,8 +133,14 @@ final class VersionsDialog {
         progress.setVisible(true);
         progress.setManaged(true);
         status.setText("Uploading " + path.getFileName() + "...");
-        Fx.background(app.io(), () -> app.client().uploadVersion(file.id(), path, type, (done, total) ->
-                        Fx.later(() -> progress.setProgress(total > 0 ? (double) done / total : -1)), new Cancellation()),
+        // At most one FX update per percent: the body publisher reports every buffer.
+        java.util.concurrent.atomic.AtomicLong shown = new java.util.concurrent.atomic.AtomicLong(-1);
+        Fx.background(app.io(), () -> app.client().uploadVersion(file.id(), path, type, (done, total) -> {
+                    long percent = total > 0 ? done * 100 / total : -1;
+                    if (shown.getAndSet(percent) != percent) {
+                        Fx.later(() -> progress.setProgress(percent < 0 ? -1 : percent / 100.0));
+                    }
+                }, new Cancellation()),
                 uploaded -> {
                     upload.setDisable(false);
                     progress.setVisible(false);
