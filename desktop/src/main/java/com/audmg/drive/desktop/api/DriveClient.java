@@ -292,13 +292,14 @@ public final class DriveClient {
     /** Creates the file, streams it from disk to the upload URL, then completes it. */
     public DriveFile upload(Path file, String contentType, Progress progress, Cancellation cancellation)
             throws ApiException {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw new ApiException(0, "unreadable_file", "Cannot read " + file.getFileName() + ": " + e.getMessage());
-        }
-        UploadTicket ticket = createUpload(file.getFileName().toString(), contentType, size);
+        return upload(file, file.getFileName().toString(), contentType, progress, cancellation);
+    }
+
+    /** As {@link #upload(Path, String, Progress, Cancellation)}, under another name ("keep both" of a duplicate). */
+    public DriveFile upload(Path file, String name, String contentType, Progress progress, Cancellation cancellation)
+            throws ApiException {
+        long size = sizeOf(file);
+        UploadTicket ticket = createUpload(name, contentType, size);
         String id = ticket.file().id();
         try {
             cancellation.throwIfCancelled();
@@ -330,6 +331,54 @@ public final class DriveClient {
             cancelQuietly(id);
             throw e;
         }
+    }
+
+    private static long sizeOf(Path file) throws ApiException {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new ApiException(0, "unreadable_file", "Cannot read " + file.getFileName() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Uploads {@code file} as the new version of a ready file ({@code POST /files/{id}/versions}, the bytes, then
+     * {@code POST /files/{id}/versions/{versionId}/complete}); answers the file with its new current version. There is
+     * no cancel of a version upload in the API: an upload left unfinished expires.
+     */
+    public DriveFile uploadVersion(String fileId, Path file, String contentType, Progress progress,
+                                   Cancellation cancellation) throws ApiException {
+        long size = sizeOf(file);
+        JsonNode started = send("POST", "/files/" + enc(fileId) + "/versions",
+                Map.of("contentType", contentType, "size", size), true);
+        String versionId = started.path("version").path("versionId").asText(null);
+        if (versionId == null || versionId.isBlank()) {
+            throw new ApiException(502, "bad_response", "The server did not name the new version");
+        }
+        UploadTicket.Upload upload = convert(started.path("upload"), UploadTicket.Upload.class);
+        putBytes(upload, file, progress, cancellation);
+        cancellation.throwIfCancelled();
+        return convert(send("POST", "/files/" + enc(fileId) + "/versions/" + enc(versionId) + "/complete", null, true)
+                .path("file"), DriveFile.class);
+    }
+
+    /** The waveform peaks behind a {@code media.waveformUrl} (a signed storage URL: no API token is sent). */
+    public Waveform waveform(String url) throws ApiException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(CALL_TIMEOUT).GET().build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw ApiException.network(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(0, "interrupted", "Interrupted");
+        }
+        if (response.statusCode() != 200) {
+            throw new ApiException(response.statusCode(), "download_failed",
+                    "Storage refused the waveform (HTTP " + response.statusCode() + ")");
+        }
+        return Waveform.of(parse(response.body()));
     }
 
     /** A complete failure that says what the server did: it answered with an error of its own. */

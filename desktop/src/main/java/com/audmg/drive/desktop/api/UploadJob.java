@@ -8,8 +8,13 @@ public final class UploadJob {
     public enum State { QUEUED, UPLOADING, DONE, FAILED, CANCELLED }
 
     private final Path path;
+    private final String name;
     private final String contentType;
     private final long size;
+    /** The file's modification time when it was queued (ms), or -1: a resumed upload checks it is the same file. */
+    private final long modifiedMillis;
+    /** Files added together share a batch; newer batches have higher numbers. */
+    private final long batch;
     private volatile State state = State.QUEUED;
     private volatile long bytesSent;
     private volatile double bytesPerSecond;
@@ -19,18 +24,30 @@ public final class UploadJob {
     private volatile DriveFile result;
     private volatile Cancellation cancellation = new Cancellation();
 
-    UploadJob(Path path, String contentType, long size) {
+    UploadJob(Path path, String name, String contentType, long size, long modifiedMillis, long batch) {
         this.path = path;
+        this.name = name;
         this.contentType = contentType;
         this.size = size;
+        this.modifiedMillis = modifiedMillis;
+        this.batch = batch;
     }
 
     public Path path() {
         return path;
     }
 
+    /** The name the file gets in the drive: the local name, or a free one ("photo (2).jpg") for "keep both". */
     public String name() {
-        return path.getFileName().toString();
+        return name;
+    }
+
+    public long modifiedMillis() {
+        return modifiedMillis;
+    }
+
+    public long batch() {
+        return batch;
     }
 
     public String contentType() {

@@ -3,6 +3,8 @@ package com.audmg.drive.desktop.api;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,7 +21,7 @@ public final class UploadQueue implements AutoCloseable {
     /** Sends one file; {@link DriveClient#upload} in the app. */
     @FunctionalInterface
     public interface Uploader {
-        DriveFile upload(Path file, String contentType, Progress progress, Cancellation cancellation)
+        DriveFile upload(Path file, String name, String contentType, Progress progress, Cancellation cancellation)
                 throws ApiException;
     }
 
@@ -55,20 +57,31 @@ public final class UploadQueue implements AutoCloseable {
         listeners.add(l);
     }
 
+    /** The jobs, newest batch first, each batch in the order its files were added. */
     public List<UploadJob> jobs() {
-        return List.copyOf(jobs);
+        List<UploadJob> out = new ArrayList<>(jobs);
+        out.sort(Comparator.comparingLong(UploadJob::batch).reversed());
+        return List.copyOf(out);
     }
 
-    /** Adds a file; a file the API would refuse is added as FAILED with the reason, not sent. */
+    /** Adds a file under its own name, in batch 0; a file the API would refuse is added as FAILED, not sent. */
     public UploadJob add(Path file) {
+        return add(file, file.getFileName().toString(), 0);
+    }
+
+    /** Adds a file to upload under {@code name}; a file the API would refuse is added as FAILED, not sent. */
+    public UploadJob add(Path file, String name, long batch) {
         long size;
+        long modified;
         try {
             size = Files.size(file);
+            modified = Files.getLastModifiedTime(file).toMillis();
         } catch (IOException e) {
             size = -1;
+            modified = -1;
         }
         Optional<String> type = FileTypes.contentTypeOf(file);
-        UploadJob job = new UploadJob(file, type.orElse("application/octet-stream"), size);
+        UploadJob job = new UploadJob(file, name, type.orElse("application/octet-stream"), size, modified, batch);
         jobs.add(job);
         String problem = null;
         if (size < 0 || !Files.isRegularFile(file)) {
@@ -134,7 +147,7 @@ public final class UploadQueue implements AutoCloseable {
         long start = System.nanoTime();
         long[] lastFire = {0};
         try {
-            DriveFile file = uploader.upload(job.path(), job.contentType(), (done, total) -> {
+            DriveFile file = uploader.upload(job.path(), job.name(), job.contentType(), (done, total) -> {
                 long now = System.nanoTime();
                 double seconds = Math.max(1e-3, (now - start) / 1e9);
                 job.progress(done, done / seconds);

@@ -2,12 +2,18 @@ package com.audmg.drive.desktop.model;
 
 import com.audmg.drive.desktop.api.DriveFile;
 import com.audmg.drive.desktop.api.MediaInfo;
+import com.audmg.drive.desktop.api.Waveform;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
@@ -15,17 +21,41 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleDoubleProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
 
 /**
- * The audio player: a queue (the audio files shown), the current track and its state, play/pause, next/previous,
- * seek, volume. A track that cannot be played is skipped with a plain-language message; at the end of the queue the
- * player stops at the start of the last track, showing Play, and one click replays it. All calls on the ui thread.
+ * The audio player: a queue, the current track and its state, play/pause, next/previous, seek, volume and mute,
+ * shuffle and repeat, the waveform of the current track. Playing a file that is not in the queue makes the audio files
+ * shown (the {@code context}) the queue; "play next" and "add to queue" edit it, and an album or artist replaces it.
+ * Shuffle plays every track once per cycle in a random order that starts at the current track; repeat is off, all
+ * (the queue starts again; shuffled anew) or one (the track starts again). A track that cannot be played is skipped
+ * with a plain-language message; at the end of the queue (repeat off) the player stops at the start of the last
+ * track, showing Play, and one click replays it. All calls on the ui thread.
  */
 public final class PlayerModel {
 
     /** What the player is doing. */
     public enum Status { IDLE, LOADING, PLAYING, PAUSED, ENDED }
+
+    /** What happens at the end of a track. */
+    public enum Repeat {
+        OFF, ALL, ONE;
+
+        /** Off, all, one, off... (the repeat button's cycle). */
+        public Repeat next() {
+            return values()[(ordinal() + 1) % values().length];
+        }
+    }
+
+    /** Seconds the seek keys move. */
+    public static final double SEEK_STEP_SECONDS = 5;
+    /** Volume the volume keys change (of 1). */
+    public static final double VOLUME_STEP = 0.05;
 
     /** Gives the URL to play a file from (the loopback proxy in the app). */
     @FunctionalInterface
@@ -35,7 +65,18 @@ public final class PlayerModel {
 
     private final AudioEngine engine;
     private final Source source;
-    private final Supplier<List<DriveFile>> queue;
+    private final Supplier<List<DriveFile>> context;
+    /** The queue in the user's order. */
+    private final ObservableList<DriveFile> queue = FXCollections.observableArrayList();
+    /** The queue in playing order: the queue itself, or its shuffled order. */
+    private final ObservableList<DriveFile> order = FXCollections.observableArrayList();
+    private final ObservableList<DriveFile> orderView = FXCollections.unmodifiableObservableList(order);
+    private final BooleanProperty shuffle = new SimpleBooleanProperty(this, "shuffle");
+    private final ObjectProperty<Repeat> repeat = new SimpleObjectProperty<>(this, "repeat", Repeat.OFF);
+    private final BooleanProperty muted = new SimpleBooleanProperty(this, "muted");
+    private final ReadOnlyObjectWrapper<Waveform> waveform = new ReadOnlyObjectWrapper<>(this, "waveform");
+    private final Random random;
+    private Function<DriveFile, CompletableFuture<Waveform>> waveformLoader;
     private final ReadOnlyObjectWrapper<DriveFile> current = new ReadOnlyObjectWrapper<>(this, "current");
     private final ReadOnlyObjectWrapper<Status> status = new ReadOnlyObjectWrapper<>(this, "status", Status.IDLE);
     private final ReadOnlyDoubleWrapper position = new ReadOnlyDoubleWrapper(this, "position");
@@ -51,15 +92,38 @@ public final class PlayerModel {
     /** Tracks that failed during this run of auto-advance: never skip round in circles. */
     private final Set<String> skipped = new HashSet<>();
 
-    public PlayerModel(AudioEngine engine, Source source, Supplier<List<DriveFile>> queue) {
+    /** {@code context}: the audio files shown, which become the queue when the user plays one of them. */
+    public PlayerModel(AudioEngine engine, Source source, Supplier<List<DriveFile>> context) {
+        this(engine, source, context, new Random());
+    }
+
+    /** With a given random source (tests seed it). */
+    public PlayerModel(AudioEngine engine, Source source, Supplier<List<DriveFile>> context, Random random) {
         this.engine = engine;
         this.source = source;
-        this.queue = queue;
-        volume.addListener((o, a, v) -> {
-            if (track != null) {
-                track.volume(v.doubleValue());
-            }
+        this.context = context;
+        this.random = random;
+        volume.addListener((o, a, v) -> applyVolume());
+        muted.addListener((o, a, v) -> applyVolume());
+        shuffle.addListener((o, a, on) -> {
+            // The current track stays current; a new cycle starts from it.
+            rebuildOrder(current.get());
         });
+    }
+
+    /** Loads the waveform of a file whose media names one; the future completes on the ui thread. */
+    public void setWaveformLoader(Function<DriveFile, CompletableFuture<Waveform>> loader) {
+        this.waveformLoader = loader;
+    }
+
+    private void applyVolume() {
+        if (track != null) {
+            track.volume(effectiveVolume());
+        }
+    }
+
+    private double effectiveVolume() {
+        return muted.get() ? 0 : volume.get();
     }
 
     public ReadOnlyObjectProperty<DriveFile> currentProperty() {
@@ -102,19 +166,173 @@ public final class PlayerModel {
         return volume;
     }
 
+    public BooleanProperty mutedProperty() {
+        return muted;
+    }
+
+    public BooleanProperty shuffleProperty() {
+        return shuffle;
+    }
+
+    public ObjectProperty<Repeat> repeatProperty() {
+        return repeat;
+    }
+
+    /** The peaks of the current track (from the server), or null: the view then shows a plain bar. */
+    public ReadOnlyObjectProperty<Waveform> waveformProperty() {
+        return waveform.getReadOnlyProperty();
+    }
+
+    /** The queue in playing order (shuffled when shuffle is on); the view lists it. */
+    public ObservableList<DriveFile> queue() {
+        return orderView;
+    }
+
     public boolean hasNext() {
-        return indexOfCurrent() >= 0 && indexOfCurrent() < queue.get().size() - 1;
+        int i = indexOfCurrent();
+        return i >= 0 && (i < order.size() - 1 || repeat.get() == Repeat.ALL);
     }
 
     public boolean hasPrevious() {
-        return indexOfCurrent() > 0;
+        int i = indexOfCurrent();
+        return i > 0 || (i == 0 && repeat.get() == Repeat.ALL && order.size() > 1);
     }
 
-    /** Plays a file chosen by the user. */
+    /**
+     * Plays a file chosen by the user: a file of the queue is jumped to; any other file makes the files shown the
+     * queue (or, when it is not among them, itself alone).
+     */
     public void play(DriveFile file) {
+        if (indexOf(order, file) < 0) {
+            List<DriveFile> shown = context.get();
+            replaceQueue(indexOf(shown, file) >= 0 ? shown : List.of(file), file);
+        }
         skipped.clear();
         problem.set("");
         start(file);
+    }
+
+    /** Makes {@code tracks} the queue (an album, an artist) and plays it: from a random track when shuffled. */
+    public void playAll(List<DriveFile> tracks) {
+        if (tracks.isEmpty()) {
+            return;
+        }
+        DriveFile first = shuffle.get() ? tracks.get(random.nextInt(tracks.size())) : tracks.get(0);
+        replaceQueue(tracks, first);
+        skipped.clear();
+        problem.set("");
+        start(first);
+    }
+
+    /** Puts a file right after the current track (moving it there when it is queued already). */
+    public void playNext(DriveFile file) {
+        DriveFile cur = current.get();
+        if (file.sameFile(cur)) {
+            return;
+        }
+        removeFromLists(file);
+        int q = cur == null ? -1 : indexOf(queue, cur);
+        queue.add(q + 1, file);
+        int o = cur == null ? -1 : indexOf(order, cur);
+        order.add(o + 1, file);
+    }
+
+    /** Adds a file at the end of the queue; false when it is queued already. */
+    public boolean addToQueue(DriveFile file) {
+        if (indexOf(queue, file) >= 0) {
+            return false;
+        }
+        queue.add(file);
+        order.add(file);
+        return true;
+    }
+
+    /**
+     * Takes a file out of the queue. Removing the current track goes on with the next one when it was playing, else
+     * stops.
+     */
+    public void remove(DriveFile file) {
+        if (indexOf(queue, file) < 0) {
+            return;
+        }
+        boolean isCurrent = file.sameFile(current.get());
+        boolean wasPlaying = status.get() == Status.PLAYING || status.get() == Status.LOADING;
+        int i = indexOf(order, file);
+        removeFromLists(file);
+        if (!isCurrent) {
+            return;
+        }
+        if (wasPlaying && !order.isEmpty() && (i < order.size() || repeat.get() == Repeat.ALL)) {
+            skipped.clear();
+            start(order.get(i < order.size() ? i : 0));
+        } else {
+            stopTrack();
+        }
+    }
+
+    /** The track moved forward or back by {@code seconds} (the seek keys), within the track. */
+    public void seekBy(double seconds) {
+        if (track == null || status.get() == Status.LOADING) {
+            return;
+        }
+        double to = position.get() + seconds;
+        double total = duration.get();
+        if (Double.isFinite(total) && total > 0) {
+            to = Math.min(to, Math.max(0, total - 0.5));
+        }
+        seek(Math.max(0, to));
+    }
+
+    /** The volume changed by {@code delta} (the volume keys), within 0-1; unmutes. */
+    public void changeVolume(double delta) {
+        muted.set(false);
+        volume.set(Math.max(0, Math.min(1, Math.round((volume.get() + delta) * 100) / 100.0)));
+    }
+
+    public void toggleMute() {
+        muted.set(!muted.get());
+    }
+
+    private void replaceQueue(List<DriveFile> tracks, DriveFile anchor) {
+        queue.setAll(tracks);
+        rebuildOrder(anchor);
+    }
+
+    /** The playing order: the queue, or a shuffled order starting at {@code anchor} (when given). */
+    private void rebuildOrder(DriveFile anchor) {
+        if (!shuffle.get()) {
+            order.setAll(queue);
+            return;
+        }
+        List<DriveFile> rest = new ArrayList<>(queue);
+        int a = anchor == null ? -1 : indexOf(rest, anchor);
+        DriveFile first = a >= 0 ? rest.remove(a) : null;
+        Collections.shuffle(rest, random);
+        if (first != null) {
+            rest.add(0, first);
+        }
+        order.setAll(rest);
+    }
+
+    /** A new shuffled cycle (repeat all); the track just played does not come first again when there are others. */
+    private void reshuffle(DriveFile last) {
+        List<DriveFile> next = new ArrayList<>(queue);
+        Collections.shuffle(next, random);
+        if (next.size() > 1 && next.get(0).sameFile(last)) {
+            Collections.swap(next, 0, 1 + random.nextInt(next.size() - 1));
+        }
+        order.setAll(next);
+    }
+
+    private void removeFromLists(DriveFile file) {
+        int q = indexOf(queue, file);
+        if (q >= 0) {
+            queue.remove(q);
+        }
+        int o = indexOf(order, file);
+        if (o >= 0) {
+            order.remove(o);
+        }
     }
 
     private void start(DriveFile file) {
@@ -167,7 +385,7 @@ public final class PlayerModel {
             return;
         }
         track = opened;
-        track.volume(volume.get());
+        track.volume(effectiveVolume());
         track.play();
     }
 
@@ -179,6 +397,14 @@ public final class PlayerModel {
         subtitle.set(join(artist, album));
         coverUrl.set(m != null && m.hasCover() ? m.coverUrl() : null);
         duration.set(m == null ? Double.NaN : m.durationSeconds());
+        waveform.set(null);
+        if (m != null && m.waveformUrl() != null && !m.waveformUrl().isBlank() && waveformLoader != null) {
+            waveformLoader.apply(file).thenAccept(w -> {
+                if (file.sameFile(current.get())) {
+                    waveform.set(w);
+                }
+            });
+        }
     }
 
     private static String join(String a, String b) {
@@ -195,7 +421,7 @@ public final class PlayerModel {
                 : "Can't play \"" + file.name() + "\": this computer cannot play its format"
                 + (file.media() != null && file.media().hasPlayable() ? " or its converted copy." : "."));
         skipped.add(file.id());
-        DriveFile next = after(file);
+        DriveFile next = advanceFrom(file);
         if (next != null && !skipped.contains(next.id())) {
             start(next);
         } else {
@@ -207,7 +433,14 @@ public final class PlayerModel {
 
     private void onEnd() {
         DriveFile cur = current.get();
-        DriveFile next = cur == null ? null : after(cur);
+        if (cur != null && repeat.get() == Repeat.ONE) {
+            track.pause();
+            track.seek(0);
+            position.set(0);
+            track.play();
+            return;
+        }
+        DriveFile next = cur == null ? null : advanceFrom(cur);
         if (next != null) {
             start(next);
             return;
@@ -219,10 +452,25 @@ public final class PlayerModel {
         status.set(Status.ENDED);
     }
 
-    private DriveFile after(DriveFile file) {
-        List<DriveFile> list = queue.get();
-        int i = indexOf(list, file);
-        return i >= 0 && i < list.size() - 1 ? list.get(i + 1) : null;
+    /**
+     * The track after {@code file} in playing order; after the last one, with repeat all, the first (of a new
+     * shuffled cycle when shuffled); else null.
+     */
+    private DriveFile advanceFrom(DriveFile file) {
+        int i = indexOf(order, file);
+        if (i < 0) {
+            return null;
+        }
+        if (i < order.size() - 1) {
+            return order.get(i + 1);
+        }
+        if (repeat.get() != Repeat.ALL) {
+            return null;
+        }
+        if (shuffle.get()) {
+            reshuffle(file);
+        }
+        return order.get(0);
     }
 
     /** Play/pause; with nothing loaded, plays the first track of the queue; after the end, replays. */
@@ -242,43 +490,53 @@ public final class PlayerModel {
             case LOADING -> { }
             case IDLE -> {
                 DriveFile cur = current.get();
-                List<DriveFile> list = queue.get();
-                if (cur != null && indexOf(list, cur) >= 0) {
+                if (cur != null && indexOf(order, cur) >= 0) {
                     play(cur);
-                } else if (!list.isEmpty()) {
-                    play(list.get(0));
+                } else if (!order.isEmpty()) {
+                    play(order.get(0));
+                } else {
+                    List<DriveFile> shown = context.get();
+                    if (!shown.isEmpty()) {
+                        replaceQueue(shown, shuffle.get() ? null : shown.get(0));
+                        play(order.get(0));
+                    }
                 }
             }
         }
     }
 
     public boolean next() {
-        int i = indexOfCurrent();
-        List<DriveFile> list = queue.get();
-        if (i < 0 || i >= list.size() - 1) {
+        DriveFile cur = current.get();
+        if (!hasNext()) {
             return false;
         }
-        play(list.get(i + 1));
+        DriveFile n = advanceFrom(cur);
+        if (n == null) {
+            return false;
+        }
+        play(n);
         return true;
     }
 
     public boolean previous() {
-        int i = indexOfCurrent();
-        if (i <= 0) {
+        if (!hasPrevious()) {
             return false;
         }
-        play(queue.get().get(i - 1));
+        int i = indexOfCurrent();
+        play(order.get(i > 0 ? i - 1 : order.size() - 1));
         return true;
     }
 
     public void seek(double seconds) {
         if (track != null) {
             double s = Math.max(0, seconds);
-            track.seek(s);
-            position.set(s);
             if (status.get() == Status.ENDED) {
+                // Stopped at the end: paused first, so that the engine can seek now rather than on the next play.
+                track.pause();
                 status.set(Status.PAUSED);
             }
+            track.seek(s);
+            position.set(s);
         }
     }
 
@@ -289,8 +547,14 @@ public final class PlayerModel {
         }
     }
 
-    /** Stops and forgets the current track. */
+    /** Stops, forgets the current track and empties the queue (log out). */
     public void stop() {
+        stopTrack();
+        queue.clear();
+        order.clear();
+    }
+
+    private void stopTrack() {
         release();
         current.set(null);
         status.set(Status.IDLE);
@@ -299,12 +563,26 @@ public final class PlayerModel {
         title.set("Nothing playing");
         subtitle.set("");
         coverUrl.set(null);
+        waveform.set(null);
     }
 
-    /** Stops when the file being played leaves the library (trash). */
+    /** A file that left the library (trash) leaves the queue; playing it stops. */
     public void forget(DriveFile file) {
+        removeFromLists(file);
         if (file.sameFile(current.get())) {
-            stop();
+            stopTrack();
+        }
+    }
+
+    /** A file changed on the server (renamed, new version): the queue shows the new one. */
+    public void updated(DriveFile file) {
+        int q = indexOf(queue, file);
+        if (q >= 0) {
+            queue.set(q, file);
+        }
+        int o = indexOf(order, file);
+        if (o >= 0) {
+            order.set(o, file);
         }
     }
 
@@ -324,7 +602,7 @@ public final class PlayerModel {
 
     private int indexOfCurrent() {
         DriveFile cur = current.get();
-        return cur == null ? -1 : indexOf(queue.get(), cur);
+        return cur == null ? -1 : indexOf(order, cur);
     }
 
     private static int indexOf(List<DriveFile> list, DriveFile f) {

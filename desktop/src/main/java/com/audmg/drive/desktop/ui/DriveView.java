@@ -120,8 +120,10 @@ public final class DriveView extends BorderPane {
         getStyleClass().add("drive-view");
         library = new LibraryModel(app::client, app.background());
         thumbnails = new Thumbnails(app);
-        uploads = new UploadsModel(new UploadQueue((file, type, progress, cancel) -> app.client().upload(file, type,
-                progress, cancel), FileTypes.DEFAULT_MAX_BYTES), app.background(), library::added);
+        uploads = new UploadsModel(new UploadQueue((file, name, type, progress, cancel) -> app.client().upload(file,
+                name, type, progress, cancel), FileTypes.DEFAULT_MAX_BYTES), app.background(), library::added,
+                library::all, new com.audmg.drive.desktop.model.UploadJournal(app.dataDir()),
+                () -> app.client().baseUrl() + " " + app.settings().lastUsername, System::nanoTime);
         playerModel = new PlayerModel(engine, this::streamUrl,
                 () -> library.shown().stream().filter(DriveFile::isAudio).toList());
         playerModel.volumeProperty().set(app.settings().volume);
@@ -136,8 +138,9 @@ public final class DriveView extends BorderPane {
         grid = new FileGrid(library.shown(), selection, thumbnails, durations, this::open, this::showMenu);
         preview = new PreviewOverlay(app, () -> library.shown().stream().filter(DriveFile::isImage).toList(),
                 this::download, this::closePreview);
-        player = new PlayerBar(playerModel, app.notifier());
-        uploadPanel = new UploadPanel(uploads.queue());
+        playerModel.setWaveformLoader(PlayerExtras.waveformLoader(app));
+        player = new PlayerBar(playerModel, app.notifier(), library::all);
+        uploadPanel = new UploadPanel(uploads);
 
         setTop(toolbar());
         buildTable();
@@ -557,6 +560,10 @@ public final class DriveView extends BorderPane {
             return;
         }
         boolean typing = e.getTarget() instanceof javafx.scene.control.TextInputControl;
+        if (!typing && player.handleKey(e)) {
+            e.consume();
+            return;
+        }
         if (e.getCode() == KeyCode.SPACE && !typing && !(e.getTarget() instanceof javafx.scene.control.ButtonBase)) {
             playerModel.togglePlay();
             e.consume();
@@ -621,6 +628,7 @@ public final class DriveView extends BorderPane {
             }
             items.add(item(one ? "Download..." : "Download" + count + "...", Feather.DOWNLOAD, "menuDownload",
                     () -> download(targets)));
+            PlayerExtras.queueItems(targets, playerModel).forEach(items::add);
             if (one) {
                 DriveFile f = targets.get(0);
                 MenuItem rename = item("Rename...", Feather.EDIT_2, "menuRename", () -> rename(f));
@@ -652,6 +660,7 @@ public final class DriveView extends BorderPane {
     public void start() {
         userMenu.setText(app.settings().lastUsername);
         refresh();
+        PlayerExtras.resumeUploadsOnceLoaded(library.busyProperty(), uploads, app.notifier());
         grid.requestFocus();
     }
 

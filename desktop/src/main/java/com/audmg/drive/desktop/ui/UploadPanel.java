@@ -2,6 +2,7 @@ package com.audmg.drive.desktop.ui;
 
 import com.audmg.drive.desktop.api.UploadJob;
 import com.audmg.drive.desktop.api.UploadQueue;
+import com.audmg.drive.desktop.model.UploadsModel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Platform;
 import javafx.collections.FXCollections;
@@ -9,6 +10,7 @@ import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
@@ -22,17 +24,27 @@ import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
-/** The upload queue: one row per file with progress, speed, cancel and retry. */
+/**
+ * The upload queue: the overall progress with the time left, the question about a file the drive already has (skip or
+ * keep both, for one or all), and one row per file, newest batch on top, with progress, speed, cancel and retry.
+ */
 final class UploadPanel extends VBox {
 
+    private final UploadsModel model;
     private final UploadQueue queue;
+    private final ProgressBar overall = new ProgressBar(0);
+    private final Label overallText = new Label();
+    private final VBox duplicatePrompt = new VBox(6);
+    private final Label duplicateText = new Label();
+    private final CheckBox duplicateAll = new CheckBox();
     private final ObservableList<UploadJob> jobs = FXCollections.observableArrayList();
     private final ListView<UploadJob> list = new ListView<>(jobs);
     private final Label header = new Label("Uploads");
     private final AtomicBoolean refreshPending = new AtomicBoolean();
 
-    UploadPanel(UploadQueue queue) {
-        this.queue = queue;
+    UploadPanel(UploadsModel model) {
+        this.model = model;
+        this.queue = model.queue();
         setId("uploadPanel");
         getStyleClass().add("upload-panel");
         setPrefWidth(290);
@@ -54,8 +66,87 @@ final class UploadPanel extends VBox {
         list.setCellFactory(lv -> new JobCell());
         list.setPlaceholder(new Label("Nothing uploading"));
         VBox.setVgrow(list, Priority.ALWAYS);
-        getChildren().addAll(top, list);
+        VBox overallBox = new VBox(4, overall, overallText);
+        overallBox.setId("uploadOverall");
+        overallBox.setPadding(new Insets(0, 12, 8, 12));
+        overall.setMaxWidth(Double.MAX_VALUE);
+        overall.progressProperty().bind(model.overallProgressProperty());
+        overallText.setId("uploadOverallText");
+        overallText.getStyleClass().addAll("text-small", "text-muted");
+        overallText.setWrapText(true);
+        overallText.textProperty().bind(model.overallTextProperty());
+        overallBox.visibleProperty().bind(model.activeProperty());
+        overallBox.managedProperty().bind(overallBox.visibleProperty());
+        getChildren().addAll(top, overallBox, duplicatePrompt(), list);
         queue.addListener(job -> scheduleRefresh());
+        // The time left moves between progress events too.
+        javafx.animation.Timeline clock = new javafx.animation.Timeline(new javafx.animation.KeyFrame(
+                javafx.util.Duration.seconds(1), e -> {
+                    if (model.activeProperty().get()) {
+                        model.tick();
+                    }
+                }));
+        clock.setCycleCount(javafx.animation.Animation.INDEFINITE);
+        // Only while uploads are under way: a running animation would keep a logged-out view alive.
+        model.activeProperty().addListener((o, was, on) -> {
+            if (on) {
+                clock.play();
+            } else {
+                clock.stop();
+            }
+        });
+    }
+
+    private VBox duplicatePrompt() {
+        duplicatePrompt.setId("duplicatePrompt");
+        duplicatePrompt.getStyleClass().add("duplicate-prompt");
+        duplicatePrompt.setPadding(new Insets(8, 12, 10, 12));
+        duplicatePrompt.setStyle("-fx-background-color: -color-warning-subtle;");
+        duplicateText.setId("duplicateText");
+        duplicateText.setWrapText(true);
+        duplicateText.setMinHeight(Region.USE_PREF_SIZE);
+        duplicateAll.setId("duplicateAll");
+        Button skip = new Button("Skip");
+        skip.setId("duplicateSkip");
+        skip.getStyleClass().add("small");
+        skip.setOnAction(e -> decide(UploadsModel.Choice.SKIP));
+        Button keep = new Button("Keep both");
+        keep.setId("duplicateKeepBoth");
+        keep.getStyleClass().addAll("small", "accent");
+        keep.setOnAction(e -> decide(UploadsModel.Choice.KEEP_BOTH));
+        HBox buttons = new HBox(8, skip, keep);
+        duplicatePrompt.getChildren().addAll(duplicateText, duplicateAll, buttons);
+        model.duplicates().addListener((javafx.collections.ListChangeListener<UploadsModel.Duplicate>) c ->
+                showDuplicate());
+        showDuplicate();
+        return duplicatePrompt;
+    }
+
+    private void decide(UploadsModel.Choice choice) {
+        if (!model.duplicates().isEmpty()) {
+            model.decide(model.duplicates().get(0), choice, duplicateAll.isSelected());
+            refreshNow();
+        }
+    }
+
+    private void showDuplicate() {
+        var dups = model.duplicates();
+        duplicatePrompt.setVisible(!dups.isEmpty());
+        duplicatePrompt.setManaged(!dups.isEmpty());
+        if (dups.isEmpty()) {
+            duplicateAll.setSelected(false);
+            return;
+        }
+        UploadsModel.Duplicate d = dups.get(0);
+        duplicateText.setText("\"" + d.name() + "\" (" + Format.bytes(d.size())
+                + ") is already in your drive: same name and size.");
+        int others = dups.size() - 1;
+        duplicateAll.setText("Do the same for the other " + others + (others == 1 ? " file" : " files"));
+        duplicateAll.setVisible(others > 0);
+        duplicateAll.setManaged(others > 0);
+        if (others == 0) {
+            duplicateAll.setSelected(false);
+        }
     }
 
     /** Progress events come from worker threads; coalesce them into one UI refresh per pulse. */

@@ -2,6 +2,7 @@ package com.audmg.drive.desktop.ui;
 
 import com.audmg.drive.desktop.api.Cancellation;
 import com.audmg.drive.desktop.api.DriveFile;
+import com.audmg.drive.desktop.api.FileTypes;
 import com.audmg.drive.desktop.api.FileVersion;
 import com.audmg.drive.desktop.api.Progress;
 import java.io.File;
@@ -16,14 +17,20 @@ import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.ProgressBar;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
+import org.kordamp.ikonli.feather.Feather;
+import org.kordamp.ikonli.javafx.FontIcon;
 
-/** The kept versions of a file: download one, or make an old one current again. */
+/**
+ * The kept versions of a file: upload a new version (with progress; the list refreshes when it is done), download one,
+ * or make an old one current again.
+ */
 final class VersionsDialog {
 
     private VersionsDialog() {
@@ -87,12 +94,66 @@ final class VersionsDialog {
                 setGraphic(row);
             }
         });
-        VBox box = new VBox(10, list, status);
+        ProgressBar progress = new ProgressBar(0);
+        progress.setId("versionUploadProgress");
+        progress.setMaxWidth(Double.MAX_VALUE);
+        progress.setVisible(false);
+        progress.setManaged(false);
+        Button upload = new Button("Upload a new version...", new FontIcon(Feather.UPLOAD));
+        upload.setId("uploadVersion");
+        upload.setOnAction(e -> {
+            FileChooser chooser = new FileChooser();
+            chooser.setTitle("New version of " + file.name());
+            File chosen = chooser.showOpenDialog(dialog.getDialogPane().getScene().getWindow());
+            if (chosen != null) {
+                uploadVersion(app, file, chosen.toPath(), upload, progress, status, list, onRestored);
+            }
+        });
+        HBox actions = new HBox(10, upload, progress);
+        HBox.setHgrow(progress, Priority.ALWAYS);
+        actions.setAlignment(Pos.CENTER_LEFT);
+        VBox box = new VBox(10, actions, list, status);
         box.setPadding(new Insets(8, 0, 0, 0));
         dialog.getDialogPane().setContent(box);
         load(app, file, list, status);
         Dialogs.own(dialog, owner);
         dialog.showAndWait();
+    }
+
+    private static void uploadVersion(AppContext app, DriveFile file, java.nio.file.Path path, Button upload,
+                                      ProgressBar progress, Label status, ListView<FileVersion> list,
+                                      Consumer<DriveFile> onUploaded) {
+        String type = FileTypes.contentTypeOf(path).orElse(null);
+        if (type == null) {
+            status.setText("Unsupported type. Allowed: " + FileTypes.describeAccepted());
+            return;
+        }
+        upload.setDisable(true);
+        progress.setProgress(0);
+        progress.setVisible(true);
+        progress.setManaged(true);
+        status.setText("Uploading " + path.getFileName() + "...");
+        // At most one FX update per percent: the body publisher reports every buffer.
+        java.util.concurrent.atomic.AtomicLong shown = new java.util.concurrent.atomic.AtomicLong(-1);
+        Fx.background(app.io(), () -> app.client().uploadVersion(file.id(), path, type, (done, total) -> {
+                    long percent = total > 0 ? done * 100 / total : -1;
+                    if (shown.getAndSet(percent) != percent) {
+                        Fx.later(() -> progress.setProgress(percent < 0 ? -1 : percent / 100.0));
+                    }
+                }, new Cancellation()),
+                uploaded -> {
+                    upload.setDisable(false);
+                    progress.setVisible(false);
+                    progress.setManaged(false);
+                    status.setText("Uploaded " + path.getFileName() + " as the new version.");
+                    onUploaded.accept(uploaded);
+                    load(app, file, list, status);
+                }, error -> {
+                    upload.setDisable(false);
+                    progress.setVisible(false);
+                    progress.setManaged(false);
+                    status.setText("Could not upload the new version: " + Notifier.describe(error));
+                });
     }
 
     private static void load(AppContext app, DriveFile file, ListView<FileVersion> list, Label status) {

@@ -45,7 +45,7 @@ class UploadQueueTest {
         AtomicInteger running = new AtomicInteger();
         AtomicInteger maxRunning = new AtomicInteger();
         CountDownLatch release = new CountDownLatch(1);
-        UploadQueue queue = new UploadQueue((p, type, progress, cancel) -> {
+        UploadQueue queue = new UploadQueue((p, name, type, progress, cancel) -> {
             maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
             try {
                 release.await();
@@ -85,7 +85,7 @@ class UploadQueueTest {
     @Test
     void add_shouldFailWithoutSending_whenTypeOrSizeNotAllowed() throws Exception {
         AtomicInteger calls = new AtomicInteger();
-        UploadQueue queue = new UploadQueue((p, t, pr, c) -> {
+        UploadQueue queue = new UploadQueue((p, n, t, pr, c) -> {
             calls.incrementAndGet();
             return fileFor(p);
         }, 100);
@@ -108,7 +108,7 @@ class UploadQueueTest {
     void cancel_shouldStopTransfer_andRetryShouldSucceed() throws Exception {
         // GIVEN an uploader that reports progress until cancelled, then succeeds on the second attempt
         AtomicInteger attempts = new AtomicInteger();
-        UploadQueue queue = new UploadQueue((p, t, progress, cancel) -> {
+        UploadQueue queue = new UploadQueue((p, n, t, progress, cancel) -> {
             if (attempts.incrementAndGet() == 1) {
                 long sent = 0;
                 while (!cancel.isCancelled()) {
@@ -140,7 +140,7 @@ class UploadQueueTest {
 
     @Test
     void run_shouldShowReadableError_whenServerRefuses() throws Exception {
-        UploadQueue queue = new UploadQueue((p, t, pr, c) -> {
+        UploadQueue queue = new UploadQueue((p, n, t, pr, c) -> {
             throw new ApiException(507, "quota_exceeded", "Quota exceeded");
         }, 10_000);
         UploadJob job = queue.add(file("a.png", 10));
@@ -151,7 +151,7 @@ class UploadQueueTest {
 
     @Test
     void contentRefusal_shouldOfferNoRetry_butANetworkErrorShould() throws Exception {
-        UploadQueue queue = new UploadQueue((p, type, progress, cancel) -> {
+        UploadQueue queue = new UploadQueue((p, name, type, progress, cancel) -> {
             if (p.getFileName().toString().startsWith("fake")) {
                 throw new ApiException(415, "content_mismatch", "the uploaded bytes are not image/png");
             }
