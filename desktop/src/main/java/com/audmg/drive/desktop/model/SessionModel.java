@@ -46,7 +46,7 @@ public final class SessionModel {
     private final ReadOnlyBooleanWrapper mfaStep = new ReadOnlyBooleanWrapper(this, "mfaStep");
     private final StringProperty code = new SimpleStringProperty(this, "code", "");
     private final ReadOnlyStringWrapper codeError = new ReadOnlyStringWrapper(this, "codeError", "");
-    private StaySignedIn staySignedIn;
+    private Supplier<StaySignedIn> staySignedIn = () -> null;
     private String mfaToken;
     private String mfaUsername;
     private int wrongCodes;
@@ -67,8 +67,15 @@ public final class SessionModel {
 
     /** Lets a successful login keep (or forget) the session as {@link #keepSignedInProperty()} says. */
     public SessionModel withStaySignedIn(StaySignedIn stay) {
-        this.staySignedIn = stay;
+        this.staySignedIn = () -> stay;
         keepSignedIn.set(stay != null && stay.isEnabled());
+        return this;
+    }
+
+    /** The same, for a keeper that exists only once the backend is connected (the login shows before). */
+    public SessionModel withStaySignedIn(Supplier<StaySignedIn> stay, boolean keep) {
+        this.staySignedIn = stay;
+        keepSignedIn.set(keep);
         return this;
     }
 
@@ -193,8 +200,9 @@ public final class SessionModel {
         code.set("");
         mfaToken = null;
         mfaStep.set(false);
-        if (staySignedIn != null) {
-            staySignedIn.setEnabled(keepSignedIn.get(), client.get());
+        StaySignedIn stay = staySignedIn.get();
+        if (stay != null) {
+            stay.setEnabled(keepSignedIn.get(), client.get());
         }
         onLoggedIn.accept(user);
     }
