@@ -50,7 +50,7 @@ final class AccountDialog {
                 mfaTab, deleteTab);
         tabs.setId("accountTabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        tabs.setPrefSize(560, 440);
+        tabs.setPrefSize(660, 480);
         model.load();
         dialog.setOnHidden(e -> model.recoveryCodesSeen());
         dialog.getDialogPane().setContent(tabs);

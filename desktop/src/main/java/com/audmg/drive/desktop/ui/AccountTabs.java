@@ -132,8 +132,12 @@ final class AccountTabs {
         Label scanHint = new Label("1. Scan this QR code with an authenticator app (or type the key below).\n"
                 + "2. Enter the 6-digit code the app shows.");
         scanHint.setWrapText(true);
-        VBox enrol = new VBox(6, scanHint, qr, new Label("Key"), secret, new Label("Code"),
-                new HBox(8, code, confirm), PasswordResetDialog.error(model.error(Field.TOTP_CODE), code));
+        code.setOnAction(e -> confirm.fire());
+        secret.setPrefColumnCount(24);
+        VBox steps = new VBox(6, scanHint, new Label("Key"), secret, new Label("Code"), new HBox(8, code, confirm),
+                PasswordResetDialog.error(model.error(Field.TOTP_CODE), code));
+        HBox.setHgrow(steps, javafx.scene.layout.Priority.ALWAYS);
+        HBox enrol = new HBox(16, qr, steps);
         enrol.setId("mfaEnrol");
 
         TextArea codes = new TextArea();
@@ -172,6 +176,7 @@ final class AccountTabs {
         offCode.setId("mfaDisableCode");
         offCode.setPromptText("Code or recovery code");
         Button off = new Button("Turn off");
+        offCode.setOnAction(e -> off.fire());
         off.setId("mfaDisable");
         off.getStyleClass().add("danger");
         off.setOnAction(e -> model.disableTotp(offCode.getText()).thenAccept(ok -> {
