@@ -143,7 +143,7 @@ final class AccountTabs {
         TextArea codes = new TextArea();
         codes.setId("recoveryCodes");
         codes.setEditable(false);
-        codes.setPrefRowCount(6);
+        codes.setPrefRowCount(10);
         codes.setStyle("-fx-font-family: monospace;");
         Button copy = new Button("Copy");
         copy.setId("recoveryCopy");
