@@ -224,7 +224,7 @@ final class AccountTabs {
         warning.getStyleClass().add("danger");
         PasswordField password = new PasswordField();
         password.setId("deletePassword");
-        password.setPromptText("Password");
+        password.setPromptText("Your current password");
         Button delete = new Button("Delete my account...");
         delete.setId("deleteAccount");
         delete.getStyleClass().add("danger");

@@ -104,12 +104,13 @@ public final class LoginView extends StackPane {
         code.disableProperty().bind(model.busyProperty());
         bindError(codeError, model.codeErrorProperty(), code);
         forgot.setId("forgotPassword");
-        forgot.setOnAction(e -> PasswordResetDialog.show(getScene().getWindow(), app, model.usernameProperty().get(),
-                user -> {
+        // Once the API can be called (the built-in local cloud may still be starting).
+        forgot.setOnAction(e -> connected.thenRun(() -> Fx.later(() -> PasswordResetDialog.show(
+                getScene().getWindow(), app, model.usernameProperty().get(), user -> {
                     model.usernameProperty().set(user);
                     model.notice("Your password was changed. Log in with the new password.");
                     focusFirstField();
-                }));
+                }))));
         backToPassword.setId("mfaBack");
         backToPassword.setOnAction(e -> model.cancelMfa());
         Label codeLabel = new Label("Authentication code");

@@ -161,6 +161,7 @@ class AccountUiTest {
         set(robot, "#password", PASSWORD);
         robot.clickOn("#keepSignedIn");
         assertTrue(fx(() -> robot.lookup("#keepSignedIn").queryAs(CheckBox.class).isSelected()));
+        screenshot(stage.getScene(), "login-keep");
         robot.clickOn("#submit");
         waitFor("code step", () -> visible(robot, "#mfaStep"));
         assertFalse(fx(() -> visible(robot, "#passwordStep")), "the password form is replaced by the code step");
