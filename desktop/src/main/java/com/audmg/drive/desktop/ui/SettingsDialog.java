@@ -47,6 +47,7 @@ final class SettingsDialog {
         error.setId("remoteUrlError");
         error.setWrapText(true);
         error.setMaxWidth(460);
+        error.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         error.getStyleClass().add("field-error");
         (settings.remoteApiUrl.isBlank() ? local : remote).setSelected(true);
 
@@ -84,6 +85,8 @@ final class SettingsDialog {
                     error.setText(why);
                     url.requestFocus();
                     e.consume();
+                    // The window keeps its size by itself: make room for the wrapped sentence.
+                    dialog.getDialogPane().getScene().getWindow().sizeToScene();
                 });
             }
         });

@@ -157,6 +157,33 @@ class AccountUiTest {
 
         launch();
         waitFor("login view", () -> window.login() != null && visible(robot, "#username"));
+
+        // Settings: a plain-http remote API on the LAN is refused with a sentence; the theme applies at once, and
+        // Cancel puts the old one back.
+        robot.clickOn("#connectionSettings");
+        waitFor("settings", () -> robot.lookup("#settingsDialog").tryQuery().isPresent());
+        robot.clickOn("#connectionRemote");
+        set(robot, "#remoteUrl", "http://192.168.1.10:4566/restapis/x/local/_user_request_");
+        Node settings = robot.lookup("#settingsDialog").query();
+        robot.clickOn(fx(() -> ((javafx.scene.control.DialogPane) settings).lookupButton(
+                javafx.scene.control.ButtonType.OK)));
+        waitFor("refusal", () -> visible(robot, "#remoteUrlError")
+                && robot.lookup("#remoteUrlError").queryAs(Label.class).getText().startsWith("Use https"));
+        assertTrue(fx(() -> settings.getScene().getWindow().isShowing()), "the dialog stays open");
+        robot.clickOn("#themeDark");
+        waitFor("dark at once", () -> Theme.isDark()
+                && window.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass("dark")));
+        screenshot(settings.getScene(), "settings-refused-dark");
+        javafx.stage.Window settingsWindow = fx(() -> settings.getScene().getWindow());
+        fx(() -> {
+            ((Button) ((javafx.scene.control.DialogPane) settings).lookupButton(javafx.scene.control.ButtonType.CANCEL))
+                    .fire();
+            return null;
+        });
+        waitFor("settings closed", () -> !settingsWindow.isShowing());
+        assertFalse(fx(Theme::isDark), "Cancel restores the light theme");
+        assertEquals("", fx(() -> app.settings().remoteApiUrl));
+
         set(robot, "#username", "mfa.ui");
         set(robot, "#password", PASSWORD);
         robot.clickOn("#keepSignedIn");
