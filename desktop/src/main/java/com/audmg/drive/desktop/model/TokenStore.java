@@ -34,13 +34,26 @@ public interface TokenStore {
 
     /** The OS keyring when one answers here, else {@link FileTokenStore} in {@code dataDir}. */
     static TokenStore open(Path dataDir) {
-        if (!Boolean.getBoolean("audmg.noKeyring")) {
+        if (!Boolean.getBoolean("audmg.noKeyring") && mayHaveKeyring()) {
             Optional<TokenStore> keyring = KeyringTokenStore.tryOpen();
             if (keyring.isPresent()) {
                 return keyring.get();
             }
         }
         return new FileTokenStore(dataDir);
+    }
+
+    /**
+     * False where no keyring can answer: Linux without a D-Bus session bus (servers, CI, this build machine), where the
+     * Secret Service lives. Probing costs about a second of class loading (JNA, dbus-java), so it is skipped there.
+     */
+    private static boolean mayHaveKeyring() {
+        String os = System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT);
+        if (os.contains("win") || os.contains("mac")) {
+            return true;
+        }
+        String bus = System.getenv("DBUS_SESSION_BUS_ADDRESS");
+        return bus != null && !bus.isBlank();
     }
 
     /** The OS keyring, probed with a read at start (a keyring that cannot read is no keyring). */

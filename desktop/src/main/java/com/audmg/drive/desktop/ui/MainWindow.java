@@ -67,11 +67,13 @@ public final class MainWindow extends StackPane {
         }
         afterFirstLayout(() -> timing("login view shown"));
         String connectionKey = connectionKey();
+        // Where a kept session lives, found while the backend starts (probing a keyring takes up to a second).
+        CompletableFuture<TokenStore> tokenStore = CompletableFuture.supplyAsync(() -> TokenStore.open(app.dataDir()),
+                app.io());
         // The API client is built off the FX thread too: its HttpClient loads the default TLS context.
         Fx.background(app.io(), () -> {
             DriveClient c = new DriveClient(b.start());
-            StaySignedIn stay = new StaySignedIn(TokenStore.open(app.dataDir()), connectionKey,
-                    app.settings().keepSignedIn);
+            StaySignedIn stay = new StaySignedIn(tokenStore.join(), connectionKey, app.settings().keepSignedIn);
             stay.follow(c);
             app.staySignedIn(stay);
             return new Started(c, resuming ? stay.resume(c) : new StaySignedIn.NotKept());
