@@ -338,6 +338,37 @@ class AccountUiTest {
         });
         WaitForAsyncUtils.waitForFxEvents();
         screenshot(stage.getScene(), "drive-dark");
+
+        // Delete account: password, confirmation, then the login with a plain notice; local data forgotten.
+        assertTrue(Files.isDirectory(appData.resolve("thumbnails")), "thumbnails were cached");
+        Platform.runLater(() -> AccountDialog.show(stage, app));
+        waitFor("account dialog again", () -> robot.lookup("#deleteTab").tryQuery().isPresent()
+                || robot.lookup("#accountTabs").tryQuery().isPresent());
+        fx(() -> {
+            robot.lookup("#accountTabs").queryAs(TabPane.class).getSelectionModel().select(4);
+            return null;
+        });
+        waitFor("delete tab", () -> visible(robot, "#deletePassword"));
+        set(robot, "#deletePassword", "not-my-password");
+        robot.clickOn("#deleteAccount");
+        waitFor("confirmation", () -> robot.lookup("#deleteConfirm").tryQuery().isPresent());
+        robot.clickOn("Delete for good");
+        waitFor("wrong password refused", () -> robot.lookup(".field-error").queryAllAs(Label.class).stream()
+                .anyMatch(l -> l.isVisible() && l.getText().equals("That password is not right.")));
+        assertTrue(api.me() != null, "the account is still there");
+        set(robot, "#deletePassword", PASSWORD);
+        robot.clickOn("#deleteAccount");
+        waitFor("confirmation again", () -> robot.lookup("#deleteConfirm").tryQuery().map(Node::isVisible)
+                .orElse(false));
+        robot.clickOn("Delete for good");
+        waitFor("login after deletion", () -> window.login() != null && visible(robot, "#formError"));
+        assertEquals("Your account was deleted.", fx(() -> robot.lookup("#formError").queryAs(Label.class).getText()));
+        assertEquals("", fx(() -> app.settings().lastUsername));
+        waitFor("thumbnails removed", () -> !Files.exists(appData.resolve("thumbnails")));
+        com.audmg.drive.desktop.api.ApiException gone = org.junit.jupiter.api.Assertions.assertThrows(
+                com.audmg.drive.desktop.api.ApiException.class,
+                () -> new DriveClient(cloud.baseUrl()).login("qr.ui", PASSWORD));
+        assertEquals("invalid_credentials", gone.code());
     }
 
     /**
