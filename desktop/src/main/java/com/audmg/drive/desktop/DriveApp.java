@@ -1,6 +1,5 @@
 package com.audmg.drive.desktop;
 
-import atlantafx.base.theme.PrimerLight;
 import com.audmg.drive.desktop.backend.Backend;
 import com.audmg.drive.desktop.backend.EmbeddedBackend;
 import com.audmg.drive.desktop.backend.RemoteBackend;
@@ -25,12 +24,14 @@ public final class DriveApp extends Application {
         Path dataDir = Settings.dataDir();
         Settings settings = Settings.load(dataDir);
         app = new AppContext(dataDir, settings);
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        com.audmg.drive.desktop.ui.Theme.apply(settings.theme);
         window = new MainWindow(app, () -> backendFor(app));
         // The backend starts now, in the background, while the window is built and shown.
         window.connect();
         Scene scene = new Scene(window, settings.windowWidth, settings.windowHeight);
         scene.getStylesheets().add(stylesheet());
+        window.pseudoClassStateChanged(javafx.css.PseudoClass.getPseudoClass("dark"),
+                com.audmg.drive.desktop.ui.Theme.isDark());
         stage.setTitle("Audmg Drive");
         stage.setScene(scene);
         stage.setMinWidth(760);

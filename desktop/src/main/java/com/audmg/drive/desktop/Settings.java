@@ -24,6 +24,10 @@ public final class Settings {
     public boolean windowMaximized;
     public boolean listMode;
     public double volume = 0.8;
+    /** "Keep me signed in" was chosen at the last login: the app starts by resuming the kept session. */
+    public boolean keepSignedIn;
+    /** "system", "light" or "dark". */
+    public String theme = "system";
 
     public static Path dataDir() {
         String override = System.getProperty("audmg.dataDir");

@@ -11,16 +11,29 @@ public class ApiException extends Exception {
     private final int status;
     private final String code;
     private final Long retryAfterSeconds;
+    private final java.util.Map<String, String> details;
 
     public ApiException(int status, String code, String message) {
         this(status, code, message, null, null);
     }
 
     public ApiException(int status, String code, String message, Long retryAfterSeconds, Throwable cause) {
+        this(status, code, message, retryAfterSeconds, cause, java.util.Map.of());
+    }
+
+    /** @param details the error object's other text members (e.g. {@code mfaToken} of {@code mfa_required}) */
+    public ApiException(int status, String code, String message, Long retryAfterSeconds, Throwable cause,
+                        java.util.Map<String, String> details) {
         super(message, cause);
         this.status = status;
         this.code = code;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.details = java.util.Map.copyOf(details);
+    }
+
+    /** A text member of the error object besides code, message and field. */
+    public Optional<String> detail(String name) {
+        return Optional.ofNullable(details.get(name));
     }
 
     public static ApiException network(Throwable cause) {

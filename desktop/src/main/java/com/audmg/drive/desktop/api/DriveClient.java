@@ -55,6 +55,7 @@ public final class DriveClient {
     private volatile String refreshToken;
     private final Object refreshLock = new Object();
     private volatile Consumer<ApiException> sessionExpiredListener = e -> { };
+    private volatile Consumer<String> refreshTokenListener = t -> { };
 
     public DriveClient(URI baseUrl) {
         this(baseUrl, HttpClient.newBuilder()
@@ -84,6 +85,7 @@ public final class DriveClient {
             token = null;
             refreshToken = null;
         }
+        refreshTokenListener.accept(null);
         if (t != null) {
             http.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl + "/auth/logout"))
                             .timeout(CALL_TIMEOUT).header("Authorization", "Bearer " + t)
@@ -103,17 +105,64 @@ public final class DriveClient {
         send("POST", "/auth/signup", Map.of("username", username, "password", password), false);
     }
 
+    /**
+     * Logs in. With two-factor authentication on, a right password is answered 401 {@code mfa_required} whose
+     * {@link ApiException#detail detail} {@code mfaToken} goes to {@link #loginMfa}.
+     */
     public void login(String username, String password) throws ApiException {
-        JsonNode answer = send("POST", "/auth/login", Map.of("username", username, "password", password), false);
+        takeTokens(send("POST", "/auth/login", Map.of("username", username, "password", password), false));
+    }
+
+    /** The second step of a login with two-factor authentication: a TOTP code or a recovery code. */
+    public void loginMfa(String mfaToken, String code) throws ApiException {
+        takeTokens(send("POST", "/auth/login/mfa", Map.of("mfaToken", mfaToken, "code", code), false));
+    }
+
+    /**
+     * Starts from a kept refresh token (stay signed in): exchanges it for new tokens. A 401 {@code invalid_token}
+     * means the session was ended (revoked, expired or used): the caller forgets that token.
+     */
+    public void resume(String keptRefreshToken) throws ApiException {
+        takeTokens(send("POST", "/auth/refresh", Map.of("refreshToken", keptRefreshToken), false));
+    }
+
+    private void takeTokens(JsonNode answer) throws ApiException {
         String t = answer.path("token").asText(null);
         if (t == null || t.isBlank()) {
             throw new ApiException(502, "bad_response", "The server did not return a token");
         }
+        String refresh;
         synchronized (refreshLock) {
             token = t;
             // A server of the previous release sends no refresh token: its tokens simply expire.
             refreshToken = answer.path("refreshToken").asText(null);
+            refresh = refreshToken;
         }
+        refreshTokenListener.accept(refresh);
+    }
+
+    /** The current refresh token (null when signed out or when the server sends none). */
+    public String refreshToken() {
+        return refreshToken;
+    }
+
+    /**
+     * Listener called (on the calling thread) with each new refresh token (login, refresh: a refresh token works
+     * once, so a kept one must follow), and with null when the session ends here or on the server.
+     */
+    public void onRefreshTokenChanged(Consumer<String> listener) {
+        this.refreshTokenListener = listener == null ? t -> { } : listener;
+    }
+
+    /** Mails a password-reset code to the account's verified address (the server answers the same in every case). */
+    public void requestPasswordReset(String username) throws ApiException {
+        send("POST", "/auth/password-reset", Map.of("username", username), false);
+    }
+
+    /** Sets a new password with the mailed code; every session of the account ends. */
+    public void confirmPasswordReset(String username, String code, String newPassword) throws ApiException {
+        send("POST", "/auth/password-reset/confirm",
+                Map.of("username", username, "code", code, "newPassword", newPassword), false);
     }
 
     /**
@@ -136,6 +185,7 @@ public final class DriveClient {
             } catch (ApiException e) {
                 if (e.status() == 400 || e.status() == 401) {
                     refreshToken = null;
+                    refreshTokenListener.accept(null);
                     return false;
                 }
                 throw e;
@@ -146,6 +196,7 @@ public final class DriveClient {
             }
             token = t;
             refreshToken = answer.path("refreshToken").asText(null);
+            refreshTokenListener.accept(refreshToken);
             return true;
         }
     }
@@ -282,6 +333,42 @@ public final class DriveClient {
 
     public void endSession(String sessionId) throws ApiException {
         send("DELETE", "/me/sessions/" + enc(sessionId), null, true);
+    }
+
+    /** Sets the account's e-mail address (unverified); the server mails a verification code to it. */
+    public void changeEmail(String email, String currentPassword) throws ApiException {
+        send("PUT", "/me/email", Map.of("email", email, "currentPassword", currentPassword), true);
+    }
+
+    /** Verifies the address with the mailed code. */
+    public void verifyEmail(String code) throws ApiException {
+        send("POST", "/me/email/verify", Map.of("code", code), true);
+    }
+
+    /** Starts TOTP enrolment: a new secret, on only once {@link #confirmTotp confirmed}. */
+    public TotpEnrolment startTotp() throws ApiException {
+        return convert(send("POST", "/me/mfa/totp", null, true), TotpEnrolment.class);
+    }
+
+    /** Confirms enrolment with a code of the new secret: two-factor authentication is on; the recovery codes. */
+    public List<String> confirmTotp(String code) throws ApiException {
+        return convertList(send("POST", "/me/mfa/totp/confirm", Map.of("code", code), true).path("recoveryCodes"),
+                String.class);
+    }
+
+    /** Turns two-factor authentication off with a current code or a recovery code. */
+    public void disableTotp(String code) throws ApiException {
+        send("DELETE", "/me/mfa/totp", Map.of("code", code), true);
+    }
+
+    /** Deletes the account for good; every session ends, this one included. */
+    public void deleteAccount(String password) throws ApiException {
+        send("DELETE", "/me", Map.of("password", password), true);
+        synchronized (refreshLock) {
+            token = null;
+            refreshToken = null;
+        }
+        refreshTokenListener.accept(null);
     }
 
     /** Changes the password; the server ends every other session. */
@@ -558,6 +645,7 @@ public final class DriveClient {
                 if (t.equals(token)) {
                     token = null;
                     refreshToken = null;
+                    refreshTokenListener.accept(null);
                 }
             }
             sessionExpiredListener.accept(error);
@@ -570,8 +658,14 @@ public final class DriveClient {
                 .orElse(null);
         JsonNode err = node.path("error");
         if (err.isObject()) {
+            Map<String, String> details = new LinkedHashMap<>();
+            err.fields().forEachRemaining(e -> {
+                if (e.getValue().isTextual() && !e.getKey().equals("code") && !e.getKey().equals("message")) {
+                    details.put(e.getKey(), e.getValue().asText());
+                }
+            });
             return new ApiException(status, err.path("code").asText("error"),
-                    err.path("message").asText("Request failed (HTTP " + status + ")"), retryAfter, null);
+                    err.path("message").asText("Request failed (HTTP " + status + ")"), retryAfter, null, details);
         }
         String gatewayMessage = node.path("message").asText(null);
         String code = switch (status) {

@@ -18,12 +18,17 @@ import javafx.beans.property.StringProperty;
 
 /**
  * The login form's state and its command: log in, or sign up then log in. Failures become a message on the field
- * they concern, and {@link #focusProperty()} names the field the user should fix next.
+ * they concern, and {@link #focusProperty()} names the field the user should fix next. With two-factor
+ * authentication on, a right password leads to a second step ({@link #mfaStepProperty()}) that asks for a code of
+ * the authenticator app or a recovery code. "Keep me signed in" hands the session to {@link StaySignedIn}.
  */
 public final class SessionModel {
 
     /** A field of the form. */
-    public enum Field { USERNAME, PASSWORD, FORM }
+    public enum Field { USERNAME, PASSWORD, CODE, FORM }
+
+    /** Wrong codes one MFA token takes before the server spends it (the user then logs in again). */
+    static final int CODES_PER_MFA_TOKEN = 5;
 
     private final Supplier<DriveClient> client;
     private final CompletableFuture<Void> connected;
@@ -37,6 +42,14 @@ public final class SessionModel {
     private final ReadOnlyStringWrapper passwordError = new ReadOnlyStringWrapper(this, "passwordError", "");
     private final ReadOnlyStringWrapper formError = new ReadOnlyStringWrapper(this, "formError", "");
     private final ReadOnlyObjectWrapper<Field> focus = new ReadOnlyObjectWrapper<>(this, "focus");
+    private final BooleanProperty keepSignedIn = new SimpleBooleanProperty(this, "keepSignedIn");
+    private final ReadOnlyBooleanWrapper mfaStep = new ReadOnlyBooleanWrapper(this, "mfaStep");
+    private final StringProperty code = new SimpleStringProperty(this, "code", "");
+    private final ReadOnlyStringWrapper codeError = new ReadOnlyStringWrapper(this, "codeError", "");
+    private Supplier<StaySignedIn> staySignedIn = () -> null;
+    private String mfaToken;
+    private String mfaUsername;
+    private int wrongCodes;
 
     /**
      * @param connected completes when the API can be called; a form submitted before waits for it
@@ -50,6 +63,48 @@ public final class SessionModel {
         this.onLoggedIn = onLoggedIn;
         username.set(lastUsername == null ? "" : lastUsername);
         signUpMode.addListener((o, a, b) -> clearErrors());
+    }
+
+    /** Lets a successful login keep (or forget) the session as {@link #keepSignedInProperty()} says. */
+    public SessionModel withStaySignedIn(StaySignedIn stay) {
+        this.staySignedIn = () -> stay;
+        keepSignedIn.set(stay != null && stay.isEnabled());
+        return this;
+    }
+
+    /** The same, for a keeper that exists only once the backend is connected (the login shows before). */
+    public SessionModel withStaySignedIn(Supplier<StaySignedIn> stay, boolean keep) {
+        this.staySignedIn = stay;
+        keepSignedIn.set(keep);
+        return this;
+    }
+
+    /** "Keep me signed in": the session survives an app restart. */
+    public BooleanProperty keepSignedInProperty() {
+        return keepSignedIn;
+    }
+
+    /** True while the form asks for the second factor (a right password was given, MFA is on). */
+    public ReadOnlyBooleanProperty mfaStepProperty() {
+        return mfaStep.getReadOnlyProperty();
+    }
+
+    /** The 6-digit code of the authenticator app, or a recovery code. */
+    public StringProperty codeProperty() {
+        return code;
+    }
+
+    public ReadOnlyStringProperty codeErrorProperty() {
+        return codeError.getReadOnlyProperty();
+    }
+
+    /** Leaves the code step for the password form. */
+    public void cancelMfa() {
+        mfaToken = null;
+        code.set("");
+        clearErrors();
+        mfaStep.set(false);
+        focus.set(Field.PASSWORD);
     }
 
     public StringProperty usernameProperty() {
@@ -90,8 +145,14 @@ public final class SessionModel {
         formError.set(message == null ? "" : message);
     }
 
-    /** Logs in (after signing up in sign-up mode). The future tells whether the user is now logged in. */
+    /**
+     * Logs in (after signing up in sign-up mode), or in the code step sends the code. The future tells whether the
+     * user is now logged in.
+     */
     public CompletableFuture<Boolean> submit() {
+        if (mfaStep.get()) {
+            return submitCode();
+        }
         clearErrors();
         String user = username.get() == null ? "" : username.get().trim();
         String pass = password.get() == null ? "" : password.get();
@@ -117,9 +178,7 @@ public final class SessionModel {
             client.get().login(user, pass);
             return null;
         }, v -> {
-            busy.set(false);
-            password.set("");
-            onLoggedIn.accept(user);
+            loggedIn(user);
             return true;
         }).whenComplete((ok, error) -> {
             if (error == null) {
@@ -135,7 +194,94 @@ public final class SessionModel {
         return result;
     }
 
+    private void loggedIn(String user) {
+        busy.set(false);
+        password.set("");
+        code.set("");
+        mfaToken = null;
+        mfaStep.set(false);
+        StaySignedIn stay = staySignedIn.get();
+        if (stay != null) {
+            stay.setEnabled(keepSignedIn.get(), client.get());
+        }
+        onLoggedIn.accept(user);
+    }
+
+    private CompletableFuture<Boolean> submitCode() {
+        clearErrors();
+        String typed = code.get() == null ? "" : code.get().strip().replace(" ", "");
+        if (typed.isEmpty()) {
+            codeError.set("Enter the 6-digit code from your authenticator app, or one of your recovery codes.");
+            focus.set(Field.CODE);
+            return CompletableFuture.completedFuture(false);
+        }
+        String token = mfaToken;
+        String user = mfaUsername;
+        busy.set(true);
+        focus.set(null);
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        background.run(() -> {
+            client.get().loginMfa(token, typed);
+            return null;
+        }, v -> {
+            loggedIn(user);
+            return true;
+        }).whenComplete((ok, error) -> {
+            if (error == null) {
+                result.complete(true);
+                return;
+            }
+            background.ui().execute(() -> {
+                busy.set(false);
+                handleCode(Background.unwrap(error));
+                result.complete(false);
+            });
+        });
+        return result;
+    }
+
+    private void handleCode(Throwable error) {
+        focus.set(Field.CODE);
+        if (!(error instanceof ApiException api)) {
+            codeError.set(sentence(Messages.describe(error)));
+            return;
+        }
+        switch (api.code()) {
+            case "invalid_code" -> {
+                wrongCodes++;
+                if (wrongCodes >= CODES_PER_MFA_TOKEN) {
+                    cancelMfa();
+                    formError.set("Too many wrong codes. Log in again with your password.");
+                    return;
+                }
+                code.set("");
+                codeError.set("This code is not right. Codes change every 30 seconds and each works once; "
+                        + "a recovery code works once too.");
+            }
+            case "invalid_request" -> codeError.set("Enter the 6 digits from your authenticator app, "
+                    + "or a recovery code as it was shown.");
+            case "too_many_attempts" -> codeError.set("Too many codes tried. Try again in "
+                    + api.retryAfterSeconds().map(SessionModel::minutes).orElse("a while") + ".");
+            default -> codeError.set(sentence(api.getMessage()));
+        }
+    }
+
+    private static String minutes(long seconds) {
+        return seconds < 60 ? seconds + " s" : Math.max(1, seconds / 60) + " min";
+    }
+
     private void handle(Throwable error) {
+        if (error instanceof ApiException mfa && "mfa_required".equals(mfa.code())
+                && mfa.detail("mfaToken").isPresent()) {
+            mfaToken = mfa.detail("mfaToken").get();
+            mfaUsername = username.get() == null ? "" : username.get().trim();
+            wrongCodes = 0;
+            password.set("");
+            code.set("");
+            mfaStep.set(true);
+            focus.set(Field.CODE);
+            return;
+        }
         if (!(error instanceof ApiException api)) {
             formError.set(sentence(Messages.describe(error)));
             focus.set(Field.PASSWORD);
@@ -165,7 +311,7 @@ public final class SessionModel {
             }
             case "too_many_attempts" -> {
                 formError.set("Too many attempts. Try again in "
-                        + api.retryAfterSeconds().map(s -> Math.max(1, s / 60) + " min").orElse("a while") + ".");
+                        + api.retryAfterSeconds().map(SessionModel::minutes).orElse("a while") + ".");
                 focus.set(Field.PASSWORD);
             }
             default -> {
@@ -176,6 +322,7 @@ public final class SessionModel {
     }
 
     private void clearErrors() {
+        codeError.set("");
         usernameError.set("");
         passwordError.set("");
         formError.set("");

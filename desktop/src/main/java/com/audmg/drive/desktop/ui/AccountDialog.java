@@ -1,6 +1,7 @@
 package com.audmg.drive.desktop.ui;
 
 import com.audmg.drive.desktop.api.SessionInfo;
+import com.audmg.drive.desktop.model.AccountModel;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
@@ -19,7 +20,11 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 
-/** The account: signed-in sessions (sign out any other) and the password. */
+/**
+ * The account: signed-in sessions (sign out any other), the password, the e-mail address and its verification,
+ * two-factor authentication (TOTP with a QR code, recovery codes) and deleting the account. The e-mail, two-factor and
+ * delete tabs lay out {@link AccountModel}.
+ */
 final class AccountDialog {
 
     private AccountDialog() {
@@ -31,9 +36,23 @@ final class AccountDialog {
         dialog.setHeaderText("Your account");
         dialog.getDialogPane().setId("accountDialog");
         dialog.getDialogPane().getButtonTypes().add(ButtonType.CLOSE);
-        TabPane tabs = new TabPane(new Tab("Sessions", sessions(app)), new Tab("Password", password(app)));
+        AccountModel model = new AccountModel(app::client, app.background(), () -> {
+            dialog.close();
+            app.onAccountDeleted().run();
+        });
+        Tab emailTab = new Tab("E-mail", AccountTabs.email(model));
+        emailTab.setId("emailTab");
+        Tab mfaTab = new Tab("Two-factor", AccountTabs.twoFactor(model, owner));
+        mfaTab.setId("mfaTab");
+        Tab deleteTab = new Tab("Delete account", AccountTabs.delete(model));
+        deleteTab.setId("deleteTab");
+        TabPane tabs = new TabPane(new Tab("Sessions", sessions(app)), new Tab("Password", password(app)), emailTab,
+                mfaTab, deleteTab);
+        tabs.setId("accountTabs");
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        tabs.setPrefSize(480, 300);
+        tabs.setPrefSize(660, 480);
+        model.load();
+        dialog.setOnHidden(e -> model.recoveryCodesSeen());
         dialog.getDialogPane().setContent(tabs);
         Dialogs.own(dialog, owner);
         dialog.showAndWait();

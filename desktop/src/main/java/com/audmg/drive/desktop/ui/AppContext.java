@@ -23,6 +23,8 @@ public final class AppContext implements AutoCloseable {
     private AudioStreamProxy audioProxy;
     private volatile DriveClient client;
     private volatile ThumbnailCache thumbnails;
+    private volatile com.audmg.drive.desktop.model.StaySignedIn staySignedIn;
+    private volatile Runnable onAccountDeleted = () -> { };
 
     public AppContext(Path dataDir, Settings settings) throws IOException {
         this.dataDir = dataDir;
@@ -57,6 +59,24 @@ public final class AppContext implements AutoCloseable {
         this.thumbnails = new ThumbnailCache(dataDir.resolve("thumbnails"), (key, target) -> {
             throw new IllegalStateException("no fetch given for " + key);
         }, thumbnailIo);
+    }
+
+    /** Keeps the session of the current connection across restarts (set by the main window at each connect). */
+    public com.audmg.drive.desktop.model.StaySignedIn staySignedIn() {
+        return staySignedIn;
+    }
+
+    public void staySignedIn(com.audmg.drive.desktop.model.StaySignedIn stay) {
+        this.staySignedIn = stay;
+    }
+
+    /** What the app does once the account is deleted: forget its local data, back to the login. */
+    public Runnable onAccountDeleted() {
+        return onAccountDeleted;
+    }
+
+    public void onAccountDeleted(Runnable r) {
+        this.onAccountDeleted = r;
     }
 
     public Path dataDir() {

@@ -15,6 +15,9 @@ final class Dialogs {
      * state is never touched: only the dialog's own position is set.
      */
     static void own(Dialog<?> dialog, Window owner) {
+        // The app's stylesheet (error labels, focus rings) and the theme's dark marker in dialogs too.
+        dialog.getDialogPane().getStylesheets().add(com.audmg.drive.desktop.DriveApp.stylesheet());
+        Theme.mark(dialog.getDialogPane());
         if (owner == null) {
             return;
         }

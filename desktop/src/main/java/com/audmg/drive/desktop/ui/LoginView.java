@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
@@ -33,6 +34,13 @@ public final class LoginView extends StackPane {
     private final Hyperlink switchMode = new Hyperlink();
     private final ProgressIndicator busy = new ProgressIndicator();
     private final Label backend = new Label();
+    private final CheckBox keep = new CheckBox("Keep me signed in");
+    private final TextField code = new TextField();
+    private final Label codeError = errorLabel("codeError");
+    private final Hyperlink forgot = new Hyperlink("Forgot password?");
+    private final Hyperlink backToPassword = new Hyperlink("Back");
+    private final VBox passwordStep = new VBox(6);
+    private final VBox codeStep = new VBox(6);
 
     /**
      * @param connected completes when the API can be called; a form submitted before waits for it
@@ -42,9 +50,10 @@ public final class LoginView extends StackPane {
         this.model = new SessionModel(app::client, connected, app.background(), app.settings().lastUsername,
                 user -> {
                     app.settings().lastUsername = user;
+                    app.settings().keepSignedIn = keep.isSelected();
                     app.saveSettings();
                     onLoggedIn.run();
-                });
+                }).withStaySignedIn(app::staySignedIn, app.settings().keepSignedIn);
         getStyleClass().add("login-view");
 
         FontIcon logo = new FontIcon(Feather.HARD_DRIVE);
@@ -84,6 +93,34 @@ public final class LoginView extends StackPane {
             }
         });
         model.signUpModeProperty().addListener((o, a, signUp) -> showMode(signUp));
+        model.mfaStepProperty().addListener((o, a, b) -> showMode(model.signUpModeProperty().get()));
+
+        keep.setId("keepSignedIn");
+        keep.selectedProperty().bindBidirectional(model.keepSignedInProperty());
+        keep.disableProperty().bind(model.busyProperty());
+        code.setId("mfaCode");
+        code.setPromptText("123456 or a recovery code");
+        code.textProperty().bindBidirectional(model.codeProperty());
+        code.disableProperty().bind(model.busyProperty());
+        bindError(codeError, model.codeErrorProperty(), code);
+        forgot.setId("forgotPassword");
+        // Once the API can be called (the built-in local cloud may still be starting).
+        forgot.setOnAction(e -> connected.thenRun(() -> Fx.later(() -> PasswordResetDialog.show(
+                getScene().getWindow(), app, model.usernameProperty().get(), user -> {
+                    model.usernameProperty().set(user);
+                    model.notice("Your password was changed. Log in with the new password.");
+                    focusFirstField();
+                }))));
+        backToPassword.setId("mfaBack");
+        backToPassword.setOnAction(e -> model.cancelMfa());
+        Label codeLabel = new Label("Authentication code");
+        codeLabel.setLabelFor(code);
+        Label codeHint = new Label("Open your authenticator app and enter the 6-digit code for Audmg Drive. "
+                + "Lost your phone? Enter one of your recovery codes.");
+        codeHint.setWrapText(true);
+        codeHint.getStyleClass().addAll("text-muted", "text-small");
+        codeStep.getChildren().addAll(codeLabel, code, codeError, codeHint);
+        codeStep.setId("mfaStep");
 
         Label userLabel = new Label("Username");
         userLabel.setLabelFor(username);
@@ -101,11 +138,14 @@ public final class LoginView extends StackPane {
         backend.getStyleClass().addAll("text-muted", "text-small");
         backend.setId("backendLabel");
 
+        passwordStep.getChildren().addAll(userLabel, username, usernameError, passLabel, password, passwordError,
+                new HBox(12, keep, forgot));
+        ((HBox) passwordStep.getChildren().get(passwordStep.getChildren().size() - 1)).setAlignment(Pos.CENTER_LEFT);
+        passwordStep.setId("passwordStep");
         VBox card = new VBox(6,
                 new HBox(10, logo, brand), spacer(8), title, subtitle, spacer(6),
-                userLabel, username, usernameError,
-                passLabel, password, passwordError,
-                formError, actions, switchMode, spacer(10), settings, backend);
+                passwordStep, codeStep,
+                formError, actions, switchMode, backToPassword, spacer(10), settings, backend);
         card.getStyleClass().add("login-card");
         card.setPadding(new Insets(32));
         card.setMaxWidth(380);
@@ -131,7 +171,8 @@ public final class LoginView extends StackPane {
     private static final javafx.css.PseudoClass DANGER = javafx.css.PseudoClass.getPseudoClass("danger");
 
     private void focus(SessionModel.Field field) {
-        TextField target = field == SessionModel.Field.USERNAME ? username : password;
+        TextField target = field == SessionModel.Field.USERNAME ? username
+                : field == SessionModel.Field.CODE ? code : password;
         target.requestFocus();
         target.selectAll();
     }
@@ -167,6 +208,22 @@ public final class LoginView extends StackPane {
     }
 
     private void showMode(boolean signUp) {
+        boolean mfa = model.mfaStepProperty().get();
+        passwordStep.setVisible(!mfa);
+        passwordStep.setManaged(!mfa);
+        codeStep.setVisible(mfa);
+        codeStep.setManaged(mfa);
+        switchMode.setVisible(!mfa);
+        switchMode.setManaged(!mfa);
+        backToPassword.setVisible(mfa);
+        backToPassword.setManaged(mfa);
+        forgot.setVisible(!signUp);
+        if (mfa) {
+            title.setText("Two-factor authentication");
+            subtitle.setText("Your password was right. One more step to protect your account.");
+            submit.setText("Verify");
+            return;
+        }
         title.setText(signUp ? "Create your account" : "Welcome back");
         subtitle.setText(signUp ? "Username: 3-32 letters, digits, '.', '_' or '-'. Password: at least 8 characters."
                 : "Log in to see your images and audio.");

@@ -2,6 +2,8 @@ package com.audmg.drive.desktop.ui;
 
 import com.audmg.drive.desktop.backend.Backend;
 import com.audmg.drive.desktop.api.DriveClient;
+import com.audmg.drive.desktop.model.StaySignedIn;
+import com.audmg.drive.desktop.model.TokenStore;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import javafx.application.Platform;
@@ -31,6 +33,7 @@ public final class MainWindow extends StackPane {
         this.app = app;
         this.backendFactory = backendFactory;
         setId("mainWindow");
+        app.onAccountDeleted(this::accountDeleted);
         getChildren().addAll(content, app.notifier().node());
         StackPane.setAlignment(app.notifier().node(), Pos.BOTTOM_RIGHT);
     }
@@ -43,14 +46,39 @@ public final class MainWindow extends StackPane {
      */
     public void connect() {
         closeBackend();
+        String remote = app.settings().remoteApiUrl;
+        java.util.Optional<String> refused = remote == null || remote.isBlank() ? java.util.Optional.empty()
+                : com.audmg.drive.desktop.model.RemoteUrlPolicy.refusal(remote);
+        if (refused.isPresent()) {
+            // A settings file from an older version (or edited by hand) may name a plain-http remote API.
+            connection = new CompletableFuture<>();
+            showConnectionProblem(refused.get());
+            return;
+        }
         Backend b = backendFactory.get();
         backend = b;
         CompletableFuture<Void> connected = new CompletableFuture<>();
         connection = connected;
-        showLogin(null);
+        boolean resuming = app.settings().keepSignedIn;
+        if (resuming) {
+            showSigningIn();
+        } else {
+            showLogin(null);
+        }
         afterFirstLayout(() -> timing("login view shown"));
+        String connectionKey = connectionKey();
+        // Where a kept session lives, found while the backend starts (probing a keyring takes up to a second).
+        CompletableFuture<TokenStore> tokenStore = CompletableFuture.supplyAsync(() -> TokenStore.open(app.dataDir()),
+                app.io());
         // The API client is built off the FX thread too: its HttpClient loads the default TLS context.
-        Fx.background(app.io(), () -> new DriveClient(b.start()), client -> {
+        Fx.background(app.io(), () -> {
+            DriveClient c = new DriveClient(b.start());
+            StaySignedIn stay = new StaySignedIn(tokenStore.join(), connectionKey, app.settings().keepSignedIn);
+            stay.follow(c);
+            app.staySignedIn(stay);
+            return new Started(c, resuming ? stay.resume(c) : new StaySignedIn.NotKept());
+        }, started -> {
+            DriveClient client = started.client();
             if (backend != b) {
                 return; // reconnected meanwhile
             }
@@ -58,6 +86,8 @@ public final class MainWindow extends StackPane {
             app.connect(client);
             client.onSessionExpired(e -> Fx.later(() -> {
                 if (drive != null) {
+                    app.settings().keepSignedIn = false;
+                    app.saveSettings();
                     showLogin("Your session has ended. Please log in again.");
                 }
             }));
@@ -66,12 +96,88 @@ public final class MainWindow extends StackPane {
             if (login != null) {
                 login.setBackendDescription(b.describe());
             }
+            if (resuming) {
+                resumed(started.outcome());
+            }
         }, error -> {
             connected.completeExceptionally(error);
             if (backend == b) {
                 showConnectionProblem(Notifier.describe(error));
             }
         });
+    }
+
+    private record Started(DriveClient client, StaySignedIn.Outcome outcome) {
+    }
+
+    /** What a kept session belongs to: the built-in local cloud, or the remote API's URL. */
+    private String connectionKey() {
+        String remote = app.settings().remoteApiUrl;
+        return remote == null || remote.isBlank() ? "local" : remote.trim();
+    }
+
+    private void showSigningIn() {
+        if (drive != null) {
+            drive.stopAll();
+            drive = null;
+        }
+        login = null;
+        javafx.scene.control.ProgressIndicator busy = new javafx.scene.control.ProgressIndicator();
+        busy.setMaxSize(40, 40);
+        Label text = new Label("Signing you in...");
+        text.getStyleClass().add("text-muted");
+        VBox box = new VBox(12, busy, text);
+        box.setAlignment(Pos.CENTER);
+        box.setId("signingIn");
+        StackPane pane = new StackPane(box);
+        pane.getStyleClass().add("login-view");
+        show(pane);
+    }
+
+    private void resumed(StaySignedIn.Outcome outcome) {
+        if (outcome instanceof StaySignedIn.SignedIn in) {
+            app.settings().lastUsername = in.me().username();
+            showDrive();
+        } else if (outcome instanceof StaySignedIn.Ended ended) {
+            app.settings().keepSignedIn = false;
+            app.saveSettings();
+            showLogin(ended.message());
+        } else if (outcome instanceof StaySignedIn.Failed failed) {
+            showLogin(failed.message());
+        } else {
+            showLogin(null);
+        }
+    }
+
+    /** After the account was deleted: its kept session, cached thumbnails and name are forgotten. */
+    private void accountDeleted() {
+        StaySignedIn stay = app.staySignedIn();
+        if (stay != null) {
+            stay.forget();
+        }
+        app.settings().keepSignedIn = false;
+        app.settings().lastUsername = "";
+        app.saveSettings();
+        java.nio.file.Path thumbs = app.dataDir().resolve("thumbnails");
+        app.io().submit(() -> deleteTree(thumbs));
+        showLogin("Your account was deleted.");
+    }
+
+    private static void deleteTree(java.nio.file.Path root) {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (var all = java.nio.file.Files.walk(root)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    java.nio.file.Files.deleteIfExists(p);
+                } catch (java.io.IOException e) {
+                    System.err.println("Could not delete " + p + ": " + e.getMessage());
+                }
+            });
+        } catch (java.io.IOException e) {
+            System.err.println("Could not delete " + root + ": " + e.getMessage());
+        }
     }
 
     /** Runs {@code r} on the FX thread once a pulse has applied CSS and layout to this window in its scene. */
@@ -151,14 +257,20 @@ public final class MainWindow extends StackPane {
     }
 
     private void showDrive() {
-        drive = new DriveView(app, () -> showLogin(null), this::openSettings);
+        drive = new DriveView(app, () -> {
+            // DriveView logged out: the client's refresh-token listener has forgotten the kept session.
+            app.settings().keepSignedIn = false;
+            app.saveSettings();
+            showLogin(null);
+        }, this::openSettings);
         show(drive);
         drive.start();
     }
 
     private void openSettings() {
-        if (SettingsDialog.edit(getScene().getWindow(), app.settings())) {
-            app.saveSettings();
+        boolean changed = SettingsDialog.edit(getScene().getWindow(), app.settings());
+        app.saveSettings(); // the appearance too
+        if (changed) {
             connect();
         }
     }

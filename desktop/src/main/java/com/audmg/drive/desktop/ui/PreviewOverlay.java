@@ -22,7 +22,10 @@ import javafx.scene.layout.StackPane;
 import org.kordamp.ikonli.feather.Feather;
 import org.kordamp.ikonli.javafx.FontIcon;
 
-/** Full-window image preview: fit / actual size / wheel zoom, previous and next with the arrow keys. */
+/**
+ * Full-window image preview: fit / actual size / wheel zoom (around the mouse; keys and buttons around the centre),
+ * drag to pan when zoomed, previous and next with the arrow keys; date taken and camera from the server's EXIF.
+ */
 final class PreviewOverlay extends BorderPane {
 
     private final AppContext app;
@@ -37,6 +40,7 @@ final class PreviewOverlay extends BorderPane {
     private final Label zoomLabel = new Label();
     private final ProgressIndicator spinner = new ProgressIndicator();
     private DriveFile file;
+    private double[] dragStart;
     private boolean fit = true;
     private double zoom = 1;
 
@@ -93,7 +97,24 @@ final class PreviewOverlay extends BorderPane {
         canvas.minHeightProperty().bind(scroll.heightProperty().subtract(4));
         canvas.getStyleClass().add("preview-canvas");
         scroll.setContent(canvas);
-        scroll.setPannable(true);
+        // Panning is done here (below): the ScrollPane's own panning did not move a zoomed image.
+        scroll.setPannable(false);
+        canvas.setOnMousePressed(e -> {
+            dragStart = new double[] {e.getScreenX(), e.getScreenY(), scroll.getHvalue(), scroll.getVvalue()};
+            if (zoomedPastViewport()) {
+                canvas.setCursor(javafx.scene.Cursor.CLOSED_HAND);
+            }
+        });
+        canvas.setOnMouseDragged(e -> {
+            if (dragStart != null) {
+                panBy(dragStart, e.getScreenX() - dragStart[0], e.getScreenY() - dragStart[1]);
+                e.consume();
+            }
+        });
+        canvas.setOnMouseReleased(e -> {
+            dragStart = null;
+            canvas.setCursor(zoomedPastViewport() ? javafx.scene.Cursor.OPEN_HAND : javafx.scene.Cursor.DEFAULT);
+        });
         scroll.getStyleClass().add("preview-scroll");
         scroll.viewportBoundsProperty().addListener((o, a, b) -> {
             if (fit) {
@@ -102,7 +123,8 @@ final class PreviewOverlay extends BorderPane {
         });
         scroll.addEventFilter(javafx.scene.input.ScrollEvent.SCROLL, e -> {
             if (e.getDeltaY() != 0) {
-                setZoom(currentScale() * (e.getDeltaY() > 0 ? 1.1 : 1 / 1.1));
+                javafx.geometry.Point2D at = scroll.sceneToLocal(e.getSceneX(), e.getSceneY());
+                zoomAround(currentScale() * (e.getDeltaY() > 0 ? 1.1 : 1 / 1.1), at.getX(), at.getY());
                 e.consume();
             }
         });
@@ -229,16 +251,82 @@ final class PreviewOverlay extends BorderPane {
         zoomLabel.setText(Math.round(scale * 100) + "%");
     }
 
+    /** Zooms around the centre of the view: the point of the image there stays there. */
     void setZoom(double z) {
+        javafx.geometry.Bounds v = scroll.getViewportBounds();
+        zoomAround(z, v.getWidth() / 2, v.getHeight() / 2);
+    }
+
+    /**
+     * Zooms so that the image point under ({@code x}, {@code y}) of the viewport stays under it (the mouse for the
+     * wheel, the centre for keys and buttons). A smaller image than the view stays centred.
+     */
+    void zoomAround(double z, double x, double y) {
         Image img = view.getImage();
         if (img == null || img.getWidth() <= 0) {
             return;
         }
+        javafx.geometry.Bounds v = scroll.getViewportBounds();
+        double vw = Math.max(1, v.getWidth());
+        double vh = Math.max(1, v.getHeight());
+        // The image pixel under the anchor, before (the canvas centres an image smaller than the view).
+        double scaleBefore = Math.max(1e-6, currentScale());
+        javafx.geometry.Bounds before = view.getBoundsInParent();
+        double ix = (offset(scroll.getHvalue(), Math.max(vw, canvas.getWidth()), vw) + x - before.getMinX())
+                / scaleBefore;
+        double iy = (offset(scroll.getVvalue(), Math.max(vh, canvas.getHeight()), vh) + y - before.getMinY())
+                / scaleBefore;
         fit = false;
         zoom = Math.max(0.05, Math.min(16, z));
         view.setFitWidth(img.getWidth() * zoom);
         view.setFitHeight(img.getHeight() * zoom);
         zoomLabel.setText(Math.round(zoom * 100) + "%");
+        scroll.applyCss();
+        scroll.layout();
+        javafx.geometry.Bounds after = view.getBoundsInParent();
+        scroll.setHvalue(value(after.getMinX() + ix * zoom - x, Math.max(vw, canvas.getWidth()), vw));
+        scroll.setVvalue(value(after.getMinY() + iy * zoom - y, Math.max(vh, canvas.getHeight()), vh));
+        canvas.setCursor(zoomedPastViewport() ? javafx.scene.Cursor.OPEN_HAND : javafx.scene.Cursor.DEFAULT);
+    }
+
+    /** The content's left (top) edge offset shown for a scroll value. */
+    private static double offset(double value, double content, double viewport) {
+        return Math.max(0, content - viewport) * value;
+    }
+
+    private static double value(double offset, double content, double viewport) {
+        double range = content - viewport;
+        return range <= 0 ? 0.5 : Math.max(0, Math.min(1, offset / range));
+    }
+
+    private boolean zoomedPastViewport() {
+        javafx.geometry.Bounds v = scroll.getViewportBounds();
+        return canvas.getWidth() > v.getWidth() + 1 || canvas.getHeight() > v.getHeight() + 1;
+    }
+
+    /** Moves the view by a mouse drag of (dx, dy) pixels from where it started. */
+    private void panBy(double[] start, double dx, double dy) {
+        javafx.geometry.Bounds v = scroll.getViewportBounds();
+        double rangeX = canvas.getWidth() - v.getWidth();
+        double rangeY = canvas.getHeight() - v.getHeight();
+        if (rangeX > 0) {
+            scroll.setHvalue(Math.max(0, Math.min(1, start[2] - dx / rangeX)));
+        }
+        if (rangeY > 0) {
+            scroll.setVvalue(Math.max(0, Math.min(1, start[3] - dy / rangeY)));
+        }
+    }
+
+    /** The part of the image in view, as fractions of its width and height (x, y, w, h); for tests. */
+    javafx.geometry.Rectangle2D visibleFraction() {
+        javafx.geometry.Bounds v = scroll.getViewportBounds();
+        double cw = Math.max(v.getWidth(), canvas.getWidth());
+        double ch = Math.max(v.getHeight(), canvas.getHeight());
+        javafx.geometry.Bounds img = view.getBoundsInParent();
+        double left = offset(scroll.getHvalue(), cw, v.getWidth()) - img.getMinX();
+        double top = offset(scroll.getVvalue(), ch, v.getHeight()) - img.getMinY();
+        return new javafx.geometry.Rectangle2D(left / img.getWidth(), top / img.getHeight(),
+                v.getWidth() / img.getWidth(), v.getHeight() / img.getHeight());
     }
 
     double zoom() {

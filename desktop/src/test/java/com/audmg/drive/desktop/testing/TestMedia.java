@@ -35,6 +35,68 @@ public final class TestMedia {
         return file;
     }
 
+    /**
+     * A JPEG with an EXIF block (camera make and model, date taken) as cameras write it: APP1 "Exif" with a big-endian
+     * TIFF IFD0 (Make, Model, pointer to the Exif IFD) and an Exif IFD (DateTimeOriginal, "yyyy:MM:dd HH:mm:ss").
+     */
+    public static Path jpegWithExif(Path file, int width, int height, String make, String model, String taken)
+            throws IOException {
+        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setPaint(new GradientPaint(0, 0, new Color(255, 153, 51), width, height, new Color(102, 51, 153)));
+        g.fillRect(0, 0, width, height);
+        g.setColor(new Color(255, 240, 200));
+        int d = Math.min(width, height) / 3;
+        g.fillOval(width / 2 - d / 2, height / 3, d, d);
+        g.setColor(new Color(20, 30, 60));
+        g.fillRect(0, height * 3 / 4, width, height / 4);
+        g.dispose();
+        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+        ImageIO.write(img, "jpg", jpeg);
+        byte[] plain = jpeg.toByteArray();
+
+        byte[] makeBytes = ascii(make);
+        byte[] modelBytes = ascii(model);
+        byte[] takenBytes = ascii(taken);
+        int ifd0 = 8;
+        int ifd0Size = 2 + 3 * 12 + 4;
+        int exifIfd = ifd0 + ifd0Size;
+        int exifIfdSize = 2 + 12 + 4;
+        int data = exifIfd + exifIfdSize;
+        ByteBuffer tiff = ByteBuffer.allocate(data + makeBytes.length + modelBytes.length + takenBytes.length)
+                .order(ByteOrder.BIG_ENDIAN);
+        tiff.put((byte) 'M').put((byte) 'M').putShort((short) 42).putInt(ifd0);
+        tiff.putShort((short) 3);
+        entry(tiff, 0x010F, 2, makeBytes.length, data);
+        entry(tiff, 0x0110, 2, modelBytes.length, data + makeBytes.length);
+        entry(tiff, 0x8769, 4, 1, exifIfd);
+        tiff.putInt(0);
+        tiff.putShort((short) 1);
+        entry(tiff, 0x9003, 2, takenBytes.length, data + makeBytes.length + modelBytes.length);
+        tiff.putInt(0);
+        tiff.put(makeBytes).put(modelBytes).put(takenBytes);
+        byte[] exif = ByteBuffer.allocate(6 + tiff.capacity()).put("Exif\0\0".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII)).put(tiff.array()).array();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(plain, 0, 2); // SOI
+        out.write(0xFF);
+        out.write(0xE1);
+        out.write((exif.length + 2) >> 8);
+        out.write((exif.length + 2) & 0xFF);
+        out.write(exif);
+        out.write(plain, 2, plain.length - 2);
+        java.nio.file.Files.write(file, out.toByteArray());
+        return file;
+    }
+
+    private static byte[] ascii(String s) {
+        return (s + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static void entry(ByteBuffer b, int tag, int type, int count, int valueOrOffset) {
+        b.putShort((short) tag).putShort((short) type).putInt(count).putInt(valueOrOffset);
+    }
+
     /** A 16-bit mono PCM WAV with a sine tone. */
     public static Path wav(Path file, double seconds, double frequency) throws IOException {
         float rate = 22050;
