@@ -375,22 +375,27 @@ public final class LibraryModel {
             }
             return List.copyOf(all);
         });
+        // Completes after the failure's state change, so that a caller sees the offline state with the failure.
+        CompletableFuture<List<DriveFile>> done = new CompletableFuture<>();
         result.whenComplete((files, error) -> {
-            if (error != null) {
-                background.ui().execute(() -> {
-                    syncing = false;
-                    syncAgain = false;
-                    if (visible) {
-                        busy.set(false);
-                    }
-                    if (isNetworkError(error)) {
-                        offline.set(true);
-                    }
-                    updateSignedOut();
-                });
+            if (error == null) {
+                done.complete(files);
+                return;
             }
+            background.ui().execute(() -> {
+                syncing = false;
+                syncAgain = false;
+                if (visible) {
+                    busy.set(false);
+                }
+                if (isNetworkError(error)) {
+                    offline.set(true);
+                }
+                updateSignedOut();
+                done.completeExceptionally(error);
+            });
         });
-        return result;
+        return done;
     }
 
     private void reloadFromCache() {
