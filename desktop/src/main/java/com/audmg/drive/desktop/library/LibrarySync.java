@@ -19,7 +19,7 @@ import java.util.Optional;
 public final class LibrarySync {
 
     /** Changes asked for per page (the API's maximum is 1,000). */
-    static final int PAGE = 500;
+    static final int PAGE = 1000;
     /** Feed pages fetched from scratch before giving up when each new snapshot expires again at once. */
     private static final int FULL_SYNC_ATTEMPTS = 2;
 

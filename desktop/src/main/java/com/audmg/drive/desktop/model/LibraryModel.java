@@ -87,6 +87,11 @@ public final class LibraryModel {
             return comparator;
         }
 
+        /** The timeline orders, shown grouped by month. */
+        public boolean isTimeline() {
+            return this == TAKEN || this == TAKEN_OLDEST;
+        }
+
         @Override
         public String toString() {
             return label;
@@ -126,6 +131,8 @@ public final class LibraryModel {
     private LibrarySync sync;
     private String username = "";
     private boolean syncing;
+    /** Opened from the cache with nobody signed in (an offline start). */
+    private boolean openedSignedOut;
     private boolean syncAgain;
     private ScheduledExecutorService timer;
     private ScheduledFuture<?> autoSync;
@@ -229,15 +236,21 @@ public final class LibraryModel {
             view.set(v);
             all.clear();
             if (sync != null) {
-                // From the cache at once; the sync below brings what changed meanwhile.
+                // From the cache at once, then the sync brings what changed meanwhile.
                 LibrarySync open = sync;
                 long gen = ++generation;
-                background.run(() -> open.store().load(statusesOf(v)), rows -> {
+                return background.run(() -> open.store().load(statusesOf(v)), rows -> {
                     if (gen == generation && view.get() == v && sync == open) {
                         all.setAll(files(rows));
                     }
                     return rows;
-                });
+                }).thenCompose(rows -> refresh().handle((files, error) -> {
+                    // Offline or signed out, the cached view is the answer (the banner says why it may be old).
+                    if (error == null || isNetworkError(error) || isNotSignedIn(error)) {
+                        return CompletableFuture.completedFuture((List<DriveFile>) List.copyOf(all));
+                    }
+                    return CompletableFuture.<List<DriveFile>>failedFuture(error);
+                }).thenCompose(f -> f));
             }
         }
         return refresh();
@@ -291,6 +304,8 @@ public final class LibraryModel {
             return new Opened(s, s.store().load(statusesOf(v)), s.store().syncedAt().orElse(null));
         }, opened -> {
             sync = opened.sync();
+            DriveClient c = client.get();
+            openedSignedOut = c == null || !c.isLoggedIn();
             username = name == null ? "" : name;
             syncedAt.set(opened.syncedAt());
             if (gen == generation && view.get() == v) {
@@ -322,10 +337,12 @@ public final class LibraryModel {
             syncAgain = true;
             return CompletableFuture.completedFuture(List.copyOf(all));
         }
-        DriveClient c = client.get();
+        DriveClient c;
         updateSignedOut();
-        if (c == null || !c.isLoggedIn()) {
-            return CompletableFuture.failedFuture(notSignedIn());
+        try {
+            c = signedInClient();
+        } catch (ApiException e) {
+            return CompletableFuture.failedFuture(e);
         }
         syncing = true;
         if (visible) {
@@ -431,7 +448,10 @@ public final class LibraryModel {
             }
             it.remove();
             if (wanted.contains(e.getValue().status())) {
-                all.set(at, e.getValue());
+                if (!sameState(all.get(at), e.getValue())) {
+                    // Not the echo of this app's own command: that one is shown already.
+                    all.set(at, e.getValue());
+                }
             } else {
                 drop.add(e.getKey());
             }
@@ -479,6 +499,11 @@ public final class LibraryModel {
         }
     }
 
+    /** The server cannot be reached at all (its backend did not start): say so over the cached library. */
+    public void serverUnreachable() {
+        offline.set(true);
+    }
+
     /** The account signed in explicitly signed out: the next start shows the login, not its library. */
     public void signedOut() {
         stopAutoSync();
@@ -518,19 +543,42 @@ public final class LibraryModel {
         }
     }
 
+    /** The same state of a file, whatever its signed URLs (new ones come with every answer). */
+    static boolean sameState(DriveFile a, DriveFile b) {
+        return withoutUrls(a).equals(withoutUrls(b));
+    }
+
+    private static DriveFile withoutUrls(DriveFile f) {
+        var m = f.media();
+        var media = m == null ? null : new com.audmg.drive.desktop.api.MediaInfo(m.width(), m.height(), m.takenAt(),
+                m.camera(), m.orientation(), m.durationMs(), m.title(), m.artist(), m.album(), m.track(), m.year(),
+                m.codec(), m.sampleRate(), m.channels(), m.bitrate(), m.coverUrl() == null ? null : "",
+                m.waveformUrl() == null ? null : "", m.playableUrl() == null ? null : "");
+        return new DriveFile(f.id(), f.name(), f.contentType(), f.kind(), f.size(), f.createdAt(), f.status(),
+                f.updatedAt(), f.trashedAt(), f.version(), f.processing(), f.thumbnailUrl() == null ? null : "", media);
+    }
+
     static boolean isNetworkError(Throwable error) {
         return Background.unwrap(error) instanceof ApiException api && api.status() == 0
                 && !"interrupted".equals(api.code());
+    }
+
+    static boolean isNotSignedIn(Throwable error) {
+        return Background.unwrap(error) instanceof ApiException api && "not_signed_in".equals(api.code());
     }
 
     private static ApiException notSignedIn() {
         return new ApiException(401, "not_signed_in", "Sign in to do this: you are seeing your library as last synced.");
     }
 
-    /** A client to call the server with, or the plain reason why there is none. */
+    /**
+     * A client to call the server with, or the plain reason why there is none. After an offline start nobody has
+     * signed in yet: say so. Otherwise a client without a session is called anyway: its 401 tells the app that the
+     * session ended (back to the login).
+     */
     private DriveClient signedInClient() throws ApiException {
         DriveClient c = client.get();
-        if (c == null || !c.isLoggedIn()) {
+        if (c == null || (openedSignedOut && !c.isLoggedIn())) {
             throw notSignedIn();
         }
         return c;
@@ -558,6 +606,11 @@ public final class LibraryModel {
     public static YearMonth monthOf(DriveFile f, ZoneId zone) {
         Instant t = takenOrUploaded(f);
         return t == null ? null : YearMonth.from(t.atZone(zone));
+    }
+
+    /** The month heading of a file in this machine's time zone (the timeline's groups). */
+    public static String monthHeading(DriveFile f) {
+        return monthHeading(monthOf(f, ZoneId.systemDefault()));
     }
 
     /** A month heading, e.g. "November 2026". */

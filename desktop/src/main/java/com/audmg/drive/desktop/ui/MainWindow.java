@@ -47,8 +47,16 @@ public final class MainWindow extends StackPane {
         backend = b;
         CompletableFuture<Void> connected = new CompletableFuture<>();
         connection = connected;
-        showLogin(null);
-        afterFirstLayout(() -> timing("login view shown"));
+        // The account signed in at the last close: its library shows at once, from the cache, before the backend
+        // answers (or when it never does). Otherwise the login.
+        var cached = app.libraryCache().lastAccount();
+        if (cached.isPresent()) {
+            showDriveFromCache(cached.get());
+            afterFirstLayout(() -> timing("cached library shown"));
+        } else {
+            showLogin(null);
+            afterFirstLayout(() -> timing("login view shown"));
+        }
         // The API client is built off the FX thread too: its HttpClient loads the default TLS context.
         Fx.background(app.io(), () -> new DriveClient(b.start()), client -> {
             if (backend != b) {
@@ -68,7 +76,9 @@ public final class MainWindow extends StackPane {
             }
         }, error -> {
             connected.completeExceptionally(error);
-            if (backend == b) {
+            if (backend == b && drive != null) {
+                drive.serverUnreachable(); // keep showing the cached library, marked offline
+            } else if (backend == b) {
                 showConnectionProblem(Notifier.describe(error));
             }
         });
@@ -154,6 +164,12 @@ public final class MainWindow extends StackPane {
         drive = new DriveView(app, () -> showLogin(null), this::openSettings);
         show(drive);
         drive.start();
+    }
+
+    private void showDriveFromCache(com.audmg.drive.desktop.library.LibraryCache.Account account) {
+        drive = new DriveView(app, () -> showLogin(null), this::openSettings);
+        show(drive);
+        drive.startFromCache(account);
     }
 
     private void openSettings() {

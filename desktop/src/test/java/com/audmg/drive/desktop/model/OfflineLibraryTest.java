@@ -75,8 +75,7 @@ class OfflineLibraryTest {
     void account() throws Exception {
         user = "off" + USERS.incrementAndGet();
         client = new DriveClient(cloud.baseUrl());
-        client.signUp(user, PASSWORD);
-        client.login(user, PASSWORD);
+        com.audmg.drive.desktop.testing.Accounts.signUpAndLogIn(client, user, PASSWORD);
         sunset = upload(client, TestMedia.png(work.resolve("Sunset.png"), 64, 48, Color.ORANGE, Color.MAGENTA),
                 "image/png");
         tone = upload(client, TestMedia.wav(work.resolve("tone.wav"), 1, 440), "audio/wav");
@@ -218,8 +217,7 @@ class OfflineLibraryTest {
         String userId;
         try {
             c = new DriveClient(server.baseUrl());
-            c.signUp("offline", PASSWORD);
-            c.login("offline", PASSWORD);
+            com.audmg.drive.desktop.testing.Accounts.signUpAndLogIn(c, "offline", PASSWORD);
             upload(c, TestMedia.png(work.resolve("a.png"), 8, 8, Color.RED, Color.GREEN), "image/png");
             upload(c, TestMedia.png(work.resolve("b.png"), 8, 8, Color.RED, Color.BLUE), "image/png");
             current.set(c);

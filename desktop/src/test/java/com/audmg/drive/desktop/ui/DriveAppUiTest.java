@@ -99,6 +99,8 @@ class DriveAppUiTest {
     @AfterEach
     void stop() throws Exception {
         WaitForAsyncUtils.asyncFx(() -> window.shutdown()).get(10, TimeUnit.SECONDS);
+        // The data folder is shared by the tests: each starts at the login, not on the last account's library.
+        app.libraryCache().forget();
         app.close();
     }
 
