@@ -122,6 +122,16 @@ public final class AppProbe {
      * grid holding every file, then the frame times of scrolling it and the time of a local search and sort.
      */
     private static void fromCache(int expected, int steps) throws Exception {
+        await("first cached files listed", () -> {
+            try {
+                return listed() > 0;
+            } catch (IllegalStateException toolkitNotStartedYet) {
+                return false;
+            }
+        });
+        long firstScreen = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        System.out.printf("PROBE cached first=%d launchToFirstMs=%d cpuMs=%d%n", listed(), firstScreen, cpuMs());
+        System.out.flush();
         await("cached files listed", () -> {
             try {
                 return listed() >= expected && expected > 0;
@@ -130,7 +140,7 @@ public final class AppProbe {
             }
         });
         long sinceStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-        System.out.printf("PROBE cached listed=%d launchToGridMs=%d%n", listed(), sinceStart);
+        System.out.printf("PROBE cached listed=%d launchToGridMs=%d cpuMs=%d%n", listed(), sinceStart, cpuMs());
         System.out.flush();
         Thread.sleep(1000); // the first screen's tiles and their thumbnails
         // Scrolling: one step = 120 px (a wheel notch of three 40 px lines); a step's frame time runs from the
@@ -169,6 +179,12 @@ public final class AppProbe {
         System.out.printf(java.util.Locale.ROOT, "PROBE search ms=%.1f matches=%d clear=%.1f sortByName=%.1f%n",
                 searchNs / 1e6, matches, clearNs / 1e6, sortNs / 1e6);
         System.out.flush();
+    }
+
+    /** CPU time of the whole process so far (all threads): steadier than wall time on a busy machine. */
+    private static long cpuMs() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() / 1_000_000 : -1;
     }
 
     /** Scrolls the grid by {@code px} and returns the nanoseconds until that frame has been rendered. */

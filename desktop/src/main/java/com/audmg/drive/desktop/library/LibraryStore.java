@@ -154,7 +154,8 @@ public final class LibraryStore implements AutoCloseable {
                     "CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
                     // Listing a view (ready / trashed) in timeline order, or by name.
                     "CREATE INDEX files_status_taken ON files (status, coalesce(taken_at, created_at) DESC)",
-                    "CREATE INDEX files_status_name ON files (status, name COLLATE NOCASE)");
+                    "CREATE INDEX files_status_name ON files (status, name COLLATE NOCASE)",
+                    "CREATE INDEX files_status_created ON files (status, created_at DESC)");
         }
         throw new IllegalStateException("no migration to schema " + version);
     }
@@ -183,14 +184,26 @@ public final class LibraryStore implements AutoCloseable {
 
     /** Files with one of the statuses, newest (taken, else uploaded) first. */
     public synchronized List<CachedFile> load(Set<String> statuses) throws LibraryStoreException {
+        return query(statuses, " ORDER BY coalesce(taken_at, created_at) DESC", Integer.MAX_VALUE);
+    }
+
+    /**
+     * The newest uploads with one of the statuses, at most {@code limit}: the first screen, shown while the whole
+     * library loads (decoding 100,000 rows takes seconds on a cold JVM).
+     */
+    public synchronized List<CachedFile> loadNewest(Set<String> statuses, int limit) throws LibraryStoreException {
+        return query(statuses, " ORDER BY created_at DESC", limit);
+    }
+
+    private List<CachedFile> query(Set<String> statuses, String order, int limit) throws LibraryStoreException {
         String marks = String.join(",", statuses.stream().map(s -> "?").toList());
-        String sql = "SELECT json, received_at FROM files WHERE status IN (" + marks + ")"
-                + " ORDER BY coalesce(taken_at, created_at) DESC";
+        String sql = "SELECT json, received_at FROM files WHERE status IN (" + marks + ")" + order + " LIMIT ?";
         try (PreparedStatement p = db.prepareStatement(sql)) {
             int i = 1;
             for (String s : statuses) {
                 p.setString(i++, s);
             }
+            p.setInt(i, limit);
             List<CachedFile> out = new ArrayList<>();
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
