@@ -400,8 +400,8 @@ public final class LibraryModel {
             } else {
                 applyDelta(synced.outcome());
             }
-            if (visible || synced.outcome().changedAnything()) {
-                loadUsage();
+            if (synced.me() == null && (visible || synced.outcome().changedAnything())) {
+                loadUsage(); // (a first sync asked for it already)
             }
             if (syncAgain) {
                 syncAgain = false;

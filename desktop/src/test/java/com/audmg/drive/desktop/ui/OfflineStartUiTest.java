@@ -158,6 +158,14 @@ class OfflineStartUiTest {
             window.drive().library().queryProperty().set("");
             return null;
         });
+        // AND the timeline groups the grid by month (no EXIF here: the upload month)
+        fx(() -> {
+            window.drive().library().sortProperty().set(com.audmg.drive.desktop.model.LibraryModel.Sort.TAKEN);
+            return null;
+        });
+        String month = com.audmg.drive.desktop.model.LibraryModel.monthHeading(uploaded.get(0));
+        waitFor("month heading", () -> robot.lookup(".timeline-heading").queryAllAs(Label.class).stream()
+                .filter(Node::isVisible).map(Label::getText).toList().equals(List.of(month)));
         screenshot("offline-start");
         // WHEN the user asks to sign in, with the server still gone
         robot.clickOn("#offlineSignIn");
