@@ -53,7 +53,7 @@ public final class LibraryCache implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            Account a = LibraryStore.JSON.readValue(f.toFile(), Account.class);
+            Account a = LibraryStore.json().readValue(f.toFile(), Account.class);
             if (a.userId() == null || !Files.isRegularFile(LibraryStore.fileFor(dir, server, a.userId()))) {
                 return Optional.empty();
             }
@@ -70,7 +70,7 @@ public final class LibraryCache implements AutoCloseable {
         Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         LibraryStore.privateFile(tmp);
-        LibraryStore.JSON.writeValue(tmp.toFile(), account);
+        LibraryStore.json().writeValue(tmp.toFile(), account);
         Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }

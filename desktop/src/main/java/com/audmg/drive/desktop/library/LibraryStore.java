@@ -51,12 +51,20 @@ public final class LibraryStore implements AutoCloseable {
     private static final String FILE_COLUMNS =
             "id, status, kind, name, size, created_at, taken_at, title, artist, album, version, received_at, json";
 
-    static final ObjectMapper JSON = new ObjectMapper()
-            .registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            // isImage() and the like are derived: only the record's components are stored.
-            .configure(com.fasterxml.jackson.databind.MapperFeature.AUTO_DETECT_IS_GETTERS, false)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Built on first use, not when the app looks for the last account at start (before its first frame). */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                // isImage() and the like are derived: only the record's components are stored.
+                .configure(com.fasterxml.jackson.databind.MapperFeature.AUTO_DETECT_IS_GETTERS, false)
+                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        static final com.fasterxml.jackson.databind.ObjectReader FILE = MAPPER.readerFor(DriveFile.class);
+    }
+
+    static ObjectMapper json() {
+        return Json.MAPPER;
+    }
 
     private final Path file;
     private final Connection db;
@@ -393,7 +401,7 @@ public final class LibraryStore implements AutoCloseable {
 
     static String toJson(DriveFile f) throws SQLException {
         try {
-            return JSON.writeValueAsString(f);
+            return Json.MAPPER.writeValueAsString(f);
         } catch (IOException e) {
             throw new SQLException("cannot encode file " + f.id(), e);
         }
@@ -401,7 +409,7 @@ public final class LibraryStore implements AutoCloseable {
 
     static DriveFile fromJson(String json) throws SQLException {
         try {
-            return JSON.readValue(json, DriveFile.class);
+            return Json.FILE.readValue(json);
         } catch (IOException e) {
             throw new SQLException("unreadable cached file", e);
         }
