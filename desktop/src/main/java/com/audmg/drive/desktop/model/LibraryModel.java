@@ -134,7 +134,8 @@ public final class LibraryModel {
     private boolean syncing;
     /** Opened from the cache with nobody signed in (an offline start). */
     private boolean openedSignedOut;
-    private boolean syncAgain;
+    /** Asked for while a sync ran: the one that follows it, completing the futures of those who asked. */
+    private CompletableFuture<List<DriveFile>> again;
     private ScheduledExecutorService timer;
     private ScheduledFuture<?> autoSync;
 
@@ -349,8 +350,10 @@ public final class LibraryModel {
 
     private CompletableFuture<List<DriveFile>> sync(boolean visible) {
         if (syncing && !visible) {
-            syncAgain = true;
-            return CompletableFuture.completedFuture(List.copyOf(all));
+            if (again == null) {
+                again = new CompletableFuture<>();
+            }
+            return again;
         }
         DriveClient c;
         updateSignedOut();
@@ -403,10 +406,7 @@ public final class LibraryModel {
             if (synced.me() == null && (visible || synced.outcome().changedAnything())) {
                 loadUsage(); // (a first sync asked for it already)
             }
-            if (syncAgain) {
-                syncAgain = false;
-                syncNow();
-            }
+            followUp();
             return List.copyOf(all);
         });
         // Completes after the failure's state change, so that a caller sees the offline state with the failure.
@@ -418,7 +418,6 @@ public final class LibraryModel {
             }
             background.ui().execute(() -> {
                 syncing = false;
-                syncAgain = false;
                 if (visible) {
                     busy.set(false);
                 }
@@ -427,9 +426,26 @@ public final class LibraryModel {
                 }
                 updateSignedOut();
                 done.completeExceptionally(error);
+                followUp();
             });
         });
         return done;
+    }
+
+    /** Runs the sync asked for while the last one ran (on ui, after that one's state change). */
+    private void followUp() {
+        CompletableFuture<List<DriveFile>> waiting = again;
+        if (waiting == null) {
+            return;
+        }
+        again = null;
+        sync(false).whenComplete((files, error) -> {
+            if (error != null) {
+                waiting.completeExceptionally(error);
+            } else {
+                waiting.complete(files);
+            }
+        });
     }
 
     private void reloadFromCache() {
