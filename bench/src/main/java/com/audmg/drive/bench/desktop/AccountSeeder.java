@@ -207,6 +207,74 @@ final class AccountSeeder {
     }
 
     /** A distinct 96x72 PNG per index: a gradient and a disc, so every thumbnail differs. */
+    /**
+     * Seeds the app's offline library directly (no server): {@code total} files in the cache of one account of the
+     * built-in local cloud, written through the app's own {@link com.audmg.drive.desktop.library.LibraryStore}, with
+     * that account remembered as signed in at the last close, and a thumbnail on disk for the newest
+     * {@code thumbnails} of them (the screens a scroll reaches). 5% are audio with tags; dates taken spread over
+     * ten years. Returns the user id.
+     */
+    static String seedCache(Path dataDir, int total, int thumbnails, PrintStream progress) throws Exception {
+        String userId = "01jbenchcacheuser000000000";
+        String server = "built-in local cloud"; // AppContext's name for the embedded backend
+        Path libraryDir = dataDir.resolve("library");
+        Instant now = Instant.parse("2026-11-28T12:00:00Z");
+        List<com.audmg.drive.desktop.api.FeedPage.Change> changes = new ArrayList<>();
+        try (var store = com.audmg.drive.desktop.library.LibraryStore.open(libraryDir, server, userId)) {
+            store.clearStaging();
+            for (int i = 0; i < total; i++) {
+                String id = String.format(Locale.ROOT, "01jbenchfile%014d", i);
+                Instant uploaded = now.minusSeconds(60L * i);
+                Instant taken = i % 7 == 0 ? null : now.minusSeconds(3_600L * 24 * 3650 * i / total);
+                boolean audio = i % 20 == 0;
+                var media = audio
+                        ? new com.audmg.drive.desktop.api.MediaInfo(null, null, null, null, null, 180_000L,
+                        "Track " + i, "Artist " + (i % 50), "Album " + (i % 200), i % 12 + 1, 2000 + i % 26, "mp3",
+                        44_100, 2, 192_000, null, null, null)
+                        : new com.audmg.drive.desktop.api.MediaInfo(4032, 3024, taken, "Camera " + (i % 5), 1,
+                        null, null, null, null, null, null, null, null, null, null, null, null, null);
+                String thumb = "http://127.0.0.1:1/media/" + id + "?X-Amz-Date=20261128T120000Z&X-Amz-Expires=900";
+                DriveFile f = new DriveFile(id, audio ? String.format(Locale.ROOT, "song-%06d.mp3", i)
+                        : String.format(Locale.ROOT, "IMG_%06d.jpg", i), audio ? "audio/mpeg" : "image/jpeg",
+                        audio ? "audio" : "image", 2_000_000 + i, uploaded, "ready", uploaded, null, 1, "done",
+                        audio ? null : thumb, media);
+                changes.add(com.audmg.drive.desktop.api.FeedPage.Change.upsert(f));
+                if (changes.size() == 5000 || i == total - 1) {
+                    store.stage(changes, "bench-cursor", now);
+                    changes.clear();
+                }
+            }
+            store.commitStaged(now);
+            progress.printf(Locale.ROOT, "      cache: %,d files in %s%n", store.size(), store.file());
+            // Thumbnails for the newest files in timeline order, as the app showed them before.
+            var newest = store.load(java.util.Set.of("ready"));
+            ExecutorService io = Executors.newFixedThreadPool(2);
+            try {
+                var cache = new com.audmg.drive.desktop.media.ThumbnailCache(dataDir.resolve("thumbnails"),
+                        (k, t) -> { }, io);
+                byte[] bytes = png(1);
+                int n = 0;
+                for (var row : newest) {
+                    if (n == thumbnails) {
+                        break;
+                    }
+                    if (!row.file().isImage()) {
+                        continue;
+                    }
+                    String key = row.file().id() + "-v" + row.file().version();
+                    cache.get(key, (k, target) -> Files.write(target, bytes)).get();
+                    n++;
+                }
+            } finally {
+                io.shutdownNow();
+            }
+        }
+        var cache = new com.audmg.drive.desktop.library.LibraryCache(libraryDir, server);
+        cache.remember(new com.audmg.drive.desktop.library.LibraryCache.Account(userId, "bench"));
+        cache.close();
+        return userId;
+    }
+
     static byte[] png(int i) throws IOException {
         int w = 96;
         int h = 72;

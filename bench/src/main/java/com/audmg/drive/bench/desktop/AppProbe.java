@@ -30,6 +30,9 @@ public final class AppProbe {
     static final String USER = "audmg.probe.user";
     static final String PASSWORD = "audmg.probe.password";
     static final String FILES = "audmg.probe.files";
+    /** {@code cache}: no login; waits for the grid to list the cached library, then scrolls and searches it. */
+    static final String MODE = "audmg.probe.mode";
+    static final String SCROLL_STEPS = "audmg.probe.scrollSteps";
 
     private AppProbe() {
     }
@@ -42,6 +45,15 @@ public final class AppProbe {
     }
 
     private static void drive() {
+        if ("cache".equals(System.getProperty(MODE))) {
+            try {
+                fromCache(Integer.getInteger(FILES, 0), Integer.getInteger(SCROLL_STEPS, 100));
+            } catch (Exception e) {
+                System.out.println("PROBE failed " + e);
+                System.out.flush();
+            }
+            return;
+        }
         try {
             String user = System.getProperty(USER);
             String password = System.getProperty(PASSWORD);
@@ -103,6 +115,102 @@ public final class AppProbe {
             System.out.println("PROBE failed " + e);
             System.out.flush();
         }
+    }
+
+    /**
+     * The offline start: the grid fills from the library cache with no login. Prints the time from JVM start to the
+     * grid holding every file, then the frame times of scrolling it and the time of a local search and sort.
+     */
+    private static void fromCache(int expected, int steps) throws Exception {
+        await("first cached files listed", () -> {
+            try {
+                return listed() > 0;
+            } catch (IllegalStateException toolkitNotStartedYet) {
+                return false;
+            }
+        });
+        long firstScreen = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        System.out.printf("PROBE cached first=%d launchToFirstMs=%d cpuMs=%d%n", listed(), firstScreen, cpuMs());
+        System.out.flush();
+        await("cached files listed", () -> {
+            try {
+                return listed() >= expected && expected > 0;
+            } catch (IllegalStateException toolkitNotStartedYet) {
+                return false;
+            }
+        });
+        long sinceStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+        System.out.printf("PROBE cached listed=%d launchToGridMs=%d cpuMs=%d%n", listed(), sinceStart, cpuMs());
+        System.out.flush();
+        Thread.sleep(1000); // the first screen's tiles and their thumbnails
+        // Scrolling: one step = 120 px (a wheel notch of three 40 px lines); a step's frame time runs from the
+        // scroll to the end of the second pulse after it (the pulse that shows it waits for its render).
+        double[] frames = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            frames[i] = scrollStep(120) / 1e6;
+            Thread.sleep(20); // a fast wheel, not a stalled queue
+        }
+        double[] sorted = frames.clone();
+        java.util.Arrays.sort(sorted);
+        System.out.printf(java.util.Locale.ROOT, "PROBE scroll steps=%d median=%.1f p99=%.1f max=%.1f values=%s%n",
+                steps, sorted[steps / 2], sorted[Math.min(steps - 1, (int) Math.ceil(steps * 0.99) - 1)],
+                sorted[steps - 1], java.util.Arrays.toString(frames));
+        // A search typed into the field and a change of sort: both run over the loaded rows on the FX thread.
+        long searchNs = onFx(() -> {
+            TextField search = (TextField) scene().lookup("#search");
+            long t0 = System.nanoTime();
+            search.setText("07");
+            return System.nanoTime() - t0;
+        });
+        int matches = listed();
+        long clearNs = onFx(() -> {
+            long t0 = System.nanoTime();
+            ((TextField) scene().lookup("#search")).setText("");
+            return System.nanoTime() - t0;
+        });
+        long sortNs = onFx(() -> {
+            @SuppressWarnings("unchecked")
+            var sort = (javafx.scene.control.ComboBox<Object>) scene().lookup("#sort");
+            long t0 = System.nanoTime();
+            sort.getSelectionModel().select(sort.getItems().stream().filter(o -> o.toString().equals("Name"))
+                    .findFirst().orElseThrow());
+            return System.nanoTime() - t0;
+        });
+        System.out.printf(java.util.Locale.ROOT, "PROBE search ms=%.1f matches=%d clear=%.1f sortByName=%.1f%n",
+                searchNs / 1e6, matches, clearNs / 1e6, sortNs / 1e6);
+        System.out.flush();
+    }
+
+    /** CPU time of the whole process so far (all threads): steadier than wall time on a busy machine. */
+    private static long cpuMs() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() / 1_000_000 : -1;
+    }
+
+    /** Scrolls the grid by {@code px} and returns the nanoseconds until that frame has been rendered. */
+    private static long scrollStep(double px) throws Exception {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        long[] start = new long[1];
+        Platform.runLater(() -> {
+            Scene s = scene();
+            ListView<?> grid = (ListView<?>) s.lookup("#fileGrid");
+            var flow = (javafx.scene.control.skin.VirtualFlow<?>) grid.lookup(".virtual-flow");
+            int[] pulses = {0};
+            Runnable[] listener = new Runnable[1];
+            listener[0] = () -> {
+                if (++pulses[0] == 2) {
+                    s.removePostLayoutPulseListener(listener[0]);
+                    done.complete(System.nanoTime() - start[0]);
+                } else {
+                    Platform.requestNextPulse();
+                }
+            };
+            s.addPostLayoutPulseListener(listener[0]);
+            start[0] = System.nanoTime();
+            flow.scrollPixels(px);
+            Platform.requestNextPulse();
+        });
+        return done.get(30, TimeUnit.SECONDS);
     }
 
     /** Presses Log in again if the login form shows with its button enabled (after an error); whether it did. */

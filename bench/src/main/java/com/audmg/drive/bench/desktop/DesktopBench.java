@@ -70,7 +70,7 @@ public final class DesktopBench {
     private int step;
 
     record Options(Path out, int runs, int files, int memoryRuns, Path jar, boolean currentDisplay,
-                   List<String> javaOptions, String only, boolean nmt) {
+                   List<String> javaOptions, String only, boolean nmt, int cacheFiles) {
     }
 
     private DesktopBench(Options options, PrintStream out, PrintStream err) throws IOException {
@@ -130,7 +130,8 @@ public final class DesktopBench {
                 "  --jar FILE          the app jar to launch (default: desktop/target/audmg-drive.jar)",
                 "  --current-display   use $DISPLAY instead of starting Xvfb",
                 "  --java-option OPT   extra JVM option for the app processes (repeatable)",
-                "  --only launch|memory  measure one part",
+                "  --only launch|memory|cache  measure one part",
+                "  --cache-files N     files in the offline library of the cache launch (default 100000)",
                 "  --nmt               native memory tracking in the memory runs; jcmd summaries beside the JSON");
     }
 
@@ -139,6 +140,7 @@ public final class DesktopBench {
         int runs = 5;
         int files = 10_000;
         int memoryRuns = 3;
+        int cacheFiles = 100_000;
         Path jar = null;
         boolean currentDisplay = false;
         List<String> javaOptions = new ArrayList<>();
@@ -152,7 +154,8 @@ public final class DesktopBench {
                 }
                 case "--current-display" -> currentDisplay = true;
                 case "--nmt" -> nmt = true;
-                case "--out", "--only", "--runs", "--files", "--memory-runs", "--jar", "--java-option" -> {
+                case "--out", "--only", "--runs", "--files", "--memory-runs", "--jar", "--java-option",
+                        "--cache-files" -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(a + " needs a value");
                     }
@@ -162,10 +165,11 @@ public final class DesktopBench {
                         case "--runs" -> runs = positive(a, v);
                         case "--files" -> files = positive(a, v);
                         case "--memory-runs" -> memoryRuns = positive(a, v);
+                        case "--cache-files" -> cacheFiles = positive(a, v);
                         case "--jar" -> jar = Path.of(v);
                         case "--only" -> {
-                            if (!v.equals("launch") && !v.equals("memory")) {
-                                throw new IllegalArgumentException("--only takes launch or memory, not " + v);
+                            if (!v.equals("launch") && !v.equals("memory") && !v.equals("cache")) {
+                                throw new IllegalArgumentException("--only takes launch, memory or cache, not " + v);
                             }
                             only = v;
                         }
@@ -183,7 +187,7 @@ public final class DesktopBench {
                     + " (./mvnw -B -DskipTests package first, or pass --jar)");
         }
         return new Options(outFile, runs, files, memoryRuns, jar, currentDisplay, List.copyOf(javaOptions), only,
-                nmt);
+                nmt, cacheFiles);
     }
 
     private static int positive(String option, String v) {
@@ -199,7 +203,11 @@ public final class DesktopBench {
     }
 
     private void progress(String what) {
-        int steps = options.only() == null ? 3 : options.only().equals("launch") ? 1 : 2;
+        int steps = options.only() == null ? 4 : switch (options.only()) {
+            case "launch" -> 1;
+            case "cache" -> 2;
+            default -> 2;
+        };
         err.printf(Locale.ROOT, "[%d/%d] %s%n", ++step, steps, what);
         err.flush();
     }
@@ -213,11 +221,14 @@ public final class DesktopBench {
         }
         err.println("      app: " + options.jar() + " on " + display.describe() + ", JVM options "
                 + String.join(" ", appOptions()));
-        if (!"memory".equals(options.only())) {
+        if (options.only() == null || "launch".equals(options.only())) {
             launchFigures();
         }
-        if (!"launch".equals(options.only())) {
+        if (options.only() == null || "memory".equals(options.only())) {
             memoryFigures();
+        }
+        if (options.only() == null || "cache".equals(options.only())) {
+            cacheFigures();
         }
     }
 
@@ -323,6 +334,7 @@ public final class DesktopBench {
         int thumbs = 0;
         for (int r = 0; r < options.memoryRuns(); r++) {
             deleteTree(dataDir.resolve("thumbnails")); // every run fetches the first screen through the API
+            deleteTree(dataDir.resolve("library")); // and logs in: no offline start, a first sync of the library
             List<String> cmd = new ArrayList<>();
             if (options.nmt()) {
                 cmd.add("-XX:NativeMemoryTracking=summary");
@@ -377,6 +389,136 @@ public final class DesktopBench {
                 "form submitted as soon as it shows, while the local cloud still starts its Lambda workers; to the grid holding them all"));
         figures.add(BenchFigure.of("login to first screen of thumbnails", "ms", toThumbs, "-", null,
                 "fetched through GET /files/{id} + download, decoded"));
+    }
+
+    // ---- offline library ---------------------------------------------------------------------------------------------
+
+    private static final Pattern PROBE_FIRST = Pattern.compile(
+            "PROBE cached first=(\\d+) launchToFirstMs=(\\d+) cpuMs=(-?\\d+)");
+    private static final Pattern CACHED_SHOWN = Pattern.compile(
+            "audmg: cached library shown (\\d+) ms after JVM start(?: \\(process CPU (\\d+) ms\\))?");
+    private static final Pattern PROBE_CACHED = Pattern.compile(
+            "PROBE cached listed=(\\d+) launchToGridMs=(\\d+) cpuMs=(-?\\d+)");
+    private static final Pattern PROBE_SCROLL = Pattern.compile(
+            "PROBE scroll steps=(\\d+) median=([\\d.]+) p99=([\\d.]+) max=([\\d.]+) values=\\[([^]]*)]");
+    private static final Pattern PROBE_SEARCH = Pattern.compile(
+            "PROBE search ms=([\\d.]+) matches=(\\d+) clear=([\\d.]+) sortByName=([\\d.]+)");
+
+    /**
+     * Launch to a populated grid from the offline library: the cache is seeded directly (through the app's
+     * LibraryStore, not through the feed), the app starts on it with no server account and no login, and the probe
+     * reports when the grid holds every file, then scrolls it (frame times) and searches and sorts it locally.
+     */
+    private void cacheFigures() throws Exception {
+        int files = options.cacheFiles();
+        progress(String.format(Locale.ROOT, "offline library: seeding a cache of %,d files", files));
+        Path dataDir = Files.createDirectories(tmp.resolve("cache"));
+        long t0 = System.nanoTime();
+        String userId = AccountSeeder.seedCache(dataDir, files, 600, err);
+        err.printf(Locale.ROOT, "      seeded in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        sqlSearchFigure(dataDir, userId);
+        progress(String.format(Locale.ROOT, "offline library: %d launches to the grid of %,d cached files, scroll and "
+                + "search", options.runs(), files));
+        List<Double> toFirst = new ArrayList<>();
+        List<Double> toFirstOwn = new ArrayList<>();
+        List<Double> toGrid = new ArrayList<>();
+        List<Double> windowShown = new ArrayList<>();
+        List<Double> cpuFirst = new ArrayList<>();
+        List<Double> cpuGrid = new ArrayList<>();
+        List<Double> toGridSpawn = new ArrayList<>();
+        List<Double> scrollMedian = new ArrayList<>();
+        List<Double> scrollAll = new ArrayList<>();
+        List<Double> search = new ArrayList<>();
+        List<Double> sortName = new ArrayList<>();
+        List<Double> rss = new ArrayList<>();
+        int matches = 0;
+        for (int r = 0; r < options.runs(); r++) {
+            List<String> cmd = List.of("-D" + AppProbe.MODE + "=cache", "-D" + AppProbe.FILES + "=" + files,
+                    "-cp", options.jar() + java.io.File.pathSeparator
+                            + ClassesFolder.copy(dataDir.resolveSibling("probe-classes"), AppProbe.class),
+                    AppProbe.class.getName());
+            try (AppProcess app = start(dataDir, cmd)) {
+                Matcher first = app.await(PROBE_FIRST, 300);
+                toFirst.add(app.sinceSpawnMs());
+                toFirstOwn.add(Double.parseDouble(first.group(2)));
+                cpuFirst.add(Double.parseDouble(first.group(3)));
+                Matcher shown = app.seen(CACHED_SHOWN);
+                if (shown != null) {
+                    windowShown.add(Double.parseDouble(shown.group(1)));
+                }
+                Matcher cached = app.await(PROBE_CACHED, 300);
+                toGridSpawn.add(app.sinceSpawnMs());
+                toGrid.add(Double.parseDouble(cached.group(2)));
+                cpuGrid.add(Double.parseDouble(cached.group(3)));
+                rss.add(app.rssMb());
+                Matcher scroll = app.await(PROBE_SCROLL, 300);
+                scrollMedian.add(Double.parseDouble(scroll.group(2)));
+                for (String v : scroll.group(5).split(",\\s*")) {
+                    scrollAll.add(Double.parseDouble(v));
+                }
+                Matcher found = app.await(PROBE_SEARCH, 120);
+                search.add(Double.parseDouble(found.group(1)));
+                sortName.add(Double.parseDouble(found.group(4)));
+                matches = Integer.parseInt(found.group(2));
+                err.printf(Locale.ROOT, "      run %d: first screen (%s files) %.0f ms after spawn, grid of %s files "
+                        + "%.0f ms after spawn (%s ms after JVM start), "
+                        + "scroll median %s ms p99 %s ms, search %s ms (%d matches), sort by name %s ms%n", r + 1,
+                        first.group(1), toFirst.get(r), cached.group(1), toGridSpawn.get(r), cached.group(2), scroll.group(2), scroll.group(3),
+                        found.group(1), matches, found.group(4));
+            }
+        }
+        String label = String.format(Locale.ROOT, "%,d cached files", files);
+        figures.add(BenchFigure.of("launch to the first screen of the grid from the cache, " + label, "ms", toFirst,
+                "-", null, "spawn to the grid showing the newest uploads (read first, 300 rows) while the whole "
+                        + "library loads; app's own figure from JVM start: median " + BenchFigure.fmt(BenchFigure.of("",
+                        "", toFirstOwn, "", null, null).median()) + " ms"));
+        figures.add(BenchFigure.of("launch to a populated grid from the cache, " + label, "ms", toGridSpawn, "-", null,
+                "spawn of the app (offline start, no login) to the grid holding every file; app's own figure from JVM "
+                        + "start: median " + BenchFigure.fmt(BenchFigure.of("", "", toGrid, "", null, null).median())
+                        + " ms"));
+        if (!windowShown.isEmpty()) {
+            figures.add(BenchFigure.of("JVM start to the drive window laid out (before its rows)", "ms", windowShown,
+                    "-", null, "the app's own 'cached library shown' line: what start-up costs before any row"));
+        }
+        figures.add(BenchFigure.of("app process CPU time at the first screen / at the whole grid", "ms",
+                java.util.stream.Stream.concat(cpuFirst.stream(), cpuGrid.stream()).toList(), "-", null,
+                "first " + cpuFirst.size() + " samples at the first screen, then at the whole grid; all threads, "
+                        + "including the local cloud starting in the background"));
+        figures.add(BenchFigure.of("scroll frame time, " + label, "ms", scrollAll, "-", null,
+                "120 px per step, 20 ms apart; scroll to the end of the second pulse after it; all steps of all runs"));
+        figures.add(BenchFigure.of("local search over " + label, "ms", search, "-", null,
+                "typing \"07\" into the search field: filter + sort of the loaded rows on the FX thread ("
+                        + matches + " matches)"));
+        figures.add(BenchFigure.of("local sort by name, " + label, "ms", sortName, "-", null, null));
+        figures.add(BenchFigure.of("RSS at the populated grid, " + label, "MB", rss, "-", null,
+                "app process only; the local cloud starts in the background meanwhile"));
+    }
+
+    /** The same search in SQL (LIKE over the indexed columns), for comparison with the in-memory one. */
+    private void sqlSearchFigure(Path dataDir, String userId) throws Exception {
+        Path db = com.audmg.drive.desktop.library.LibraryStore.fileFor(dataDir.resolve("library"),
+                "built-in local cloud", userId);
+        List<Double> ms = new ArrayList<>();
+        int rows = 0;
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             var p = c.prepareStatement("SELECT json FROM files WHERE status = 'ready' AND (name LIKE ?1 OR title "
+                     + "LIKE ?1 OR artist LIKE ?1 OR album LIKE ?1) ORDER BY coalesce(taken_at, created_at) DESC")) {
+            for (int i = 0; i < 5; i++) {
+                long t0 = System.nanoTime();
+                p.setString(1, "%07%");
+                rows = 0;
+                try (var r = p.executeQuery()) {
+                    while (r.next()) {
+                        r.getString(1);
+                        rows++;
+                    }
+                }
+                ms.add((System.nanoTime() - t0) / 1e6);
+            }
+        }
+        figures.add(BenchFigure.of("SQL search over the cache (for comparison)", "ms", ms, "-", null,
+                "LIKE '%07%' on name/title/artist/album, rows read but not decoded (" + rows + " rows); "
+                        + "the app searches the loaded rows in memory instead"));
     }
 
     /** {@code jcmd <pid> VM.native_memory summary} into a file beside the JSON. */

@@ -255,6 +255,21 @@ public final class DriveClient {
         }
     }
 
+    /**
+     * One page of the change feed after {@code cursor} (null: from the beginning, a snapshot of every file first).
+     * A cursor the server no longer serves is answered 410 {@code cursor_expired}: start again without one.
+     */
+    public FeedPage changes(String cursor, int limit) throws ApiException {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (cursor != null) {
+            params.put("cursor", cursor);
+        }
+        if (limit > 0) {
+            params.put("limit", Integer.toString(limit));
+        }
+        return convert(send("GET", "/changes" + queryString(params), null, true), FeedPage.class);
+    }
+
     /** Every file in the trash, newest first. */
     public List<DriveFile> listTrashed() throws ApiException {
         List<DriveFile> all = new ArrayList<>();

@@ -4,6 +4,7 @@ import com.audmg.drive.desktop.Settings;
 import com.audmg.drive.desktop.api.Cancellation;
 import com.audmg.drive.desktop.api.DriveClient;
 import com.audmg.drive.desktop.api.Progress;
+import com.audmg.drive.desktop.library.LibraryCache;
 import com.audmg.drive.desktop.media.AudioStreamProxy;
 import com.audmg.drive.desktop.media.ThumbnailCache;
 import java.io.IOException;
@@ -22,7 +23,8 @@ public final class AppContext implements AutoCloseable {
     private final ExecutorService thumbnailIo;
     private AudioStreamProxy audioProxy;
     private volatile DriveClient client;
-    private volatile ThumbnailCache thumbnails;
+    private final ThumbnailCache thumbnails;
+    private LibraryCache libraryCache;
     private volatile com.audmg.drive.desktop.model.StaySignedIn staySignedIn;
     private volatile Runnable onAccountDeleted = () -> { };
 
@@ -33,6 +35,27 @@ public final class AppContext implements AutoCloseable {
         // Newest request first: after a fast scroll the tiles on screen load before the ones scrolled past.
         this.thumbnailIo = new java.util.concurrent.ThreadPoolExecutor(3, 3, 30, java.util.concurrent.TimeUnit.SECONDS,
                 new LifoQueue(), daemon("thumbnail"));
+        // Server thumbnails only (each call passes its fetch); originals are never cached. Ready before any
+        // connection: an offline start shows the thumbnails on disk.
+        this.thumbnails = new ThumbnailCache(dataDir.resolve("thumbnails"), (key, target) -> {
+            throw new IllegalStateException("no fetch given for " + key);
+        }, thumbnailIo);
+    }
+
+    /**
+     * The offline library of the configured server (its folder {@code library/} in the data folder). The built-in
+     * local cloud gets a new port at every start, so it is named, not addressed.
+     */
+    public synchronized LibraryCache libraryCache() {
+        String remote = settings.remoteApiUrl == null ? "" : settings.remoteApiUrl.trim();
+        String server = remote.isEmpty() ? "built-in local cloud" : remote;
+        if (libraryCache == null || !libraryCache.server().equals(server)) {
+            if (libraryCache != null) {
+                libraryCache.close();
+            }
+            libraryCache = new LibraryCache(dataDir.resolve("library"), server);
+        }
+        return libraryCache;
     }
 
     /** A work queue that hands out the most recently offered task first. */
@@ -55,10 +78,6 @@ public final class AppContext implements AutoCloseable {
     /** Uses this client from now on (build it off the FX thread: its HttpClient loads the TLS context). */
     public void connect(DriveClient c) {
         this.client = c;
-        // Server thumbnails only (each call passes its fetch); originals are never cached.
-        this.thumbnails = new ThumbnailCache(dataDir.resolve("thumbnails"), (key, target) -> {
-            throw new IllegalStateException("no fetch given for " + key);
-        }, thumbnailIo);
     }
 
     /** Keeps the session of the current connection across restarts (set by the main window at each connect). */
@@ -129,6 +148,9 @@ public final class AppContext implements AutoCloseable {
         synchronized (this) {
             if (audioProxy != null) {
                 audioProxy.close();
+            }
+            if (libraryCache != null) {
+                libraryCache.close();
             }
         }
         io.shutdownNow();

@@ -118,7 +118,7 @@ public final class DriveView extends BorderPane {
         this.onSettings = onSettings;
         setId("driveView");
         getStyleClass().add("drive-view");
-        library = new LibraryModel(app::client, app.background());
+        library = new LibraryModel(app::client, app.background(), app.libraryCache());
         thumbnails = new Thumbnails(app);
         uploads = new UploadsModel(new UploadQueue((file, name, type, progress, cancel) -> app.client().upload(file,
                 name, type, progress, cancel), FileTypes.DEFAULT_MAX_BYTES), app.background(), library::added,
@@ -142,7 +142,7 @@ public final class DriveView extends BorderPane {
         player = new PlayerBar(playerModel, app.notifier(), library::all);
         uploadPanel = new UploadPanel(uploads);
 
-        setTop(toolbar());
+        setTop(new VBox(toolbar(), new OfflineBanner(library, this::signInAgain)));
         buildTable();
         loading.setMaxSize(56, 56);
         loading.visibleProperty().bind(library.busyProperty().and(javafx.beans.binding.Bindings.isEmpty(
@@ -185,6 +185,10 @@ public final class DriveView extends BorderPane {
         });
         search.textProperty().bindBidirectional(library.queryProperty());
         sort.valueProperty().bindBidirectional(library.sortProperty());
+        grid.groupByProperty().bind(javafx.beans.binding.Bindings.createObjectBinding(() ->
+                        library.columnOrderProperty().get() == null && library.sortProperty().get() != null
+                                && library.sortProperty().get().isTimeline() ? LibraryModel::monthHeading : null,
+                library.sortProperty(), library.columnOrderProperty()));
         countLabel.textProperty().bind(library.countTextProperty());
         library.meProperty().addListener((o, a, me) -> updateUsage(me));
         library.shown().addListener((ListChangeListener<DriveFile>) c -> player.updateButtons());
@@ -661,7 +665,35 @@ public final class DriveView extends BorderPane {
         userMenu.setText(app.settings().lastUsername);
         refresh();
         PlayerExtras.resumeUploadsOnceLoaded(library.busyProperty(), uploads, app.notifier());
+        library.startAutoSync(AUTO_SYNC);
         grid.requestFocus();
+    }
+
+    /** How often the library asks the change feed for news while the window is open. */
+    private static final java.time.Duration AUTO_SYNC = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Opens on the cached library of the account signed in at the last close, before any network call: an offline
+     * start. Signing in (or a session resumed) then syncs it.
+     */
+    public void startFromCache(com.audmg.drive.desktop.library.LibraryCache.Account account) {
+        userMenu.setText(account.username());
+        library.openCached(account.userId(), account.username()).exceptionally(error -> {
+            app.notifier().error("Could not open your library", error);
+            return null;
+        });
+        library.startAutoSync(AUTO_SYNC);
+        grid.requestFocus();
+    }
+
+    /** The server could not be reached at all (the backend did not start). */
+    public void serverUnreachable() {
+        library.serverUnreachable();
+    }
+
+    private void signInAgain() {
+        stopAll();
+        onLogout.run();
     }
 
     public void refresh() {
@@ -949,12 +981,16 @@ public final class DriveView extends BorderPane {
 
     void logout() {
         stopAll();
-        app.client().logout();
+        library.signedOut();
+        if (app.client() != null) {
+            app.client().logout();
+        }
         onLogout.run();
     }
 
     /** Stops playback and uploads (logout, window close). */
     public void stopAll() {
+        library.stopAutoSync();
         player.stop();
         if (streaming != null) {
             app.audioProxy().unregister(streaming);

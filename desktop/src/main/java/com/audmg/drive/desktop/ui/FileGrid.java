@@ -40,6 +40,9 @@ final class FileGrid extends ListView<List<DriveFile>> {
     private final MenuRequest onMenu;
     private final javafx.collections.ObservableMap<String, Double> durations;
     private int columns = 1;
+    /** The timeline: a heading per group (a month), rows break between groups; null for one plain grid. */
+    private final javafx.beans.property.ObjectProperty<java.util.function.Function<DriveFile, String>> groupBy =
+            new javafx.beans.property.SimpleObjectProperty<>(this, "groupBy");
 
     /** Where a context menu was asked for. */
     @FunctionalInterface
@@ -63,6 +66,11 @@ final class FileGrid extends ListView<List<DriveFile>> {
         setCellFactory(lv -> new RowCell());
         setFocusTraversable(true);
         files.addListener((ListChangeListener<DriveFile>) c -> rebuild());
+        groupBy.addListener((o, a, g) -> {
+            // Rows with a heading are taller: fixed heights only without groups.
+            setFixedCellSize(g == null ? TILE_HEIGHT + 12 : -1);
+            rebuild();
+        });
         widthProperty().addListener((o, a, w) -> {
             int cols = Math.max(1, (int) ((w.doubleValue() - 24) / (TILE_WIDTH + 12)));
             if (cols != columns) {
@@ -161,10 +169,32 @@ final class FileGrid extends ListView<List<DriveFile>> {
         }
     }
 
+    javafx.beans.property.ObjectProperty<java.util.function.Function<DriveFile, String>> groupByProperty() {
+        return groupBy;
+    }
+
     private void rebuild() {
         List<List<DriveFile>> rows = new ArrayList<>();
-        for (int i = 0; i < files.size(); i += columns) {
-            rows.add(List.copyOf(files.subList(i, Math.min(files.size(), i + columns))));
+        var group = groupBy.get();
+        if (group == null) {
+            for (int i = 0; i < files.size(); i += columns) {
+                rows.add(List.copyOf(files.subList(i, Math.min(files.size(), i + columns))));
+            }
+        } else {
+            List<DriveFile> row = new ArrayList<>(columns);
+            String current = null;
+            for (DriveFile f : files) {
+                String g = group.apply(f);
+                if (!row.isEmpty() && (row.size() == columns || !g.equals(current))) {
+                    rows.add(List.copyOf(row));
+                    row.clear();
+                }
+                current = g;
+                row.add(f);
+            }
+            if (!row.isEmpty()) {
+                rows.add(List.copyOf(row));
+            }
         }
         getItems().setAll(FXCollections.observableArrayList(rows));
         selection.retain(files);
@@ -189,8 +219,32 @@ final class FileGrid extends ListView<List<DriveFile>> {
             for (DriveFile f : item) {
                 row.getChildren().add(tile(f));
             }
-            setGraphic(row);
+            String heading = headingOf(getIndex(), item);
+            if (heading == null) {
+                setGraphic(row);
+                return;
+            }
+            Label title = new Label(heading);
+            title.getStyleClass().addAll("title-4", "timeline-heading");
+            title.setPadding(new Insets(10, 12, 0, 12));
+            setGraphic(new VBox(title, row));
         }
+    }
+
+    /** The group heading above a row that starts a group, else null. */
+    private String headingOf(int index, List<DriveFile> row) {
+        var group = groupBy.get();
+        if (group == null || row.isEmpty()) {
+            return null;
+        }
+        String g = group.apply(row.get(0));
+        if (index > 0 && index - 1 < getItems().size()) {
+            List<DriveFile> before = getItems().get(index - 1);
+            if (!before.isEmpty() && g.equals(group.apply(before.get(0)))) {
+                return null;
+            }
+        }
+        return g;
     }
 
     private VBox tile(DriveFile f) {

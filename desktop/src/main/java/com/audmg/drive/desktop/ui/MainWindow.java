@@ -60,12 +60,20 @@ public final class MainWindow extends StackPane {
         CompletableFuture<Void> connected = new CompletableFuture<>();
         connection = connected;
         boolean resuming = app.settings().keepSignedIn;
-        if (resuming) {
-            showSigningIn();
+        // The account signed in at the last close: its library shows at once, from the cache, before the backend
+        // answers (or when it never does); a kept session signs it in meanwhile. Otherwise the login.
+        var cached = app.libraryCache().lastAccount();
+        if (cached.isPresent()) {
+            showDriveFromCache(cached.get());
+            afterFirstLayout(() -> timing("cached library shown"));
         } else {
-            showLogin(null);
+            if (resuming) {
+                showSigningIn();
+            } else {
+                showLogin(null);
+            }
+            afterFirstLayout(() -> timing("login view shown"));
         }
-        afterFirstLayout(() -> timing("login view shown"));
         String connectionKey = connectionKey();
         // Where a kept session lives, found while the backend starts (probing a keyring takes up to a second).
         CompletableFuture<TokenStore> tokenStore = CompletableFuture.supplyAsync(() -> TokenStore.open(app.dataDir()),
@@ -101,7 +109,9 @@ public final class MainWindow extends StackPane {
             }
         }, error -> {
             connected.completeExceptionally(error);
-            if (backend == b) {
+            if (backend == b && drive != null) {
+                drive.serverUnreachable(); // keep showing the cached library, marked offline
+            } else if (backend == b) {
                 showConnectionProblem(Notifier.describe(error));
             }
         });
@@ -143,7 +153,11 @@ public final class MainWindow extends StackPane {
             app.saveSettings();
             showLogin(ended.message());
         } else if (outcome instanceof StaySignedIn.Failed failed) {
-            showLogin(failed.message());
+            if (drive != null) {
+                drive.serverUnreachable(); // the cached library stays, marked offline; the kept session too
+            } else {
+                showLogin(failed.message());
+            }
         } else {
             showLogin(null);
         }
@@ -158,6 +172,7 @@ public final class MainWindow extends StackPane {
         app.settings().keepSignedIn = false;
         app.settings().lastUsername = "";
         app.saveSettings();
+        app.libraryCache().deleteLastAccount(); // its offline library
         java.nio.file.Path thumbs = app.dataDir().resolve("thumbnails");
         app.io().submit(() -> deleteTree(thumbs));
         showLogin("Your account was deleted.");
@@ -265,6 +280,12 @@ public final class MainWindow extends StackPane {
         }, this::openSettings);
         show(drive);
         drive.start();
+    }
+
+    private void showDriveFromCache(com.audmg.drive.desktop.library.LibraryCache.Account account) {
+        drive = new DriveView(app, () -> showLogin(null), this::openSettings);
+        show(drive);
+        drive.startFromCache(account);
     }
 
     private void openSettings() {

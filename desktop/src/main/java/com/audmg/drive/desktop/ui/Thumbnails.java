@@ -49,10 +49,23 @@ final class Thumbnails {
         }
         double scale = Math.max(1, javafx.stage.Screen.getPrimary().getOutputScaleX());
         DriveClient client = app.client();
+        // Offline (or before sign-in): thumbnails on disk show, the others keep their placeholder.
+        boolean online = client != null && client.isLoggedIn();
         if (file.hasThumbnail()) {
             app.thumbnails().get(key, (k, target) -> {
+                if (!online) {
+                    throw new com.audmg.drive.desktop.api.ApiException(0, "offline", "not cached, and offline");
+                }
+                // A file from the library cache carries the URL it was synced with: expired, ask for a fresh one.
+                String url = file.thumbnailUrl();
+                if (com.audmg.drive.desktop.api.SignedUrl.isExpired(url, java.time.Instant.now())) {
+                    url = client.getFile(file.id()).file().thumbnailUrl();
+                    if (url == null) {
+                        throw new com.audmg.drive.desktop.api.ApiException(404, "no_thumbnail", "no thumbnail");
+                    }
+                }
                 try {
-                    client.downloadUrl(URI.create(file.thumbnailUrl()), -1, target, Progress.NONE, new Cancellation());
+                    client.downloadUrl(URI.create(url), -1, target, Progress.NONE, new Cancellation());
                 } catch (com.audmg.drive.desktop.api.ApiException expired) {
                     // Signed URLs are short-lived: ask for a fresh one once.
                     DriveFile fresh = client.getFile(file.id()).file();
@@ -67,6 +80,11 @@ final class Thumbnails {
                     deliver(key, path.toUri().toString(), scale, onImage);
                 }
             }));
+            return;
+        }
+        if (!online) {
+            // The row may be older than the thumbnail on disk (synced before processing finished).
+            app.thumbnails().cached(key).ifPresent(path -> deliver(key, path.toUri().toString(), scale, onImage));
             return;
         }
         // No server thumbnail (yet): decode the original downsized while loading; nothing goes to disk.

@@ -88,6 +88,8 @@ class DriveAppUiTest {
         this.stage = stage;
         Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         app = new AppContext(appData, new Settings());
+        // The data folder is shared by the tests: each starts at the login, not on the last account's library.
+        app.libraryCache().forget();
         window = new MainWindow(app, () -> new RemoteBackend(cloud.baseUrl()));
         Scene scene = new Scene(window, 1200, 760);
         scene.getStylesheets().add(DriveApp.stylesheet());
