@@ -19,7 +19,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import com.audmg.drive.local.PrivateFiles;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Props;
 import org.elasticmq.NodeAddress;
+import org.elasticmq.StrictSQSLimits$;
+import org.elasticmq.actor.QueueManagerActor;
+import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
+import org.elasticmq.util.NowProvider;
+import scala.Option;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -30,7 +43,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The local cloud's SQS: ElasticMQ (in memory) on a private loopback port, behind a front door on the public
+ * The local cloud's SQS: ElasticMQ (in memory, journalled to the data folder) on a private loopback port, behind a front door on the public
  * one that checks the {@code Host} header (DNS rebinding) and the request's SigV4 signature with the local
  * credentials before forwarding. Queue URLs name the front door. Clients speak either protocol ElasticMQ
  * does: AWS JSON (SDK v2, AWS CLI v2) and Query.
@@ -44,6 +57,9 @@ public final class EmbeddedSqs implements AutoCloseable {
     private final HttpServer front;
     private volatile String region = "us-east-1";
     private final String accountId;
+    private final PrintStream console;
+    private volatile ActorSystem actorSystem;
+    private volatile int restored;
     private volatile SQSRestServer elasticMq;
     private volatile org.apache.pekko.http.scaladsl.Http.ServerBinding binding;
     private volatile URI backend;
@@ -55,8 +71,9 @@ public final class EmbeddedSqs implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Binds the public port (a free one) now, so that queue URLs are known before ElasticMQ runs. */
-    public EmbeddedSqs(String accountId) throws IOException {
+    public EmbeddedSqs(String accountId, PrintStream console) throws IOException {
         this.accountId = accountId;
+        this.console = console;
         this.front = LoopbackServer.start(0, 64, "sqs-api", this::handle,
                 exchange -> AwsErrors.json(exchange, 403, "AccessDenied", "foreign Host header"));
     }
@@ -71,19 +88,48 @@ public final class EmbeddedSqs implements AutoCloseable {
         this.region = region;
     }
 
-    /** Starts ElasticMQ (about 1.5-2.5 s); requests before then get 503. */
-    public void startBackend() {
+    /**
+     * Starts ElasticMQ (about 1.5-2.5 s); requests before then wait for it. With {@code storage}, queues and
+     * messages are kept there ({@link QueueJournal}) and the stored ones are restored before clients are served.
+     */
+    public void startBackend(Path storage) {
         // The local cloud stops ElasticMQ itself (close, or its own shutdown hook); Pekko's hook only warned.
         if (System.getProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook") == null) {
             System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
         }
-        SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort()
+        ActorSystem system = ActorSystem.create("elasticmq");
+        this.actorSystem = system;
+        Option<ActorRef> listener = Option.empty();
+        if (storage != null) {
+            try {
+                PrivateFiles.createDirectories(storage);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + storage, e);
+            }
+            listener = Option.apply(system.actorOf(QueueJournal.props(storage, console), "queue-journal"));
+        }
+        ActorRef queueManager = system.actorOf(Props.create(QueueManagerActor.class, new NowProvider(),
+                StrictSQSLimits$.MODULE$, listener), "queue-manager");
+        if (storage != null) {
+            restored = QueueJournal.restore(storage, queueManager, console);
+        }
+        TheSQSRestServerBuilder builder = SQSRestServerBuilder.withActorSystem(system)
+                .withQueueManagerActor(queueManager).withInterface("127.0.0.1").withDynamicPort()
                 .withServerAddress(new NodeAddress("http", "127.0.0.1", front.getAddress().getPort(), ""))
-                .withAWSRegion(region).withAWSAccountId(accountId).start();
+                .withAWSRegion(region).withAWSAccountId(accountId);
+        if (listener.isDefined()) {
+            builder = builder.withQueueEventListener(listener.get());
+        }
+        SQSRestServer server = builder.start();
         this.binding = server.waitUntilStarted();
         int port = binding.localAddress().getPort();
         this.backend = URI.create("http://127.0.0.1:" + port);
         this.elasticMq = server;
+    }
+
+    /** Messages restored from the data folder at the start. */
+    public int restoredMessages() {
+        return restored;
     }
 
     /** Accepts requests signed with these credentials, and creates the queues. */
@@ -104,7 +150,12 @@ public final class EmbeddedSqs implements AutoCloseable {
                 attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + arn(q.deadLetterQueue())
                         + "\",\"maxReceiveCount\":\"" + q.maxReceiveCount() + "\"}");
             }
-            client.createQueue(b -> b.queueName(q.name()).attributes(attributes));
+            try {
+                client.createQueue(b -> b.queueName(q.name()).attributes(attributes));
+            } catch (QueueNameExistsException changed) {
+                // Kept from an earlier start with other attributes: serverless.yml is the truth.
+                client.setQueueAttributes(b -> b.queueUrl(internalUrl(q.name())).attributes(attributes));
+            }
         }
         this.verifier = new SigV4Verifier(accessKeyId, secretAccessKey, region, "sqs");
         opened.countDown();
@@ -214,6 +265,15 @@ public final class EmbeddedSqs implements AutoCloseable {
                 // Stopping anyway.
             }
             server.stopAndWait();
+        }
+        ActorSystem system = actorSystem;
+        if (system != null) {
+            try {
+                scala.concurrent.Await.result(system.terminate(), scala.concurrent.duration.Duration.apply(10,
+                        java.util.concurrent.TimeUnit.SECONDS));
+            } catch (Exception e) {
+                // Stopping anyway.
+            }
         }
     }
 
