@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import com.audmg.drive.local.PrivateFiles;
+import com.audmg.drive.local.config.QueuePolicy;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -107,6 +108,18 @@ public final class EmbeddedSns implements AutoCloseable {
                     s.rawMessageDelivery(), endpointArn, false));
         }
         restore();
+        for (List<Subscription> subs : topics.values()) {
+            for (Subscription sub : subs) {
+                QueuePolicy.Decision decision = sub.protocol() == Messaging.Protocol.SQS
+                        ? sqs.serviceMaySend("sns.amazonaws.com", sub.endpoint(), sub.topicArn()) : null;
+                if (decision != null && decision != QueuePolicy.Decision.ALLOW) {
+                    log("subscription of queue " + sub.endpoint() + " to " + sub.topicArn() + " gets nothing: the"
+                            + " queue's policy (" + messaging.queuePolicies().get(sub.endpoint()).where() + ") "
+                            + (decision == QueuePolicy.Decision.EXPLICIT_DENY ? "denies" : "does not allow")
+                            + " sns.amazonaws.com sqs:SendMessage from the topic (as on AWS)");
+                }
+            }
+        }
         this.verifier = new SigV4Verifier(accessKeyId, secretAccessKey, region, "sns");
     }
 
@@ -148,6 +161,15 @@ public final class EmbeddedSns implements AutoCloseable {
                 d.toFunction(s.endpoint(), bytes(root), what);
             }
             case SQS -> {
+                QueuePolicy.Decision decision = d == null ? null
+                        : sqs.serviceMaySend("sns.amazonaws.com", s.endpoint(), s.topicArn());
+                if (decision != null && decision != QueuePolicy.Decision.ALLOW) {
+                    // SNS's delivery to the queue is refused by SQS; AWS drops it (no DLQ on the subscription).
+                    log(what + " not delivered to queue " + s.endpoint() + ": its queue policy "
+                            + (decision == QueuePolicy.Decision.EXPLICIT_DENY ? "denies" : "does not allow")
+                            + " sns.amazonaws.com sqs:SendMessage from " + s.topicArn());
+                    return;
+                }
                 if (s.raw()) {
                     Map<String, MessageAttributeValue> sqsAttributes = new LinkedHashMap<>();
                     attributes.forEach((name, typeValue) -> sqsAttributes.put(name, typeValue[0].equals("Binary")

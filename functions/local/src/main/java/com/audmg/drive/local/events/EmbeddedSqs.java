@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import com.audmg.drive.local.PrivateFiles;
+import com.audmg.drive.local.config.QueuePolicy;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -51,6 +52,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public final class EmbeddedSqs implements AutoCloseable {
     /** SQS's largest request (a 256 KiB message in a batch of 10, JSON-escaped) with room to spare. */
     private static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "expect",
             "upgrade", "transfer-encoding", "keep-alive");
 
@@ -65,6 +68,7 @@ public final class EmbeddedSqs implements AutoCloseable {
     private volatile URI backend;
     private volatile SigV4Verifier verifier;
     private volatile SqsClient client;
+    private volatile Map<String, QueuePolicy> policies = Map.of();
     /** Counted down once the queues exist and requests are checked: requests before then wait for it. */
     private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -130,6 +134,25 @@ public final class EmbeddedSqs implements AutoCloseable {
     /** Messages restored from the data folder at the start. */
     public int restoredMessages() {
         return restored;
+    }
+
+    /** The queues' policies (serverless.yml's {@code AWS::SQS::QueuePolicy}), by queue name. */
+    public void policies(Map<String, QueuePolicy> policies) {
+        this.policies = Map.copyOf(policies);
+    }
+
+    /**
+     * Whether an AWS service ({@code sns.amazonaws.com}, ...) may send to {@code queue} for {@code sourceArn}: the
+     * queue's policy decides; a queue without one (made through the API, or not given one in serverless.yml) is
+     * not checked (null: nothing to say), although AWS would refuse the service.
+     */
+    public QueuePolicy.Decision serviceMaySend(String service, String queue, String sourceArn) {
+        QueuePolicy policy = policies.get(queue);
+        if (policy == null) {
+            return null;
+        }
+        return policy.evaluate(QueuePolicy.Caller.service(service), "sqs:SendMessage", arn(queue),
+                Map.of("aws:SourceArn", sourceArn, "aws:SourceAccount", accountId, "aws:SecureTransport", "true"));
     }
 
     /** Accepts requests signed with these credentials, and creates the queues. */
@@ -213,6 +236,16 @@ public final class EmbeddedSqs implements AutoCloseable {
                 AwsErrors.json(exchange, 403, refusal.errorType(), refusal.message());
                 return;
             }
+            String denied = deniedSend(exchange, body);
+            if (denied != null) {
+                if (exchange.getRequestHeaders().getFirst("X-Amz-Target") != null) {
+                    exchange.getResponseHeaders().set("x-amzn-query-error", "AccessDenied;Sender");
+                    AwsErrors.json(exchange, 403, "com.amazon.coral.service#AccessDeniedException", denied);
+                } else {
+                    AwsErrors.xml(exchange, 403, "AccessDenied", denied);
+                }
+                return;
+            }
             String rawQuery = exchange.getRequestURI().getRawQuery();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target
                     + exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery)))
@@ -246,6 +279,75 @@ public final class EmbeddedSqs implements AutoCloseable {
         } catch (IOException e) {
             // The client went away, or ElasticMQ is stopping.
         }
+    }
+
+    /**
+     * The refusal of a SendMessage or SendMessageBatch that the queue's policy explicitly denies to the local
+     * credentials, or null. The local credentials stand for the account's administrator: on AWS their
+     * identity-based permission allows same-account calls whatever the queue policy allows, but an explicit
+     * {@code Deny} in the queue policy wins over any allow.
+     */
+    private String deniedSend(HttpExchange exchange, byte[] body) {
+        if (policies.isEmpty()) {
+            return null;
+        }
+        String action;
+        String queueUrl;
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        if (target != null) {
+            action = target.substring(target.indexOf('.') + 1);
+            if (!action.startsWith("SendMessage")) {
+                return null;
+            }
+            try {
+                queueUrl = JSON.readTree(body).path("QueueUrl").asText(null);
+            } catch (IOException e) {
+                return null;
+            }
+        } else {
+            Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
+            form.putAll(form(exchange.getRequestURI().getRawQuery()));
+            action = form.getOrDefault("Action", "");
+            if (!action.startsWith("SendMessage")) {
+                return null;
+            }
+            queueUrl = form.getOrDefault("QueueUrl", exchange.getRequestURI().getPath());
+        }
+        if (queueUrl == null) {
+            return null;
+        }
+        String queue = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+        QueuePolicy policy = policies.get(queue);
+        if (policy == null) {
+            return null;
+        }
+        String principal = "arn:aws:iam::" + accountId + ":root";
+        QueuePolicy.Decision decision = policy.evaluate(QueuePolicy.Caller.account(accountId), "sqs:SendMessage",
+                arn(queue), Map.of("aws:PrincipalAccount", accountId, "aws:PrincipalArn", principal,
+                        "aws:SecureTransport", "true", "aws:SourceIp", "127.0.0.1"));
+        if (decision != QueuePolicy.Decision.EXPLICIT_DENY) {
+            return null;
+        }
+        return "User: " + principal + " is not authorized to perform: sqs:" + action.toLowerCase(Locale.ROOT)
+                + " on resource: " + arn(queue) + " with an explicit deny in a resource-based policy ("
+                + policy.logicalId() + ", " + policy.where() + ")";
+    }
+
+    private static Map<String, String> form(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (text == null || text.isEmpty()) {
+            return out;
+        }
+        for (String pair : text.split("&")) {
+            int eq = pair.indexOf('=');
+            try {
+                out.put(java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                // A malformed escape: that parameter is missing.
+            }
+        }
+        return out;
     }
 
     @Override
