@@ -71,7 +71,15 @@ public final class AudioProcessor {
             opus = encoding.toLowerCase(Locale.ROOT).contains("opus");
             media.put("codec", codec(contentType, encoding));
             media.put("sampleRate", header.getSampleRateAsNumber());
-            media.put("channels", channels(header.getChannels()));
+            int channels = channels(header.getChannels());
+            if ("audio/mp4".equals(contentType) || "audio/aac".equals(contentType)) {
+                // The mp4a entry's count (what jaudiotagger reports) says 2 for mono AAC from some muxers.
+                Mp4AudioConfig.Config aac = Mp4AudioConfig.read(named);
+                if (aac != null) {
+                    channels = aac.channels();
+                }
+            }
+            media.put("channels", channels);
             long bitrate = header.getBitRateAsNumber();
             if (bitrate > 0) {
                 media.put("bitrate", bitrate * 1000);

@@ -207,6 +207,8 @@ class ProcessMediaHandlerTest {
         assertEquals(7, media.get("track").asInt());
         assertEquals(2024, media.get("year").asInt());
         assertEquals("aac", media.get("codec").asText());
+        assertEquals(22050, media.get("sampleRate").asInt());
+        assertEquals(1, media.get("channels").asInt(), "mono, as its AudioSpecificConfig says");
         assertTrue(Math.abs(media.get("durationMs").asLong() - 2000) < 100, media.toString());
         HttpResponse<byte[]> cover = Api.download(media.get("coverUrl").asText());
         assertEquals(200, cover.statusCode());
