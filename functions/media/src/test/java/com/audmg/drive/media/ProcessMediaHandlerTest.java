@@ -213,9 +213,11 @@ class ProcessMediaHandlerTest {
         HttpResponse<byte[]> cover = Api.download(media.get("coverUrl").asText());
         assertEquals(200, cover.statusCode());
         assertEquals(240, ImageIO.read(new ByteArrayInputStream(cover.body())).getWidth());
-        // The desktop plays the original (JavaFX Media plays AAC): no rendition, no waveform to draw.
+        // The desktop plays the original (JavaFX Media plays AAC): no rendition; a waveform decoded with JAAD.
         assertTrue(media.get("playableUrl").isNull(), media.toString());
-        assertTrue(media.get("waveformUrl").isNull(), media.toString());
+        JsonNode waveform = Json.MAPPER.readTree(Api.download(media.get("waveformUrl").asText()).body());
+        assertTrue(waveform.get("peaks").size() > 100, waveform.toString());
+        assertTrue(Math.abs(waveform.get("durationMs").asLong() - 2000) < 100, waveform.toString());
         assertEquals(1, json(check(api.list(u.token(), Map.of("q", "aac artist")), 200)).get("items").size());
     }
 
