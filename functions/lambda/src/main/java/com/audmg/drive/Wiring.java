@@ -63,6 +63,7 @@ public final class Wiring {
     private volatile Supplier<com.audmg.drive.platform.Mailer> mailer;
     private final Clock clock;
     private PipelineSettings pipeline = PipelineSettings.none();
+    private LibraryStore.MigrationPolicy migration = LibraryStore.MigrationPolicy.INLINE;
     private com.audmg.drive.platform.SnsPublisher.Events events;
     /** Parsed segments and manifests held per container (a segment is a few hundred records). */
     private static final int CACHED_LIBRARY_OBJECTS = 128;
@@ -166,7 +167,8 @@ public final class Wiring {
 
     private static TokenService newTokenService(Config config, String tokenSecret, Clock clock) {
         return new TokenService(tokenSecret, config.tokenIssuer(), config.tokenAudience(),
-                config.tokenTtlSeconds(), clock);
+                config.tokenTtlSeconds(), config.lifetimes().mfaTokenSeconds(), config.lifetimes().deviceTokenSeconds(),
+                clock);
     }
 
     /** The container-wide instance, built from the environment on first use. */
@@ -183,6 +185,14 @@ public final class Wiring {
                 () -> AwsClients.presigner(config, credentials),
                 () -> config.tokenSecret().orElseGet(() -> AwsClients.tokenSecret(config, http.get(), credentials)),
                 () -> AwsClients.mailer(config, http.get(), credentials), Clock.systemUTC());
+        com.audmg.drive.platform.MigrationSettings migrating = com.audmg.drive.platform.MigrationSettings.fromEnvironment();
+        migrating.migrator().ifPresent(function -> {
+            Supplier<com.audmg.drive.platform.FunctionInvoker> lambda = memoize(() ->
+                    new com.audmg.drive.platform.FunctionInvoker(http.get(), credentials, config.region(),
+                            migrating.lambdaEndpoint()));
+            wiring.withMigration(new LibraryStore.MigrationPolicy(migrating.inlineMaxBytes(), userId ->
+                    lambda.get().invokeAsync(function, Json.write(Json.object().put("migrateUserId", userId)))));
+        });
         PipelineSettings pipeline = PipelineSettings.fromEnvironment();
         return wiring.withPipeline(pipeline, pipeline.topicArn().map(topic -> {
             Supplier<com.audmg.drive.platform.SnsPublisher> sns = memoize(() -> new com.audmg.drive.platform.SnsPublisher(
@@ -198,6 +208,13 @@ public final class Wiring {
     public synchronized Wiring withPipeline(PipelineSettings settings, com.audmg.drive.platform.SnsPublisher.Events publisher) {
         this.pipeline = settings;
         this.events = publisher;
+        this.libraryStore = null;
+        return this;
+    }
+
+    /** Where requests hand off the migration of previous-release libraries too large for them. */
+    public synchronized Wiring withMigration(LibraryStore.MigrationPolicy policy) {
+        this.migration = policy;
         this.libraryStore = null;
         return this;
     }
@@ -245,7 +262,13 @@ public final class Wiring {
         primeSnapshot("accounts", () -> data.get(Keys.account("")));
         return new AuthService(new AccountStore(data), loginThrottle(data),
                 new SignUpThrottle(data, config.signUpsPerClientPerHour(), config.signUpsPerHour(), clock),
-                passwordHasher(), sessions(), mfaService(), emailService(), clock);
+                passwordHasher(), sessions(), mfaService(), emailService(), devices(), clock);
+    }
+
+    /** Device tokens and their budgets (OWASP's device cookies). */
+    public com.audmg.drive.auth.Devices devices() {
+        return new com.audmg.drive.auth.Devices(tokens(), new com.audmg.drive.auth.DeviceThrottle(
+                new JsonObjectStore(s3.get(), config.dataBucket()), clock));
     }
 
     /** What {@code POST /auth/password-reset} takes at least, found or not (see {@link com.audmg.drive.auth.EmailService}). */
@@ -259,7 +282,9 @@ public final class Wiring {
                         com.audmg.drive.auth.EmailService.RESETS_PER_CLIENT_PER_HOUR, clock),
                 new com.audmg.drive.auth.ClientBudget(data, Keys::resetConfirmThrottle,
                         com.audmg.drive.auth.EmailService.RESET_CONFIRMS_PER_CLIENT_PER_HOUR, clock),
-                passwordHasher(), sessions(), RESET_RESPONSE_FLOOR, clock);
+                passwordHasher(), sessions(), RESET_RESPONSE_FLOOR,
+                Duration.ofSeconds(config.lifetimes().emailVerificationSeconds()),
+                Duration.ofSeconds(config.lifetimes().passwordResetSeconds()), clock);
     }
 
     /** Replaces the mailer (tests capture messages instead of sending them). */
@@ -272,7 +297,8 @@ public final class Wiring {
     public com.audmg.drive.auth.MfaService mfaService() {
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
         return new com.audmg.drive.auth.MfaService(new AccountStore(data), accountSecrets.get(),
-                new com.audmg.drive.auth.CodeThrottle(data, clock), tokens(), sessions(), clock);
+                new com.audmg.drive.auth.CodeThrottle(data, clock), tokens(), sessions(), devices(),
+                Duration.ofSeconds(config.lifetimes().mfaEnrolmentSeconds()), clock);
     }
 
     /** Accounts as stored (for {@code GET /me}). */
@@ -283,10 +309,11 @@ public final class Wiring {
     private LoginThrottle loginThrottle;
     private PasswordHasher passwordHasher;
 
-    /** One per container: it holds the in-memory budgets of unknown usernames. */
+    /** One per container (stateless since unknown names' budgets moved to S3; kept single for its clients' sake). */
     private synchronized LoginThrottle loginThrottle(JsonObjectStore data) {
         if (loginThrottle == null) {
-            loginThrottle = new LoginThrottle(data, clock);
+            com.audmg.drive.auth.AccountSecrets secrets = accountSecrets.get();
+            loginThrottle = new LoginThrottle(data, name -> secrets.codeHash("unknown-username", "", name), clock);
         }
         return loginThrottle;
     }
@@ -315,15 +342,21 @@ public final class Wiring {
     }
 
     private FileService fileService(ContentSniffer sniffer, S3Presigner signer) {
+        return fileService(sniffer, signer, libraryStore());
+    }
+
+    private FileService fileService(ContentSniffer sniffer, S3Presigner signer, LibraryStore store) {
         FileLifecycle lifecycle = lifecycle();
-        return new FileService(libraryStore(), lifecycle, s3.get(), signer, sniffer,
+        return new FileService(store, lifecycle, s3.get(), signer, sniffer,
                 new FileService.Settings(config.mediaBucket(), config.maxUploadBytes(), config.quotaBytes(),
                         lifecycle.urlTtl()), clock, pipeline.derivedBucket().orElse(null), events);
     }
 
     public LibrarySweeper librarySweeper() {
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
-        return new LibrarySweeper(fileService(null, presigner.get()), libraryStore(), releaser(), data,
+        // The sweeper migrates previous-release libraries of any size: it is where large ones are handed.
+        LibraryStore store = libraryStore().migratingInline();
+        return new LibrarySweeper(fileService(null, presigner.get(), store), store, releaser(), data,
                 new com.audmg.drive.files.AccountPurger(s3.get(), config.mediaBucket(), config.dataBucket(), data,
                         pipeline.derivedBucket().orElse(null)), clock);
     }
@@ -348,7 +381,7 @@ public final class Wiring {
         if (libraryStore == null) {
             JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
             libraryStore = new LibraryStore(data, new ImmutableObjectCache(CACHED_LIBRARY_OBJECTS, CACHED_LIBRARY_BYTES), lifecycle(),
-                    releaser(), new LegacyLayout(data), clock);
+                    releaser(), new LegacyLayout(data), clock, migration);
         }
         return libraryStore;
     }

@@ -75,6 +75,16 @@ public final class Api {
                 .body(credentialsJson(username, password)).build(), null);
     }
 
+    /** A login from a client address that presents a device token (null: the field is left out). */
+    public APIGatewayProxyResponseEvent login(String username, String password, String sourceIp, String deviceToken) {
+        Map<String, String> body = new java.util.HashMap<>(Map.of("username", username, "password", password));
+        if (deviceToken != null) {
+            body.put("deviceToken", deviceToken);
+        }
+        return login.handleRequest(Events.request("POST", "/auth/login", "/auth/login").sourceIp(sourceIp)
+                .body(Json.write(body)).build(), null);
+    }
+
     public APIGatewayProxyResponseEvent signUp(String username, String password, String sourceIp) {
         return signUp.handleRequest(Events.request("POST", "/auth/signup", "/auth/signup").sourceIp(sourceIp)
                 .body(credentialsJson(username, password)).build(), null);

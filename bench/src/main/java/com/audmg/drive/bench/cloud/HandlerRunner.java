@@ -18,6 +18,7 @@ public final class HandlerRunner {
     /**
      * {@code proxy <handlerClass> <method> <path> <resource> <id|-> <authorization|-> <body|->},
      * {@code authorizer <handlerClass> <token> <methodArn>}, {@code scheduled <handlerClass> <ruleArn>},
+     * {@code user <handlerClass> <userId>}, {@code sqs <handlerClass> <queueArn> <body>}, {@code sns <handlerClass> <topicArn> <message>},
      * or {@code bcrypt <cost> <n>}.
      */
     public static void main(String[] args) throws Exception {
@@ -47,6 +48,37 @@ public final class HandlerRunner {
             if (!args[7].equals("-")) {
                 ev.getMethod("setBody", String.class).invoke(event, args[7]);
             }
+        } else if (args[0].equals("sqs")) {
+            // One message as Lambda's SQS event source delivers it (first receive)
+            Class<?> ev = Class.forName("com.amazonaws.services.lambda.runtime.events.SQSEvent");
+            Class<?> msg = Class.forName("com.amazonaws.services.lambda.runtime.events.SQSEvent$SQSMessage");
+            Object m = msg.getConstructor().newInstance();
+            msg.getMethod("setMessageId", String.class).invoke(m, "00000000-0000-4000-8000-000000000001");
+            msg.getMethod("setReceiptHandle", String.class).invoke(m, "bench-receipt");
+            msg.getMethod("setBody", String.class).invoke(m, args[3]);
+            msg.getMethod("setAttributes", Map.class).invoke(m, Map.of("ApproximateReceiveCount", "1"));
+            msg.getMethod("setEventSource", String.class).invoke(m, "aws:sqs");
+            msg.getMethod("setEventSourceArn", String.class).invoke(m, args[2]);
+            event = ev.getConstructor().newInstance();
+            ev.getMethod("setRecords", List.class).invoke(event, List.of(m));
+        } else if (args[0].equals("sns")) {
+            // One notification as SNS invokes a subscribed function
+            Class<?> ev = Class.forName("com.amazonaws.services.lambda.runtime.events.SNSEvent");
+            Class<?> rec = Class.forName("com.amazonaws.services.lambda.runtime.events.SNSEvent$SNSRecord");
+            Class<?> sns = Class.forName("com.amazonaws.services.lambda.runtime.events.SNSEvent$SNS");
+            Object n = sns.getConstructor().newInstance();
+            sns.getMethod("setMessageId", String.class).invoke(n, "00000000-0000-4000-8000-000000000002");
+            sns.getMethod("setTopicArn", String.class).invoke(n, args[2]);
+            sns.getMethod("setMessage", String.class).invoke(n, args[3]);
+            sns.getMethod("setType", String.class).invoke(n, "Notification");
+            Object r = rec.getConstructor().newInstance();
+            rec.getMethod("setSns", sns).invoke(r, n);
+            rec.getMethod("setEventSource", String.class).invoke(r, "aws:sns");
+            event = ev.getConstructor().newInstance();
+            ev.getMethod("setRecords", List.class).invoke(event, List.of(r));
+        } else if (args[0].equals("user")) {
+            // {"userId": ...}: a by-hand run limited to one library
+            event = Map.of("userId", args[2]);
         } else if (args[0].equals("scheduled")) {
             // EventBridge's "Scheduled Event", as the JSON the runtime would turn into a Map
             Map<String, Object> scheduled = new HashMap<>();
@@ -77,7 +109,9 @@ public final class HandlerRunner {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         String summary = String.valueOf(result);
         try {
-            summary = "status=" + result.getClass().getMethod("getStatusCode").invoke(result);
+            if (result != null) {
+                summary = "status=" + result.getClass().getMethod("getStatusCode").invoke(result);
+            }
         } catch (NoSuchMethodException e) {
             summary = result instanceof Map<?, ?> m && m.containsKey("principalId") ? "policy for " + m.get("principalId")
                     : result instanceof Map<?, ?> m ? String.valueOf(m)

@@ -48,6 +48,9 @@ public final class DriveClient {
     /** How often a call answered 503 busy (the server's compare-and-swap kept colliding) is sent in all. */
     private static final int BUSY_ATTEMPTS = 3;
     private static final long BUSY_WAIT_CAP_MS = 2_000;
+    /** How often, and how far apart, a call answered 503 library_upgrading is sent: up to about two minutes. */
+    private static final int UPGRADE_ATTEMPTS = 25;
+    private static final long UPGRADE_WAIT_CAP_MS = 5_000;
     private volatile String token;
     private volatile String refreshToken;
     private final Object refreshLock = new Object();
@@ -436,10 +439,15 @@ public final class DriveClient {
                 return sendOnce(method, path, body, authenticated, true);
             } catch (ApiException e) {
                 // 503 busy: nothing was changed and the call may simply be repeated after Retry-After.
-                if (e.status() != 503 || !"busy".equals(e.code()) || attempt == BUSY_ATTEMPTS) {
+                // 503 library_upgrading: a large library of the previous release is being migrated (seconds
+                // to a minute, once): the call waits for it as well, longer.
+                boolean busy = e.status() == 503 && "busy".equals(e.code());
+                boolean upgrading = e.status() == 503 && "library_upgrading".equals(e.code());
+                if (!busy && !upgrading || attempt >= (upgrading ? UPGRADE_ATTEMPTS : BUSY_ATTEMPTS)) {
                     throw e;
                 }
-                long waitMs = Math.min(BUSY_WAIT_CAP_MS, e.retryAfterSeconds().map(seconds -> seconds * 1000).orElse(500L));
+                long waitMs = Math.min(upgrading ? UPGRADE_WAIT_CAP_MS : BUSY_WAIT_CAP_MS,
+                        e.retryAfterSeconds().map(seconds -> seconds * 1000).orElse(500L));
                 try {
                     Thread.sleep(waitMs);
                 } catch (InterruptedException interrupted) {

@@ -59,7 +59,8 @@ class ServerlessTemplateTest {
             "TOKEN_SECRET_PARAMETER", "TOKEN_ISSUER", "TOKEN_AUDIENCE", "TOKEN_TTL_SECONDS", "URL_TTL_SECONDS",
             "MAX_UPLOAD_BYTES", "QUOTA_BYTES", "BCRYPT_COST", "REFRESH_TTL_SECONDS", "SIGNUPS_PER_CLIENT_PER_HOUR",
             "SIGNUPS_PER_HOUR", "DERIVED_BUCKET", "MAIL_FROM", "MEDIA_EVENTS_TOPIC", "MEDIA_MAX_BYTES",
-            "MEDIA_MAX_RECEIVES");
+            "MEDIA_MAX_RECEIVES", "EMAIL_VERIFICATION_TTL_SECONDS", "PASSWORD_RESET_TTL_SECONDS", "MFA_TOKEN_TTL_SECONDS",
+            "MFA_ENROLMENT_TTL_SECONDS", "DEVICE_TOKEN_TTL_SECONDS");
 
     /** Functions allowed to touch the media bucket at all (the others may not name it). */
     private static final Set<String> MEDIA_FUNCTIONS = Set.of(
@@ -288,9 +289,16 @@ class ServerlessTemplateTest {
                     name + " must abort incomplete multipart uploads after a day");
         }
         assertTrue(lifecycle(buckets.get("DataBucket").path("Properties")).stream()
-                        .noneMatch(r -> r.has("ExpirationInDays") || r.has("ExpirationDate")),
+                        .filter(r -> r.has("ExpirationInDays") || r.has("ExpirationDate"))
+                        .allMatch(r -> Set.of("throttle/unknown/", "throttle/unknown-new/").contains(expiringPrefix(r))),
                 "DataBucket must not expire records: a pending/ record is the only pointer to the bytes of an"
-                        + " abandoned upload, which createUpload removes with it");
+                        + " abandoned upload, which createUpload removes with it (only unknown names' login budgets expire)");
+        Set<String> expiring = new TreeSet<>();
+        lifecycle(buckets.get("DataBucket").path("Properties")).stream()
+                .filter(r -> "Enabled".equals(r.path("Status").asText()) && r.path("ExpirationInDays").asInt(99) <= 1)
+                .forEach(r -> expiring.add(expiringPrefix(r)));
+        assertEquals(Set.of("throttle/unknown/", "throttle/unknown-new/"), expiring,
+                "the budgets of unknown names (one per name tried) must expire");
     }
 
     @Test
@@ -591,6 +599,35 @@ class ServerlessTemplateTest {
         }
     }
 
+    /** The API functions that open libraries may start sweepUploads (the migration hand-off), and nothing else may invoke. */
+    private static final Set<String> MIGRATION_HANDING_FUNCTIONS = Set.of("MeLambdaFunction",
+            "ListFilesLambdaFunction", "CreateUploadLambdaFunction", "CompleteUploadLambdaFunction",
+            "GetFileLambdaFunction", "DeleteFileLambdaFunction", "UpdateFileLambdaFunction");
+
+    @Test
+    @DisplayName("invoke permissions: only the library routes, only sweepUploads of this stage, asynchronously")
+    void migrationHandOffPermissions() {
+        String sweeper = "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:audmg-drive-ci-sweepUploads";
+        for (Map.Entry<String, JsonNode> e : ofType("AWS::Lambda::Function").entrySet()) {
+            String roleId = e.getValue().path("Properties").path("Role").path("Fn::GetAtt").get(0).asText();
+            List<String> lambdaGrants = new ArrayList<>();
+            for (JsonNode st : allStatements(resources.path(roleId).path("Properties"))) {
+                for (String action : strings(st.path("Action"))) {
+                    if (action.toLowerCase().startsWith("lambda:")) {
+                        lambdaGrants.add(action + " " + st.path("Resource"));
+                    }
+                }
+            }
+            if (MIGRATION_HANDING_FUNCTIONS.contains(e.getKey())) {
+                assertEquals(List.of("lambda:InvokeFunction {\"Fn::Sub\":\"" + sweeper + "\"}"), lambdaGrants, e.getKey());
+            } else {
+                assertEquals(List.of(), lambdaGrants, e.getKey() + " must not invoke functions");
+            }
+            JsonNode env = e.getValue().path("Properties").path("Environment").path("Variables");
+            assertEquals("audmg-drive-ci-sweepUploads", env.path("LIBRARY_MIGRATOR").asText(), e.getKey());
+        }
+    }
+
     // ---- helpers --------------------------------------------------------------------------
 
     private Map<String, JsonNode> ofType(String type) {
@@ -602,6 +639,11 @@ class ServerlessTemplateTest {
             }
         }
         return found;
+    }
+
+    /** The prefix a lifecycle rule applies to (its Prefix, or its Filter's), "" for the whole bucket. */
+    private static String expiringPrefix(JsonNode rule) {
+        return rule.path("Prefix").asText(rule.path("Filter").path("Prefix").asText(""));
     }
 
     private static List<JsonNode> lifecycle(JsonNode bucketProps) {

@@ -96,11 +96,12 @@ public final class AccountStore {
         store.replace(Keys.account(current.account().username()), next, current.etag());
     }
 
-    /** Writes a new password hash only if the account is unchanged since read. */
+    /** Writes a new password hash only if the account is unchanged since read; every device token stops being valid. */
     public void replacePasswordHash(VersionedAccount current, String passwordHash, Instant changedAt) {
         update(current, doc -> {
             doc.put("passwordHash", passwordHash);
             doc.put("passwordChangedAt", changedAt.toString());
+            Devices.revokeAll(doc);
         });
     }
 

@@ -25,10 +25,16 @@ public final class AuthService {
     private final SessionService sessions;
     private final MfaService mfa;
     private final EmailService email;
+    private final Devices devices;
     private final Clock clock;
 
+    /** What a complete login answers: the session's tokens and a device token for this client. */
+    public record LoginResult(SessionService.Tokens tokens, String deviceToken) {
+    }
+
     public AuthService(AccountStore accounts, LoginThrottle throttle, SignUpThrottle signUps, PasswordHasher hasher,
-                       SessionService sessions, MfaService mfa, EmailService email, Clock clock) {
+                       SessionService sessions, MfaService mfa, EmailService email, Devices devices, Clock clock) {
+        this.devices = devices;
         this.accounts = accounts;
         this.throttle = throttle;
         this.signUps = signUps;
@@ -68,23 +74,35 @@ public final class AuthService {
         return account;
     }
 
-    public SessionService.Tokens login(String rawUsername, String password, String client, String clientLabel) {
+    /**
+     * A password login. With a valid device token of the account ({@code deviceToken}, may be null) the
+     * attempt counts in that device's budget only; otherwise in the username's budgets for untrusted clients.
+     */
+    public LoginResult login(String rawUsername, String password, String deviceToken, String client,
+                             String clientLabel) {
         if (rawUsername.isEmpty() || rawUsername.length() > 64 || password.length() > 1024) {
             throw INVALID_CREDENTIALS;
         }
         String username = rawUsername.toLowerCase(Locale.ROOT);
-        AccountStore.Account account = verified(username, password, client).orElseThrow(() -> INVALID_CREDENTIALS);
+        Optional<AccountStore.VersionedAccount> found = accounts.findVersioned(username);
+        Optional<String> device = found.flatMap(a -> devices.trusted(deviceToken, a));
+        AccountStore.Account account = (device.isPresent()
+                ? verifiedOnDevice(found.get(), device.get(), password)
+                : verified(username, found.map(AccountStore.VersionedAccount::account), password, client))
+                .orElseThrow(() -> INVALID_CREDENTIALS);
         if (account.mfa()) {
             // The password was right; the session waits for the second factor (POST /auth/login/mfa).
-            throw mfa.mfaRequired(account);
+            throw mfa.mfaRequired(account, device.orElse(null));
         }
         SessionService.Tokens tokens = sessions.start(account.userId(), account.username(), clientLabel);
         // An account deleted while this login ran: its deletion may have listed the sessions before this one.
-        if (!accounts.find(username).map(a -> a.userId().equals(account.userId())).orElse(false)) {
+        Optional<AccountStore.VersionedAccount> now = accounts.findVersioned(username)
+                .filter(a -> a.account().userId().equals(account.userId()));
+        if (now.isEmpty()) {
             sessions.revoke(account.userId(), tokens.sessionId());
             throw INVALID_CREDENTIALS;
         }
-        return tokens;
+        return new LoginResult(tokens, devices.issue(now.get(), device.orElse(null)));
     }
 
     public SessionService.Tokens refresh(String refreshToken) {
@@ -102,7 +120,7 @@ public final class AuthService {
      */
     public AccountStore.VersionedAccount confirmPassword(TokenService.Principal caller, String password, String client) {
         AccountStore.VersionedAccount current = ownAccount(caller);
-        if (verified(caller.username(), password, client).isEmpty()) {
+        if (verified(caller.username(), Optional.of(current.account()), password, client).isEmpty()) {
             throw INVALID_CREDENTIALS;
         }
         return current;
@@ -131,6 +149,10 @@ public final class AuthService {
         accounts.delete(caller.username());
         sessions.revokeAll(caller.userId(), null);
         mfa.forget(caller.userId());
+        // What the account left beside it: its password budget and its devices' budgets (its device tokens
+        // name a user id that no longer exists, so none is valid any more).
+        throttle.forget(caller.username());
+        devices.throttle().forget(caller.userId());
         StructuredLog.metric("AccountsDeleted", 1, "Count");
     }
 
@@ -145,8 +167,8 @@ public final class AuthService {
      * Reserves a verification in the username's budget, then runs bcrypt (against a decoy hash for
      * an unknown username, which takes as long). Empty when the password is wrong or there is no account.
      */
-    private Optional<AccountStore.Account> verified(String username, String password, String client) {
-        Optional<AccountStore.Account> account = accounts.find(username);
+    private Optional<AccountStore.Account> verified(String username, Optional<AccountStore.Account> account,
+                                                    String password, String client) {
         throttle.reserve(username, client, account.isPresent()).ifPresent(wait -> {
             throw tooManyAttempts(wait, "too many failed attempts, try again later");
         });
@@ -156,6 +178,22 @@ public final class AuthService {
         }
         if (account.isEmpty()) {
             hasher.verifyDecoy(password);
+        }
+        StructuredLog.metric("LoginFailures", 1, "Count");
+        return Optional.empty();
+    }
+
+    /** As {@link #verified} for a client with a valid device token: only that device's budget counts. */
+    private Optional<AccountStore.Account> verifiedOnDevice(AccountStore.VersionedAccount account, String deviceId,
+                                                            String password) {
+        String userId = account.account().userId();
+        devices.throttle().reserve(userId, deviceId).ifPresent(wait -> {
+            StructuredLog.metric("DeviceLoginsLocked", 1, "Count");
+            throw tooManyAttempts(wait, "too many failed attempts from this device, try again later");
+        });
+        if (hasher.verify(password, account.account().passwordHash())) {
+            devices.throttle().succeeded(userId, deviceId);
+            return Optional.of(account.account());
         }
         StructuredLog.metric("LoginFailures", 1, "Count");
         return Optional.empty();

@@ -46,8 +46,6 @@ public final class EmailService {
     /** Reset code letters: no 0/O, 1/I/L or U, so a code read aloud or retyped survives. */
     private static final String RESET_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789";
     private static final int RESET_CODE_LENGTH = 12;
-    static final Duration VERIFICATION_TTL = Duration.ofHours(24);
-    static final Duration RESET_TTL = Duration.ofMinutes(15);
     private static final long MAIL_INTERVAL_MILLIS = 60_000;
     private static final int MAX_EMAIL_LENGTH = 254;
     /** One address, no display name, nothing that could end or add a header line. */
@@ -64,10 +62,16 @@ public final class EmailService {
     private final PasswordHasher hasher;
     private final SessionService sessions;
     private final Duration resetResponseFloor;
+    private final Duration verificationTtl;
+    private final Duration resetTtl;
     private final Clock clock;
 
+    /** @param verificationTtl how long an e-mail verification code works; {@code resetTtl}: a reset code */
     public EmailService(AccountStore accounts, AccountSecrets secrets, Mailer mailer, ClientBudget resetRequests,
-                        ClientBudget resetConfirms, PasswordHasher hasher, SessionService sessions, Duration resetResponseFloor, Clock clock) {
+                        ClientBudget resetConfirms, PasswordHasher hasher, SessionService sessions, Duration resetResponseFloor,
+                        Duration verificationTtl, Duration resetTtl, Clock clock) {
+        this.verificationTtl = verificationTtl;
+        this.resetTtl = resetTtl;
         this.accounts = accounts;
         this.secrets = secrets;
         this.mailer = mailer;
@@ -96,7 +100,7 @@ public final class EmailService {
             ObjectNode pending = doc.putObject("emailVerification");
             pending.put("email", email);
             pending.put("codeHash", secrets.codeHash("email", userId, code));
-            pending.put("expiresAt", now.plus(VERIFICATION_TTL).toString());
+            pending.put("expiresAt", now.plus(verificationTtl).toString());
             pending.put("attempts", 0);
             countMail(doc, "verify", now.toEpochMilli());
         };
@@ -242,7 +246,7 @@ public final class EmailService {
                 accounts.update(account, doc -> {
                     ObjectNode reset = doc.putObject("passwordReset");
                     reset.put("codeHash", secrets.codeHash("reset", account.account().userId(), normalized("reset", code)));
-                    reset.put("expiresAt", clock.instant().plus(RESET_TTL).toString());
+                    reset.put("expiresAt", clock.instant().plus(resetTtl).toString());
                     countMail(doc, "reset", now);
                 });
             } catch (JsonObjectStore.ConditionFailedException e) {
@@ -252,7 +256,7 @@ public final class EmailService {
                 mailer.send(account.account().email(), "Your Audmg Drive password reset code",
                         "Someone (hopefully you) asked to reset the password of the Audmg Drive account "
                                 + account.account().username() + ".\r\n\r\nYour code: " + code + "\r\n\r\nIt works once,"
-                                + " for " + RESET_TTL.toMinutes() + " minutes. If you did not ask for it, ignore this"
+                                + " for " + describe(resetTtl) + ". If you did not ask for it, ignore this"
                                 + " message: your password stays as it is.\r\n");
                 StructuredLog.metric("PasswordResetMailsSent", 1, "Count");
             } catch (Mailer.MailException e) {
@@ -281,6 +285,7 @@ public final class EmailService {
                 doc.remove("passwordReset");
                 doc.put("passwordHash", hasher.hash(newPassword));
                 doc.put("passwordChangedAt", clock.instant().toString());
+                Devices.revokeAll(doc);
             });
             if (matched.isPresent()) {
                 if (!matched.get()) {
@@ -357,9 +362,22 @@ public final class EmailService {
         budget.put("last", now);
     }
 
-    private static String verificationText(String username, String code) {
+    /** A lifetime as a person reads it: "15 minutes", "24 hours", "7 days" (rounded down to the unit). */
+    static String describe(Duration lifetime) {
+        long minutes = Math.max(1, lifetime.toMinutes());
+        if (minutes < 120) {
+            return plural(minutes, "minute");
+        }
+        return minutes < 72 * 60 ? plural(minutes / 60, "hour") : plural(minutes / (24 * 60), "day");
+    }
+
+    private static String plural(long count, String unit) {
+        return count + " " + unit + (count == 1 ? "" : "s");
+    }
+
+    private String verificationText(String username, String code) {
         return "Your code to verify this address for the Audmg Drive account " + username + ": " + code
-                + "\r\n\r\nIt works once, for " + VERIFICATION_TTL.toHours() + " hours. If you did not ask for it,"
+                + "\r\n\r\nIt works once, for " + describe(verificationTtl) + ". If you did not ask for it,"
                 + " ignore this message.\r\n";
     }
 

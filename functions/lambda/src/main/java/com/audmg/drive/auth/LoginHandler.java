@@ -65,18 +65,31 @@ public final class LoginHandler extends ApiHandler {
         JsonNode body = Json.parseObject(request.body());
         String username = Json.requiredString(body, "username");
         String password = Json.requiredString(body, "password");
-        SessionService.Tokens tokens = auth.login(username, password, request.sourceIp(),
+        AuthService.LoginResult login = auth.login(username, password, deviceToken(body), request.sourceIp(),
                 request.header("User-Agent").orElse(""));
-        request.userId(tokens.userId());
-        return tokens(tokens);
+        request.userId(login.tokens().userId());
+        return tokens(login.tokens(), login.deviceToken());
+    }
+
+    /** The optional device token of a login: a string when present (an invalid one is ignored later, not here). */
+    private static String deviceToken(JsonNode body) {
+        JsonNode value = body.get("deviceToken");
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual() || value.textValue().length() > Devices.MAX_TOKEN_LENGTH) {
+            throw ApiException.invalidRequest("deviceToken",
+                    "field 'deviceToken' must be a string of at most " + Devices.MAX_TOKEN_LENGTH + " characters");
+        }
+        return value.textValue();
     }
 
     private APIGatewayProxyResponseEvent loginMfa(ApiRequest request) {
         JsonNode body = Json.parseObject(request.body());
-        SessionService.Tokens tokens = mfa.login(Json.requiredString(body, "mfaToken"),
+        AuthService.LoginResult login = mfa.login(Json.requiredString(body, "mfaToken"),
                 Json.requiredString(body, "code"), request.header("User-Agent").orElse(""));
-        request.userId(tokens.userId());
-        return tokens(tokens);
+        request.userId(login.tokens().userId());
+        return tokens(login.tokens(), login.deviceToken());
     }
 
     private APIGatewayProxyResponseEvent beginMfa(ApiRequest request) {
@@ -141,7 +154,7 @@ public final class LoginHandler extends ApiHandler {
         JsonNode body = Json.parseObject(request.body());
         SessionService.Tokens tokens = auth.refresh(Json.requiredString(body, "refreshToken"));
         request.userId(tokens.userId());
-        return tokens(tokens);
+        return tokens(tokens, null);
     }
 
     private APIGatewayProxyResponseEvent logout(ApiRequest request) {
@@ -190,13 +203,17 @@ public final class LoginHandler extends ApiHandler {
         return Responses.noContent();
     }
 
-    private static APIGatewayProxyResponseEvent tokens(SessionService.Tokens tokens) {
+    /** A session's tokens; after a login also the client's device token (null after a refresh). */
+    private static APIGatewayProxyResponseEvent tokens(SessionService.Tokens tokens, String deviceToken) {
         ObjectNode response = Json.object();
         response.put("token", tokens.token());
         response.put("tokenType", "Bearer");
         response.put("expiresIn", tokens.expiresIn());
         response.put("refreshToken", tokens.refreshToken());
         response.put("sessionId", tokens.sessionId());
+        if (deviceToken != null) {
+            response.put("deviceToken", deviceToken);
+        }
         return Responses.json(200, response);
     }
 }

@@ -2,9 +2,10 @@ package com.audmg.drive.auth;
 
 import java.time.Clock;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import com.audmg.drive.platform.Backoff;
 import com.audmg.drive.platform.Json;
@@ -27,11 +28,22 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *     without attempts. One guessing client therefore gets about four guesses an hour.</li>
  * <li>per username over all clients: {@value #FREE_PER_USERNAME} freely, then one per interval doubling up to
  *     {@value #MAX_USERNAME_INTERVAL_SECONDS} s; forgotten after 15 quiet minutes. A distributed attack gets at
- *     most two guesses a minute, and the owner, from another client, still gets a verification at that rate.</li>
+ *     most two guesses a minute; an owner without a device token competes with it for those slots (and mostly
+ *     loses against an attacker who keeps polling), which is what {@link DeviceThrottle} is for.</li>
  * </ul>
- * Unknown usernames get the same budgets in memory only (per container): failures for names that do
- * not exist leave nothing in S3. When every compare-and-swap attempt loses to concurrent writers the
- * answer is "wait" (fail closed), never a verification.
+ * A successful login takes its own reservation back from the username's budget (and clears its client's
+ * count): the owner logging in never uses up the budget of untrusted clients.
+ *
+ * <p>Unknown usernames get the same budgets, shared by every container as the known ones are (a
+ * compare-and-swap document per name, {@code throttle/unknown/<HMAC(name)>.json}: a copy of the bucket
+ * does not tell which names were tried). A distributed attacker could otherwise fill the bucket with
+ * such documents, so each client (address, IPv6 by /64) may create at most
+ * {@value #UNKNOWN_NAMES_PER_CLIENT_PER_HOUR} of them an hour (a further new name answers "wait"), and
+ * the bucket's lifecycle rule expires them after a day. When every compare-and-swap attempt loses to
+ * concurrent writers the answer is "wait" (fail closed), never a verification.
+ *
+ * <p>Logins that present a valid device token of the account do not come here at all: they count in
+ * {@link DeviceThrottle}.
  */
 public final class LoginThrottle {
 
@@ -43,20 +55,19 @@ public final class LoginThrottle {
     private static final long USERNAME_MEMORY_MILLIS = 900_000;
     private static final int MAX_CLIENTS_KEPT = 50;
     private static final int CAS_ATTEMPTS = 8;
-    private static final int MAX_UNKNOWN_NAMES = 10_000;
+    static final int UNKNOWN_NAMES_PER_CLIENT_PER_HOUR = 100;
 
     private final JsonObjectStore store;
     private final Clock clock;
-    private final Map<String, ObjectNode> unknownNames = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
-            return size() > MAX_UNKNOWN_NAMES;
-        }
-    };
+    private final Function<String, String> nameMac;
+    private final ClientBudget newUnknownNames;
 
-    public LoginThrottle(JsonObjectStore store, Clock clock) {
+    /** @param nameMac a keyed hash of a username (64 hex digits), naming the budgets of unknown names */
+    public LoginThrottle(JsonObjectStore store, Function<String, String> nameMac, Clock clock) {
         this.store = store;
         this.clock = clock;
+        this.nameMac = nameMac;
+        this.newUnknownNames = new ClientBudget(store, Keys::unknownNameQuota, UNKNOWN_NAMES_PER_CLIENT_PER_HOUR, clock);
     }
 
     /**
@@ -65,15 +76,18 @@ public final class LoginThrottle {
      */
     public Optional<Long> reserve(String username, String client, boolean accountExists) {
         String clientKey = clientKey(client);
-        if (!accountExists) {
-            synchronized (unknownNames) {
-                ObjectNode budget = unknownNames.computeIfAbsent(Keys.sha256(username), k -> Json.object());
-                return apply(budget, clientKey, clock.millis());
-            }
-        }
-        String key = Keys.throttle(username);
+        String key = accountExists ? Keys.throttle(username)
+                : Keys.unknownNameThrottle(nameMac.apply(username.toLowerCase(Locale.ROOT)));
+        boolean quotaTaken = accountExists;
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             Optional<JsonObjectStore.Versioned> current = store.get(key);
+            if (current.isEmpty() && !quotaTaken) {
+                Optional<Long> wait = newUnknownNames.reserve(client);
+                if (wait.isPresent()) {
+                    return wait;
+                }
+                quotaTaken = true;
+            }
             ObjectNode budget = current.map(v -> v.document() instanceof ObjectNode o ? o.deepCopy() : Json.object())
                     .orElseGet(Json::object);
             Optional<Long> wait = apply(budget, clientKey, clock.millis());
@@ -90,15 +104,35 @@ public final class LoginThrottle {
         return Optional.of(1L);
     }
 
-    /** The owner got in from this client: its count starts again (best effort). */
+    /**
+     * The owner got in from this client: its count starts again, and the reservation this login made in the
+     * username's budget is taken back, so that logging in uses up nothing of it (best effort).
+     */
     public void succeeded(String username, String client) {
         String clientKey = clientKey(client);
+        long now = clock.millis();
         store.update(Keys.throttle(username), current -> {
             ObjectNode budget = current.map(doc -> doc instanceof ObjectNode o ? o.deepCopy() : Json.object())
                     .orElseGet(Json::object);
             clients(budget).remove(clientKey);
+            if (budget.get("total") instanceof ObjectNode total) {
+                long failures = Math.max(0, total.path("failures").asLong(0) - 1);
+                total.put("failures", failures);
+                if (failures < FREE_PER_USERNAME) {
+                    total.remove("next");
+                } else if (total.path("next").asLong(0) > now) {
+                    // The interval this login's reservation started is not the attackers' to wait for any longer
+                    // than they would have without it.
+                    total.put("next", now);
+                }
+            }
             return budget;
         }, 3);
+    }
+
+    /** The account is gone: its budget goes too (a later attempt on the name counts as an unknown name's). */
+    public void forget(String username) {
+        store.delete(Keys.throttle(username));
     }
 
     /**

@@ -32,8 +32,6 @@ public final class MfaService {
 
     public static final String ISSUER = "Audmg Drive";
     public static final int RECOVERY_CODES = 10;
-    /** An enrolment not confirmed within this time must start again. */
-    static final Duration ENROLMENT_TTL = Duration.ofMinutes(15);
     private static final String RECOVERY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
     private static final Pattern RECOVERY_CODE = Pattern.compile("[" + RECOVERY_ALPHABET + "]{12}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -49,11 +47,15 @@ public final class MfaService {
     private final CodeThrottle throttle;
     private final TokenService tokens;
     private final SessionService sessions;
+    private final Devices devices;
+    private final Duration enrolmentTtl;
     private final Clock clock;
     private final Totp totp = new Totp();
 
     public MfaService(AccountStore accounts, AccountSecrets secrets, CodeThrottle throttle, TokenService tokens,
-                      SessionService sessions, Clock clock) {
+                      SessionService sessions, Devices devices, Duration enrolmentTtl, Clock clock) {
+        this.devices = devices;
+        this.enrolmentTtl = enrolmentTtl;
         this.accounts = accounts;
         this.secrets = secrets;
         this.throttle = throttle;
@@ -85,7 +87,7 @@ public final class MfaService {
             JsonNode pending = account.document().path("mfaPending");
             if (account.account().mfa() || !pending.path("secret").isTextual()
                     || !clock.instant().isBefore(Instant.parse(pending.path("createdAt").asText())
-                    .plus(ENROLMENT_TTL))) {
+                    .plus(enrolmentTtl))) {
                 throw INVALID_CODE;
             }
             byte[] secret = secrets.decrypt(pending.path("secret").asText(), caller.userId());
@@ -129,8 +131,8 @@ public final class MfaService {
         StructuredLog.metric("MfaDisabled", 1, "Count");
     }
 
-    /** The second step of a login: an MFA token and a code give a session. */
-    public SessionService.Tokens login(String mfaToken, String code, String clientLabel) {
+    /** The second step of a login: an MFA token and a code give a session (and a device token). */
+    public AuthService.LoginResult login(String mfaToken, String code, String clientLabel) {
         TokenService.MfaPrincipal principal;
         try {
             principal = tokens.verifyMfaToken(mfaToken);
@@ -143,17 +145,22 @@ public final class MfaService {
         SessionService.Tokens started = sessions.start(principal.userId(), principal.username(), clientLabel);
         // As for a password login: an account deleted while this login ran may have listed its sessions before
         // this one was made, which would then outlive the account.
-        if (!accounts.find(principal.username()).map(a -> a.userId().equals(principal.userId())).orElse(false)) {
+        java.util.Optional<AccountStore.VersionedAccount> now = accounts.findVersioned(principal.username())
+                .filter(a -> a.account().userId().equals(principal.userId()));
+        if (now.isEmpty()) {
             sessions.revoke(principal.userId(), started.sessionId());
             throw INVALID_CODE;
         }
-        return started;
+        return new AuthService.LoginResult(started, devices.issue(now.get(), principal.deviceId()));
     }
 
-    /** 401 {@code mfa_required} with a token for {@link #login}: what a correct password gets when MFA is on. */
-    public ApiException mfaRequired(AccountStore.Account account) {
+    /**
+     * 401 {@code mfa_required} with a token for {@link #login}: what a correct password gets when MFA is on.
+     * {@code deviceId}: the device of the valid device token the login presented (null: none), renewed after the step.
+     */
+    public ApiException mfaRequired(AccountStore.Account account, String deviceId) {
         return ApiException.withDetails(401, "mfa_required", "a second factor is required",
-                Map.of("mfaToken", tokens.issueMfaToken(account.userId(), account.username())));
+                Map.of("mfaToken", tokens.issueMfaToken(account.userId(), account.username(), deviceId)));
     }
 
     /** Deletes what the second factor keeps beside the account (its guess budget), when the account is deleted. */

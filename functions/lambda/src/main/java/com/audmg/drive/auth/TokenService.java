@@ -27,8 +27,11 @@ public final class TokenService {
 
     static final String PURPOSE_CLAIM = "purpose";
     static final String MFA_PURPOSE = "mfa";
-    /** How long the step between password and second factor may take. */
+    /** How long the step between password and second factor may take, unless configured otherwise. */
     public static final long MFA_TOKEN_TTL_SECONDS = 300;
+    static final String DEVICE_PURPOSE = "device";
+    static final String DEVICE_CLAIM = "did";
+    static final String GENERATION_CLAIM = "gen";
 
     private final Algorithm algorithm;
     private final JWTVerifier verifier;
@@ -36,9 +39,21 @@ public final class TokenService {
     private final String issuer;
     private final String audience;
     private final long ttlSeconds;
+    private final long mfaTtlSeconds;
+    private final long deviceTtlSeconds;
+    private final Algorithm deviceAlgorithm;
+    private final JWTVerifier deviceVerifier;
     private final Clock clock;
 
     public TokenService(String secret, String issuer, String audience, long ttlSeconds, Clock clock) {
+        this(secret, issuer, audience, ttlSeconds, MFA_TOKEN_TTL_SECONDS, DEFAULT_DEVICE_TTL_SECONDS, clock);
+    }
+
+    /** How long a device token stays valid unless configured otherwise (it is renewed at every login with it). */
+    public static final long DEFAULT_DEVICE_TTL_SECONDS = 180L * 24 * 3600;
+
+    public TokenService(String secret, String issuer, String audience, long ttlSeconds, long mfaTtlSeconds,
+                        long deviceTtlSeconds, Clock clock) {
         if (secret == null || secret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
             throw new IllegalStateException("TOKEN_SECRET must be at least " + MIN_SECRET_BYTES + " bytes");
         }
@@ -46,7 +61,24 @@ public final class TokenService {
         this.issuer = issuer;
         this.audience = audience;
         this.ttlSeconds = ttlSeconds;
+        this.mfaTtlSeconds = mfaTtlSeconds;
+        this.deviceTtlSeconds = deviceTtlSeconds;
         this.clock = clock;
+        // Device tokens are signed with a key of their own (derived from the secret), and name another audience:
+        // neither verifier of access or MFA tokens accepts one, and this one accepts neither of those.
+        this.deviceAlgorithm = Algorithm.HMAC256(derivedKey(secret, "audmg-drive/device-token"));
+        this.deviceVerifier = ((JWTVerifier.BaseVerification) JWT.require(deviceAlgorithm)
+                .withIssuer(issuer)
+                .withAudience(deviceAudience(audience))
+                .withClaim(PURPOSE_CLAIM, DEVICE_PURPOSE)
+                .withClaimPresence("sub")
+                .withClaimPresence("exp")
+                .withClaimPresence("iat")
+                .withClaimPresence(USERNAME_CLAIM)
+                .withClaimPresence(DEVICE_CLAIM)
+                .withClaimPresence(GENERATION_CLAIM)
+                .acceptLeeway(LEEWAY_SECONDS))
+                .build(clock);
         // BaseVerification.build(Clock) lets tests move time; the chain's interface type hides it.
         this.verifier = ((JWTVerifier.BaseVerification) JWT.require(algorithm)
                 .withIssuer(issuer)
@@ -78,26 +110,96 @@ public final class TokenService {
         return audience + "#mfa-step";
     }
 
-    /** Who passed the password step of a login that needs a second factor, and this token's id (its jti). */
-    public record MfaPrincipal(String userId, String username, String tokenId) {
+    /**
+     * Who passed the password step of a login that needs a second factor, this token's id (its jti), and the
+     * device id of the valid device token that login presented (null: none).
+     */
+    public record MfaPrincipal(String userId, String username, String tokenId, String deviceId) {
     }
 
     /**
      * A short-lived token for the one thing between password and second factor: {@code POST /auth/login/mfa}.
      * Not an access token (other audience, no session, a purpose claim).
      */
-    public String issueMfaToken(String userId, String username) {
+    public String issueMfaToken(String userId, String username, String deviceId) {
         Instant now = clock.instant();
         return JWT.create()
                 .withSubject(userId)
                 .withIssuer(issuer)
                 .withAudience(mfaAudience(audience))
                 .withIssuedAt(now)
-                .withExpiresAt(now.plusSeconds(MFA_TOKEN_TTL_SECONDS))
+                .withExpiresAt(now.plusSeconds(mfaTtlSeconds))
                 .withJWTId(UUID.randomUUID().toString())
                 .withClaim(USERNAME_CLAIM, username)
                 .withClaim(PURPOSE_CLAIM, MFA_PURPOSE)
+                .withClaim(DEVICE_CLAIM, deviceId)
                 .sign(algorithm);
+    }
+
+    /** As {@link #issueMfaToken(String, String, String)} for a login that presented no valid device token. */
+    public String issueMfaToken(String userId, String username) {
+        return issueMfaToken(userId, username, null);
+    }
+
+    private static String deviceAudience(String audience) {
+        return audience + "#device";
+    }
+
+    private static byte[] derivedKey(String secret, String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /** What a device token says: the account (id and name), the device's id and the account's device generation. */
+    public record DevicePrincipal(String userId, String username, String deviceId, long generation) {
+    }
+
+    /**
+     * A long-lived token that marks a client as one the owner logged in from (OWASP's "device cookie"): it
+     * only changes which login budget a password attempt for this username counts against. It opens nothing:
+     * no route takes it as a credential, and the access-token verifier refuses it (other key, other audience).
+     */
+    public String issueDeviceToken(String userId, String username, String deviceId, long generation) {
+        Instant now = clock.instant();
+        return JWT.create()
+                .withSubject(userId)
+                .withIssuer(issuer)
+                .withAudience(deviceAudience(audience))
+                .withIssuedAt(now)
+                .withExpiresAt(now.plusSeconds(deviceTtlSeconds))
+                .withClaim(USERNAME_CLAIM, username)
+                .withClaim(PURPOSE_CLAIM, DEVICE_PURPOSE)
+                .withClaim(DEVICE_CLAIM, deviceId)
+                .withClaim(GENERATION_CLAIM, generation)
+                .sign(deviceAlgorithm);
+    }
+
+    /** A device token's content when it is ours, unexpired and well formed; else {@link InvalidTokenException}. */
+    public DevicePrincipal verifyDeviceToken(String token) {
+        if (token == null || token.isBlank()) {
+            throw new InvalidTokenException();
+        }
+        try {
+            DecodedJWT jwt = deviceVerifier.verify(token);
+            String username = jwt.getClaim(USERNAME_CLAIM).asString();
+            String deviceId = jwt.getClaim(DEVICE_CLAIM).asString();
+            Long generation = jwt.getClaim(GENERATION_CLAIM).asLong();
+            if (!Keys.isId(jwt.getSubject()) || username == null || !Keys.isId(deviceId) || generation == null) {
+                throw new InvalidTokenException();
+            }
+            return new DevicePrincipal(jwt.getSubject(), username, deviceId, generation);
+        } catch (JWTVerificationException | IllegalArgumentException e) {
+            throw new InvalidTokenException();
+        }
+    }
+
+    public long deviceTtlSeconds() {
+        return deviceTtlSeconds;
     }
 
     public MfaPrincipal verifyMfaToken(String token) {
@@ -110,7 +212,8 @@ public final class TokenService {
             if (!Keys.isId(jwt.getSubject()) || username == null || jwt.getId() == null) {
                 throw new InvalidTokenException();
             }
-            return new MfaPrincipal(jwt.getSubject(), username, jwt.getId());
+            String deviceId = jwt.getClaim(DEVICE_CLAIM).asString();
+            return new MfaPrincipal(jwt.getSubject(), username, jwt.getId(), Keys.isId(deviceId) ? deviceId : null);
         } catch (JWTVerificationException | IllegalArgumentException e) {
             throw new InvalidTokenException();
         }

@@ -29,6 +29,11 @@ public final class LegacyLayout implements LibraryStore.Legacy {
     }
 
     @Override
+    public long indexBytes(String userId) {
+        return data.size(Keys.index(userId)).orElse(0);
+    }
+
+    @Override
     public Optional<List<FileRecord>> read(String userId, Map<String, Set<String>> released) {
         Optional<JsonObjectStore.Versioned> index = data.get(Keys.index(userId));
         List<JsonObjectStore.Entry> pendingKeys = data.list(Keys.pendingPrefix(userId), MAX_PENDING_RECORDS);

@@ -263,7 +263,26 @@ public final class LibraryStore {
     public interface Legacy {
         /** The user's files in the old layout, or empty when there are none; {@code released} gets old cancelled uploads. */
         Optional<List<FileRecord>> read(String userId, Map<String, Set<String>> released);
+
+        /** The size in bytes of the user's old index (0 when there is none): what a migration has to read. */
+        default long indexBytes(String userId) {
+            return 0;
+        }
     }
+
+    /**
+     * Where a previous-release library is migrated. A request migrates one whose old index is at most
+     * {@code inlineMaxBytes} itself (a 100,000-file library took 3 s on a quiet machine and never finished
+     * within the function's 10 s at load average 25); a larger one is handed to {@code handOff}, a function
+     * with minutes to do it, and the request answers 503 {@code library_upgrading} with a Retry-After.
+     */
+    public record MigrationPolicy(long inlineMaxBytes, java.util.function.Consumer<String> handOff) {
+        /** Every library is migrated by the request that finds it (tests, the sweeper, the migration itself). */
+        public static final MigrationPolicy INLINE = new MigrationPolicy(Long.MAX_VALUE, userId -> { });
+    }
+
+    /** How often one container hands the same library off at most. */
+    private static final Duration HAND_OFF_INTERVAL = Duration.ofSeconds(20);
 
     private final JsonObjectStore data;
     private final ImmutableObjectCache cache;
@@ -271,15 +290,30 @@ public final class LibraryStore {
     private final Releaser releaser;
     private final Legacy legacy;
     private final Clock clock;
+    private final MigrationPolicy migration;
+    private final Map<String, Instant> handedOff;
 
     public LibraryStore(JsonObjectStore data, ImmutableObjectCache cache, FileLifecycle lifecycle, Releaser releaser,
                         Legacy legacy, Clock clock) {
+        this(data, cache, lifecycle, releaser, legacy, clock, MigrationPolicy.INLINE);
+    }
+
+    public LibraryStore(JsonObjectStore data, ImmutableObjectCache cache, FileLifecycle lifecycle, Releaser releaser,
+                        Legacy legacy, Clock clock, MigrationPolicy migration) {
         this.data = data;
         this.cache = cache;
         this.lifecycle = lifecycle;
         this.releaser = releaser;
         this.legacy = legacy;
         this.clock = clock;
+        this.migration = migration;
+        this.handedOff = new java.util.concurrent.ConcurrentHashMap<>();
+    }
+
+    /** This store (same objects, same cache) migrating every previous-release library itself, whatever its size. */
+    public LibraryStore migratingInline() {
+        return migration == MigrationPolicy.INLINE ? this
+                : new LibraryStore(data, cache, lifecycle, releaser, legacy, clock, MigrationPolicy.INLINE);
     }
 
     /** A consistent read of one user's library, as of one head. */
@@ -533,6 +567,12 @@ public final class LibraryStore {
             if (read.isPresent()) {
                 return new Library(userId, Head.fromJson(read.get().document()), read.get().etag());
             }
+            if (migration.inlineMaxBytes() != Long.MAX_VALUE && legacy.indexBytes(userId) > migration.inlineMaxBytes()) {
+                handOff(userId);
+                throw new ApiException(503, "library_upgrading", "your library is being moved to the new storage"
+                        + " format; this takes a few seconds for a large library, try again shortly",
+                        Map.of("Retry-After", "5"));
+            }
             Optional<Library> migrated = migrate(userId);
             if (migrated.isPresent()) {
                 return migrated.get();
@@ -646,6 +686,23 @@ public final class LibraryStore {
                 StructuredLog.warn("bytes of file " + fileId + " not released: " + e);
             }
         });
+    }
+
+    /** Starts the migration elsewhere, at most once per {@link #HAND_OFF_INTERVAL} per library from this container. */
+    private void handOff(String userId) {
+        Instant now = clock.instant();
+        Instant[] started = new Instant[1];
+        handedOff.compute(userId, (id, last) -> {
+            if (last != null && last.plus(HAND_OFF_INTERVAL).isAfter(now)) {
+                return last;
+            }
+            started[0] = now;
+            return now;
+        });
+        if (started[0] != null) {
+            StructuredLog.warn("library of " + userId + " is too large to migrate within a request: handed off");
+            migration.handOff().accept(userId);
+        }
     }
 
     private static ApiException busy() {

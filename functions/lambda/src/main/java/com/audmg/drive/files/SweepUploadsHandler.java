@@ -12,7 +12,8 @@ import com.audmg.drive.platform.StructuredLog;
 /**
  * Scheduled (EventBridge) clean-up of all libraries ({@link LibrarySweeper}): released bytes once
  * their URL is dead, abandoned uploads, expired trash and versions, old change-log chunks. The event's content is
- * not used. Stops a few seconds before the function's timeout; the next run carries on.
+ * not used. Stops a few seconds before the function's timeout; the next run carries on. Invoked with
+ * {@code {"migrateUserId": id}} it migrates that previous-release library (one a request handed over).
  */
 public final class SweepUploadsHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
 
@@ -31,6 +32,19 @@ public final class SweepUploadsHandler implements RequestHandler<Map<String, Obj
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
+        // {"migrateUserId": id}: a request found a previous-release library too large to migrate itself.
+        Object migrate = event == null ? null : event.get("migrateUserId");
+        if (migrate != null) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            String userId = String.valueOf(migrate);
+            if (!com.audmg.drive.platform.Keys.isId(userId)) {
+                summary.put("error", "migrateUserId is not a user id");
+                return summary;
+            }
+            summary.put("migrated", userId);
+            summary.put("files", sweeper.migrate(userId));
+            return summary;
+        }
         Duration budget = context == null ? WITHOUT_CONTEXT
                 : Duration.ofMillis(context.getRemainingTimeInMillis()).minus(MARGIN);
         LibrarySweeper.Result result = sweeper.sweep(budget.isNegative() ? Duration.ZERO : budget);

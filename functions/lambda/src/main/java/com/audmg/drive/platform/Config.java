@@ -28,7 +28,40 @@ public record Config(
         int signUpsPerClientPerHour,
         int signUpsPerHour,
         Optional<String> mailFrom,
-        Optional<URI> sesEndpoint) {
+        Optional<URI> sesEndpoint,
+        Lifetimes lifetimes) {
+
+    /**
+     * How long the account's codes and short-lived tokens stay valid, in seconds. Each is bounded: a value
+     * outside its bounds (a code that never expires, a step no one can finish in time) refuses to start.
+     */
+    public record Lifetimes(long emailVerificationSeconds, long passwordResetSeconds, long mfaTokenSeconds,
+                            long mfaEnrolmentSeconds, long deviceTokenSeconds) {
+
+        public static final long DEFAULT_EMAIL_VERIFICATION_SECONDS = 24 * 3600;
+        public static final long DEFAULT_PASSWORD_RESET_SECONDS = 15 * 60;
+        public static final long DEFAULT_MFA_TOKEN_SECONDS = 300;
+        public static final long DEFAULT_MFA_ENROLMENT_SECONDS = 15 * 60;
+        public static final long DEFAULT_DEVICE_TOKEN_SECONDS = 180L * 24 * 3600;
+
+        public static Lifetimes defaults() {
+            return new Lifetimes(DEFAULT_EMAIL_VERIFICATION_SECONDS, DEFAULT_PASSWORD_RESET_SECONDS,
+                    DEFAULT_MFA_TOKEN_SECONDS, DEFAULT_MFA_ENROLMENT_SECONDS, DEFAULT_DEVICE_TOKEN_SECONDS);
+        }
+
+        static Lifetimes from(Map<String, String> env) {
+            return new Lifetimes(
+                    // An e-mailed code: long enough to reach a slow mailbox, short enough that an old mail is harmless.
+                    range(env, "EMAIL_VERIFICATION_TTL_SECONDS", DEFAULT_EMAIL_VERIFICATION_SECONDS, 600, 7 * 24 * 3600),
+                    // A reset code sets the password of whoever holds it: at most a day.
+                    range(env, "PASSWORD_RESET_TTL_SECONDS", DEFAULT_PASSWORD_RESET_SECONDS, 300, 24 * 3600),
+                    // The step between password and second factor: a code is typed in seconds.
+                    range(env, "MFA_TOKEN_TTL_SECONDS", DEFAULT_MFA_TOKEN_SECONDS, 60, 900),
+                    range(env, "MFA_ENROLMENT_TTL_SECONDS", DEFAULT_MFA_ENROLMENT_SECONDS, 60, 3600),
+                    // Renewed at each login with it; revoked by a password change or reset and by account deletion.
+                    range(env, "DEVICE_TOKEN_TTL_SECONDS", DEFAULT_DEVICE_TOKEN_SECONDS, 24 * 3600, 400L * 24 * 3600));
+        }
+    }
 
     /** Access tokens live minutes: a session revoked or a password changed stops them soon even where not checked. */
     public static final long DEFAULT_TOKEN_TTL_SECONDS = 900;
@@ -66,7 +99,9 @@ public record Config(
                 secretParameter,
                 required(env, "TOKEN_ISSUER"),
                 required(env, "TOKEN_AUDIENCE"),
-                positiveLong(env, "TOKEN_TTL_SECONDS", DEFAULT_TOKEN_TTL_SECONDS),
+                // Access tokens are checked against their session on each request, but the authorizer's cached
+                // Allow and other readers trust them until they expire: minutes, at most a day.
+                range(env, "TOKEN_TTL_SECONDS", DEFAULT_TOKEN_TTL_SECONDS, 60, 24 * 3600),
                 positiveLong(env, "URL_TTL_SECONDS", DEFAULT_URL_TTL_SECONDS),
                 positiveLong(env, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES),
                 positiveLong(env, "QUOTA_BYTES", DEFAULT_QUOTA_BYTES),
@@ -76,11 +111,12 @@ public record Config(
                 s3Endpoint,
                 ssmEndpoint,
                 uri(env, "S3_PRESIGN_ENDPOINT"),
-                positiveLong(env, "REFRESH_TTL_SECONDS", DEFAULT_REFRESH_TTL_SECONDS),
+                range(env, "REFRESH_TTL_SECONDS", DEFAULT_REFRESH_TTL_SECONDS, 3600, 365L * 24 * 3600),
                 (int) range(env, "SIGNUPS_PER_CLIENT_PER_HOUR", DEFAULT_SIGNUPS_PER_CLIENT_PER_HOUR, 1, 1_000_000),
                 (int) range(env, "SIGNUPS_PER_HOUR", DEFAULT_SIGNUPS_PER_HOUR, 1, 10_000_000),
                 mailFrom,
-                sesEndpoint);
+                sesEndpoint,
+                Lifetimes.from(env));
     }
 
     private static Optional<String> optional(Map<String, String> env, String name) {
@@ -104,11 +140,12 @@ public record Config(
         try {
             long value = Long.parseLong(raw.get());
             if (value < min || value > max) {
-                throw new ConfigException(name + " must be between " + min + " and " + max);
+                throw new ConfigException(name + " must be between " + min + " and " + max + ", got " + value);
             }
             return value;
         } catch (NumberFormatException e) {
-            throw new ConfigException(name + " must be an integer, got '" + raw.get() + "'");
+            throw new ConfigException(name + " must be an integer (between " + min + " and " + max + "), got '"
+                    + raw.get() + "'");
         }
     }
 

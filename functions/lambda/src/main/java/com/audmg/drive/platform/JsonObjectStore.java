@@ -67,6 +67,18 @@ public final class JsonObjectStore {
         }
     }
 
+    /** The object's size in bytes (a HEAD request), or empty when there is none. */
+    public java.util.OptionalLong size(String key) {
+        try {
+            return java.util.OptionalLong.of(s3.headObject(b -> b.bucket(bucket).key(key)).contentLength());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return java.util.OptionalLong.empty();
+            }
+            throw e;
+        }
+    }
+
     /** The object's bytes as stored, unparsed (for readers that want one part of a large document). */
     public Optional<byte[]> getBytes(String key) {
         try {

@@ -192,7 +192,7 @@ class EmailTest {
         verifiedUser("olga", "olga@example.com");
         check(api.requestReset("olga", "203.0.113.3"), 202);
         String expiring = last("olga@example.com").resetCode();
-        clock.advance(EmailService.RESET_TTL.plusSeconds(1));
+        clock.advance(Duration.ofSeconds(com.audmg.drive.platform.Config.Lifetimes.DEFAULT_PASSWORD_RESET_SECONDS + 1));
         assertEquals("invalid_code", errorCode(api.confirmReset("olga", expiring, "a brand new passphrase")));
 
         clock.advance(Duration.ofMinutes(2));

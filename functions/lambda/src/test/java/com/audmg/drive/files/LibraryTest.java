@@ -320,6 +320,37 @@ class LibraryTest {
     }
 
     @Test
+    void migration_ofALibraryTooLargeForARequest_shouldBeHandedToTheSweeper_andAnswered503UntilItIsDone() {
+        List<String> handedOff = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Wiring handing = cloud.wiring(Map.of("MAX_UPLOAD_BYTES", "1000000", "QUOTA_BYTES", Long.toString(QUOTA)), clock)
+                .withMigration(new LibraryStore.MigrationPolicy(20_000, handedOff::add));
+        Api requests = new Api(handing);
+        String token = api.newUser("bigmigrant");
+        String userId = json(check(api.me(token), 200)).get("userId").asText();
+        previousReleaseIndex(userId, 400, Instant.parse("2025-02-01T00:00:00Z")); // some 70 KB of old index
+        for (int i = 0; i < 3; i++) {
+            APIGatewayProxyResponseEvent upgrading = check(requests.me(token), 503);
+            assertEquals("library_upgrading", json(upgrading).get("error").get("code").asText());
+            assertEquals("5", upgrading.getHeaders().get("Retry-After"));
+            check(requests.list(token, Map.of()), 503);
+        }
+        assertEquals(List.of(userId), handedOff, "handed off once, not per request");
+        assertFalse(cloud.s3().listObjectsV2(b -> b.bucket(TestCloud.DATA_BUCKET).prefix(Keys.libraryPrefix(userId)))
+                .contents().stream().anyMatch(o -> o.key().equals(Keys.libraryHead(userId))), "nothing migrated yet");
+        // What the asynchronous Invoke runs: the sweeper's function with {"migrateUserId": ...}.
+        Map<String, Object> done = new SweepUploadsHandler(handing.librarySweeper())
+                .handleRequest(Map.of("migrateUserId", userId), null);
+        assertEquals(400L, done.get("files"));
+        assertEquals(400, json(check(requests.me(token), 200)).get("usage").get("files").asLong());
+        // A small old library is still migrated by the request that finds it.
+        String smallToken = api.newUser("smallmigrant");
+        String smallId = json(check(api.me(smallToken), 200)).get("userId").asText();
+        previousReleaseIndex(smallId, 20, Instant.parse("2025-02-01T00:00:00Z"));
+        assertEquals(20, json(check(requests.me(smallToken), 200)).get("usage").get("files").asLong());
+        assertEquals(List.of(userId), handedOff);
+    }
+
+    @Test
     void migration_shouldResumeWhatAnAttemptThatRanOutOfTimeWrote_andCollectOnlyForeignObjects() {
         String token = api.newUser("resumer");
         String userId = json(check(api.me(token), 200)).get("userId").asText();

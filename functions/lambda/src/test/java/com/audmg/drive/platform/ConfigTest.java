@@ -94,4 +94,49 @@ class ConfigTest {
         env.put("MAIL_FROM", "a@example.com\nBcc: b@example.com");
         assertTrue(assertThrows(Config.ConfigException.class, () -> Config.from(env)).getMessage().contains("MAIL_FROM"));
     }
+
+    @Test
+    void lifetimes_shouldDefault_andBeReadFromTheEnvironment() {
+        Config.Lifetimes defaults = Config.from(minimal()).lifetimes();
+        assertEquals(Config.Lifetimes.defaults(), defaults);
+        assertEquals(24 * 3600, defaults.emailVerificationSeconds());
+        assertEquals(15 * 60, defaults.passwordResetSeconds());
+        assertEquals(300, defaults.mfaTokenSeconds());
+        assertEquals(15 * 60, defaults.mfaEnrolmentSeconds());
+        assertEquals(180L * 24 * 3600, defaults.deviceTokenSeconds());
+
+        Map<String, String> env = minimal();
+        env.put("EMAIL_VERIFICATION_TTL_SECONDS", "3600");
+        env.put("PASSWORD_RESET_TTL_SECONDS", "600");
+        env.put("MFA_TOKEN_TTL_SECONDS", "120");
+        env.put("MFA_ENROLMENT_TTL_SECONDS", "1800");
+        env.put("DEVICE_TOKEN_TTL_SECONDS", "2592000");
+        assertEquals(new Config.Lifetimes(3600, 600, 120, 1800, 2_592_000), Config.from(env).lifetimes());
+    }
+
+    @Test
+    void lifetimes_outsideTheirBounds_shouldRefuseToStart_namingTheSettingAndItsBounds() {
+        String[][] refused = {
+                {"EMAIL_VERIFICATION_TTL_SECONDS", "599", "600 and 604800"},
+                {"EMAIL_VERIFICATION_TTL_SECONDS", "604801", "600 and 604800"},
+                {"PASSWORD_RESET_TTL_SECONDS", "0", "300 and 86400"},
+                {"PASSWORD_RESET_TTL_SECONDS", "86401", "300 and 86400"},
+                {"MFA_TOKEN_TTL_SECONDS", "59", "60 and 900"},
+                {"MFA_TOKEN_TTL_SECONDS", "901", "60 and 900"},
+                {"MFA_ENROLMENT_TTL_SECONDS", "-5", "60 and 3600"},
+                {"DEVICE_TOKEN_TTL_SECONDS", "3600", "86400 and 34560000"},
+                {"DEVICE_TOKEN_TTL_SECONDS", "99999999999", "86400 and 34560000"},
+                {"TOKEN_TTL_SECONDS", "5", "60 and 86400"},
+                {"REFRESH_TTL_SECONDS", "60", "3600 and 31536000"},
+                {"MFA_TOKEN_TTL_SECONDS", "5 minutes", "60 and 900"},
+                {"PASSWORD_RESET_TTL_SECONDS", "1e3", "300 and 86400"},
+        };
+        for (String[] setting : refused) {
+            Map<String, String> env = minimal();
+            env.put(setting[0], setting[1]);
+            String message = assertThrows(Config.ConfigException.class, () -> Config.from(env)).getMessage();
+            assertTrue(message.contains(setting[0]) && message.contains(setting[2]) && message.contains(setting[1]),
+                    setting[0] + "=" + setting[1] + ": " + message);
+        }
+    }
 }

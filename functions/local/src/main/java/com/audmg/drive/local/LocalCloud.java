@@ -168,7 +168,11 @@ public final class LocalCloud implements AutoCloseable {
             s3 = s3Start == null ? null : s3Start.join();
             invokeEndpoint = new InvokeEndpoint(config, lambda, s3Settings.accessKeyId(),
                     s3Settings.secretAccessKey(), options.console());
-            lambda.serviceEndpoints(events.workerEnvironment());
+            // Functions reach the embedded SQS and SNS, and Lambda's Invoke (an asynchronous start of another
+            // function, as the library migration hand-off does), as on AWS through their SDK or signed calls.
+            java.util.Map<String, String> endpoints = new java.util.HashMap<>(events.workerEnvironment());
+            endpoints.put("AWS_ENDPOINT_URL_LAMBDA", invokeEndpoint.endpoint().toString());
+            lambda.serviceEndpoints(endpoints);
             LambdaRuntime runtime = lambda;
             events.open(config, s3Settings.accessKeyId(), s3Settings.secretAccessKey(), runtime::invoke,
                     runtime::functionArn, dataDir, s3, options.sqsRetryDelay());

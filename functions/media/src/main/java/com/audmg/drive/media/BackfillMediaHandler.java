@@ -37,7 +37,8 @@ public final class BackfillMediaHandler implements RequestHandler<Map<String, Ob
 
     public BackfillMediaHandler(Wiring wiring, Map<String, String> env, Clock clock) {
         this.files = wiring.fileService();
-        this.store = wiring.libraryStore();
+        // A batch job with minutes: it migrates previous-release libraries of any size itself.
+        this.store = wiring.libraryStore().migratingInline();
         this.media = ProcessMediaHandler.mediaService(wiring, env, clock);
         this.clock = clock;
     }

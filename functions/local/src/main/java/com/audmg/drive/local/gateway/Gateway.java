@@ -2,6 +2,7 @@ package com.audmg.drive.local.gateway;
 
 import com.audmg.drive.local.config.AuthorizerConfig;
 import com.audmg.drive.local.config.ServerlessConfig;
+import com.audmg.drive.local.http.JettyLoopbackServer;
 import com.audmg.drive.local.http.LoopbackServer;
 import com.audmg.drive.local.lambda.InvocationResult;
 import com.audmg.drive.local.lambda.LambdaRuntime;
@@ -9,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -69,7 +69,7 @@ public final class Gateway implements AutoCloseable {
     private final ServerlessConfig config;
     private final LambdaRuntime lambda;
     private final RouteTable routes;
-    private final HttpServer server;
+    private final JettyLoopbackServer server;
     private final String apiId;
     private final ProxyEventBuilder events;
     private final PrintStream console;
@@ -95,9 +95,9 @@ public final class Gateway implements AutoCloseable {
         this.console = console;
         this.routes = new RouteTable(config.routes());
         this.apiId = apiId(config.service());
-        this.server = LoopbackServer.start(port, 512, "gateway", this::handle, this::refuseForeignHost);
+        this.server = JettyLoopbackServer.start(port, 512, "gateway", this::handle, this::refuseForeignHost);
         this.events = new ProxyEventBuilder(json, config.accountId(), apiId,
-                config.stage(), "127.0.0.1:" + server.getAddress().getPort(), config.stageVariables());
+                config.stage(), "127.0.0.1:" + server.port(), config.stageVariables());
     }
 
     /** DNS rebinding guard: a page of another site that resolves to 127.0.0.1 sends its own name as Host. */
@@ -117,7 +117,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/" + config.stage());
+        return URI.create("http://127.0.0.1:" + server.port() + "/" + config.stage());
     }
 
     /** Room left in the body budget, in KiB (tests). */
@@ -222,7 +222,7 @@ public final class Gateway implements AutoCloseable {
         Map<String, List<String>> headers = headers(exchange);
         // API Gateway always adds these; handlers build absolute URLs and client addresses from them.
         headers.putIfAbsent("X-Forwarded-For", List.of(exchange.getRemoteAddress().getAddress().getHostAddress()));
-        headers.putIfAbsent("X-Forwarded-Port", List.of(Integer.toString(server.getAddress().getPort())));
+        headers.putIfAbsent("X-Forwarded-Port", List.of(Integer.toString(server.port())));
         headers.putIfAbsent("X-Forwarded-Proto", List.of("http"));
         String requestId = ProxyEventBuilder.newRequestId();
         String sourceIp = exchange.getRemoteAddress().getAddress().getHostAddress();
@@ -469,8 +469,12 @@ public final class Gateway implements AutoCloseable {
         return b.toString();
     }
 
+    /** The request's headers with their names as sent (as API Gateway passes them); lookups ignore case. */
     private static Map<String, List<String>> headers(HttpExchange exchange) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
+        if (exchange instanceof JettyLoopbackServer.Exchange jetty) {
+            return jetty.headersAsSent();
+        }
+        Map<String, List<String>> out = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         exchange.getRequestHeaders().forEach((k, v) -> out.put(canonical(k), List.copyOf(v)));
         return out;
     }
@@ -539,6 +543,6 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
-        LoopbackServer.stop(server);
+        server.close();
     }
 }

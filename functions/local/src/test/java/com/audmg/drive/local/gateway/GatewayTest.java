@@ -180,8 +180,9 @@ class GatewayTest {
         assertEquals(Set.of("STORE_BUCKET", "SECRET_NAME", "FROM_ENV", "FUNCTION_ONLY", "SECRET",
                 "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION",
                 "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_EXECUTION_ENV",
-                // The embedded SNS (always); AWS_ENDPOINT_URL_SQS only when serverless.yml declares queues.
-                "AWS_ENDPOINT_URL_SNS",
+                // The embedded SNS and the Invoke endpoint (always); AWS_ENDPOINT_URL_SQS only when
+                // serverless.yml declares queues.
+                "AWS_ENDPOINT_URL_SNS", "AWS_ENDPOINT_URL_LAMBDA",
                 "AWS_LAMBDA_RUNTIME_API", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ENDPOINT_URL_S3",
                 "AWS_ENDPOINT_URL_SSM", "AWS_ENDPOINT_URL_SESV2", "_HANDLER", "TZ"), names);
         assertTrue(r.body().contains("LEAK=none\n"), "the emulator's Jackson must not be visible");
@@ -281,6 +282,23 @@ class GatewayTest {
         assertEquals(1, log.split("Init Duration").length - 1, "one cold start");
         assertTrue(consoleBytes.toString(StandardCharsets.UTF_8).contains("[counter] START RequestId"));
         assertFalse(consoleBytes.toString(StandardCharsets.UTF_8).isEmpty());
+    }
+
+    @Test
+    void headerNames_shouldReachTheFunctionAsSent_andLookupsIgnoreTheirCase() throws Exception {
+        int port = base.getPort();
+        String host = "127.0.0.1:" + port;
+        com.audmg.drive.local.http.RawHttp.Answer r = com.audmg.drive.local.http.RawHttp.get(port,
+                base.getRawPath() + "/public/echo", host, "x-custom-header: lower", "X-API-Key: k1",
+                "X-Mixed-CASE-name: v", "user-agent: raw-test", "accept: text/plain");
+        assertEquals(200, r.status(), r.body());
+        String expected = "[Connection, Content-Length, Host, X-API-Key, X-Forwarded-For, X-Forwarded-Port, "
+                + "X-Forwarded-Proto, X-Mixed-CASE-name, accept, user-agent, x-custom-header]";
+        assertEquals(expected, line(r.body(), "headerNames"), r.body());
+        assertEquals(expected, line(r.body(), "multiHeaderNames"), r.body());
+        // The token authorizer finds "authorization" whatever its case.
+        HttpResponse<String> lower = get("/items/7", "authorization", "allow-dave");
+        assertEquals(200, lower.statusCode(), lower.body());
     }
 
     @Test

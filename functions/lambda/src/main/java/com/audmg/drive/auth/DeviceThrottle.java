@@ -1,0 +1,79 @@
+package com.audmg.drive.auth;
+
+import java.time.Clock;
+import java.util.Optional;
+
+import com.audmg.drive.platform.Backoff;
+import com.audmg.drive.platform.Json;
+import com.audmg.drive.platform.JsonObjectStore;
+import com.audmg.drive.platform.Keys;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The per-device budget of OWASP's device-cookie scheme: password attempts that present a valid device
+ * token count here, in one small document per device ({@code throttle/device/<userId>/<deviceId>.json}),
+ * and not in the username's budget for untrusted clients, so strangers exhausting that budget do not
+ * lock the owner out of the clients the owner logged in from.
+ *
+ * <p>As in {@link LoginThrottle}, an attempt is <em>reserved</em> (compare-and-swap) before bcrypt runs
+ * and counts as a failure until the password proves right, which deletes the document. {@value #FREE}
+ * failures within {@value #WINDOW_MINUTES} minutes put the device token on the lockout list for
+ * {@value #WINDOW_MINUTES} minutes: a stolen device token is worth {@value #FREE} guesses per
+ * {@value #WINDOW_MINUTES} minutes, then nothing until the lock ends.
+ */
+public final class DeviceThrottle {
+
+    static final int FREE = 5;
+    static final long WINDOW_MINUTES = 15;
+    private static final long WINDOW_MILLIS = WINDOW_MINUTES * 60_000;
+    private static final int CAS_ATTEMPTS = 8;
+
+    private final JsonObjectStore store;
+    private final Clock clock;
+
+    public DeviceThrottle(JsonObjectStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** Empty: verify the password now (this attempt is counted). Otherwise the seconds this device is locked. */
+    public Optional<Long> reserve(String userId, String deviceId) {
+        String key = Keys.deviceThrottle(userId, deviceId);
+        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+            Optional<JsonObjectStore.Versioned> current = store.get(key);
+            long now = clock.millis();
+            ObjectNode budget = current.map(v -> v.document() instanceof ObjectNode o ? o.deepCopy() : Json.object())
+                    .orElseGet(Json::object);
+            long lockedUntil = budget.path("lockedUntil").asLong(0);
+            if (now < lockedUntil) {
+                return Optional.of(Math.max(1, (lockedUntil - now + 999) / 1000));
+            }
+            if (now - budget.path("first").asLong(0) > WINDOW_MILLIS || lockedUntil > 0) {
+                budget.removeAll();
+                budget.put("first", now);
+            }
+            long failures = budget.path("failures").asLong(0) + 1;
+            budget.put("failures", failures);
+            if (failures >= FREE) {
+                budget.put("lockedUntil", now + WINDOW_MILLIS);
+            }
+            try {
+                store.replace(key, budget, current.map(JsonObjectStore.Versioned::etag).orElse(null));
+                return Optional.empty();
+            } catch (JsonObjectStore.ConditionFailedException e) {
+                Backoff.pause(attempt);
+            }
+        }
+        return Optional.of(1L);
+    }
+
+    /** The password was right from this device: its count (and any lock its last attempt set) is gone. */
+    public void succeeded(String userId, String deviceId) {
+        store.delete(Keys.deviceThrottle(userId, deviceId));
+    }
+
+    /** The account is gone: so are its devices' budgets. */
+    public void forget(String userId) {
+        store.listAll(Keys.deviceThrottlePrefix(userId)).toList().forEach(entry -> store.delete(entry.key()));
+    }
+}
