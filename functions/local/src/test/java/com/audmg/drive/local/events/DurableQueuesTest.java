@@ -26,11 +26,31 @@ class DurableQueuesTest {
             new Messaging.Queue("Work", "work", 5, null, null, null, null, "work-dlq", 2));
 
     private static EmbeddedSqs start(Path storage) throws Exception {
+        return start(storage, QUEUES);
+    }
+
+    private static EmbeddedSqs start(Path storage, List<Messaging.Queue> queues) throws Exception {
         EmbeddedSqs sqs = new EmbeddedSqs("000000000000", null);
         sqs.region("eu-west-1");
         sqs.startBackend(storage);
-        sqs.open("LOCALKEY", "secret", QUEUES);
+        sqs.open("LOCALKEY", "secret", queues);
         return sqs;
+    }
+
+    @Test
+    void keptQueue_shouldTakeServerlessYmlsAttributes_whenTheyChangedBetweenStarts(@TempDir Path dataDir)
+            throws Exception {
+        Path storage = dataDir.resolve("sqs");
+        try (EmbeddedSqs sqs = start(storage)) {
+            sqs.client().sendMessage(b -> b.queueUrl(sqs.internalUrl("work")).messageBody("kept"));
+        }
+        List<Messaging.Queue> changed = List.of(QUEUES.get(0),
+                new Messaging.Queue("Work", "work", 9, null, null, null, null, "work-dlq", 2));
+        try (EmbeddedSqs sqs = start(storage, changed)) {
+            assertEquals("9", sqs.client().getQueueAttributes(b -> b.queueUrl(sqs.internalUrl("work"))
+                    .attributeNamesWithStrings("VisibilityTimeout")).attributesAsStrings().get("VisibilityTimeout"));
+            assertEquals(List.of("kept"), bodies(receive(sqs, "work", 1)));
+        }
     }
 
     private static List<Message> receive(EmbeddedSqs sqs, String queue, int waitSeconds) {
