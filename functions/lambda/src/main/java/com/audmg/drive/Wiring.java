@@ -363,7 +363,8 @@ public final class Wiring {
 
     public com.audmg.drive.files.LibraryScrubber libraryScrubber() {
         return new com.audmg.drive.files.LibraryScrubber(libraryStore(), lifecycle(), releaser(),
-                new JsonObjectStore(s3.get(), config.dataBucket()), s3.get(), config.mediaBucket(), clock);
+                new JsonObjectStore(s3.get(), config.dataBucket()), s3.get(), config.mediaBucket(), clock,
+                pipeline.derivedBucket().orElse(null));
     }
 
     private FileLifecycle lifecycle() {

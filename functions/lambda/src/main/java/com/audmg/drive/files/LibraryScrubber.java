@@ -25,8 +25,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <li>{@code missing_bytes} / {@code size_mismatch}: a kept version or a completed upload whose
  *     object is gone or of another size: reported (nothing can bring bytes back);</li>
  * <li>{@code orphaned_bytes}: an object no file references and no deletion is scheduled for,
- *     older than any upload URL: repaired (deleted).</li>
+ *     older than any upload URL: repaired (deleted);</li>
+ * <li>{@code orphaned_derived}: thumbnails, previews, covers, waveforms or renditions in the derived
+ *     bucket of an object no file (or version) references any more, e.g. left by a crash between
+ *     deleting a file and its derived objects: repaired (deleted), with the originals' grace period.</li>
  * </ul>
+ * <p>Derived objects are safe from a concurrent processMedia: it writes them only after it found a
+ * file holding the object, and records them after. The derived bucket is therefore LISTed
+ * <em>before</em> the library is read: a derived object in that LIST was written while its object
+ * was referenced, so the library read afterwards still references it unless the object was released
+ * meanwhile, and then the processor's record is refused (its own clean-up deletes the same names).
+ * An object id never becomes referenced again once released.
  * Per library it reads the segments and LISTs the user's objects (sizes come with the LIST): no
  * request per file. The same code runs as a scheduled function and as the local cloud's
  * {@code scrub} command.
@@ -47,9 +56,17 @@ public final class LibraryScrubber {
     private final S3Client s3;
     private final String mediaBucket;
     private final Clock clock;
+    private final String derivedBucket;
 
     public LibraryScrubber(LibraryStore store, FileLifecycle lifecycle, ObjectReleaser releaser, JsonObjectStore data,
                            S3Client s3, String mediaBucket, Clock clock) {
+        this(store, lifecycle, releaser, data, s3, mediaBucket, clock, null);
+    }
+
+    /** @param derivedBucket where derived objects live, or null when there are none */
+    public LibraryScrubber(LibraryStore store, FileLifecycle lifecycle, ObjectReleaser releaser, JsonObjectStore data,
+                           S3Client s3, String mediaBucket, Clock clock, String derivedBucket) {
+        this.derivedBucket = derivedBucket;
         this.store = store;
         this.lifecycle = lifecycle;
         this.releaser = releaser;
@@ -78,6 +95,8 @@ public final class LibraryScrubber {
             if (!clock.instant().isBefore(deadline)) {
                 return new Report(libraries, files, objects, findings, repaired, false);
             }
+            // Before the library is read (see the class comment).
+            Map<String, List<S3Object>> derived = derivedObjects(userId);
             LibraryStore.Library library = store.open(userId);
             Map<String, Long> expected = new HashMap<>(); // objectId -> size, for bytes that must exist
             Map<String, String> owner = new HashMap<>();
@@ -135,7 +154,38 @@ public final class LibraryScrubber {
                     repaired++;
                 }
             }
+            for (Map.Entry<String, List<S3Object>> e : derived.entrySet()) {
+                String objectId = e.getKey();
+                if (referenced.contains(objectId)
+                        || e.getValue().stream().anyMatch(o -> o.lastModified().isAfter(urlsDead))) {
+                    continue;
+                }
+                long bytes = e.getValue().stream().mapToLong(S3Object::size).sum();
+                findings.add(new Finding(userId, "orphaned_derived", null, objectId, e.getValue().size()
+                        + " objects, " + bytes + " bytes"));
+                if (repair && Keys.isId(objectId)) {
+                    releaser.deleteDerived(userId, objectId);
+                    repaired++;
+                }
+            }
         }
         return new Report(libraries, files, objects, findings, repaired, true);
+    }
+
+    /** The user's derived objects, by the object id they were derived from. */
+    private Map<String, List<S3Object>> derivedObjects(String userId) {
+        Map<String, List<S3Object>> byObject = new HashMap<>();
+        if (derivedBucket == null) {
+            return byObject;
+        }
+        String prefix = userId + "/";
+        for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(derivedBucket).prefix(prefix)).contents()) {
+            String rest = o.key().substring(prefix.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0) {
+                byObject.computeIfAbsent(rest.substring(0, slash), k -> new ArrayList<>()).add(o);
+            }
+        }
+        return byObject;
     }
 }

@@ -135,7 +135,7 @@ public final class LocalCloud implements AutoCloseable {
                             + fn.artifact() + " (build it first, or pass --artifact)", null);
                 }
             }
-            events.startBackend(config.messaging(), config.region(), s3Start);
+            events.startBackend(config.messaging(), config.region(), s3Start, dataDir);
         } catch (RuntimeException e) {
             closeQuietly(events);
             stopWhenStarted(s3Start);

@@ -35,7 +35,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * cover as a JPEG, waveform peaks (a small JSON a player draws), and for formats JavaFX and many
  * players cannot play (FLAC, OGG Vorbis, OGG Opus) a 16-bit PCM WAV rendition. Decoding goes through
  * Java Sound with the JFLAC, VorbisSPI and MP3SPI providers, and Concentus for Opus ({@link OggOpus});
- * M4A/AAC has no pure-Java decoder here, so it gets metadata and cover but no waveform (it plays as it is).
+ * M4A (AAC in MP4) is decoded with JAAD for its waveform (it plays as it is); raw ADTS AAC gets metadata only.
  */
 public final class AudioProcessor {
 
@@ -71,7 +71,15 @@ public final class AudioProcessor {
             opus = encoding.toLowerCase(Locale.ROOT).contains("opus");
             media.put("codec", codec(contentType, encoding));
             media.put("sampleRate", header.getSampleRateAsNumber());
-            media.put("channels", channels(header.getChannels()));
+            int channels = channels(header.getChannels());
+            if ("audio/mp4".equals(contentType) || "audio/aac".equals(contentType)) {
+                // The mp4a entry's count (what jaudiotagger reports) says 2 for mono AAC from some muxers.
+                Mp4AudioConfig.Config aac = Mp4AudioConfig.read(named);
+                if (aac != null) {
+                    channels = aac.channels();
+                }
+            }
+            media.put("channels", channels);
             long bitrate = header.getBitRateAsNumber();
             if (bitrate > 0) {
                 media.put("bitrate", bitrate * 1000);
@@ -105,7 +113,13 @@ public final class AudioProcessor {
         } catch (Exception | LinkageError e) {
             throw new MediaException("the audio cannot be read: " + message(e), e);
         }
-        boolean decodable = !opus && !"audio/mp4".equals(contentType) && !"audio/aac".equals(contentType);
+        if (!opus && "audio/mp4".equals(contentType)) {
+            // M4A plays as it is (JavaFX Media plays AAC): a waveform only.
+            AacDecoding.Decoded aac = AacDecoding.decode(named);
+            waveformAndRendition(aac.stream(), aac.durationMs(), false, workDir, outputs);
+            return new Derived(media, outputs);
+        }
+        boolean decodable = !opus && !"audio/aac".equals(contentType);
         if (decodable) {
             boolean rendition = "audio/flac".equals(contentType) || "audio/ogg".equals(contentType);
             AudioInputStream source;
@@ -198,7 +212,6 @@ public final class AudioProcessor {
         AudioFormat pcm = new AudioFormat(AudioFormat.Encoding.PCM_SIGNED, rate, bits, channels,
                 channels * bytesPerSample, rate, false);
         long expectedFrames = Math.max(1, (long) (durationMs / 1000.0 * rate));
-        long framesPerPeak = Math.max(1, (expectedFrames + PEAKS - 1) / PEAKS);
         List<Float> peaks = new ArrayList<>(PEAKS + 16);
         int decimate = rate > MAX_RENDITION_RATE ? (int) Math.ceil(rate / MAX_RENDITION_RATE) : 1;
         try (AudioInputStream original = source;
@@ -213,6 +226,7 @@ public final class AudioProcessor {
             ByteBuffer outBuffer = ByteBuffer.allocate(channels * 2 * 8192).order(ByteOrder.LITTLE_ENDIAN);
             int carry = 0;
             long frame = 0;
+            long sincePeak = 0;
             int peak = 0;
             long written = 0;
             int[] sums = new int[channels];
@@ -241,9 +255,12 @@ public final class AudioProcessor {
                         summed = 0;
                     }
                     frame++;
-                    if (frame % framesPerPeak == 0) {
+                    sincePeak++;
+                    // Peak i covers frames [i, i + 1) * expected / PEAKS: exactly PEAKS when the length is right.
+                    if (frame * PEAKS / expectedFrames > peaks.size()) {
                         peaks.add(Math.min(1f, peak / 32768f));
                         peak = 0;
+                        sincePeak = 0;
                     }
                 }
                 if (out != null) {
@@ -256,7 +273,7 @@ public final class AudioProcessor {
             if (frame == 0) {
                 throw new MediaException("the audio holds no decodable samples");
             }
-            if (frame % framesPerPeak != 0) {
+            if (sincePeak > 0) {
                 peaks.add(Math.min(1f, peak / 32768f));
             }
             if (out != null) {

@@ -47,6 +47,9 @@ import software.amazon.awssdk.services.s3.model.CreateBucketRequest;
  * (the classpath file is written by {@code dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt
  * -Dmdep.includeScope=test}; put functions/lambda/target/classes and test-classes before it). Arguments
  * {@code cold [width]}: only the cold starts, with a photo of that width (default 4000).
+ * {@code coldratio [rounds]}: rounds (default 5) of three fresh JVMs each, alternating: a bare hello handler,
+ * processMedia serving the s3:TestEvent (its idle start: JVM, construction, event, no media work) and
+ * processMedia processing a 640x480 JPEG; medians and the ratios to hello, with the load average.
  */
 public final class MediaBenchmark {
 
@@ -64,6 +67,10 @@ public final class MediaBenchmark {
             String token = api.newUser("bench");
             String userId = json(check(api.me(token), 200)).get("userId").asText();
 
+            if (args.length > 0 && args[0].equals("coldratio")) {
+                coldRatio(cloud, api, token, userId, work, args.length > 1 ? Integer.parseInt(args[1]) : 5);
+                return;
+            }
             if (args.length > 0 && args[0].equals("cold")) {
                 coldStarts(cloud, api, token, userId, work, args.length > 1 ? Integer.parseInt(args[1]) : 4000);
                 return;
@@ -187,6 +194,87 @@ public final class MediaBenchmark {
         System.out.println("processMedia cold start (construct + first event, a " + width + "x" + width * 3 / 4
                 + " JPEG), median of 5: "
                 + times.get(2) + " ms; artifact " + Files.size(jar) + " bytes");
+    }
+
+    private static void coldRatio(TestCloud cloud, Api api, String token, String userId, Path work, int rounds)
+            throws Exception {
+        Path jar = Path.of("functions/media/target/audmg-media.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            System.out.println("cold start: SKIPPED (" + jar + " not built)");
+            return;
+        }
+        Path runnerDir = work.resolve("runner/com/audmg/drive/media");
+        Files.createDirectories(runnerDir);
+        try (var in = MediaBenchmark.class.getResourceAsStream("ColdStartRunner.class")) {
+            Files.copy(in, runnerDir.resolve("ColdStartRunner.class"));
+        }
+        Map<String, String> env = new HashMap<>(cloud.environment(Map.of()));
+        env.put("DERIVED_BUCKET", "audmg-derived");
+        env.put("AWS_ACCESS_KEY_ID", TestCloud.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", TestCloud.SECRET_KEY);
+        env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation");
+        Path testEvent = work.resolve("test-event.json");
+        Files.writeString(testEvent, "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Time\":"
+                + "\"2026-11-28T12:00:00.000Z\",\"Bucket\":\"" + TestCloud.MEDIA_BUCKET + "\",\"RequestId\":\"1\","
+                + "\"HostId\":\"2\"}", StandardCharsets.UTF_8);
+        Map<String, List<long[]>> results = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < rounds; i++) {
+            byte[] jpeg = photo(new Random(200 + i), 640, 480);
+            JsonNode created = json(check(api.create(token, "ratio" + i + ".jpg", "image/jpeg", jpeg.length), 201));
+            Api.put(created.get("upload"), jpeg);
+            String id = created.get("file").get("id").asText();
+            check(api.complete(token, id), 200);
+            Path body = work.resolve("ratio" + i + ".json");
+            Files.writeString(body, ProcessMediaHandlerTest.s3Message(userId + "/" + id, 1).getBody(),
+                    StandardCharsets.UTF_8);
+            for (String[] run : List.of(new String[] {"hello", "hello"},
+                    new String[] {"processMedia, s3:TestEvent (idle)", testEvent.toString()},
+                    new String[] {"processMedia, 640x480 JPEG", body.toString()})) {
+                ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString(), "-cp", jar + java.io.File.pathSeparator + work.resolve("runner"),
+                        "com.audmg.drive.media.ColdStartRunner", run[1]).redirectErrorStream(true);
+                pb.environment().putAll(env);
+                long t0 = System.nanoTime();
+                Process p = pb.start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor(120, TimeUnit.SECONDS);
+                long whole = (System.nanoTime() - t0) / 1_000_000;
+                String line = out.lines().filter(l -> l.startsWith("COLD ")).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("runner failed:\n" + out));
+                String[] parts = line.split(" ");
+                if (!parts[2].equals("0")) {
+                    throw new IllegalStateException(run[0] + " reported failures: " + out);
+                }
+                results.computeIfAbsent(run[0], k -> new ArrayList<>()).add(new long[] {whole,
+                        Long.parseLong(parts[1])});
+                System.out.println("round " + (i + 1) + " " + run[0] + ": whole JVM " + whole + " ms, main to answer "
+                        + parts[1] + " ms (construct " + parts[3] + " ms); load " + loadAverage());
+            }
+        }
+        long helloWhole = median(results.get("hello"), 0);
+        long helloMain = median(results.get("hello"), 1);
+        for (Map.Entry<String, List<long[]>> e : results.entrySet()) {
+            long whole = median(e.getValue(), 0);
+            long main = median(e.getValue(), 1);
+            System.out.printf("%-36s median of %d: whole JVM %6d ms (x%.1f hello), main to answer %6d ms (x%.1f)%n",
+                    e.getKey(), e.getValue().size(), whole, (double) whole / helloWhole, main,
+                    (double) main / Math.max(1, helloMain));
+        }
+        System.out.println("load average at the end: " + loadAverage() + "; artifact " + Files.size(jar) + " bytes");
+    }
+
+    private static long median(List<long[]> values, int index) {
+        List<Long> sorted = new ArrayList<>(values.stream().map(v -> v[index]).toList());
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     private static boolean run(Path dir, String... command) {

@@ -193,6 +193,35 @@ class ProcessMediaHandlerTest {
     }
 
     @Test
+    void m4aShowsItsTagsDurationAndCover_andPlaysAsItIs() throws Exception {
+        Uploaded u = upload("m4a1", "song.m4a", "audio/mp4", fixture("tone.m4a"));
+        assertTrue(deliver(s3Message(u.userId() + "/" + u.fileId(), 1)).getBatchItemFailures().isEmpty());
+        JsonNode file = file(u);
+        assertEquals("done", file.get("processing").asText(), file.toString());
+        assertEquals("audio", file.get("kind").asText());
+        assertEquals("audio/mp4", file.get("contentType").asText());
+        JsonNode media = file.get("media");
+        assertEquals("M4a Song", media.get("title").asText());
+        assertEquals("Aac Artist", media.get("artist").asText());
+        assertEquals("Mp4 Album", media.get("album").asText());
+        assertEquals(7, media.get("track").asInt());
+        assertEquals(2024, media.get("year").asInt());
+        assertEquals("aac", media.get("codec").asText());
+        assertEquals(22050, media.get("sampleRate").asInt());
+        assertEquals(1, media.get("channels").asInt(), "mono, as its AudioSpecificConfig says");
+        assertTrue(Math.abs(media.get("durationMs").asLong() - 2000) < 100, media.toString());
+        HttpResponse<byte[]> cover = Api.download(media.get("coverUrl").asText());
+        assertEquals(200, cover.statusCode());
+        assertEquals(240, ImageIO.read(new ByteArrayInputStream(cover.body())).getWidth());
+        // The desktop plays the original (JavaFX Media plays AAC): no rendition; a waveform decoded with JAAD.
+        assertTrue(media.get("playableUrl").isNull(), media.toString());
+        JsonNode waveform = Json.MAPPER.readTree(Api.download(media.get("waveformUrl").asText()).body());
+        assertTrue(waveform.get("peaks").size() > 100, waveform.toString());
+        assertTrue(Math.abs(waveform.get("durationMs").asLong() - 2000) < 100, waveform.toString());
+        assertEquals(1, json(check(api.list(u.token(), Map.of("q", "aac artist")), 200)).get("items").size());
+    }
+
+    @Test
     void corruptFileFailsWithAReasonEveryReceiveAndIsPublishedOnce() throws Exception {
         byte[] good = fixture("tone.mp3");
         // ID3 header and the start of the frames, then garbage: sniffs as MP3, decodes as nothing.
@@ -294,5 +323,109 @@ class ProcessMediaHandlerTest {
         garbage.setBody("not json");
         assertTrue(deliver(test, derivedKey, garbage).getBatchItemFailures().isEmpty());
         assertNotNull(handler);
+    }
+
+    // ---- the scrubber and derived objects ----
+
+    /** The scrubber as the scheduled function runs it, reading the time from {@code clock}. */
+    static com.audmg.drive.files.LibraryScrubber scrubber(Clock clock) {
+        return new com.audmg.drive.files.LibraryScrubber(wiringForBackfill.libraryStore(),
+                new com.audmg.drive.files.FileLifecycle(java.time.Duration.ofSeconds(
+                        wiringForBackfill.config().urlTtlSeconds())), wiringForBackfill.releaser(),
+                new com.audmg.drive.platform.JsonObjectStore(cloud.s3(), TestCloud.DATA_BUCKET), cloud.s3(),
+                TestCloud.MEDIA_BUCKET, clock, DERIVED_BUCKET);
+    }
+
+    /** A clock past every grace period for objects written now. */
+    static Clock later() {
+        return Clock.offset(Clock.systemUTC(), java.time.Duration.ofHours(3));
+    }
+
+    static List<String> derivedFindings(com.audmg.drive.files.LibraryScrubber.Report report, String userId) {
+        return report.findings().stream().filter(f -> f.userId().equals(userId)
+                && f.problem().equals("orphaned_derived")).map(f -> f.objectId()).toList();
+    }
+
+    @Test
+    void scrub_shouldDeleteDerivedObjectsOfGoneObjects_afterTheGracePeriod_andKeepThoseOfLiveFiles() throws Exception {
+        Uploaded u = upload("scrubbed1", "a.jpg", "image/jpeg", fixture("orientation6.jpg"));
+        assertTrue(deliver(s3Message(u.userId() + "/" + u.fileId(), 1)).getBatchItemFailures().isEmpty());
+        List<String> live = derivedKeys(u.userId());
+        assertEquals(2, live.size(), live.toString());
+        // Left by a crash between deleting a file and its derived objects:
+        String gone = com.audmg.drive.platform.Keys.newTimeId(java.time.Instant.now());
+        for (String name : List.of("cover.jpg", "waveform.json")) {
+            cloud.s3().putObject(b -> b.bucket(DERIVED_BUCKET).key(u.userId() + "/" + gone + "/" + name),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString("x"));
+        }
+
+        assertEquals(List.of(), derivedFindings(scrubber(Clock.systemUTC()).scrub(true,
+                java.time.Duration.ofMinutes(1)), u.userId()), "within the grace period");
+        assertEquals(4, derivedKeys(u.userId()).size());
+
+        assertEquals(List.of(gone), derivedFindings(scrubber(later()).scrub(false, java.time.Duration.ofMinutes(1)),
+                u.userId()), "reported; the live file's are not");
+        assertEquals(4, derivedKeys(u.userId()).size(), "a report repairs nothing");
+        assertEquals(List.of(gone), derivedFindings(scrubber(later()).scrub(true, java.time.Duration.ofMinutes(1)),
+                u.userId()));
+        assertEquals(live, derivedKeys(u.userId()));
+        assertTrue(Api.download(file(u).get("thumbnailUrl").asText()).statusCode() == 200);
+    }
+
+    /**
+     * processMedia writes derived objects, then records them in the file: a scrub (past every grace period)
+     * between the two keeps them while the file holds the object, and deletes them when it does not any more,
+     * and then the processor's own record is refused and its clean-up finds nothing left to delete.
+     */
+    @Test
+    void scrub_shouldNeverDeleteWhatAConcurrentProcessorIsAboutToRecord() throws Exception {
+        Uploaded kept = upload("scrubbed2", "k.jpg", "image/jpeg", fixture("orientation6.jpg"));
+        Uploaded deleted = upload("scrubbed3", "d.jpg", "image/jpeg", fixture("orientation6.jpg"));
+        List<com.audmg.drive.files.LibraryScrubber.Report> reports = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Runnable> betweenWriteAndRecord = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger derivedPuts = new java.util.concurrent.atomic.AtomicInteger();
+        // The processor's S3 client, which runs the interleaving right after its last derived object is written
+        // (an image has two: thumb.jpg and preview.jpg).
+        software.amazon.awssdk.services.s3.S3Client real = wiringForBackfill.s3();
+        software.amazon.awssdk.services.s3.S3Client hooked = (software.amazon.awssdk.services.s3.S3Client)
+                java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {software.amazon.awssdk.services.s3.S3Client.class}, (proxy, method, args) -> {
+                            Object result;
+                            try {
+                                result = method.invoke(real, args);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                            if (method.getName().equals("putObject") && args[0] instanceof
+                                    software.amazon.awssdk.services.s3.model.PutObjectRequest put
+                                    && put.bucket().equals(DERIVED_BUCKET) && derivedPuts.incrementAndGet() == 2) {
+                                betweenWriteAndRecord.get().run();
+                            }
+                            return result;
+                        });
+        MediaService media = new MediaService(wiringForBackfill.fileService(), wiringForBackfill.releaser(), hooked,
+                new MediaService.Settings(TestCloud.MEDIA_BUCKET, DERIVED_BUCKET, 50_000_000, 3,
+                        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"))), Clock.systemUTC());
+
+        // The file still holds the object: the scrub keeps what the processor wrote, the processor records it.
+        betweenWriteAndRecord.set(() -> {
+            assertEquals(2, derivedKeys(kept.userId()).size(), "thumb and preview written, not yet recorded");
+            reports.add(scrubber(later()).scrub(true, java.time.Duration.ofMinutes(1)));
+        });
+        assertEquals(MediaService.Outcome.DONE, media.process(kept.userId(), kept.fileId(), 1));
+        assertEquals(List.of(), derivedFindings(reports.get(0), kept.userId()));
+        assertEquals(2, derivedKeys(kept.userId()).size());
+        JsonNode done = file(kept);
+        assertEquals("done", done.get("processing").asText(), done.toString());
+        assertEquals(200, Api.download(done.get("thumbnailUrl").asText()).statusCode());
+
+        // The file is deleted meanwhile: the scrub may delete them, the processor's record is refused.
+        derivedPuts.set(0);
+        betweenWriteAndRecord.set(() -> {
+            check(api.deletePermanently(deleted.token(), deleted.fileId()), 204);
+            reports.add(scrubber(later()).scrub(true, java.time.Duration.ofMinutes(1)));
+        });
+        assertEquals(MediaService.Outcome.DONE, media.process(deleted.userId(), deleted.fileId(), 1));
+        assertTrue(derivedKeys(deleted.userId()).isEmpty(), derivedKeys(deleted.userId()).toString());
     }
 }

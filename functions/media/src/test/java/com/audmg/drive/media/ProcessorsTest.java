@@ -167,6 +167,30 @@ class ProcessorsTest {
         assertNull(out.get("playable.wav"), "MP3 plays as it is");
     }
 
+    /**
+     * tone.m4a (9 KB): 2 s of 440 Hz, AAC-LC mono 22.05 kHz 24 kb/s, MP4 tags and cover art, made once with
+     * ffmpeg 5.1 (Debian 12's): see src/test/resources/media/README.md.
+     */
+    @Test
+    void m4aGetsTagsDurationCoverAndWaveformButNoRendition() throws Exception {
+        Derived derived = new AudioProcessor().process(fixture(work, "tone.m4a"), "audio/mp4", work);
+        JsonNode m = derived.media();
+        assertEquals("M4a Song", m.get("title").asText());
+        assertEquals("Aac Artist", m.get("artist").asText());
+        assertEquals("Mp4 Album", m.get("album").asText());
+        assertEquals(7, m.get("track").asInt());
+        assertEquals(2024, m.get("year").asInt());
+        assertEquals("aac", m.get("codec").asText());
+        assertEquals(22050, m.get("sampleRate").asInt());
+        assertEquals(1, m.get("channels").asInt());
+        assertTrue(Math.abs(m.get("durationMs").asLong() - 2000) < 100, m.toString());
+        Map<String, Derived.Output> out = outputs(derived);
+        BufferedImage cover = read(out.get("cover.jpg").file());
+        assertEquals(240, cover.getWidth());
+        assertWaveform(out.get("waveform.json").file());
+        assertNull(out.get("playable.wav"), "M4A/AAC plays as it is (JavaFX Media plays AAC)");
+    }
+
     @Test
     void flacGetsTagsCoverWaveformAndWavRendition() throws Exception {
         Derived derived = new AudioProcessor().process(fixture(work, "tone.flac"), "audio/flac", work);

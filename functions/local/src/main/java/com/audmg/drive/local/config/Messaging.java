@@ -12,10 +12,18 @@ import java.util.List;
  * @param subscriptions topic subscriptions (resources, inline {@code Subscription}s and {@code sns} events)
  * @param sqsEvents {@code sqs} event source mappings
  * @param s3Notifications bucket notifications (resources and {@code s3} events)
+ * @param queuePolicies the {@code AWS::SQS::QueuePolicy} of each queue that has one, by queue name
  */
 public record Messaging(List<Queue> queues, List<Topic> topics, List<Subscription> subscriptions,
-                        List<SqsEventSource> sqsEvents, List<S3Notification> s3Notifications) {
+                        List<SqsEventSource> sqsEvents, List<S3Notification> s3Notifications,
+                        java.util.Map<String, QueuePolicy> queuePolicies) {
     public static final Messaging NONE = new Messaging(List.of(), List.of(), List.of(), List.of(), List.of());
+
+    /** Without queue policies. */
+    public Messaging(List<Queue> queues, List<Topic> topics, List<Subscription> subscriptions,
+                     List<SqsEventSource> sqsEvents, List<S3Notification> s3Notifications) {
+        this(queues, topics, subscriptions, sqsEvents, s3Notifications, java.util.Map.of());
+    }
 
     public boolean isEmpty() {
         return queues.isEmpty() && topics.isEmpty() && sqsEvents.isEmpty() && s3Notifications.isEmpty();

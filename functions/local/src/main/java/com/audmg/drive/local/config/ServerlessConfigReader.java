@@ -688,6 +688,7 @@ public final class ServerlessConfigReader {
         List<Messaging.Subscription> subscriptions = new ArrayList<>();
         List<Messaging.SqsEventSource> sqsEvents = new ArrayList<>();
         List<Messaging.S3Notification> notifications = new ArrayList<>();
+        Map<String, QueuePolicy> policies = queuePolicies();
         for (Map.Entry<String, Object> entry : resources().entrySet()) {
             String id = entry.getKey();
             Map<String, Object> resource = castMap(entry.getValue(), "resources.Resources." + id);
@@ -741,7 +742,8 @@ public final class ServerlessConfigReader {
             } else if ("AWS::S3::Bucket".equals(type) && properties.get("NotificationConfiguration") != null) {
                 notifications.addAll(bucketNotifications(buckets.get(id), castMap(
                         properties.get("NotificationConfiguration"), "NotificationConfiguration"),
-                        append(propertiesPath, "NotificationConfiguration"), functions));
+                        append(propertiesPath, "NotificationConfiguration"), functions, policies,
+                        raw.get("BucketName") == null));
             }
         }
         Map<String, Object> rawFunctions = mapAt(root, "functions");
@@ -823,7 +825,213 @@ public final class ServerlessConfigReader {
             }
         }
         return new Messaging(List.copyOf(ordered), List.copyOf(topics), List.copyOf(subscriptions),
-                List.copyOf(sqsEvents), List.copyOf(notifications));
+                List.copyOf(sqsEvents), List.copyOf(notifications), Map.copyOf(policies));
+    }
+
+    // ---- queue policies ----
+
+    /**
+     * AWS refuses a bucket notification configuration whose queue's policy does not let S3 send from that bucket
+     * ("Unable to validate the following destination configurations"): so does the local cloud, at start.
+     */
+    private void checkS3MaySend(String bucket, boolean generatedName, String queue, QueuePolicy policy,
+                                String where) {
+        String sourceName = generatedName ? awsGeneratedBucketName(bucket) : bucket;
+        String sourceArn = "arn:aws:s3:::" + sourceName;
+        if (policy == null) {
+            throw new ConfigException(where + "queue '" + queue + "' has no AWS::SQS::QueuePolicy: AWS refuses this"
+                    + " notification configuration (\"Unable to validate the following destination configurations\")"
+                    + " until a policy lets s3.amazonaws.com sqs:SendMessage to it from " + sourceArn);
+        }
+        QueuePolicy.Decision decision = policy.evaluate(QueuePolicy.Caller.service("s3.amazonaws.com"),
+                "sqs:SendMessage", queueArn(queue), Map.of("aws:SourceArn", sourceArn, "aws:SourceAccount",
+                        LOCAL_ACCOUNT_ID, "aws:SecureTransport", "true"));
+        if (decision != QueuePolicy.Decision.ALLOW) {
+            throw new ConfigException(where + "the policy of queue '" + queue + "' (" + policy.logicalId() + ", "
+                    + policy.where() + ") " + (decision == QueuePolicy.Decision.EXPLICIT_DENY ? "denies"
+                            : "does not allow") + " s3.amazonaws.com sqs:SendMessage from " + sourceArn
+                    + (generatedName ? " (the bucket's name as CloudFormation generates it on AWS)" : "")
+                    + ": AWS refuses this notification configuration (\"Unable to validate the following"
+                    + " destination configurations\"). Policy: " + policy.describe());
+        }
+    }
+
+    /** The {@code AWS::SQS::QueuePolicy} resources, by the name of each queue they apply to. */
+    private Map<String, QueuePolicy> queuePolicies() {
+        Map<String, QueuePolicy> result = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> entry : resources().entrySet()) {
+            String id = entry.getKey();
+            Map<String, Object> resource = castMap(entry.getValue(), "resources.Resources." + id);
+            if (!"AWS::SQS::QueuePolicy".equals(resource.get("Type"))) {
+                continue;
+            }
+            Object[] path = {"resources", "Resources", id, "Properties"};
+            String where = "resources.Resources." + id;
+            Map<String, Object> properties = mapAt(resource, "Properties");
+            Object document = properties.get("PolicyDocument");
+            if (document instanceof String json) {
+                try {
+                    document = new ObjectMapper().readValue(json, Map.class);
+                } catch (JsonProcessingException e) {
+                    throw new ConfigException(at(append(path, "PolicyDocument")) + where
+                            + ".PolicyDocument is not valid JSON");
+                }
+            }
+            Map<String, Object> doc = castMap(document, where + ".PolicyDocument");
+            Object rawStatements = doc.get("Statement");
+            List<?> statementList = rawStatements instanceof List<?> l ? l
+                    : rawStatements == null ? List.of() : List.of(rawStatements);
+            List<QueuePolicy.Statement> statements = new ArrayList<>();
+            for (int i = 0; i < statementList.size(); i++) {
+                Object[] sPath = append(append(append(path, "PolicyDocument"), "Statement"), i);
+                statements.add(statement(castMap(statementList.get(i), where + ".Statement"), sPath,
+                        where + ".PolicyDocument.Statement[" + i + "]"));
+            }
+            QueuePolicy policy = new QueuePolicy(id, at(path).replaceAll(": $", ""), List.copyOf(statements));
+            for (String queueRef : strings(properties.get("Queues"), where + ".Queues")) {
+                String queue = queueRef.substring(queueRef.lastIndexOf('/') + 1);
+                if (result.put(queue, policy) != null) {
+                    throw new ConfigException(at(append(path, "Queues")) + where + ".Queues: queue '" + queue
+                            + "' already has an AWS::SQS::QueuePolicy (a queue has one policy)");
+                }
+            }
+        }
+        return result;
+    }
+
+    private QueuePolicy.Statement statement(Map<String, Object> s, Object[] path, String where) {
+        for (String key : s.keySet()) {
+            if (!List.of("Sid", "Effect", "Principal", "Action", "Resource", "Condition").contains(key)) {
+                throw new ConfigException(at(append(path, key)) + where + "." + key + " is not evaluated by the"
+                        + " local cloud (Sid, Effect, Principal, Action, Resource and Condition are)");
+            }
+        }
+        String effect = String.valueOf(s.get("Effect"));
+        if (!effect.equals("Allow") && !effect.equals("Deny")) {
+            throw new ConfigException(at(append(path, "Effect")) + where + ".Effect must be Allow or Deny");
+        }
+        List<String> principals = new ArrayList<>();
+        Object principal = s.get("Principal");
+        if (principal instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> p : map.entrySet()) {
+                String kind = String.valueOf(p.getKey());
+                if (!kind.equals("Service") && !kind.equals("AWS")) {
+                    throw new ConfigException(at(append(path, "Principal")) + where + ".Principal." + kind
+                            + " is not evaluated by the local cloud (Service and AWS are)");
+                }
+                for (String v : strings(p.getValue(), where + ".Principal." + kind)) {
+                    principals.add((kind.equals("Service") ? "service:" : "aws:") + v);
+                }
+            }
+        } else if (principal != null) {
+            principals.addAll(strings(principal, where + ".Principal"));
+        } else {
+            throw new ConfigException(at(path) + where + " needs a Principal (a resource-based policy names one)");
+        }
+        Map<String, Map<String, List<String>>> conditions = new LinkedHashMap<>();
+        if (s.get("Condition") != null) {
+            for (Map.Entry<String, Object> c : castMap(s.get("Condition"), where + ".Condition").entrySet()) {
+                String op = c.getKey();
+                String base = op.endsWith("IfExists") ? op.substring(0, op.length() - 8) : op;
+                if (!QueuePolicy.OPERATORS.contains(base)) {
+                    throw new ConfigException(at(append(append(path, "Condition"), op)) + where + ".Condition."
+                            + op + " is not evaluated by the local cloud (" + QueuePolicy.OPERATORS
+                            + ", also ...IfExists, are)");
+                }
+                Map<String, List<String>> keys = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> k : castMap(c.getValue(), where + ".Condition." + op).entrySet()) {
+                    keys.put(k.getKey(), strings(k.getValue(), where + ".Condition." + op + "." + k.getKey()));
+                }
+                conditions.put(op, keys);
+            }
+        }
+        return new QueuePolicy.Statement(s.get("Sid") == null ? null : String.valueOf(s.get("Sid")),
+                effect.equals("Allow"), List.copyOf(principals), strings(s.get("Action"), where + ".Action"),
+                s.get("Resource") == null ? List.of() : strings(s.get("Resource"), where + ".Resource"),
+                conditions);
+    }
+
+    /** A policy value (a string, a list, or a CloudFormation function of them) as strings. */
+    private List<String> strings(Object value, String where) {
+        if (value == null) {
+            throw new ConfigException("serverless.yml: " + where + " is missing");
+        }
+        if (value instanceof List<?> list) {
+            List<String> out = new ArrayList<>();
+            for (Object o : list) {
+                out.addAll(strings(o, where));
+            }
+            return List.copyOf(out);
+        }
+        return List.of(cfnString(value, where));
+    }
+
+    private static final Pattern SUB_VARIABLE = Pattern.compile("\\$\\{([^}]*)}");
+
+    /** A string, {@code Ref}, {@code Fn::GetAtt}, {@code Fn::Sub} or {@code Fn::Join} in a policy. */
+    private String cfnString(Object value, String where) {
+        if (value instanceof Map<?, ?> map && map.size() == 1 && map.containsKey("Fn::Sub")) {
+            Object sub = map.get("Fn::Sub");
+            String template;
+            Map<String, Object> vars = Map.of();
+            if (sub instanceof List<?> list && list.size() == 2) {
+                template = String.valueOf(list.get(0));
+                vars = castMap(list.get(1), where + ".Fn::Sub");
+            } else {
+                template = String.valueOf(sub);
+            }
+            java.util.regex.Matcher m = SUB_VARIABLE.matcher(template);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String name = m.group(1);
+                String replacement;
+                if (name.startsWith("!")) {
+                    replacement = m.group();
+                } else if (name.contains(":") && !name.startsWith("AWS::")) {
+                    // A Serverless Framework variable (${self:...}, ${sls:stage}): resolved below.
+                    replacement = m.group();
+                } else if (vars.containsKey(name)) {
+                    replacement = cfnString(vars.get(name), where + ".Fn::Sub." + name);
+                } else {
+                    replacement = pseudoOrRef(name, where);
+                }
+                m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(replacement));
+            }
+            m.appendTail(out);
+            return String.valueOf(resolve(out.toString(), 0)).replace("${!", "${");
+        }
+        if (value instanceof Map<?, ?> map && map.size() == 1 && map.containsKey("Fn::Join")
+                && map.get("Fn::Join") instanceof List<?> join && join.size() == 2) {
+            return String.join(String.valueOf(join.get(0)), strings(join.get(1), where + ".Fn::Join"));
+        }
+        if (value instanceof Map<?, ?> map && map.size() == 1 && map.containsKey("Ref")) {
+            return pseudoOrRef(String.valueOf(map.get("Ref")), where);
+        }
+        Object resolved = resolve(value, 0);
+        if (resolved instanceof Map<?, ?> || resolved instanceof List<?>) {
+            return intrinsic(resolved, where);
+        }
+        return String.valueOf(resolved);
+    }
+
+    private String pseudoOrRef(String name, String where) {
+        return switch (name) {
+            case "AWS::Partition" -> "aws";
+            case "AWS::AccountId" -> LOCAL_ACCOUNT_ID;
+            case "AWS::Region" -> region;
+            case "AWS::URLSuffix" -> "amazonaws.com";
+            default -> name.contains(".") ? intrinsic(Map.of("Fn::GetAtt", List.of(name.split("\\.", 2))), where)
+                    : intrinsic(Map.of("Ref", name), where);
+        };
+    }
+
+    /**
+     * The bucket's name as CloudFormation names a bucket without {@code BucketName} on AWS
+     * ({@code <stack>-<logical id>-<random>}), for the policies' {@code aws:SourceArn}: the local name has no
+     * random part.
+     */
+    static String awsGeneratedBucketName(String localName) {
+        return localName + "-" + Integer.toHexString(localName.hashCode() & 0x7fffffff) + "lcl";
     }
 
     private static Object[] append(Object[] path, Object step) {
@@ -1002,7 +1210,9 @@ public final class ServerlessConfigReader {
     }
 
     private List<Messaging.S3Notification> bucketNotifications(String bucket, Map<String, Object> configuration,
-                                                               Object[] path, Map<String, FunctionConfig> functions) {
+                                                               Object[] path, Map<String, FunctionConfig> functions,
+                                                               Map<String, QueuePolicy> policies,
+                                                               boolean generatedName) {
         List<Messaging.S3Notification> result = new ArrayList<>();
         for (String key : configuration.keySet()) {
             Messaging.TargetType type;
@@ -1062,6 +1272,9 @@ public final class ServerlessConfigReader {
                             throw new ConfigException(where + "filter rule Name must be prefix or suffix");
                         }
                     }
+                }
+                if (type == Messaging.TargetType.QUEUE) {
+                    checkS3MaySend(bucket, generatedName, target, policies.get(target), where);
                 }
                 String id = stringOr(item.get("Id"), bucket + "-" + key + "-" + (i + 1));
                 result.add(new Messaging.S3Notification(bucket, id, List.of(event), prefix, suffix, type, target));

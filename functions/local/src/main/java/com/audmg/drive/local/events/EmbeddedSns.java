@@ -9,6 +9,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import com.audmg.drive.local.PrivateFiles;
+import com.audmg.drive.local.config.QueuePolicy;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +33,9 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * The local cloud's SNS: standard topics with sqs, lambda and email subscriptions, served over SNS's Query
  * protocol (form-encoded POST, XML answers) as the AWS SDK's SnsClient and the AWS CLI speak it, SigV4-checked
  * with the local credentials and Host-guarded. Actions: Publish, CreateTopic, DeleteTopic, ListTopics,
- * GetTopicAttributes, Subscribe, Unsubscribe, ListSubscriptions, ListSubscriptionsByTopic. State is in memory:
- * topics and subscriptions of serverless.yml are recreated at each start.
+ * GetTopicAttributes, Subscribe, Unsubscribe, ListSubscriptions, ListSubscriptionsByTopic. Topics and
+ * subscriptions of serverless.yml are created at each start; those made through the API are kept in the data
+ * folder ({@code sns/state.json}, owner-only) and restored at the next start, as they outlive a restart on AWS.
  */
 public final class EmbeddedSns implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,13 +47,16 @@ public final class EmbeddedSns implements AutoCloseable {
 
     /** A subscription: where it delivers and with which ARN. */
     record Subscription(String arn, String topicArn, Messaging.Protocol protocol, String endpoint, boolean raw,
-                        String endpointArn) {
+                        String endpointArn, boolean api) {
     }
 
     private volatile String region = "us-east-1";
     private final String accountId;
     private final HttpServer server;
     private final Map<String, List<Subscription>> topics = new ConcurrentHashMap<>();
+    /** Topics made through the API (kept in {@link #stateFile}). */
+    private final java.util.Set<String> apiTopics = ConcurrentHashMap.newKeySet();
+    private volatile Path stateFile;
     private final Map<String, String> functionArns;
     private final PrintStream console;
     private volatile SigV4Verifier verifier;
@@ -75,7 +83,8 @@ public final class EmbeddedSns implements AutoCloseable {
 
     /** Creates the topics and subscriptions of serverless.yml and starts serving. */
     public void open(String accessKeyId, String secretAccessKey, Messaging messaging, Deliveries deliveries,
-                     EmbeddedSqs sqs, Map<String, String> functionArns, String region) {
+                     EmbeddedSqs sqs, Map<String, String> functionArns, String region, Path stateFile) {
+        this.stateFile = stateFile;
         this.region = region;
         this.functionArns.putAll(functionArns);
         this.deliveries = deliveries;
@@ -96,7 +105,20 @@ public final class EmbeddedSns implements AutoCloseable {
                 default -> s.endpoint();
             };
             subs.add(new Subscription(topicArn + ":" + UUID.randomUUID(), topicArn, s.protocol(), s.endpoint(),
-                    s.rawMessageDelivery(), endpointArn));
+                    s.rawMessageDelivery(), endpointArn, false));
+        }
+        restore();
+        for (List<Subscription> subs : topics.values()) {
+            for (Subscription sub : subs) {
+                QueuePolicy.Decision decision = sub.protocol() == Messaging.Protocol.SQS
+                        ? sqs.serviceMaySend("sns.amazonaws.com", sub.endpoint(), sub.topicArn()) : null;
+                if (decision != null && decision != QueuePolicy.Decision.ALLOW) {
+                    log("subscription of queue " + sub.endpoint() + " to " + sub.topicArn() + " gets nothing: the"
+                            + " queue's policy (" + messaging.queuePolicies().get(sub.endpoint()).where() + ") "
+                            + (decision == QueuePolicy.Decision.EXPLICIT_DENY ? "denies" : "does not allow")
+                            + " sns.amazonaws.com sqs:SendMessage from the topic (as on AWS)");
+                }
+            }
         }
         this.verifier = new SigV4Verifier(accessKeyId, secretAccessKey, region, "sns");
     }
@@ -139,6 +161,15 @@ public final class EmbeddedSns implements AutoCloseable {
                 d.toFunction(s.endpoint(), bytes(root), what);
             }
             case SQS -> {
+                QueuePolicy.Decision decision = d == null ? null
+                        : sqs.serviceMaySend("sns.amazonaws.com", s.endpoint(), s.topicArn());
+                if (decision != null && decision != QueuePolicy.Decision.ALLOW) {
+                    // SNS's delivery to the queue is refused by SQS; AWS drops it (no DLQ on the subscription).
+                    log(what + " not delivered to queue " + s.endpoint() + ": its queue policy "
+                            + (decision == QueuePolicy.Decision.EXPLICIT_DENY ? "denies" : "does not allow")
+                            + " sns.amazonaws.com sqs:SendMessage from " + s.topicArn());
+                    return;
+                }
                 if (s.raw()) {
                     Map<String, MessageAttributeValue> sqsAttributes = new LinkedHashMap<>();
                     attributes.forEach((name, typeValue) -> sqsAttributes.put(name, typeValue[0].equals("Binary")
@@ -320,7 +351,10 @@ public final class EmbeddedSns implements AutoCloseable {
             throw new SnsError(400, "InvalidParameter", "Invalid parameter: Topic Name");
         }
         String arn = arn(name);
-        topics.putIfAbsent(arn, new CopyOnWriteArrayList<>());
+        if (topics.putIfAbsent(arn, new CopyOnWriteArrayList<>()) == null) {
+            apiTopics.add(arn);
+            save();
+        }
         return "<TopicArn>" + AwsErrors.escape(arn) + "</TopicArn>";
     }
 
@@ -330,6 +364,8 @@ public final class EmbeddedSns implements AutoCloseable {
             throw new SnsError(400, "InvalidParameter", "TopicArn is required");
         }
         topics.remove(arn);
+        apiTopics.remove(arn);
+        save();
         return "";
     }
 
@@ -382,7 +418,7 @@ public final class EmbeddedSns implements AutoCloseable {
                     throw new SnsError(400, "InvalidParameter", "Invalid parameter: SQS endpoint ARN");
                 }
                 s = new Subscription(topicArn + ":" + UUID.randomUUID(), topicArn, Messaging.Protocol.SQS, parts[5],
-                        raw, endpoint);
+                        raw, endpoint, true);
             }
             case "lambda" -> {
                 String fn = functionArns.get(endpoint);
@@ -391,15 +427,16 @@ public final class EmbeddedSns implements AutoCloseable {
                             + " function of this serverless.yml");
                 }
                 s = new Subscription(topicArn + ":" + UUID.randomUUID(), topicArn, Messaging.Protocol.LAMBDA, fn,
-                        false, endpoint);
+                        false, endpoint, true);
             }
             case "email", "email-json" -> s = new Subscription(topicArn + ":" + UUID.randomUUID(), topicArn,
                     protocol.equals("email") ? Messaging.Protocol.EMAIL : Messaging.Protocol.EMAIL_JSON, endpoint,
-                    false, endpoint);
+                    false, endpoint, true);
             default -> throw new SnsError(400, "InvalidParameter", "Invalid parameter: Protocol '" + protocol
                     + "' is not served by the local SNS (sqs, lambda, email and email-json are)");
         }
         topics.get(topicArn).add(s);
+        save();
         return "<SubscriptionArn>" + AwsErrors.escape(s.arn()) + "</SubscriptionArn>";
     }
 
@@ -409,6 +446,7 @@ public final class EmbeddedSns implements AutoCloseable {
             throw new SnsError(400, "InvalidParameter", "SubscriptionArn is required");
         }
         topics.values().forEach(list -> list.removeIf(s -> s.arn().equals(arn)));
+        save();
         return "";
     }
 
@@ -428,6 +466,57 @@ public final class EmbeddedSns implements AutoCloseable {
                     .append(AwsErrors.escape(s.endpointArn())).append("</Endpoint></member>");
         }
         return out.append("</Subscriptions>").toString();
+    }
+
+    /** Writes the topics and subscriptions made through the API to the state file. */
+    private synchronized void save() {
+        Path file = stateFile;
+        if (file == null) {
+            return;
+        }
+        ObjectNode root = JSON.createObjectNode();
+        com.fasterxml.jackson.databind.node.ArrayNode topicList = root.putArray("topics");
+        apiTopics.stream().sorted().forEach(topicList::add);
+        com.fasterxml.jackson.databind.node.ArrayNode subList = root.putArray("subscriptions");
+        topics.values().forEach(list -> list.stream().filter(Subscription::api).forEach(sub -> {
+            ObjectNode n = subList.addObject();
+            n.put("arn", sub.arn());
+            n.put("topicArn", sub.topicArn());
+            n.put("protocol", sub.protocol().name());
+            n.put("endpoint", sub.endpoint());
+            n.put("raw", sub.raw());
+            n.put("endpointArn", sub.endpointArn());
+        }));
+        try {
+            PrivateFiles.write(file, bytes(root));
+        } catch (IOException e) {
+            log("topics and subscriptions not saved to " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Adds the topics and subscriptions made through the API in earlier runs. */
+    private synchronized void restore() {
+        Path file = stateFile;
+        if (file == null || !Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(Files.readAllBytes(file));
+            for (com.fasterxml.jackson.databind.JsonNode t : root.path("topics")) {
+                topics.putIfAbsent(t.asText(), new CopyOnWriteArrayList<>());
+                apiTopics.add(t.asText());
+            }
+            for (com.fasterxml.jackson.databind.JsonNode n : root.path("subscriptions")) {
+                List<Subscription> subs = topics.get(n.path("topicArn").asText());
+                if (subs != null) {
+                    subs.add(new Subscription(n.path("arn").asText(), n.path("topicArn").asText(),
+                            Messaging.Protocol.valueOf(n.path("protocol").asText()), n.path("endpoint").asText(),
+                            n.path("raw").asBoolean(), n.path("endpointArn").asText(), true));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log("topics and subscriptions in " + file + " not readable, not restored: " + e);
+        }
     }
 
     private static Map<String, String> form(String text) {

@@ -19,7 +19,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import com.audmg.drive.local.PrivateFiles;
+import com.audmg.drive.local.config.QueuePolicy;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.Props;
 import org.elasticmq.NodeAddress;
+import org.elasticmq.StrictSQSLimits$;
+import org.elasticmq.actor.QueueManagerActor;
+import org.elasticmq.rest.sqs.TheSQSRestServerBuilder;
+import org.elasticmq.util.NowProvider;
+import scala.Option;
+import software.amazon.awssdk.services.sqs.model.QueueNameExistsException;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -30,7 +44,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The local cloud's SQS: ElasticMQ (in memory) on a private loopback port, behind a front door on the public
+ * The local cloud's SQS: ElasticMQ (in memory, journalled to the data folder) on a private loopback port, behind a front door on the public
  * one that checks the {@code Host} header (DNS rebinding) and the request's SigV4 signature with the local
  * credentials before forwarding. Queue URLs name the front door. Clients speak either protocol ElasticMQ
  * does: AWS JSON (SDK v2, AWS CLI v2) and Query.
@@ -38,25 +52,32 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public final class EmbeddedSqs implements AutoCloseable {
     /** SQS's largest request (a 256 KiB message in a batch of 10, JSON-escaped) with room to spare. */
     private static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "expect",
             "upgrade", "transfer-encoding", "keep-alive");
 
     private final HttpServer front;
     private volatile String region = "us-east-1";
     private final String accountId;
+    private final PrintStream console;
+    private volatile ActorSystem actorSystem;
+    private volatile int restored;
     private volatile SQSRestServer elasticMq;
     private volatile org.apache.pekko.http.scaladsl.Http.ServerBinding binding;
     private volatile URI backend;
     private volatile SigV4Verifier verifier;
     private volatile SqsClient client;
+    private volatile Map<String, QueuePolicy> policies = Map.of();
     /** Counted down once the queues exist and requests are checked: requests before then wait for it. */
     private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Binds the public port (a free one) now, so that queue URLs are known before ElasticMQ runs. */
-    public EmbeddedSqs(String accountId) throws IOException {
+    public EmbeddedSqs(String accountId, PrintStream console) throws IOException {
         this.accountId = accountId;
+        this.console = console;
         this.front = LoopbackServer.start(0, 64, "sqs-api", this::handle,
                 exchange -> AwsErrors.json(exchange, 403, "AccessDenied", "foreign Host header"));
     }
@@ -71,19 +92,67 @@ public final class EmbeddedSqs implements AutoCloseable {
         this.region = region;
     }
 
-    /** Starts ElasticMQ (about 1.5-2.5 s); requests before then get 503. */
-    public void startBackend() {
+    /**
+     * Starts ElasticMQ (about 1.5-2.5 s); requests before then wait for it. With {@code storage}, queues and
+     * messages are kept there ({@link QueueJournal}) and the stored ones are restored before clients are served.
+     */
+    public void startBackend(Path storage) {
         // The local cloud stops ElasticMQ itself (close, or its own shutdown hook); Pekko's hook only warned.
         if (System.getProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook") == null) {
             System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
         }
-        SQSRestServer server = SQSRestServerBuilder.withInterface("127.0.0.1").withDynamicPort()
+        ActorSystem system = ActorSystem.create("elasticmq");
+        this.actorSystem = system;
+        Option<ActorRef> listener = Option.empty();
+        if (storage != null) {
+            try {
+                PrivateFiles.createDirectories(storage);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + storage, e);
+            }
+            listener = Option.apply(system.actorOf(QueueJournal.props(storage, console), "queue-journal"));
+        }
+        ActorRef queueManager = system.actorOf(Props.create(QueueManagerActor.class, new NowProvider(),
+                StrictSQSLimits$.MODULE$, listener), "queue-manager");
+        if (storage != null) {
+            restored = QueueJournal.restore(storage, queueManager, console);
+        }
+        TheSQSRestServerBuilder builder = SQSRestServerBuilder.withActorSystem(system)
+                .withQueueManagerActor(queueManager).withInterface("127.0.0.1").withDynamicPort()
                 .withServerAddress(new NodeAddress("http", "127.0.0.1", front.getAddress().getPort(), ""))
-                .withAWSRegion(region).withAWSAccountId(accountId).start();
+                .withAWSRegion(region).withAWSAccountId(accountId);
+        if (listener.isDefined()) {
+            builder = builder.withQueueEventListener(listener.get());
+        }
+        SQSRestServer server = builder.start();
         this.binding = server.waitUntilStarted();
         int port = binding.localAddress().getPort();
         this.backend = URI.create("http://127.0.0.1:" + port);
         this.elasticMq = server;
+    }
+
+    /** Messages restored from the data folder at the start. */
+    public int restoredMessages() {
+        return restored;
+    }
+
+    /** The queues' policies (serverless.yml's {@code AWS::SQS::QueuePolicy}), by queue name. */
+    public void policies(Map<String, QueuePolicy> policies) {
+        this.policies = Map.copyOf(policies);
+    }
+
+    /**
+     * Whether an AWS service ({@code sns.amazonaws.com}, ...) may send to {@code queue} for {@code sourceArn}: the
+     * queue's policy decides; a queue without one (made through the API, or not given one in serverless.yml) is
+     * not checked (null: nothing to say), although AWS would refuse the service.
+     */
+    public QueuePolicy.Decision serviceMaySend(String service, String queue, String sourceArn) {
+        QueuePolicy policy = policies.get(queue);
+        if (policy == null) {
+            return null;
+        }
+        return policy.evaluate(QueuePolicy.Caller.service(service), "sqs:SendMessage", arn(queue),
+                Map.of("aws:SourceArn", sourceArn, "aws:SourceAccount", accountId, "aws:SecureTransport", "true"));
     }
 
     /** Accepts requests signed with these credentials, and creates the queues. */
@@ -104,7 +173,12 @@ public final class EmbeddedSqs implements AutoCloseable {
                 attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + arn(q.deadLetterQueue())
                         + "\",\"maxReceiveCount\":\"" + q.maxReceiveCount() + "\"}");
             }
-            client.createQueue(b -> b.queueName(q.name()).attributes(attributes));
+            try {
+                client.createQueue(b -> b.queueName(q.name()).attributes(attributes));
+            } catch (QueueNameExistsException changed) {
+                // Kept from an earlier start with other attributes: serverless.yml is the truth.
+                client.setQueueAttributes(b -> b.queueUrl(internalUrl(q.name())).attributes(attributes));
+            }
         }
         this.verifier = new SigV4Verifier(accessKeyId, secretAccessKey, region, "sqs");
         opened.countDown();
@@ -162,6 +236,16 @@ public final class EmbeddedSqs implements AutoCloseable {
                 AwsErrors.json(exchange, 403, refusal.errorType(), refusal.message());
                 return;
             }
+            String denied = deniedSend(exchange, body);
+            if (denied != null) {
+                if (exchange.getRequestHeaders().getFirst("X-Amz-Target") != null) {
+                    exchange.getResponseHeaders().set("x-amzn-query-error", "AccessDenied;Sender");
+                    AwsErrors.json(exchange, 403, "com.amazon.coral.service#AccessDeniedException", denied);
+                } else {
+                    AwsErrors.xml(exchange, 403, "AccessDenied", denied);
+                }
+                return;
+            }
             String rawQuery = exchange.getRequestURI().getRawQuery();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target
                     + exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery)))
@@ -197,6 +281,75 @@ public final class EmbeddedSqs implements AutoCloseable {
         }
     }
 
+    /**
+     * The refusal of a SendMessage or SendMessageBatch that the queue's policy explicitly denies to the local
+     * credentials, or null. The local credentials stand for the account's administrator: on AWS their
+     * identity-based permission allows same-account calls whatever the queue policy allows, but an explicit
+     * {@code Deny} in the queue policy wins over any allow.
+     */
+    private String deniedSend(HttpExchange exchange, byte[] body) {
+        if (policies.isEmpty()) {
+            return null;
+        }
+        String action;
+        String queueUrl;
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        if (target != null) {
+            action = target.substring(target.indexOf('.') + 1);
+            if (!action.startsWith("SendMessage")) {
+                return null;
+            }
+            try {
+                queueUrl = JSON.readTree(body).path("QueueUrl").asText(null);
+            } catch (IOException e) {
+                return null;
+            }
+        } else {
+            Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
+            form.putAll(form(exchange.getRequestURI().getRawQuery()));
+            action = form.getOrDefault("Action", "");
+            if (!action.startsWith("SendMessage")) {
+                return null;
+            }
+            queueUrl = form.getOrDefault("QueueUrl", exchange.getRequestURI().getPath());
+        }
+        if (queueUrl == null) {
+            return null;
+        }
+        String queue = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+        QueuePolicy policy = policies.get(queue);
+        if (policy == null) {
+            return null;
+        }
+        String principal = "arn:aws:iam::" + accountId + ":root";
+        QueuePolicy.Decision decision = policy.evaluate(QueuePolicy.Caller.account(accountId), "sqs:SendMessage",
+                arn(queue), Map.of("aws:PrincipalAccount", accountId, "aws:PrincipalArn", principal,
+                        "aws:SecureTransport", "true", "aws:SourceIp", "127.0.0.1"));
+        if (decision != QueuePolicy.Decision.EXPLICIT_DENY) {
+            return null;
+        }
+        return "User: " + principal + " is not authorized to perform: sqs:" + action.toLowerCase(Locale.ROOT)
+                + " on resource: " + arn(queue) + " with an explicit deny in a resource-based policy ("
+                + policy.logicalId() + ", " + policy.where() + ")";
+    }
+
+    private static Map<String, String> form(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (text == null || text.isEmpty()) {
+            return out;
+        }
+        for (String pair : text.split("&")) {
+            int eq = pair.indexOf('=');
+            try {
+                out.put(java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                // A malformed escape: that parameter is missing.
+            }
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         LoopbackServer.stop(front);
@@ -214,6 +367,15 @@ public final class EmbeddedSqs implements AutoCloseable {
                 // Stopping anyway.
             }
             server.stopAndWait();
+        }
+        ActorSystem system = actorSystem;
+        if (system != null) {
+            try {
+                scala.concurrent.Await.result(system.terminate(), scala.concurrent.duration.Duration.apply(10,
+                        java.util.concurrent.TimeUnit.SECONDS));
+            } catch (Exception e) {
+                // Stopping anyway.
+            }
         }
     }
 

@@ -41,7 +41,7 @@ public final class LocalEvents implements AutoCloseable {
 
     /** Binds the SQS and SNS ports; nothing is served yet. */
     public static LocalEvents bind(String accountId, PrintStream console) throws IOException {
-        EmbeddedSqs sqs = new EmbeddedSqs(accountId);
+        EmbeddedSqs sqs = new EmbeddedSqs(accountId, console);
         try {
             return new LocalEvents(sqs, new EmbeddedSns(accountId, new java.util.concurrent.ConcurrentHashMap<>(),
                     console), console);
@@ -64,7 +64,7 @@ public final class LocalEvents implements AutoCloseable {
      * embedded S3's start: both initialise logging, and SLF4J warned about the calls it replayed when they did
      * it at once; ElasticMQ is not waited for by READY anyway).
      */
-    public void startBackend(Messaging messaging, String region, CompletableFuture<?> after) {
+    public void startBackend(Messaging messaging, String region, CompletableFuture<?> after, Path dataDir) {
         this.messaging = messaging;
         sqs.region(region);
         boolean needed = !messaging.queues().isEmpty()
@@ -73,7 +73,7 @@ public final class LocalEvents implements AutoCloseable {
             sqsRunning = true;
             backend = (after == null ? CompletableFuture.completedFuture(null) : after)
                     .handle((ignored, error) -> null)
-                    .thenRunAsync(sqs::startBackend, r -> {
+                    .thenRunAsync(() -> sqs.startBackend(dataDir.resolve("sqs")), r -> {
                         Thread t = new Thread(r, "embedded-sqs-start");
                         t.setDaemon(true);
                         t.start();
@@ -95,8 +95,11 @@ public final class LocalEvents implements AutoCloseable {
             timeouts.put(fn.name(), fn.timeoutSeconds());
             arns.put(functionArn.apply(fn.name()), fn.name());
         }
-        deliveries = new Deliveries(sqs, invoker, timeouts, dataDir.resolve("outbox"), console);
-        sns.open(accessKeyId, secretAccessKey, messaging, deliveries, sqs, arns, config.region());
+        deliveries = new Deliveries(sqs, invoker, timeouts, dataDir.resolve("outbox"),
+                dataDir.resolve("events").resolve("pending"), console);
+        sqs.policies(messaging.queuePolicies());
+        sns.open(accessKeyId, secretAccessKey, messaging, deliveries, sqs, arns, config.region(),
+                dataDir.resolve("sns").resolve("state.json"));
         if (sqsRunning) {
             // Not waited for: READY comes without ElasticMQ's start (about 2 s of CPU). SQS requests arriving
             // before it are held until it runs; deliveries to queues are retried until then.
@@ -124,11 +127,12 @@ public final class LocalEvents implements AutoCloseable {
                 return null;
             });
         }
+        deliveries.replay();
         if (!messaging.s3Notifications().isEmpty()) {
             S3EventRouter router = new S3EventRouter(messaging.s3Notifications(), config.region(), deliveries, sns);
             if (s3 != null) {
                 s3.onObjectEvent(router);
-                router.sendTestEvents();
+                router.sendTestEvents(dataDir.resolve("events").resolve("s3-test-events-sent"));
             } else if (console != null) {
                 console.println("[events] bucket notifications are not delivered: S3 is external (--s3-endpoint)");
             }
@@ -154,13 +158,13 @@ public final class LocalEvents implements AutoCloseable {
     public List<String> summary() {
         List<String> lines = new ArrayList<>();
         if (sqsRunning) {
-            lines.add("SQS         " + sqs.endpoint() + " (ElasticMQ, in memory; queues "
+            lines.add("SQS         " + sqs.endpoint() + " (ElasticMQ, kept in the data folder; queues "
                     + String.join(", ", messaging.queues().stream().map(Messaging.Queue::name).toList()) + ")"
                     + (retryDelay == null ? "" : "; failed messages retried after " + retryDelay.toSeconds() + " s"));
         } else {
             lines.add("SQS         not started (serverless.yml declares no AWS::SQS::Queue)");
         }
-        lines.add("SNS         " + sns.endpoint() + " (in memory; topics "
+        lines.add("SNS         " + sns.endpoint() + " (topics "
                 + (messaging.topics().isEmpty() ? "none" : String.join(", ",
                         messaging.topics().stream().map(Messaging.Topic::name).toList())) + ")");
         return lines;

@@ -38,16 +38,26 @@ public final class S3EventRouter implements Consumer<ObjectEvent> {
     }
 
     /**
-     * The s3:TestEvent S3 sends to a queue or topic when a notification configuration is set: once per
-     * configured target at each start (the queues are new then).
+     * The s3:TestEvent S3 sends to a queue or topic when a notification configuration is set: once per bucket and
+     * target, the first time the local cloud runs it on this data folder ({@code sentFile} lists those done; null:
+     * at each start). Queues are kept across restarts, so a test event at every start would pile up.
      */
-    public void sendTestEvents() {
-        java.util.Set<String> sent = new java.util.HashSet<>();
+    public void sendTestEvents(java.nio.file.Path sentFile) {
+        java.util.Set<String> sent = new java.util.LinkedHashSet<>();
+        try {
+            if (sentFile != null && java.nio.file.Files.isRegularFile(sentFile)) {
+                sent.addAll(java.nio.file.Files.readAllLines(sentFile, StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            // Sent again: harmless, consumers skip test events.
+        }
+        boolean added = false;
         for (Messaging.S3Notification n : notifications) {
-            if (n.targetType() == Messaging.TargetType.LAMBDA || !sent.add(n.bucket() + "\n" + n.targetType()
-                    + "\n" + n.target())) {
+            if (n.targetType() == Messaging.TargetType.LAMBDA || !sent.add(n.bucket() + " " + n.targetType()
+                    + " " + n.target())) {
                 continue;
             }
+            added = true;
             ObjectNode test = JSON.createObjectNode();
             test.put("Service", "Amazon S3");
             test.put("Event", "s3:TestEvent");
@@ -56,6 +66,14 @@ public final class S3EventRouter implements Consumer<ObjectEvent> {
             test.put("RequestId", requestId());
             test.put("HostId", UUID.randomUUID().toString());
             send(n, text(test), "s3:TestEvent of " + n.bucket());
+        }
+        if (added && sentFile != null) {
+            try {
+                com.audmg.drive.local.PrivateFiles.write(sentFile, (String.join("\n", sent) + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // Sent again at the next start.
+            }
         }
     }
 

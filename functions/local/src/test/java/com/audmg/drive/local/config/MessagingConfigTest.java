@@ -159,9 +159,13 @@ class MessagingConfigTest {
                     Policy:
                       Type: AWS::SQS::QueuePolicy
                       Properties:
+                        Queues: [ 'http://127.0.0.1:4567/000000000000/elsewhere' ]
                         PolicyDocument:
                           Statement:
-                            - Condition: { ArnLike: { aws:SourceArn: { Fn::Sub: 'arn:${AWS::Partition}:s3:::x-*' } } }
+                            - Effect: Allow
+                              Principal: { Service: s3.amazonaws.com }
+                              Action: sqs:SendMessage
+                              Condition: { ArnLike: { aws:SourceArn: { Fn::Sub: 'arn:${AWS::Partition}:s3:::x-*' } } }
                 """);
         ServerlessConfig config = read(file);
         assertEquals(dir.resolve("build/main.jar"), config.artifactOf(config.function("api").orElseThrow()));
@@ -191,5 +195,73 @@ class MessagingConfigTest {
                 """);
         ConfigException e = assertThrows(ConfigException.class, () -> read(file));
         assertTrue(e.getMessage().startsWith("serverless.yml line 8: functions.f.events[0].stream: "), e.getMessage());
+    }
+
+    private static final String POLICY_PROJECT = """
+            service: policies
+            provider: { name: aws, runtime: java17, region: eu-west-1 }
+            package: { artifact: build/fn.jar }
+            functions:
+              fn: { handler: a.B }
+            resources:
+              Resources:
+                Jobs:
+                  Type: AWS::SQS::Queue
+                JobsPolicy:
+                  Type: AWS::SQS::QueuePolicy
+                  Properties:
+                    Queues: [{ Ref: Jobs }]
+                    PolicyDocument:
+                      Statement:
+                        - Effect: Allow
+                          Principal: { Service: s3.amazonaws.com }
+                          Action: sqs:SendMessage
+                          Resource: { Fn::GetAtt: [Jobs, Arn] }
+                          Condition:
+                            ArnLike:
+                              aws:SourceArn: { Fn::Sub: 'arn:${AWS::Partition}:s3:::${self:service}-${sls:stage}-%s-*' }
+                            StringEquals:
+                              aws:SourceAccount: { Ref: AWS::AccountId }
+                Inbox:
+                  Type: AWS::S3::Bucket
+                  DependsOn: JobsPolicy
+                  Properties:
+                    NotificationConfiguration:
+                      QueueConfigurations:
+                        - Event: s3:ObjectCreated:*
+                          Queue: { Fn::GetAtt: [Jobs, Arn] }
+            """;
+
+    @Test
+    void read_shouldAcceptABucketNotification_whenTheQueuePolicyAllowsTheBucketAsNamedOnAws() throws IOException {
+        // The bucket has no BucketName: CloudFormation names it <stack>-inbox-<random> on AWS.
+        ServerlessConfig config = read(yml(POLICY_PROJECT.formatted("inbox")));
+        QueuePolicy policy = config.messaging().queuePolicies().get("policies-dev-Jobs");
+        assertEquals(QueuePolicy.Decision.ALLOW, policy.evaluate(QueuePolicy.Caller.service("s3.amazonaws.com"),
+                "sqs:SendMessage", "arn:aws:sqs:eu-west-1:000000000000:policies-dev-Jobs", Map.of(
+                        "aws:SourceArn", "arn:aws:s3:::policies-dev-inbox-1a2b3c", "aws:SourceAccount",
+                        "000000000000")));
+        assertEquals(QueuePolicy.Decision.NOT_ALLOWED, policy.evaluate(QueuePolicy.Caller.service(
+                "s3.amazonaws.com"), "sqs:SendMessage", "arn:aws:sqs:eu-west-1:000000000000:policies-dev-Jobs",
+                Map.of("aws:SourceArn", "arn:aws:s3:::someone-elses", "aws:SourceAccount", "000000000000")));
+    }
+
+    @Test
+    void read_shouldRefuseABucketNotification_namingItsLine_whenTheQueuePolicyDoesNotAllowTheBucket()
+            throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> read(yml(POLICY_PROJECT.formatted("other"))));
+        assertTrue(e.getMessage().startsWith("serverless.yml line 31: NotificationConfiguration.QueueConfigurations[0]:"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("does not allow s3.amazonaws.com sqs:SendMessage from"
+                + " arn:aws:s3:::policies-dev-inbox-"), e.getMessage());
+        assertTrue(e.getMessage().contains("Unable to validate the following destination configurations"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("JobsPolicy, serverless.yml line 12"), e.getMessage());
+
+        String withoutPolicy = POLICY_PROJECT.formatted("inbox").replaceAll("(?s)    JobsPolicy:.*?(?=    Inbox:)", "")
+                .replace("      DependsOn: JobsPolicy\n", "");
+        ConfigException none = assertThrows(ConfigException.class, () -> read(yml(withoutPolicy)));
+        assertTrue(none.getMessage().contains("queue 'policies-dev-Jobs' has no AWS::SQS::QueuePolicy"),
+                none.getMessage());
     }
 }

@@ -415,6 +415,47 @@ class EventsFixtureTest {
     // ---- security ----
 
     @Test
+    void queuePolicy_shouldRefuseAnExplicitlyDeniedSend_andSnsDeliveriesItDoesNotAllow() throws Exception {
+        // The account's own credentials: allowed by their identity-based permission unless a Deny matches.
+        SqsException denied = assertThrows(SqsException.class, () -> sqs.sendMessage(b -> b
+                .queueUrl(queueUrl("events-fixture-uploads")).messageBody("not from the bucket")));
+        assertEquals(403, denied.statusCode());
+        assertEquals("AccessDenied", denied.awsErrorDetails().errorCode());
+        assertTrue(denied.getMessage().contains("explicit deny in a resource-based policy"), denied.getMessage());
+        assertTrue(denied.getMessage().contains("UploadQueuePolicy"), denied.getMessage());
+        String scratch = sqs.createQueue(b -> b.queueName("events-fixture-scratch")).queueUrl();
+        sqs.sendMessage(b -> b.queueUrl(scratch).messageBody("no policy: allowed"));
+        sqs.deleteQueue(b -> b.queueUrl(scratch));
+
+        // A topic the queues' policies do not name: SQS refuses SNS's deliveries, which are dropped.
+        String intruder = sns.createTopic(b -> b.name("events-fixture-intruder")).topicArn();
+        for (String q : List.of("events-fixture-uploads", "events-fixture-notes-copy")) {
+            sns.subscribe(b -> b.topicArn(intruder).protocol("sqs")
+                    .endpoint("arn:aws:sqs:eu-central-1:000000000000:" + q));
+        }
+        String marker = "intruder-" + java.util.UUID.randomUUID();
+        sns.publish(b -> b.topicArn(intruder).message(marker));
+        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < until && !(console.toString(StandardCharsets.UTF_8)
+                .contains("not delivered to queue events-fixture-uploads")
+                && console.toString(StandardCharsets.UTF_8).contains("not delivered to queue events-fixture-notes-copy"))) {
+            Thread.sleep(50);
+        }
+        String printed = console.toString(StandardCharsets.UTF_8);
+        assertTrue(printed.contains("not delivered to queue events-fixture-uploads: its queue policy denies"
+                + " sns.amazonaws.com sqs:SendMessage from " + intruder), printed);
+        assertTrue(printed.contains("not delivered to queue events-fixture-notes-copy: its queue policy does not"
+                + " allow"), printed);
+        for (String q : List.of("events-fixture-uploads", "events-fixture-notes-copy")) {
+            for (int i = 0; i < 2; i++) {
+                sqs.receiveMessage(b -> b.queueUrl(queueUrl(q)).maxNumberOfMessages(10).visibilityTimeout(0)
+                        .waitTimeSeconds(1)).messages().forEach(m -> assertTrue(!m.body().contains(marker), q));
+            }
+        }
+        sns.deleteTopic(b -> b.topicArn(intruder));
+    }
+
+    @Test
     void endpoints_shouldRefuseWrongKeys_andForeignHostHeaders() throws Exception {
         StaticCredentialsProvider wrong = StaticCredentialsProvider.create(AwsBasicCredentials.create(
                 cloud.s3().accessKeyId(), "not-the-secret"));

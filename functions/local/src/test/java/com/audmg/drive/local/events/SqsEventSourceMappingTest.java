@@ -28,9 +28,9 @@ class SqsEventSourceMappingTest {
 
     @BeforeAll
     static void start() throws Exception {
-        sqs = new EmbeddedSqs("000000000000");
+        sqs = new EmbeddedSqs("000000000000", null);
         sqs.region("eu-west-1");
-        sqs.startBackend();
+        sqs.startBackend(null);
         sqs.open("LOCALKEY", "secret", List.of(
                 new Messaging.Queue("Dlq", "slow-dlq", null, null, null, null, null, null, 0),
                 // AWS's advice for a 120 s function: a 720 s visibility timeout, which a developer does not wait for.

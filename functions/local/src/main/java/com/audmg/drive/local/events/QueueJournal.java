@@ -1,0 +1,313 @@
+package com.audmg.drive.local.events;
+
+import com.audmg.drive.local.PrivateFiles;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.AbstractActor;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.actor.Props;
+import org.apache.pekko.pattern.Patterns;
+import org.elasticmq.QueueData;
+import org.elasticmq.actor.queue.InternalMessage;
+import org.elasticmq.actor.queue.OperationSuccessful$;
+import org.elasticmq.actor.queue.QueueEvent;
+import org.elasticmq.msg.CreateQueue;
+import org.elasticmq.msg.RestoreMessages;
+import org.elasticmq.persistence.CreateQueueMetadata;
+import org.elasticmq.persistence.sql.CreateQueueProtocol$;
+import org.elasticmq.persistence.sql.DBMessage;
+import scala.Option;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.util.Right;
+import spray.json.JsonParser;
+
+/**
+ * Keeps the embedded SQS's queues and messages in the data folder, one folder per queue
+ * ({@code <root>/<queue name>/queue.json}) and one owner-only file per message ({@code messages/<id>}), written
+ * through a temporary file renamed into place. ElasticMQ reports every change of its state to this actor (a
+ * "queue event listener": queue created, changed, deleted; message added, updated at each receive or visibility
+ * change, removed) and waits for the answer before it answers the client, so a message a client was told is sent
+ * is on disk, and a received one is stored with its next visibility and receive count: after a restart it is
+ * invisible until its visibility timeout ends, then delivered again, counting towards the redrive policy.
+ *
+ * <p>ElasticMQ's own SQL message storage does the same into H2 through scalikejdbc's JVM-wide connection pool:
+ * two local clouds in one JVM (tests, a desktop app) would share one database. This journal is per instance and
+ * reuses ElasticMQ's conversions ({@link DBMessage}, {@link CreateQueueMetadata}) only.
+ */
+final class QueueJournal extends AbstractActor {
+    private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_.-]{1,120}");
+    private static final int FORMAT = 1;
+    private static final Duration ASK = Duration.ofSeconds(10);
+
+    private final Path root;
+    private final PrintStream console;
+
+    private QueueJournal(Path root, PrintStream console) {
+        this.root = root;
+        this.console = console;
+    }
+
+    static Props props(Path root, PrintStream console) {
+        return Props.create(QueueJournal.class, () -> new QueueJournal(root, console));
+    }
+
+    @Override
+    public Receive createReceive() {
+        return receiveBuilder()
+                .match(QueueEvent.QueueCreated.class, e -> writeQueue(e.queue()))
+                .match(QueueEvent.QueueMetadataUpdated.class, e -> writeQueue(e.queue()))
+                .match(QueueEvent.QueueDeleted.class, e -> deleteQueue(e.queueName()))
+                .match(QueueEvent.MessageAdded.class, e -> {
+                    writeMessage(e.queueName(), e.message());
+                    done();
+                })
+                .match(QueueEvent.MessageUpdated.class, e -> {
+                    writeMessage(e.queueName(), e.message());
+                    done();
+                })
+                .match(QueueEvent.MessageRemoved.class, e -> {
+                    deleteMessage(e.queueName(), e.messageId());
+                    done();
+                })
+                .build();
+    }
+
+    private void done() {
+        getSender().tell(OperationSuccessful$.MODULE$, getSelf());
+    }
+
+    private Path queueDir(String name) {
+        return queueDir(root, name);
+    }
+
+    private static Path queueDir(Path root, String name) {
+        if (!SAFE.matcher(name).matches() || name.startsWith(".")) {
+            throw new IllegalArgumentException("queue name not storable: " + name);
+        }
+        return root.resolve(name);
+    }
+
+    private void writeQueue(QueueData queue) {
+        try {
+            String json = CreateQueueProtocol$.MODULE$.CreateQueueFormat().write(CreateQueueMetadata.from(queue))
+                    .compactPrint();
+            PrivateFiles.write(queueDir(queue.name()).resolve("queue.json"), json.getBytes(StandardCharsets.UTF_8));
+            PrivateFiles.createDirectories(queueDir(queue.name()).resolve("messages"));
+        } catch (IOException | RuntimeException e) {
+            log("queue " + queue.name() + " not stored: " + e);
+        }
+    }
+
+    private void deleteQueue(String name) {
+        try {
+            Path dir = queueDir(name);
+            if (Files.exists(dir)) {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log("deleted queue " + name + " not removed from the data folder: " + e);
+        }
+    }
+
+    private void writeMessage(String queue, InternalMessage message) {
+        try {
+            Path file = messageFile(queue, message.id());
+            PrivateFiles.write(file, encode(DBMessage.from(message)));
+        } catch (IOException | RuntimeException e) {
+            // Still delivered from memory; only a restart before it is handled would lose it.
+            log("message " + message.id() + " of queue " + queue + " not stored: " + e);
+        }
+    }
+
+    private void deleteMessage(String queue, String id) {
+        try {
+            Files.deleteIfExists(messageFile(queue, id));
+        } catch (IOException | RuntimeException e) {
+            log("message " + id + " of queue " + queue + " not removed from the data folder: " + e);
+        }
+    }
+
+    private Path messageFile(String queue, String id) {
+        if (!SAFE.matcher(id).matches() || id.startsWith(".")) {
+            throw new IllegalArgumentException("message id not storable: " + id);
+        }
+        return queueDir(queue).resolve("messages").resolve(id);
+    }
+
+    /**
+     * Recreates the queues stored under {@code root} (dead-letter queues first) and their messages in
+     * {@code queueManager}; called before clients are served. What cannot be read is logged and skipped.
+     *
+     * @return how many messages were restored
+     */
+    static int restore(Path root, ActorRef queueManager, PrintStream console) {
+        int restored = 0;
+        List<CreateQueueMetadata> queues = new ArrayList<>();
+        try {
+            if (Files.isDirectory(root)) {
+                try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+                    for (Path dir : dirs) {
+                        Path meta = dir.resolve("queue.json");
+                        if (Files.isRegularFile(meta)) {
+                            queues.add(CreateQueueProtocol$.MODULE$.CreateQueueFormat().read(JsonParser.apply(spray.json.ParserInput$.MODULE$.apply(
+                                    Files.readString(meta)))));
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log(console, "stored queues not readable (" + e + "); starting without them");
+            return 0;
+        }
+        // A queue's redrive policy names its dead-letter queue, which must exist first.
+        queues.sort(Comparator.comparingInt(q -> q.deadLettersQueue().isDefined() ? 1 : 0));
+        for (CreateQueueMetadata q : queues) {
+            try {
+                Object created = Patterns.ask(queueManager, new CreateQueue(q.toCreateQueueData()), ASK)
+                        .toCompletableFuture().get();
+                if (!(created instanceof Right<?, ?> right) || !(right.value() instanceof ActorRef queueActor)) {
+                    log(console, "stored queue " + q.name() + " not restored: " + created);
+                    continue;
+                }
+                List<InternalMessage> messages = readMessages(root, q.name(), console);
+                restored += messages.size();
+                Patterns.ask(queueActor, new RestoreMessages(CollectionConverters.asScala(messages).toList()), ASK)
+                        .toCompletableFuture().get();
+            } catch (Exception e) {
+                log(console, "stored queue " + q.name() + " not restored: " + e);
+            }
+        }
+        return restored;
+    }
+
+    private static List<InternalMessage> readMessages(Path root, String queue, PrintStream console)
+            throws IOException {
+        List<InternalMessage> out = new ArrayList<>();
+        Path dir = queueDir(root, queue).resolve("messages");
+        if (!Files.isDirectory(dir)) {
+            return out;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> !p.getFileName().toString()
+                .startsWith("."))) {
+            for (Path f : files) {
+                try {
+                    out.add(decode(Files.readAllBytes(f)).toInternalMessage());
+                } catch (NoSuchFileException gone) {
+                    // Removed meanwhile.
+                } catch (IOException | RuntimeException e) {
+                    log(console, "stored message " + f + " not readable, skipped: " + e);
+                }
+            }
+        }
+        return out;
+    }
+
+    static byte[] encode(DBMessage m) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(FORMAT);
+            writeString(out, m.messageId());
+            writeBytes(out, m.deliveryReceipts());
+            out.writeLong(m.nextDelivery());
+            writeBytes(out, m.content());
+            writeBytes(out, m.attributes());
+            out.writeLong(m.created());
+            out.writeBoolean(m.received().isDefined());
+            out.writeLong(m.received().isDefined() ? (Long) m.received().get() : 0L);
+            out.writeInt(m.receiveCount());
+            for (Option<String> o : List.of(m.groupId(), m.deduplicationId(), m.tracingId(), m.sequenceNumber(),
+                    m.deadLetterSourceQueueName())) {
+                out.writeBoolean(o.isDefined());
+                if (o.isDefined()) {
+                    writeString(out, o.get());
+                }
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static DBMessage decode(byte[] data) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+        int format = in.readInt();
+        if (format != FORMAT) {
+            throw new IOException("unknown stored message format " + format);
+        }
+        String id = readString(in);
+        byte[] receipts = readBytes(in);
+        long nextDelivery = in.readLong();
+        byte[] content = readBytes(in);
+        byte[] attributes = readBytes(in);
+        long created = in.readLong();
+        boolean hasReceived = in.readBoolean();
+        long received = in.readLong();
+        int receiveCount = in.readInt();
+        List<Option<String>> options = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            options.add(in.readBoolean() ? Option.apply(readString(in)) : Option.empty());
+        }
+        return DBMessage.apply(id, receipts, nextDelivery, content, attributes, created,
+                hasReceived ? Option.apply(received) : Option.empty(), receiveCount, options.get(0), options.get(1),
+                options.get(2), options.get(3), options.get(4));
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        return new String(readBytes(in), StandardCharsets.UTF_8);
+    }
+
+    private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+        out.writeInt(b == null ? -1 : b.length);
+        if (b != null) {
+            out.write(b);
+        }
+    }
+
+    private static byte[] readBytes(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        if (n > 8 * 1024 * 1024) {
+            throw new IOException("stored field too large: " + n);
+        }
+        return in.readNBytes(n);
+    }
+
+    private void log(String line) {
+        log(console, line);
+    }
+
+    private static void log(PrintStream console, String line) {
+        if (console != null) {
+            console.println("[sqs] " + line);
+        }
+    }
+
+}

@@ -1,0 +1,120 @@
+package com.audmg.drive.local.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.audmg.drive.local.PrivateFiles;
+import com.audmg.drive.local.config.Messaging;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/**
+ * The embedded SQS keeps its queues and messages in the data folder (QueueJournal): stopped and started again on
+ * the same folder, ElasticMQ (over real sockets) has the messages that were waiting, in flight or dead-lettered.
+ */
+class DurableQueuesTest {
+    private static final List<Messaging.Queue> QUEUES = List.of(
+            new Messaging.Queue("Dlq", "work-dlq", null, null, null, null, null, null, 0),
+            new Messaging.Queue("Work", "work", 5, null, null, null, null, "work-dlq", 2));
+
+    private static EmbeddedSqs start(Path storage) throws Exception {
+        return start(storage, QUEUES);
+    }
+
+    private static EmbeddedSqs start(Path storage, List<Messaging.Queue> queues) throws Exception {
+        EmbeddedSqs sqs = new EmbeddedSqs("000000000000", null);
+        sqs.region("eu-west-1");
+        sqs.startBackend(storage);
+        sqs.open("LOCALKEY", "secret", queues);
+        return sqs;
+    }
+
+    @Test
+    void keptQueue_shouldTakeServerlessYmlsAttributes_whenTheyChangedBetweenStarts(@TempDir Path dataDir)
+            throws Exception {
+        Path storage = dataDir.resolve("sqs");
+        try (EmbeddedSqs sqs = start(storage)) {
+            sqs.client().sendMessage(b -> b.queueUrl(sqs.internalUrl("work")).messageBody("kept"));
+        }
+        List<Messaging.Queue> changed = List.of(QUEUES.get(0),
+                new Messaging.Queue("Work", "work", 9, null, null, null, null, "work-dlq", 2));
+        try (EmbeddedSqs sqs = start(storage, changed)) {
+            assertEquals("9", sqs.client().getQueueAttributes(b -> b.queueUrl(sqs.internalUrl("work"))
+                    .attributeNamesWithStrings("VisibilityTimeout")).attributesAsStrings().get("VisibilityTimeout"));
+            assertEquals(List.of("kept"), bodies(receive(sqs, "work", 1)));
+        }
+    }
+
+    private static List<Message> receive(EmbeddedSqs sqs, String queue, int waitSeconds) {
+        SqsClient c = sqs.client();
+        return c.receiveMessage(b -> b.queueUrl(sqs.internalUrl(queue)).maxNumberOfMessages(10)
+                .waitTimeSeconds(waitSeconds).messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+    }
+
+    private static void makeVisible(EmbeddedSqs sqs, Message m) {
+        sqs.client().changeMessageVisibility(b -> b.queueUrl(sqs.internalUrl("work"))
+                .receiptHandle(m.receiptHandle()).visibilityTimeout(0));
+    }
+
+    private static List<String> bodies(List<Message> messages) {
+        return messages.stream().map(Message::body).sorted().toList();
+    }
+
+    @Test
+    void messages_shouldSurviveAStop_whenWaitingInFlightOrDeadLettered(@TempDir Path dataDir) throws Exception {
+        Path storage = dataDir.resolve("sqs");
+        long[] receivedAt = {0};
+        // GIVEN a message dead-lettered, one in flight (received, not deleted) and one waiting.
+        try (EmbeddedSqs sqs = start(storage)) {
+            SqsClient c = sqs.client();
+            c.sendMessage(b -> b.queueUrl(sqs.internalUrl("work")).messageBody("dead"));
+            makeVisible(sqs, receive(sqs, "work", 1).get(0));
+            makeVisible(sqs, receive(sqs, "work", 1).get(0));
+            assertEquals(List.of(), receive(sqs, "work", 0), "the third receive moves it to the DLQ");
+            c.sendMessage(b -> b.queueUrl(sqs.internalUrl("work")).messageBody("in-flight"));
+            assertEquals(List.of("in-flight"), bodies(receive(sqs, "work", 1)));
+            receivedAt[0] = System.nanoTime();
+            c.sendMessage(b -> b.queueUrl(sqs.internalUrl("work")).messageBody("waiting"));
+        }
+
+        // WHEN the SQS starts again on the same folder
+        try (EmbeddedSqs sqs = start(storage)) {
+            assertEquals(3, sqs.restoredMessages());
+            // THEN the waiting message is there at once, the one in flight only when its visibility ends
+            List<Message> first = receive(sqs, "work", 0).stream().filter(m -> m.body().equals("waiting")).toList();
+            assertEquals(List.of("waiting"), bodies(first));
+            sqs.client().deleteMessage(b -> b.queueUrl(sqs.internalUrl("work"))
+                    .receiptHandle(first.get(0).receiptHandle()));
+            List<Message> again = List.of();
+            long until = System.nanoTime() + 20_000_000_000L;
+            while (again.isEmpty() && System.nanoTime() < until) {
+                again = receive(sqs, "work", 1);
+            }
+            assertTrue(System.nanoTime() - receivedAt[0] >= 4_900_000_000L, "in flight until its 5 s visibility ended");
+            assertEquals(List.of("in-flight"), bodies(again));
+            assertEquals("2", again.get(0).attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+            // AND the DLQ kept its message
+            assertEquals(List.of("dead"), bodies(receive(sqs, "work-dlq", 1)));
+        }
+
+        // AND a deleted message stays deleted; nothing in the folder is readable by others
+        try (EmbeddedSqs sqs = start(storage)) {
+            assertEquals(2, sqs.restoredMessages(), "in-flight and dead, not the deleted one");
+        }
+        try (Stream<Path> all = Files.walk(storage)) {
+            for (Path p : all.toList()) {
+                assertEquals(Files.isDirectory(p) ? "rwx------" : "rw-------",
+                        PosixFilePermissions.toString(Files.getPosixFilePermissions(p)), p.toString());
+            }
+        }
+        assertTrue(PrivateFiles.isPrivate(storage));
+    }
+}
