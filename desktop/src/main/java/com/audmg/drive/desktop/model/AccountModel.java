@@ -214,23 +214,13 @@ public final class AccountModel {
                                                 Field passwordField, Field mainField) {
         busy.set(true);
         status.set("");
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
-        background.run(work, value -> {
+        return background.attempt(work, value -> {
             busy.set(false);
             done.accept(value);
-            return true;
-        }).whenComplete((ok, error) -> {
-            if (error == null) {
-                result.complete(true);
-                return;
-            }
-            background.ui().execute(() -> {
-                busy.set(false);
-                fail(Background.unwrap(error), passwordField, mainField);
-                result.complete(false);
-            });
+        }, error -> {
+            busy.set(false);
+            fail(error, passwordField, mainField);
         });
-        return result;
     }
 
     private void fail(Throwable error, Field passwordField, Field mainField) {

@@ -48,6 +48,29 @@ public record Background(Executor io, Executor ui) {
         return result;
     }
 
+    /**
+     * A command that reports how it went: {@code work} on io, then {@code apply} on ui; on failure (unwrapped)
+     * {@code onError} on ui instead. The future says whether it succeeded and completes after either ran.
+     */
+    public <T> CompletableFuture<Boolean> attempt(Work<T> work, java.util.function.Consumer<T> apply,
+                                                 java.util.function.Consumer<Throwable> onError) {
+        CompletableFuture<Boolean> result = new CompletableFuture<>();
+        run(work, value -> {
+            apply.accept(value);
+            return true;
+        }).whenComplete((ok, error) -> {
+            if (error == null) {
+                result.complete(true);
+                return;
+            }
+            ui.execute(() -> {
+                onError.accept(unwrap(error));
+                result.complete(false);
+            });
+        });
+        return result;
+    }
+
     public static Throwable unwrap(Throwable t) {
         while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
                 && t.getCause() != null) {

@@ -30,4 +30,19 @@ public final class Messages {
         }
         return m;
     }
+
+    /** "512 B", "1.5 MB", "120 MB": sizes as the whole app writes them. */
+    public static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double v = n;
+        int i = -1;
+        while (v >= 1024 && i < units.length - 1) {
+            v /= 1024;
+            i++;
+        }
+        return String.format(java.util.Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[i]);
+    }
 }

@@ -129,26 +129,16 @@ public final class PasswordResetModel {
 
     private CompletableFuture<Boolean> call(Call call, Runnable done, ReadOnlyStringWrapper mainField) {
         busy.set(true);
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
-        background.run(() -> {
+        return background.attempt(() -> {
             call.run();
             return null;
         }, v -> {
             busy.set(false);
             done.run();
-            return true;
-        }).whenComplete((ok, error) -> {
-            if (error == null) {
-                result.complete(true);
-                return;
-            }
-            background.ui().execute(() -> {
-                busy.set(false);
-                fail(Background.unwrap(error), mainField);
-                result.complete(false);
-            });
+        }, error -> {
+            busy.set(false);
+            fail(error, mainField);
         });
-        return result;
     }
 
     private void fail(Throwable error, ReadOnlyStringWrapper mainField) {

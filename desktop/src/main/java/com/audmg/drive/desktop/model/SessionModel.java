@@ -169,29 +169,30 @@ public final class SessionModel {
         boolean signUp = signUpMode.get();
         busy.set(true);
         focus.set(null);
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
-        background.run(() -> {
+        return signIn(() -> {
             connected.join();
             if (signUp) {
                 client.get().signUp(user, pass);
             }
             client.get().login(user, pass);
+        }, user, this::handle);
+    }
+
+    /** The blocking calls of one way to sign in. */
+    @FunctionalInterface
+    private interface SignInCall {
+        void run() throws Exception;
+    }
+
+    /** A call off the FX thread that signs {@code user} in, or whose failure {@code onError} shows: true when in. */
+    private CompletableFuture<Boolean> signIn(SignInCall call, String user, java.util.function.Consumer<Throwable> onError) {
+        return background.attempt(() -> {
+            call.run();
             return null;
-        }, v -> {
-            loggedIn(user);
-            return true;
-        }).whenComplete((ok, error) -> {
-            if (error == null) {
-                result.complete(true);
-                return;
-            }
-            background.ui().execute(() -> {
-                busy.set(false);
-                handle(Background.unwrap(error));
-                result.complete(false);
-            });
+        }, v -> loggedIn(user), error -> {
+            busy.set(false);
+            onError.accept(error);
         });
-        return result;
     }
 
     private void loggedIn(String user) {
@@ -219,25 +220,7 @@ public final class SessionModel {
         String user = mfaUsername;
         busy.set(true);
         focus.set(null);
-        CompletableFuture<Boolean> result = new CompletableFuture<>();
-        background.run(() -> {
-            client.get().loginMfa(token, typed);
-            return null;
-        }, v -> {
-            loggedIn(user);
-            return true;
-        }).whenComplete((ok, error) -> {
-            if (error == null) {
-                result.complete(true);
-                return;
-            }
-            background.ui().execute(() -> {
-                busy.set(false);
-                handleCode(Background.unwrap(error));
-                result.complete(false);
-            });
-        });
-        return result;
+        return signIn(() -> client.get().loginMfa(token, typed), user, this::handleCode);
     }
 
     private void handleCode(Throwable error) {

@@ -64,16 +64,6 @@ final class UploadProgress {
 
     /** "512 B", "1.5 MB", "120 MB" (as the rest of the app writes sizes). */
     static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KB", "MB", "GB", "TB"};
-        double v = n;
-        int i = -1;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return String.format(java.util.Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[i]);
+        return Messages.bytes(n);
     }
 }

@@ -16,17 +16,7 @@ public final class Format {
     }
 
     public static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
-        }
-        String[] units = {"KB", "MB", "GB", "TB"};
-        double v = n;
-        int i = -1;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return String.format(Locale.ROOT, v >= 100 ? "%.0f %s" : "%.1f %s", v, units[i]);
+        return com.audmg.drive.desktop.model.Messages.bytes(n);
     }
 
     public static String speed(double bytesPerSecond) {
