@@ -309,11 +309,10 @@ public final class Wiring {
     private LoginThrottle loginThrottle;
     private PasswordHasher passwordHasher;
 
-    /** One per container (stateless since unknown names' budgets moved to S3; kept single for its clients' sake). */
+    /** One per container: it holds the budgets of unknown names (in memory, never in S3). */
     private synchronized LoginThrottle loginThrottle(JsonObjectStore data) {
         if (loginThrottle == null) {
-            com.audmg.drive.auth.AccountSecrets secrets = accountSecrets.get();
-            loginThrottle = new LoginThrottle(data, name -> secrets.codeHash("unknown-username", "", name), clock);
+            loginThrottle = new LoginThrottle(data, clock);
         }
         return loginThrottle;
     }

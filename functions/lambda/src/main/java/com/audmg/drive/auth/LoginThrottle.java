@@ -2,10 +2,10 @@ package com.audmg.drive.auth;
 
 import java.time.Clock;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 
 import com.audmg.drive.platform.Backoff;
 import com.audmg.drive.platform.Json;
@@ -34,13 +34,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * A successful login takes its own reservation back from the username's budget (and clears its client's
  * count): the owner logging in never uses up the budget of untrusted clients.
  *
- * <p>Unknown usernames get the same budgets, shared by every container as the known ones are (a
- * compare-and-swap document per name, {@code throttle/unknown/<HMAC(name)>.json}: a copy of the bucket
- * does not tell which names were tried). A distributed attacker could otherwise fill the bucket with
- * such documents, so each client (address, IPv6 by /64) may create at most
- * {@value #UNKNOWN_NAMES_PER_CLIENT_PER_HOUR} of them an hour (a further new name answers "wait"), and
- * the bucket's lifecycle rule expires them after a day. When every compare-and-swap attempt loses to
- * concurrent writers the answer is "wait" (fail closed), never a verification.
+ * <p>Unknown usernames get the same budgets in memory only (per container): failures for names that do
+ * not exist leave nothing in S3 (the issue's requirement: a copy of the bucket must not tell which names
+ * were tried, and a sprayer must not fill it). Guessing the password of an account that does not exist
+ * gains nothing, so a budget per container is enough to make the answers look alike. When every
+ * compare-and-swap attempt loses to concurrent writers the answer is "wait" (fail closed), never a
+ * verification.
  *
  * <p>Logins that present a valid device token of the account do not come here at all: they count in
  * {@link DeviceThrottle}.
@@ -55,19 +54,20 @@ public final class LoginThrottle {
     private static final long USERNAME_MEMORY_MILLIS = 900_000;
     private static final int MAX_CLIENTS_KEPT = 50;
     private static final int CAS_ATTEMPTS = 8;
-    static final int UNKNOWN_NAMES_PER_CLIENT_PER_HOUR = 100;
+    private static final int MAX_UNKNOWN_NAMES = 10_000;
 
     private final JsonObjectStore store;
     private final Clock clock;
-    private final Function<String, String> nameMac;
-    private final ClientBudget newUnknownNames;
+    private final Map<String, ObjectNode> unknownNames = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ObjectNode> eldest) {
+            return size() > MAX_UNKNOWN_NAMES;
+        }
+    };
 
-    /** @param nameMac a keyed hash of a username (64 hex digits), naming the budgets of unknown names */
-    public LoginThrottle(JsonObjectStore store, Function<String, String> nameMac, Clock clock) {
+    public LoginThrottle(JsonObjectStore store, Clock clock) {
         this.store = store;
         this.clock = clock;
-        this.nameMac = nameMac;
-        this.newUnknownNames = new ClientBudget(store, Keys::unknownNameQuota, UNKNOWN_NAMES_PER_CLIENT_PER_HOUR, clock);
     }
 
     /**
@@ -76,18 +76,16 @@ public final class LoginThrottle {
      */
     public Optional<Long> reserve(String username, String client, boolean accountExists) {
         String clientKey = clientKey(client);
-        String key = accountExists ? Keys.throttle(username)
-                : Keys.unknownNameThrottle(nameMac.apply(username.toLowerCase(Locale.ROOT)));
-        boolean quotaTaken = accountExists;
+        if (!accountExists) {
+            synchronized (unknownNames) {
+                ObjectNode budget = unknownNames.computeIfAbsent(Keys.sha256(username.toLowerCase(Locale.ROOT)),
+                        k -> Json.object());
+                return apply(budget, clientKey, clock.millis());
+            }
+        }
+        String key = Keys.throttle(username);
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             Optional<JsonObjectStore.Versioned> current = store.get(key);
-            if (current.isEmpty() && !quotaTaken) {
-                Optional<Long> wait = newUnknownNames.reserve(client);
-                if (wait.isPresent()) {
-                    return wait;
-                }
-                quotaTaken = true;
-            }
             ObjectNode budget = current.map(v -> v.document() instanceof ObjectNode o ? o.deepCopy() : Json.object())
                     .orElseGet(Json::object);
             Optional<Long> wait = apply(budget, clientKey, clock.millis());

@@ -17,8 +17,6 @@ import java.util.regex.Pattern;
  *               throttle/signup/&lt;sha256(client)&gt;.json, throttle/signup/all-&lt;n&gt;.json   sign-up budgets
  *               throttle/mfa/&lt;userId&gt;.json        second-factor code guesses (account and MFA tokens)
  *               throttle/device/&lt;userId&gt;/&lt;deviceId&gt;.json  password guesses with one device token
- *               throttle/unknown/&lt;hmac(username)&gt;.json  password-verification budget of a name with no account
- *               throttle/unknown-new/&lt;sha256(client)&gt;.json  how many of those one client created this hour
  *               throttle/reset/&lt;sha256(client)&gt;.json  password-reset requests per client
  *               sessions/&lt;userId&gt;/&lt;sessionId&gt;.json  one login session (refresh token hash, times)
  *               purge/&lt;userId&gt;.json                 a deleted account whose library and bytes the sweeper purges
@@ -76,24 +74,6 @@ public final class Keys {
     public static String deviceThrottlePrefix(String userId) {
         requireId(userId);
         return "throttle/device/" + userId + "/";
-    }
-
-    public static final String UNKNOWN_NAME_THROTTLE_PREFIX = "throttle/unknown/";
-
-    /**
-     * The budget of a username no account has, named by a keyed hash of the name ({@code nameMac}, 64 hex
-     * digits), so that a copy of the bucket does not list the names that were tried.
-     */
-    public static String unknownNameThrottle(String nameMac) {
-        if (!nameMac.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("not a name hash");
-        }
-        return UNKNOWN_NAME_THROTTLE_PREFIX + nameMac + ".json";
-    }
-
-    /** How many unknown-name budgets one client (its source IP, hashed) created in the current hour. */
-    public static String unknownNameQuota(String client) {
-        return "throttle/unknown-new/" + sha256(client) + ".json";
     }
 
     /** The password-reset request budget of one client (its source IP, hashed). */
