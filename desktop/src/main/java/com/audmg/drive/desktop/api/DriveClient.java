@@ -56,6 +56,31 @@ public final class DriveClient {
     private final Object refreshLock = new Object();
     private volatile Consumer<ApiException> sessionExpiredListener = e -> { };
     private volatile Consumer<String> refreshTokenListener = t -> { };
+    private volatile DeviceTokens deviceTokens = DeviceTokens.NONE;
+    /** The username of a login waiting for its second factor (its device token comes with the MFA answer). */
+    private volatile String mfaUsername;
+
+    /**
+     * The device tokens this computer earned, by username (OWASP "device cookies"): a login that presents one is
+     * counted in that device's own budget, so strangers guessing the password elsewhere do not keep its owner out.
+     * A device token signs nothing in by itself.
+     */
+    public interface DeviceTokens {
+        DeviceTokens NONE = new DeviceTokens() {
+            @Override
+            public java.util.Optional<String> get(String username) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public void put(String username, String token) {
+            }
+        };
+
+        java.util.Optional<String> get(String username);
+
+        void put(String username, String token);
+    }
 
     public DriveClient(URI baseUrl) {
         this(baseUrl, HttpClient.newBuilder()
@@ -110,12 +135,44 @@ public final class DriveClient {
      * {@link ApiException#detail detail} {@code mfaToken} goes to {@link #loginMfa}.
      */
     public void login(String username, String password) throws ApiException {
-        takeTokens(send("POST", "/auth/login", Map.of("username", username, "password", password), false));
+        Map<String, String> body = new java.util.LinkedHashMap<>();
+        body.put("username", username);
+        body.put("password", password);
+        deviceTokens.get(username).ifPresent(device -> body.put("deviceToken", device));
+        JsonNode answer;
+        try {
+            answer = send("POST", "/auth/login", body, false);
+        } catch (ApiException e) {
+            if ("mfa_required".equals(e.code())) {
+                mfaUsername = username;
+            }
+            throw e;
+        }
+        takeTokens(answer);
+        keepDeviceToken(username, answer);
     }
 
     /** The second step of a login with two-factor authentication: a TOTP code or a recovery code. */
     public void loginMfa(String mfaToken, String code) throws ApiException {
-        takeTokens(send("POST", "/auth/login/mfa", Map.of("mfaToken", mfaToken, "code", code), false));
+        JsonNode answer = send("POST", "/auth/login/mfa", Map.of("mfaToken", mfaToken, "code", code), false);
+        takeTokens(answer);
+        String username = mfaUsername;
+        if (username != null) {
+            keepDeviceToken(username, answer);
+        }
+    }
+
+    /** Keeps the device token a complete login answered with (renewed at each login with it). */
+    private void keepDeviceToken(String username, JsonNode answer) {
+        String device = answer.path("deviceToken").asText(null);
+        if (device != null && !device.isBlank()) {
+            deviceTokens.put(username, device);
+        }
+    }
+
+    /** Where device tokens are kept (none by default: each login is then an untrusted one). */
+    public void deviceTokens(DeviceTokens store) {
+        this.deviceTokens = store == null ? DeviceTokens.NONE : store;
     }
 
     /**

@@ -207,4 +207,25 @@ public interface TokenStore {
             }
         }
     }
+
+    /**
+     * The device tokens of one connection in this store, one entry per username (lower case): what a login presents
+     * so that strangers guessing the password elsewhere do not keep this computer's user out.
+     */
+    record DeviceTokens(TokenStore store, String connection)
+            implements com.audmg.drive.desktop.api.DriveClient.DeviceTokens {
+        private String key(String username) {
+            return "device " + connection + " " + username.toLowerCase(java.util.Locale.ROOT);
+        }
+
+        @Override
+        public Optional<String> get(String username) {
+            return store.load(key(username));
+        }
+
+        @Override
+        public void put(String username, String token) {
+            store.save(key(username), token);
+        }
+    }
 }

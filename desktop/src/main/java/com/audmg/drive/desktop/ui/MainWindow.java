@@ -81,6 +81,8 @@ public final class MainWindow extends StackPane {
         // The API client is built off the FX thread too: its HttpClient loads the default TLS context.
         Fx.background(app.io(), () -> {
             DriveClient c = new DriveClient(b.start());
+            // Device tokens live beside kept sessions (keyring or the 0600 file), per connection and username.
+            c.deviceTokens(new TokenStore.DeviceTokens(tokenStore.join(), connectionKey));
             StaySignedIn stay = new StaySignedIn(tokenStore.join(), connectionKey, app.settings().keepSignedIn);
             stay.follow(c);
             app.staySignedIn(stay);

@@ -48,6 +48,48 @@ class DriveClientLocalCloudTest {
     }
 
     @Test
+    void deviceToken_shouldBeKeptAtLogin_andLetItsOwnerInWhileStrangersUseUpTheBudget() throws Exception {
+        java.util.Map<String, String> kept = new java.util.concurrent.ConcurrentHashMap<>();
+        DriveClient owner = new DriveClient(cloud.baseUrl());
+        owner.deviceTokens(new DriveClient.DeviceTokens() {
+            @Override
+            public java.util.Optional<String> get(String username) {
+                return java.util.Optional.ofNullable(kept.get(username));
+            }
+
+            @Override
+            public void put(String username, String token) {
+                kept.put(username, token);
+            }
+        });
+        owner.signUp("device.owner", "correct-horse-battery");
+        owner.login("device.owner", "correct-horse-battery");
+        assertTrue(kept.containsKey("device.owner"), "the login's device token is kept");
+        // Strangers guess until the untrusted budgets make everyone without a device token wait.
+        DriveClient stranger = new DriveClient(cloud.baseUrl());
+        int waited = 0;
+        for (int i = 0; i < 40 && waited == 0; i++) {
+            try {
+                stranger.login("device.owner", "wrong guess " + i);
+            } catch (ApiException e) {
+                if (e.status() == 429) {
+                    waited++;
+                } else {
+                    assertEquals(401, e.status(), e.getMessage());
+                }
+            }
+        }
+        assertEquals(1, waited, "the budget of untrusted logins ran out");
+        ApiException untrusted = assertThrows(ApiException.class,
+                () -> new DriveClient(cloud.baseUrl()).login("device.owner", "correct-horse-battery"));
+        assertEquals(429, untrusted.status());
+        // The owner's client sends its device token: counted in that device's own budget, it gets in.
+        owner.logout();
+        owner.login("device.owner", "correct-horse-battery");
+        assertTrue(owner.isLoggedIn());
+    }
+
+    @Test
     void signUp_shouldReturnTypedErrors_whenInputInvalidOrTaken() throws Exception {
         DriveClient client = new DriveClient(cloud.baseUrl());
         ApiException shortName = assertThrows(ApiException.class, () -> client.signUp("ab", "correct-horse-1"));
