@@ -471,12 +471,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The request's headers with their names as sent (as API Gateway passes them); lookups ignore case. */
     private static Map<String, List<String>> headers(HttpExchange exchange) {
-        if (exchange instanceof JettyLoopbackServer.Exchange jetty) {
-            return jetty.headersAsSent();
-        }
-        Map<String, List<String>> out = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        exchange.getRequestHeaders().forEach((k, v) -> out.put(canonical(k), List.copyOf(v)));
-        return out;
+        return ((JettyLoopbackServer.Exchange) exchange).headersAsSent();
     }
 
     private static byte[] readLimited(HttpExchange exchange) throws IOException {

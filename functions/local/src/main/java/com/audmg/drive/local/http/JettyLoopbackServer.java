@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,10 +135,6 @@ public final class JettyLoopbackServer implements AutoCloseable {
 
     public int port() {
         return connector.getLocalPort();
-    }
-
-    public InetSocketAddress address() {
-        return new InetSocketAddress("127.0.0.1", port());
     }
 
     /** Stops the server and its threads. */
@@ -337,7 +332,7 @@ public final class JettyLoopbackServer implements AutoCloseable {
 
         @Override
         public String toString() {
-            return getRequestMethod() + " " + uri + " " + Collections.unmodifiableMap(asSent).keySet();
+            return getRequestMethod() + " " + uri + " " + asSent.keySet();
         }
     }
 }
