@@ -115,21 +115,30 @@ public final class AuthService {
 
     /**
      * Re-authentication before a change that could hand the account to someone else (its password,
-     * its e-mail address, its deletion): a stolen access token alone is not enough. Counts against the
-     * same budgets as a login.
+     * its e-mail address, its deletion): a stolen access token alone is not enough. Counts in the session's own
+     * budget ({@link DeviceThrottle#reserveInSession}), not the username's: strangers guessing at the login cannot
+     * hold the signed-in owner back, and a session guessing is locked after a few wrong passwords.
      */
-    public AccountStore.VersionedAccount confirmPassword(TokenService.Principal caller, String password, String client) {
+    public AccountStore.VersionedAccount confirmPassword(TokenService.Principal caller, String password) {
         AccountStore.VersionedAccount current = ownAccount(caller);
-        if (verified(caller.username(), Optional.of(current.account()), password, client).isEmpty()) {
+        String userId = caller.userId();
+        if (password.length() > 1024) {
             throw INVALID_CREDENTIALS;
         }
+        devices.throttle().reserveInSession(userId, caller.sessionId()).ifPresent(wait -> {
+            throw tooManyAttempts(wait, "too many wrong passwords in this session, try again later");
+        });
+        if (!hasher.verify(password, current.account().passwordHash())) {
+            StructuredLog.metric("PasswordReentryFailures", 1, "Count");
+            throw INVALID_CREDENTIALS;
+        }
+        devices.throttle().succeededInSession(userId, caller.sessionId());
         return current;
     }
 
     /** Sets a new password; every other session of the account ends. */
-    public void changePassword(TokenService.Principal caller, String currentPassword, String newPassword,
-                               String client) {
-        AccountStore.VersionedAccount current = confirmPassword(caller, currentPassword, client);
+    public void changePassword(TokenService.Principal caller, String currentPassword, String newPassword) {
+        AccountStore.VersionedAccount current = confirmPassword(caller, currentPassword);
         Credentials.validateNewPassword(newPassword, caller.username(), "newPassword");
         try {
             accounts.replacePasswordHash(current, hasher.hash(newPassword), clock.instant());
@@ -143,8 +152,8 @@ public final class AuthService {
      * Deletes the account at once (its record and every session: no token of it works any more) and
      * marks its library and bytes for the sweeper, which deletes them within its next hourly run.
      */
-    public void deleteAccount(TokenService.Principal caller, String password, String client) {
-        confirmPassword(caller, password, client);
+    public void deleteAccount(TokenService.Principal caller, String password) {
+        confirmPassword(caller, password);
         accounts.markForPurge(caller.userId(), clock.instant());
         accounts.delete(caller.username());
         sessions.revokeAll(caller.userId(), null);

@@ -20,6 +20,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * failures within {@value #WINDOW_MINUTES} minutes put the device token on the lockout list for
  * {@value #WINDOW_MINUTES} minutes: a stolen device token is worth {@value #FREE} guesses per
  * {@value #WINDOW_MINUTES} minutes, then nothing until the lock ends.
+ *
+ * <p>A signed-in session re-entering its password (to change it or the e-mail address, or to delete the account)
+ * gets a budget of the same kind of its own ({@link #reserveInSession}): the session is as much a client the owner
+ * proved to be theirs as a device token is, so strangers exhausting the username's budget cannot delay those
+ * changes, and a stolen access token is worth {@value #FREE} guesses per {@value #WINDOW_MINUTES} minutes.
  */
 public final class DeviceThrottle {
 
@@ -38,7 +43,15 @@ public final class DeviceThrottle {
 
     /** Empty: verify the password now (this attempt is counted). Otherwise the seconds this device is locked. */
     public Optional<Long> reserve(String userId, String deviceId) {
-        String key = Keys.deviceThrottle(userId, deviceId);
+        return reserveKey(Keys.deviceThrottle(userId, deviceId));
+    }
+
+    /** As {@link #reserve}, for a password re-entered in the session {@code sessionId}. */
+    public Optional<Long> reserveInSession(String userId, String sessionId) {
+        return reserveKey(Keys.sessionThrottle(userId, sessionId));
+    }
+
+    private Optional<Long> reserveKey(String key) {
         for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
             Optional<JsonObjectStore.Versioned> current = store.get(key);
             long now = clock.millis();
@@ -72,7 +85,12 @@ public final class DeviceThrottle {
         store.delete(Keys.deviceThrottle(userId, deviceId));
     }
 
-    /** The account is gone: so are its devices' budgets. */
+    /** The password re-entered in this session was right. */
+    public void succeededInSession(String userId, String sessionId) {
+        store.delete(Keys.sessionThrottle(userId, sessionId));
+    }
+
+    /** The account is gone: so are its devices' and sessions' budgets. */
     public void forget(String userId) {
         store.listAll(Keys.deviceThrottlePrefix(userId)).toList().forEach(entry -> store.delete(entry.key()));
     }

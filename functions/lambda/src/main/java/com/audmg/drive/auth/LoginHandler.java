@@ -122,7 +122,7 @@ public final class LoginHandler extends ApiHandler {
         JsonNode body = Json.parseObject(request.body());
         String address = Json.requiredString(body, "email");
         // The address receives password-reset codes: changing it takes the password, as a password change does.
-        auth.confirmPassword(caller, Json.requiredString(body, "currentPassword"), request.sourceIp());
+        auth.confirmPassword(caller, Json.requiredString(body, "currentPassword"));
         email.changeEmail(caller, address);
         return Responses.json(202, Json.object().put("status", "verification_sent"));
     }
@@ -192,14 +192,14 @@ public final class LoginHandler extends ApiHandler {
         JsonNode body = Json.parseObject(request.body());
         String current = Json.requiredString(body, "currentPassword");
         String next = Json.requiredString(body, "newPassword");
-        auth.changePassword(caller, current, next, request.sourceIp());
+        auth.changePassword(caller, current, next);
         return Responses.noContent();
     }
 
     private APIGatewayProxyResponseEvent deleteAccount(ApiRequest request) {
         TokenService.Principal caller = authenticator.authenticate(request);
         JsonNode body = Json.parseObject(request.body());
-        auth.deleteAccount(caller, Json.requiredString(body, "password"), request.sourceIp());
+        auth.deleteAccount(caller, Json.requiredString(body, "password"));
         return Responses.noContent();
     }
 

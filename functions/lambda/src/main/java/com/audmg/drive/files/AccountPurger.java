@@ -61,7 +61,10 @@ public final class AccountPurger {
         for (String[] target : List.of(new String[] {mediaBucket, Keys.mediaPrefix(userId)},
                 new String[] {dataBucket, Keys.libraryPrefix(userId)},
                 new String[] {dataBucket, Keys.sessionPrefix(userId)},
-                new String[] {dataBucket, Keys.pendingPrefix(userId)})) {
+                new String[] {dataBucket, Keys.pendingPrefix(userId)},
+                // Device and session budgets: deleted with the account, and again here for one a login that was
+                // still running at the deletion wrote after it.
+                new String[] {dataBucket, Keys.deviceThrottlePrefix(userId)})) {
             if (!deleteAll(target[0], target[1], now, deadline)) {
                 return false;
             }

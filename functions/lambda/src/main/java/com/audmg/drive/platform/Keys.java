@@ -71,6 +71,15 @@ public final class Keys {
         return deviceThrottlePrefix(userId) + deviceId + ".json";
     }
 
+    /**
+     * The budget of password re-entries (password change, e-mail change, account deletion) in one session; beside
+     * the account's device budgets, so that the account's deletion and purge remove it with them.
+     */
+    public static String sessionThrottle(String userId, String sessionId) {
+        requireId(sessionId);
+        return deviceThrottlePrefix(userId) + "session-" + sessionId + ".json";
+    }
+
     public static String deviceThrottlePrefix(String userId) {
         requireId(userId);
         return "throttle/device/" + userId + "/";

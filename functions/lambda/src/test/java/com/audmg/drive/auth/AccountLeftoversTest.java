@@ -18,6 +18,8 @@ import com.audmg.drive.Api;
 import com.audmg.drive.Media;
 import com.audmg.drive.TestCloud;
 import com.audmg.drive.Wiring;
+import com.audmg.drive.platform.Json;
+import com.audmg.drive.platform.JsonObjectStore;
 import com.audmg.drive.platform.Keys;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -60,6 +62,8 @@ class AccountLeftoversTest {
         json(check(api.login("leaver", PASSWORD, "192.0.2.11", null), 200));
         assertEquals(401, api.login("leaver", "a wrong guess", "192.0.2.12", null).getStatusCode());
         assertEquals(401, api.login("leaver", "a wrong guess", "192.0.2.12", device).getStatusCode());
+        assertEquals(401, api.changePassword(token, "a wrong guess", "a new and longer river").getStatusCode());
+        String sessionId = com.auth0.jwt.JWT.decode(token).getClaim("sid").asString();
         check(api.beginMfa(token), 200);
         assertEquals(401, api.confirmMfa(token, "000000").getStatusCode());
         check(api.upload(token, "photo.png", "image/png", Media.png(8, 8)), 200);
@@ -68,7 +72,7 @@ class AccountLeftoversTest {
 
         // Every per-account key the account can have (Keys), each filled now.
         List<String> ownDocuments = List.of(Keys.account("leaver"), Keys.throttle("leaver"), Keys.codeThrottle(userId),
-                Keys.deviceThrottle(userId, deviceId));
+                Keys.deviceThrottle(userId, deviceId), Keys.sessionThrottle(userId, sessionId));
         for (String key : ownDocuments) {
             assertEquals(1, count(TestCloud.DATA_BUCKET, key), key + " before");
         }
@@ -86,10 +90,15 @@ class AccountLeftoversTest {
         assertEquals(0, count(TestCloud.DATA_BUCKET, Keys.sessionPrefix(userId)));
         assertEquals(1, count(TestCloud.DATA_BUCKET, Keys.purge(userId)));
 
+        // A wrong-password login with the device token that was still running at the deletion writes its budget
+        // after it; the purge removes that too.
+        new JsonObjectStore(cloud.s3(), TestCloud.DATA_BUCKET).overwrite(Keys.deviceThrottle(userId, deviceId),
+                Json.object().put("failures", 1));
+
         wiring.librarySweeper().sweep(Duration.ofMinutes(1));
 
         for (String prefix : List.of(Keys.purge(userId), Keys.libraryPrefix(userId), Keys.pendingPrefix(userId),
-                Keys.index(userId))) {
+                Keys.index(userId), Keys.deviceThrottlePrefix(userId))) {
             assertEquals(0, count(TestCloud.DATA_BUCKET, prefix), prefix + " after the sweep");
         }
         assertEquals(0, count(TestCloud.MEDIA_BUCKET, Keys.mediaPrefix(userId)));

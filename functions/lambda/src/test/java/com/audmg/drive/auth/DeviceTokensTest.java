@@ -48,7 +48,8 @@ class DeviceTokensTest {
     static void startCloud() throws Exception {
         cloud = new TestCloud();
         clock = new MutableClock(Instant.now());
-        wiring = cloud.wiring(Map.of(), clock);
+        // Mail goes nowhere here (EmailTest reads it); the e-mail change only needs it sent.
+        wiring = cloud.wiring(Map.of(), clock).mailer((to, subject, text) -> { });
         api = new Api(wiring);
     }
 
@@ -188,6 +189,49 @@ class DeviceTokensTest {
         check(api.login("sven", PASSWORD, "198.51.100.77", null), 200);
         assertEquals(401, api.login("sven", "the last free guess", fresh(), null).getStatusCode());
         assertEquals(429, api.login("sven", "one too many", fresh(), null).getStatusCode());
+    }
+
+    @Test
+    void passwordReentry_shouldCountInTheSessionsOwnBudget_soStrangersCannotHoldTheSignedInOwnerBack() {
+        check(api.signUp("wren", PASSWORD), 201);
+        JsonNode first = json(check(api.login("wren", PASSWORD, fresh(), null), 200));
+        String token = first.path("token").asText();
+        exhaust("wren");
+        long strangers = budget("wren").path("total").path("failures").asLong();
+
+        // The owner, signed in, changes the e-mail address and the password while strangers keep the login waiting.
+        check(api.changeEmail(token, "wren@example.com", PASSWORD), 202);
+        assertEquals(204, api.changePassword(token, PASSWORD, "a new and longer river").getStatusCode());
+        assertEquals(429, api.login("wren", "a new and longer river", fresh(), null).getStatusCode(),
+                "the untrusted budget is still exhausted");
+
+        // A session guessing the password (a stolen access token) is locked after its own five wrong passwords.
+        String userId = JWT.decode(token).getSubject();
+        String sessionId = JWT.decode(token).getClaim("sid").asString();
+        for (int i = 0; i < DeviceThrottle.FREE; i++) {
+            assertEquals(401, api.changePassword(token, "stolen token's guess " + i, "yet another long river")
+                    .getStatusCode());
+        }
+        APIGatewayProxyResponseEvent locked = api.deleteAccount(token, "a new and longer river");
+        assertEquals(429, locked.getStatusCode(), locked.getBody());
+        assertEquals("too_many_attempts", errorCode(locked));
+        long retryAfter = Long.parseLong(locked.getHeaders().get("Retry-After"));
+        assertTrue(retryAfter > 14 * 60 && retryAfter <= 15 * 60, "Retry-After " + retryAfter);
+        assertTrue(store().get(Keys.sessionThrottle(userId, sessionId)).isPresent());
+        assertEquals(strangers, budget("wren").path("total").path("failures").asLong(),
+                "re-entries leave the username's budget as the strangers left it");
+        ok(token);
+
+        // Another session of the owner has its own budget (the password change voided the old device token).
+        clock.advance(Duration.ofMinutes(16));
+        JsonNode other = json(check(api.login("wren", "a new and longer river", fresh(), null), 200));
+        exhaust("wren");
+        check(api.changeEmail(other.path("token").asText(), "wren@example.org", "a new and longer river"), 202);
+        // And the locked one gets its turn again after the window; a right password clears its budget.
+        String refreshed = json(check(api.refresh(first.path("refreshToken").asText()), 200)).path("token").asText();
+        assertEquals(204, api.changePassword(refreshed, "a new and longer river", "the third long river")
+                .getStatusCode());
+        assertTrue(store().get(Keys.sessionThrottle(userId, sessionId)).isEmpty(), "a right password clears it");
     }
 
     @Test
