@@ -969,6 +969,19 @@ public final class LibraryStore {
         }
     }
 
+    /**
+     * Above this many previous-release ids a migrated library's locators are keyed by the ids' first two
+     * characters (1,024 locators, about 100 ids each at 100,000 files) instead of one (32): a lookup of an old
+     * file reads one locator, which then stays a few KB whatever the library's size (at one character a
+     * 100,000-file library's locators were some 125 KB each). Below it, 32 locators of at most ~780 ids (some
+     * 30 KB) keep the migration a request can do itself (up to ~20,000 files) to 32 writes.
+     */
+    static final int TWO_CHARACTER_LOCATORS_ABOVE = 25_000;
+
+    static int locatorChars(long previousReleaseIds) {
+        return previousReleaseIds > TWO_CHARACTER_LOCATORS_ABOVE ? 2 : 1;
+    }
+
     private static final byte[] EMPTY_LOCATOR = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     /** Records in listing order, each sort key computed once (not twice per comparison). */
@@ -1033,7 +1046,7 @@ public final class LibraryStore {
                 written.add(id);
             });
         }
-        int bucketChars = files.size() > 200_000 ? 2 : 1;
+        int bucketChars = locatorChars(files.stream().filter(f -> Keys.idTime(f.id()).isEmpty()).count());
         Map<String, ObjectNode> locators = new TreeMap<>();
         Usage usage = Usage.ZERO;
         Instant nextDue = null;
@@ -1045,7 +1058,7 @@ public final class LibraryStore {
                         .put(f.id(), f.createdAt().toEpochMilli());
             }
         }
-        // Locators are few (32 for up to 200,000 migrated files) and named by their bucket: rewritten each attempt.
+        // Locators are named by their bucket (32 of them, or 1,024 for a large library): rewritten each attempt.
         locators.forEach((bucket, doc) -> writes.add(() -> data.overwrite(Keys.libraryLocator(userId, bucket), doc)));
         runAll(writes);
         segments.sort(Comparator.comparing(SegmentRef::first));

@@ -380,15 +380,54 @@ class LibraryTest {
         assertEquals(100, json(check(fresh.list(token, Map.of("limit", "100")), 200)).get("items").size());
     }
 
+    @Test
+    void migration_ofALargeLibraryOfPreviousReleaseIds_shouldKeepEachLocatorSmall_andFindEveryFile() {
+        String token = api.newUser("oldids");
+        String userId = json(check(api.me(token), 200)).get("userId").asText();
+        int count = LibraryStore.TWO_CHARACTER_LOCATORS_ABOVE + 1;
+        ArrayNode files = previousReleaseIndex(userId, count, Instant.parse("2024-06-01T00:00:00Z"), true);
+        assertEquals(count, usage(token).get("files").asLong());
+
+        List<software.amazon.awssdk.services.s3.model.S3Object> locators = new ArrayList<>();
+        cloud.s3().listObjectsV2Paginator(b -> b.bucket(TestCloud.DATA_BUCKET).prefix(Keys.libraryPrefix(userId) + "loc/"))
+                .contents().forEach(locators::add);
+        assertTrue(locators.size() > 900, locators.size() + " locators");
+        for (var locator : locators) {
+            assertTrue(locator.key().matches(".*/loc/[a-z2-7]{2}\\.json"), locator.key());
+            assertTrue(locator.size() < 4_096, locator.key() + " is " + locator.size() + " bytes");
+        }
+        // A container that has read nothing finds old files through their two-character locator.
+        Api cold = new Api(cloud.wiring(Map.of("MAX_UPLOAD_BYTES", "1000000", "QUOTA_BYTES", Long.toString(QUOTA)), clock));
+        for (int i = 0; i < files.size(); i += 1_013) {
+            JsonNode old = files.get(i);
+            JsonNode found = json(check(cold.get(token, old.get("id").asText()), 200)).get("file");
+            assertEquals(old.get("name").asText(), found.get("name").asText());
+            assertEquals(old.get("createdAt").asText(), found.get("createdAt").asText());
+        }
+        check(cold.rename(token, files.get(count - 1).get("id").asText(), "the oldest.png"), 200);
+        assertEquals("the oldest.png", file(token, files.get(count - 1).get("id").asText()).get("name").asText());
+        assertEquals(1, LibraryStore.locatorChars(LibraryStore.TWO_CHARACTER_LOCATORS_ABOVE));
+    }
+
     /** Replaces the user's library by a previous-release index of {@code count} ready files; returns its entries. */
     private static ArrayNode previousReleaseIndex(String userId, int count, Instant base) {
+        return previousReleaseIndex(userId, count, base, false);
+    }
+
+
+    /**
+     * As above; with {@code previousReleaseIds} the ids are as the previous release made them (26 base32
+     * characters, no creation time in them), found after the migration through the library's locators.
+     */
+    private static ArrayNode previousReleaseIndex(String userId, int count, Instant base, boolean previousReleaseIds) {
         cloud.s3().deleteObject(b -> b.bucket(TestCloud.DATA_BUCKET).key(Keys.libraryHead(userId)));
+        Random random = new Random(count);
         ObjectNode index = Json.object();
         index.put("version", 1);
         ArrayNode files = index.putArray("files");
         for (int i = 0; i < count; i++) {
             ObjectNode f = files.addObject();
-            f.put("id", Keys.newId());
+            f.put("id", previousReleaseIds ? previousReleaseId(random) : Keys.newId());
             f.put("name", "old" + i + ".png");
             f.put("contentType", "image/png");
             f.put("kind", "image");
@@ -399,6 +438,14 @@ class LibraryTest {
         cloud.s3().putObject(PutObjectRequest.builder().bucket(TestCloud.DATA_BUCKET).key("index/" + userId + ".json").build(),
                 RequestBody.fromString(Json.write(index)));
         return files;
+    }
+
+    private static String previousReleaseId(Random random) {
+        StringBuilder id = new StringBuilder(26);
+        for (int c = 0; c < 26; c++) {
+            id.append("abcdefghijklmnopqrstuvwxyz234567".charAt(random.nextInt(32)));
+        }
+        return id.toString();
     }
 
     private static Set<String> libraryKeys(String userId) {
