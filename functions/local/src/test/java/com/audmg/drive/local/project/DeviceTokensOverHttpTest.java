@@ -206,8 +206,14 @@ class DeviceTokensOverHttpTest {
             assertEquals(429, a.status, attempt[0] + " with a device token " + attempt[1] + ": " + a.body);
             assertEquals("too_many_attempts", code(a));
         }
-        ok(patient("127.0.0.6", "POST", "/auth/login", null, login("pia", "a brand new passphrase", pias)), 200);
+        JsonNode piaNow = ok(patient("127.0.0.6", "POST", "/auth/login", null,
+                login("pia", "a brand new passphrase", pias)), 200);
         ok(patient("127.0.0.6", "POST", "/auth/login", null, login("mal", PASSWORD, newMals)), 200);
+        // Signed in, the owner re-enters the password (here to change the e-mail address) in the session's own
+        // budget: the strangers' closed budget does not hold it back.
+        Answer change = patient("127.0.0.6", "PUT", "/me/email", piaNow.path("token").asText(),
+                "{\"email\":\"pia@example.org\",\"currentPassword\":\"a brand new passphrase\"}");
+        assertEquals(202, change.status, change.body);
     }
 
     @Test
