@@ -65,8 +65,8 @@ public final class Wiring {
     private PipelineSettings pipeline = PipelineSettings.none();
     private LibraryStore.MigrationPolicy migration = LibraryStore.MigrationPolicy.INLINE;
     private com.audmg.drive.platform.SnsPublisher.Events events;
-    /** Parsed segments and manifests held per container (a segment is a few hundred records). */
-    private static final int CACHED_LIBRARY_OBJECTS = 128;
+    /** Parsed segments and manifests held per container (a segment is about a hundred records: some 40,000 in all). */
+    private static final int CACHED_LIBRARY_OBJECTS = 384;
     /**
      * Bytes of segments and locators held per container for lookups: a 100,000-file library is
      * about 48 MB of segments, so a warm container answers lookups on most libraries from memory.

@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * Immutable library objects (segments, manifests, legacy locators: a rewrite always makes a new
  * key), kept per container so that a warm function reads only the library's head from S3. Two
  * parts, each least recently used first out: parsed objects, bounded by count (a parsed segment is
- * a few hundred records), and raw bytes that lookups scan for one record, bounded by their size
+ * about a hundred records), and raw bytes that lookups scan for one record, bounded by their size
  * (a lookup must not evict what listings parsed, nor the other way round).
  */
 public final class ImmutableObjectCache {
