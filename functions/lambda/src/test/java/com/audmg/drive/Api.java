@@ -144,7 +144,8 @@ public final class Api {
 
     public APIGatewayProxyResponseEvent changeEmail(String token, String email, String currentPassword) {
         return login.handleRequest(Events.request("PUT", "/me/email", "/me/email").bearer(token)
-                .body(Json.write(Map.of("email", email, "currentPassword", currentPassword))).build(), null);
+                .body(Json.write(currentPassword == null ? Map.of("email", email)
+                        : Map.of("email", email, "currentPassword", currentPassword))).build(), null);
     }
 
     public APIGatewayProxyResponseEvent verifyEmail(String token, String code) {

@@ -136,6 +136,28 @@ public final class AuthService {
         return current;
     }
 
+    /**
+     * For a change of the e-mail address (the address password-reset codes go to): the password when given; without
+     * it (the body of shared/API.md, {@code {"email"}}) a session that signed in within the last
+     * {@link #RECENT_SIGN_IN} (GitHub's "sudo mode"): a client right after its login needs no second prompt, an
+     * access token used later (or stolen) needs the password.
+     */
+    public void confirmPasswordOrRecentSignIn(TokenService.Principal caller, String password) {
+        if (password != null) {
+            confirmPassword(caller, password);
+            return;
+        }
+        ownAccount(caller);
+        java.time.Instant signedIn = sessions.signedInAt(caller).orElseThrow(ApiException::unauthorized);
+        if (signedIn.plus(RECENT_SIGN_IN).isBefore(clock.instant())) {
+            throw ApiException.invalidRequest("currentPassword", "field 'currentPassword' is required: this session"
+                    + " signed in more than " + RECENT_SIGN_IN.toMinutes() + " minutes ago");
+        }
+    }
+
+    /** How long after signing in a session may change the e-mail address without entering the password again. */
+    public static final java.time.Duration RECENT_SIGN_IN = java.time.Duration.ofMinutes(10);
+
     /** Sets a new password; every other session of the account ends. */
     public void changePassword(TokenService.Principal caller, String currentPassword, String newPassword) {
         AccountStore.VersionedAccount current = confirmPassword(caller, currentPassword);

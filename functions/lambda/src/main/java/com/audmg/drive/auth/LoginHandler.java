@@ -121,8 +121,9 @@ public final class LoginHandler extends ApiHandler {
         TokenService.Principal caller = authenticator.authenticate(request);
         JsonNode body = Json.parseObject(request.body());
         String address = Json.requiredString(body, "email");
-        // The address receives password-reset codes: changing it takes the password, as a password change does.
-        auth.confirmPassword(caller, Json.requiredString(body, "currentPassword"));
+        // The address receives password-reset codes: changing it takes the password, as a password change does,
+        // unless the session signed in moments ago.
+        auth.confirmPasswordOrRecentSignIn(caller, Json.optionalString(body, "currentPassword"));
         email.changeEmail(caller, address);
         return Responses.json(202, Json.object().put("status", "verification_sent"));
     }

@@ -143,6 +143,14 @@ public final class SessionService {
         }
     }
 
+    /** When the caller's session signed in (its password, and second factor, checked then); empty when it is gone. */
+    public Optional<Instant> signedInAt(TokenService.Principal caller) {
+        return store.get(Keys.session(caller.userId(), caller.sessionId()))
+                .map(JsonObjectStore.Versioned::document)
+                .filter(doc -> caller.userId().equals(doc.path("userId").asText()))
+                .map(doc -> Instant.parse(doc.path("createdAt").asText()));
+    }
+
     /** Ends one session; false when there was none. */
     public boolean revoke(String userId, String sessionId) {
         if (!Keys.isId(sessionId)) {

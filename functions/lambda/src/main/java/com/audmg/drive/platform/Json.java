@@ -55,6 +55,12 @@ public final class Json {
         return value.textValue();
     }
 
+    /** A string field that may be absent or null (then null); anything else but a string is refused. */
+    public static String optionalString(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        return value == null || value.isNull() ? null : requiredString(body, field);
+    }
+
     public static long requiredPositiveLong(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {

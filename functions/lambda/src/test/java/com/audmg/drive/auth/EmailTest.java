@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.audmg.drive.Api;
+import com.audmg.drive.Events;
 import com.audmg.drive.MutableClock;
 import com.audmg.drive.TestCloud;
 import com.audmg.drive.platform.Keys;
@@ -144,6 +145,28 @@ class EmailTest {
         // The code sent to the replaced address does not verify the new one.
         assertEquals("invalid_code", errorCode(api.verifyEmail(token, OUTBOX.get(0).code())));
         check(api.verifyEmail(token, last("karl@example.net").code()), 204);
+    }
+
+    @Test
+    void changeEmail_withoutThePassword_shouldNeedASessionThatSignedInMinutesAgo_andMayAlwaysSayIt() {
+        String token = verifiedUser("nora", "nora@example.com"); // signed in two minutes ago
+        check(api.changeEmail(token, "nora@example.org", null), 202);
+        assertTrue(OUTBOX.stream().anyMatch(m -> m.to().equals("nora@example.org")), "the code to the new address");
+        // Past ten minutes since the sign-in (a refresh renews the token, not the sign-in), the password is needed.
+        clock.advance(AuthService.RECENT_SIGN_IN);
+        APIGatewayProxyResponseEvent later = api.changeEmail(token, "mallory@example.net", null);
+        assertEquals(400, later.getStatusCode(), later.getBody());
+        assertEquals("currentPassword", json(later).path("error").path("field").asText());
+        assertEquals("nora@example.org", json(check(api.me(token), 200)).get("email").asText());
+        check(api.changeEmail(token, "nora@example.net", password("nora")), 202);
+        // A password that is given is checked, however recent the sign-in.
+        String fresh = json(check(api.login("nora", password("nora")), 200)).get("token").asText();
+        clock.advance(Duration.ofMinutes(2));
+        assertEquals(401, api.changeEmail(fresh, "mallory@example.net", "a wrong guess").getStatusCode());
+        APIGatewayProxyResponseEvent notAString = api.login.handleRequest(Events.request("PUT", "/me/email", "/me/email")
+                .bearer(fresh).body("{\"email\":\"nora@example.com\",\"currentPassword\":42}").build(), null);
+        assertEquals(400, notAString.getStatusCode());
+        assertEquals("currentPassword", json(notAString).path("error").path("field").asText());
     }
 
     @Test
