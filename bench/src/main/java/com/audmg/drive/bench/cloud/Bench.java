@@ -1039,10 +1039,11 @@ public final class Bench {
         }
         List<Double> app = new ArrayList<>();
         List<Double> raw = new ArrayList<>();
-        // Writing the keys takes s3proxy many minutes, longer than an access token lives: a fresh login.
-        String lister = call("POST", "auth/login", null, body("username", "bench-scale-" + large, "password", PASSWORD),
-                200).path("token").asText();
         for (int r = 0; r < 3; r++) {
+            // Writing the keys, and each raw LIST of them, takes s3proxy minutes, longer than an access token lives:
+            // a fresh login for each round.
+            String lister = call("POST", "auth/login", null, body("username", "bench-scale-" + large, "password",
+                    PASSWORD), 200).path("token").asText();
             long t0 = System.nanoTime();
             listAll(base, lister, large);
             double a = (System.nanoTime() - t0) / 1e6;
