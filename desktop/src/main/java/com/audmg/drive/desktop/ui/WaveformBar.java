@@ -29,31 +29,9 @@ final class WaveformBar extends Region {
     private static final double BAR = 2;
     private static final double GAP = 1;
     /** The played part's colour, from CSS ({@code -wave-played}: the theme's accent, light or dark). */
-    private static final CssMetaData<WaveformBar, Color> PLAYED = new CssMetaData<>("-wave-played",
-            StyleConverter.getColorConverter(), Color.web("#0969da")) {
-        @Override
-        public boolean isSettable(WaveformBar bar) {
-            return !bar.played.isBound();
-        }
-
-        @Override
-        public StyleableProperty<Color> getStyleableProperty(WaveformBar bar) {
-            return bar.played;
-        }
-    };
+    private static final CssMetaData<WaveformBar, Color> PLAYED = colour("-wave-played", "#0969da", bar -> bar.played);
     /** The rest's colour, from CSS ({@code -wave-rest}). */
-    private static final CssMetaData<WaveformBar, Color> REST = new CssMetaData<>("-wave-rest",
-            StyleConverter.getColorConverter(), Color.web("#8c959f")) {
-        @Override
-        public boolean isSettable(WaveformBar bar) {
-            return !bar.rest.isBound();
-        }
-
-        @Override
-        public StyleableProperty<Color> getStyleableProperty(WaveformBar bar) {
-            return bar.rest;
-        }
-    };
+    private static final CssMetaData<WaveformBar, Color> REST = colour("-wave-rest", "#8c959f", bar -> bar.rest);
     private static final List<CssMetaData<? extends Styleable, ?>> CSS;
 
     static {
@@ -102,6 +80,22 @@ final class WaveformBar extends Region {
             }
         });
         setCursor(javafx.scene.Cursor.HAND);
+    }
+
+    private static CssMetaData<WaveformBar, Color> colour(String property, String initial,
+                                                          java.util.function.Function<WaveformBar,
+                                                                  StyleableObjectProperty<Color>> of) {
+        return new CssMetaData<>(property, StyleConverter.getColorConverter(), Color.web(initial)) {
+            @Override
+            public boolean isSettable(WaveformBar bar) {
+                return !of.apply(bar).isBound();
+            }
+
+            @Override
+            public StyleableProperty<Color> getStyleableProperty(WaveformBar bar) {
+                return of.apply(bar);
+            }
+        };
     }
 
     @Override

@@ -128,12 +128,7 @@ class AccountUiTest {
     }
 
     private void set(FxRobot robot, String query, String text) {
-        fx(() -> {
-            TextField f = robot.lookup(query).queryAs(TextField.class);
-            f.setText(text);
-            f.positionCaret(text.length());
-            return null;
-        });
+        AppUi.type(robot, query, text);
     }
 
     private boolean visible(FxRobot robot, String query) {
