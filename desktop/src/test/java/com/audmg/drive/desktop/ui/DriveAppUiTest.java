@@ -109,6 +109,36 @@ class DriveAppUiTest {
         ui.loginAs(robot, user, signUp);
     }
 
+    /** Pauses (unless the track ended already: the null audio device may outrun a poll), then seeks. */
+    private static void pauseAndSeek(PlayerModel model, double seconds) {
+        fx(() -> {
+            if (model.statusProperty().get() == PlayerModel.Status.PLAYING) {
+                model.togglePlay();
+            }
+            return null;
+        });
+        waitFor("paused or ended", () -> model.statusProperty().get() == PlayerModel.Status.PAUSED
+                || model.statusProperty().get() == PlayerModel.Status.ENDED);
+        fx(() -> {
+            model.seek(seconds);
+            return null;
+        });
+    }
+
+    /** Set once the model goes PLAYING: with ALSA's null device a short track can end between two polls. */
+    private static AtomicBoolean whenPlaying(PlayerModel model) {
+        AtomicBoolean saw = new AtomicBoolean();
+        fx(() -> {
+            model.statusProperty().addListener((o, before, now) -> {
+                if (now == PlayerModel.Status.PLAYING) {
+                    saw.set(true);
+                }
+            });
+            return null;
+        });
+        return saw;
+    }
+
     @Test
     void signUp_shouldShowFieldErrors_thenLogIn(FxRobot robot) throws Exception {
         waitFor("login view", () -> robot.lookup("#username").tryQuery().isPresent());
@@ -209,15 +239,7 @@ class DriveAppUiTest {
         PlayerModel model = drive.player().model();
         // With ALSA's null device the whole 30 s tone can play in less than a poll: the model having played it to
         // its end counts as the position having advanced.
-        AtomicBoolean sawPlaying = new AtomicBoolean();
-        fx(() -> {
-            model.statusProperty().addListener((o, before, now) -> {
-                if (now == PlayerModel.Status.PLAYING) {
-                    sawPlaying.set(true);
-                }
-            });
-            return null;
-        });
+        AtomicBoolean sawPlaying = whenPlaying(model);
         robot.doubleClickOn("#tile-" + audio.id());
         // With ALSA's null device playback runs faster than real time and may reach the end between two polls,
         // so record the furthest position seen instead of sampling it.
@@ -250,18 +272,7 @@ class DriveAppUiTest {
             return furthest.get() > 0.2 || sawPlaying.get() && model.statusProperty().get() == PlayerModel.Status.ENDED;
         });
         assertEquals(30.0, fx(() -> watched.get().getTotalDuration().toSeconds()), 0.5);
-        fx(() -> {
-            if (model.statusProperty().get() == PlayerModel.Status.PLAYING) {
-                model.togglePlay();
-            }
-            return null;
-        });
-        waitFor("paused or ended", () -> model.statusProperty().get() == PlayerModel.Status.PAUSED
-                || model.statusProperty().get() == PlayerModel.Status.ENDED);
-        fx(() -> {
-            model.seek(20);
-            return null;
-        });
+        pauseAndSeek(model, 20);
         waitFor("seeked", () -> Math.abs(watched.get().getCurrentTime().toSeconds() - 20) < 1);
         // With ALSA's null device playback runs faster than real time: the last 10 s may end before a
         // poll sees PLAYING, so the transition itself is recorded.
@@ -372,15 +383,7 @@ class DriveAppUiTest {
         DriveFile track = fx(() -> drive.allFiles().get(0));
         assertEquals("audio/flac", track.contentType());
         PlayerModel model = drive.player().model();
-        AtomicBoolean sawPlaying = new AtomicBoolean();
-        fx(() -> {
-            model.statusProperty().addListener((o, before, now) -> {
-                if (now == PlayerModel.Status.PLAYING) {
-                    sawPlaying.set(true);
-                }
-            });
-            return null;
-        });
+        AtomicBoolean sawPlaying = whenPlaying(model);
         robot.doubleClickOn("#tile-" + track.id());
         // THEN it plays (JavaFX Media reports the rendition's 3 s), with no "can't play" message
         waitFor("playing", sawPlaying::get);
@@ -389,18 +392,7 @@ class DriveAppUiTest {
         assertEquals("", fx(() -> model.problemProperty().get()));
         assertEquals(track.id(), fx(() -> model.currentProperty().get().id()));
         // WHEN paused (or ended: the null audio device may play 3 s faster than a poll) and sought to 2 s
-        fx(() -> {
-            if (model.statusProperty().get() == PlayerModel.Status.PLAYING) {
-                model.togglePlay();
-            }
-            return null;
-        });
-        waitFor("paused or ended", () -> model.statusProperty().get() == PlayerModel.Status.PAUSED
-                || model.statusProperty().get() == PlayerModel.Status.ENDED);
-        fx(() -> {
-            model.seek(2.0);
-            return null;
-        });
+        pauseAndSeek(model, 2.0);
         // THEN the rendition's player is at 2 s and plays on from there
         waitFor("sought", () -> Math.abs(drive.engine().lastPlayer().getCurrentTime().toSeconds() - 2.0) < 0.3);
         assertEquals(2.0, fx(() -> model.positionProperty().get()), 0.3);
