@@ -25,6 +25,7 @@ public final class DriveApp extends Application {
         Settings settings = Settings.load(dataDir);
         app = new AppContext(dataDir, settings);
         com.audmg.drive.desktop.ui.Theme.apply(settings.theme);
+        com.audmg.drive.desktop.ui.Theme.followSystem();
         window = new MainWindow(app, () -> backendFor(app));
         // The backend starts now, in the background, while the window is built and shown.
         window.connect();

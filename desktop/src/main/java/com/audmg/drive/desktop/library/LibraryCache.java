@@ -84,19 +84,23 @@ public final class LibraryCache implements AutoCloseable {
         }
     }
 
-    /** After the account was deleted: its cached library goes (database and journal files), and the marker. */
-    public synchronized void deleteLastAccount() {
-        lastAccount().ifPresent(a -> {
+    /**
+     * After an explicit sign-out or the account's deletion: the cached library of the account in use (else of the
+     * one remembered) goes, database and journal files, and the marker: nothing of it stays on this computer.
+     */
+    public synchronized void deleteAccount() {
+        String userId = openUser != null ? openUser : lastAccount().map(Account::userId).orElse(null);
+        if (userId != null) {
             closeOpen();
-            Path db = LibraryStore.fileFor(dir, server, a.userId());
+            Path db = LibraryStore.fileFor(dir, server, userId);
             for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
                 try {
                     Files.deleteIfExists(db.resolveSibling(db.getFileName() + suffix));
                 } catch (IOException e) {
-                    System.err.println("Could not delete the deleted account's library cache: " + e.getMessage());
+                    System.err.println("Could not delete the library cache " + db + suffix + ": " + e.getMessage());
                 }
             }
-        });
+        }
         forget();
     }
 

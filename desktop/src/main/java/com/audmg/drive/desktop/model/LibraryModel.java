@@ -537,12 +537,21 @@ public final class LibraryModel {
         offline.set(true);
     }
 
-    /** The account signed in explicitly signed out: the next start shows the login, not its library. */
-    public void signedOut() {
+    /**
+     * The account signed in explicitly signed out: its offline library is deleted from this computer (the file names,
+     * tags and dates of the whole drive should not stay behind on a shared or handed-on machine; the next sign-in
+     * syncs it again), and the next start shows the login. The list empties at once; the files go on the io executor.
+     */
+    public CompletableFuture<Void> signedOut() {
         stopAutoSync();
-        if (cache != null) {
-            cache.forget();
+        ++generation;
+        all.clear();
+        me.set(null);
+        if (cache == null) {
+            return CompletableFuture.completedFuture(null);
         }
+        sync = null;
+        return CompletableFuture.runAsync(cache::deleteAccount, background.io());
     }
 
     private void rememberAccount(Me who) {

@@ -574,16 +574,52 @@ public final class PlayerModel {
         }
     }
 
-    /** A file changed on the server (renamed, new version): the queue shows the new one. */
+    /**
+     * A file changed (renamed here or by another client, new tags): its queue entry shows the new state at once, and
+     * when it is the current track, so do the title and subtitle, without touching playback.
+     */
     public void updated(DriveFile file) {
         int q = indexOf(queue, file);
-        if (q >= 0) {
+        if (q >= 0 && !queue.get(q).equals(file)) {
             queue.set(q, file);
         }
         int o = indexOf(order, file);
-        if (o >= 0) {
+        if (o >= 0 && !order.get(o).equals(file)) {
             order.set(o, file);
         }
+        DriveFile cur = current.get();
+        if (file.sameFile(cur) && !file.equals(cur)) {
+            current.set(file);
+            MediaInfo m = file.media();
+            title.set(file.displayTitle());
+            subtitle.set(join(m == null ? null : m.artist(), m == null ? null : m.album()));
+        }
+    }
+
+    /**
+     * Keeps the queue and the current track up to date with the library's list: a file put in it (a rename answered
+     * by the server, a change synced from another client) replaces its queued copy. Cheap when nothing is queued.
+     */
+    public void follow(ObservableList<DriveFile> library) {
+        library.addListener((javafx.collections.ListChangeListener<DriveFile>) c -> {
+            if (queue.isEmpty() && current.get() == null) {
+                return;
+            }
+            Set<String> queued = new HashSet<>();
+            queue.forEach(f -> queued.add(f.id()));
+            if (current.get() != null) {
+                queued.add(current.get().id());
+            }
+            while (c.next()) {
+                if (c.wasAdded()) {
+                    for (DriveFile f : c.getAddedSubList()) {
+                        if (queued.contains(f.id())) {
+                            updated(f);
+                        }
+                    }
+                }
+            }
+        });
     }
 
     /** The engine's track, for tests. */

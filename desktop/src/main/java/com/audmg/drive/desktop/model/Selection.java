@@ -93,6 +93,9 @@ public final class Selection {
 
     /** Drops ids that are no longer listed. */
     public void retain(List<DriveFile> listed) {
+        if (ids.isEmpty() && lead.get() == null && anchor == null) {
+            return; // nothing to check: no set of 100,000 ids at every re-sort
+        }
         java.util.Set<String> keep = new java.util.HashSet<>();
         listed.forEach(f -> keep.add(f.id()));
         ids.retainAll(keep);

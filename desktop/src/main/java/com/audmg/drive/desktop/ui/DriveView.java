@@ -126,6 +126,7 @@ public final class DriveView extends BorderPane {
                 () -> app.client().baseUrl() + " " + app.settings().lastUsername, System::nanoTime);
         playerModel = new PlayerModel(engine, this::streamUrl,
                 () -> library.shown().stream().filter(DriveFile::isAudio).toList());
+        playerModel.follow(library.all());
         playerModel.volumeProperty().set(app.settings().volume);
         playerModel.volumeProperty().addListener((o, a, v) -> app.settings().volume = v.doubleValue());
         playerModel.durationProperty().addListener((o, a, d) -> {

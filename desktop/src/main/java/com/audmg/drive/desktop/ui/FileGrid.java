@@ -13,6 +13,7 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.OverrunStyle;
+import javafx.scene.image.Image;
 import javafx.scene.image.ImageView;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.MouseButton;
@@ -99,7 +100,8 @@ final class FileGrid extends ListView<List<DriveFile>> {
                 onOpen.accept(cur);
                 e.consume();
             } else if (e.getCode() == KeyCode.CONTEXT_MENU || (e.getCode() == KeyCode.F10 && e.isShiftDown())) {
-                javafx.scene.Node tile = cur == null ? null : lookup("#tile-" + cur.id());
+                javafx.scene.Node handle = cur == null ? null : lookup("#tile-" + cur.id());
+                javafx.scene.Node tile = handle == null ? null : handle.getParent();
                 javafx.scene.Node anchor = tile != null ? tile : this;
                 var b = anchor.localToScreen(anchor.getBoundsInLocal());
                 onMenu.show(anchor, b.getMinX() + Math.min(40, b.getWidth() / 2), b.getMinY() + Math.min(40,
@@ -200,12 +202,21 @@ final class FileGrid extends ListView<List<DriveFile>> {
         selection.retain(files);
     }
 
+    /**
+     * A row of tiles. A cell keeps its tiles and its heading and only changes what they show when the row it holds
+     * changes: building a row's nodes anew (and styling them) at each wheel step was most of a step's time.
+     */
     private final class RowCell extends ListCell<List<DriveFile>> {
         private final HBox row = new HBox(12);
+        private final List<Tile> tiles = new ArrayList<>();
+        private final Label title = new Label();
+        private final VBox withHeading = new VBox(title);
 
         RowCell() {
             row.setPadding(new Insets(6, 12, 6, 12));
             getStyleClass().add("grid-row");
+            title.getStyleClass().addAll("title-4", "timeline-heading");
+            title.setPadding(new Insets(10, 12, 0, 12));
         }
 
         @Override
@@ -215,19 +226,36 @@ final class FileGrid extends ListView<List<DriveFile>> {
                 setGraphic(null);
                 return;
             }
-            row.getChildren().clear();
-            for (DriveFile f : item) {
-                row.getChildren().add(tile(f));
+            while (tiles.size() < item.size()) {
+                tiles.add(new Tile());
+            }
+            var shown = row.getChildren();
+            for (int i = 0; i < item.size(); i++) {
+                Tile t = tiles.get(i);
+                t.show(item.get(i));
+                if (i >= shown.size() || shown.get(i) != t.root) {
+                    shown.remove(t.root);
+                    shown.add(Math.min(i, shown.size()), t.root);
+                }
+            }
+            if (shown.size() > item.size()) {
+                shown.remove(item.size(), shown.size());
+            }
+            for (int i = item.size(); i < tiles.size(); i++) {
+                tiles.get(i).show(null);
             }
             String heading = headingOf(getIndex(), item);
             if (heading == null) {
+                withHeading.getChildren().remove(row);
                 setGraphic(row);
                 return;
             }
-            Label title = new Label(heading);
-            title.getStyleClass().addAll("title-4", "timeline-heading");
-            title.setPadding(new Insets(10, 12, 0, 12));
-            setGraphic(new VBox(title, row));
+            title.setText(heading);
+            if (row.getParent() != withHeading) {
+                setGraphic(null);
+                withHeading.getChildren().setAll(title, row);
+            }
+            setGraphic(withHeading);
         }
     }
 
@@ -247,91 +275,156 @@ final class FileGrid extends ListView<List<DriveFile>> {
         return g;
     }
 
-    private VBox tile(DriveFile f) {
-        StackPane art = new StackPane();
-        art.getStyleClass().add("tile-art");
-        art.setMinSize(Thumbnails.SIZE, Thumbnails.SIZE);
-        art.setMaxSize(Thumbnails.SIZE, Thumbnails.SIZE);
-        if (f.isImage()) {
-            FontIcon placeholder = new FontIcon(Feather.IMAGE);
+    /** One tile's nodes, made once and shown with one file after another as the grid scrolls. */
+    private final class Tile {
+        final VBox root;
+        private final StackPane art = new StackPane();
+        private final FontIcon placeholder = new FontIcon(Feather.IMAGE);
+        private final ImageView view = new ImageView();
+        private final Label duration = new Label();
+        private final VBox audio;
+        private final ImageView cover = new ImageView();
+        private final Label name = new Label();
+        private final Label meta = new Label();
+        private DriveFile file;
+        /** The duration of the current audio file as the player learns it (kept while this tile lives). */
+        private final javafx.collections.MapChangeListener<String, Double> onDuration = c -> {
+            if (c.wasAdded() && file != null && c.getKey().equals(file.id())) {
+                duration.setText(Format.duration(c.getValueAdded()));
+            }
+        };
+
+        Tile() {
+            art.getStyleClass().add("tile-art");
+            art.setMinSize(Thumbnails.SIZE, Thumbnails.SIZE);
+            art.setMaxSize(Thumbnails.SIZE, Thumbnails.SIZE);
             placeholder.setIconSize(36);
             placeholder.getStyleClass().add("tile-icon");
-            art.getChildren().add(placeholder);
-            ImageView view = new ImageView();
             view.setFitWidth(Thumbnails.SIZE);
             view.setFitHeight(Thumbnails.SIZE);
             view.setPreserveRatio(true);
             view.setSmooth(true);
             view.getStyleClass().add("thumbnail");
-            art.getChildren().add(view);
+            FontIcon note = new FontIcon(Feather.MUSIC);
+            note.setIconSize(44);
+            note.getStyleClass().add("tile-icon-audio");
+            duration.getStyleClass().addAll("text-small", "tile-duration");
+            audio = new VBox(8, note, duration);
+            audio.setAlignment(Pos.CENTER);
+            cover.setFitWidth(Thumbnails.SIZE);
+            cover.setFitHeight(Thumbnails.SIZE);
+            cover.setPreserveRatio(true);
+            name.setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
+            name.setMaxWidth(TILE_WIDTH - 8);
+            name.getStyleClass().add("tile-name");
+            meta.getStyleClass().addAll("text-muted", "text-small");
+            root = new VBox(6, art, name, meta);
+            root.setAlignment(Pos.TOP_CENTER);
+            root.setPrefWidth(TILE_WIDTH);
+            root.setMaxWidth(TILE_WIDTH);
+            root.getStyleClass().add("tile");
+            durations.addListener(new javafx.collections.WeakMapChangeListener<>(onDuration));
+            root.setOnMouseClicked(e -> {
+                DriveFile f = file;
+                if (f == null) {
+                    return;
+                }
+                if (e.getButton() == MouseButton.PRIMARY) {
+                    requestFocus();
+                    selection.click(f, e.isShortcutDown(), e.isShiftDown(), files);
+                    if (e.getClickCount() == 2 && !e.isShortcutDown() && !e.isShiftDown()) {
+                        onOpen.accept(f);
+                    }
+                } else if (e.getButton() == MouseButton.SECONDARY) {
+                    // The menu opens on the secondary click itself: every platform (and Monocle) delivers that one.
+                    requestFocus();
+                    if (!selection.contains(f)) {
+                        selection.click(f, false, false, files);
+                    }
+                    onMenu.show(root, e.getScreenX(), e.getScreenY());
+                }
+            });
+            root.setOnContextMenuRequested(javafx.event.Event::consume);
+        }
+
+        /** Shows a file (null: none, the tile is out of the grid). */
+        void show(DriveFile f) {
+            DriveFile was = file;
+            file = f;
+            if (f == null) {
+                view.setImage(null);
+                cover.setImage(null);
+                return;
+            }
+            boolean sameContent = was != null && Thumbnails.key(was).equals(Thumbnails.key(f));
+            root.setUserData(f);
+            // The tile's handle for lookups (tests, the Menu key's anchor) sits on its name: changing a node's id
+            // restyles it and everything in it at once (JavaFX reapplies CSS), which on the tile root was most of a
+            // wheel step's time.
+            name.setId("tile-" + f.id());
+            boolean selected = selection.contains(f);
+            if (selected != root.getStyleClass().contains("selected")) {
+                if (selected) {
+                    root.getStyleClass().add("selected");
+                } else {
+                    root.getStyleClass().remove("selected");
+                }
+            }
+            name.setText(f.isAudio() ? f.displayTitle() : f.name());
+            meta.setText(Format.bytes(f.size()));
+            if (f.isImage()) {
+                showImage(f, sameContent);
+            } else {
+                showAudio(f, sameContent);
+            }
+        }
+
+        private void showImage(DriveFile f, boolean sameContent) {
+            art.getStyleClass().remove("tile-art-audio");
+            if (art.getChildren().size() != 2 || art.getChildren().get(0) != placeholder) {
+                art.getChildren().setAll(placeholder, view);
+            }
+            cover.setImage(null);
+            if (sameContent && view.getImage() != null) {
+                return;
+            }
+            view.setImage(null);
+            view.setUserData(null);
+            placeholder.visibleProperty().unbind();
+            placeholder.setVisible(true);
             thumbnails.load(f, img -> {
+                if (file == null || !Thumbnails.key(file).equals(Thumbnails.key(f))) {
+                    return; // this tile shows another file by now
+                }
                 view.setImage(img);
                 view.setUserData(f.id());
                 placeholder.visibleProperty().bind(img.progressProperty().lessThan(1));
             });
-        } else {
-            FontIcon note = new FontIcon(Feather.MUSIC);
-            note.setIconSize(44);
-            note.getStyleClass().add("tile-icon-audio");
+        }
+
+        private void showAudio(DriveFile f, boolean sameContent) {
+            if (!art.getStyleClass().contains("tile-art-audio")) {
+                art.getStyleClass().add("tile-art-audio");
+            }
+            view.setImage(null);
             double known = durations.containsKey(f.id()) ? durations.get(f.id())
                     : f.media() != null ? f.media().durationSeconds() : Double.NaN;
-            Label dur = new Label(Double.isNaN(known) ? "Audio" : Format.duration(known));
-            dur.getStyleClass().addAll("text-small", "tile-duration");
-            // The player learns the duration; the label hears it through a weak listener it keeps alive itself.
-            javafx.collections.MapChangeListener<String, Double> onDuration = c -> {
-                if (c.wasAdded() && c.getKey().equals(f.id())) {
-                    dur.setText(Format.duration(c.getValueAdded()));
+            duration.setText(Double.isNaN(known) ? "Audio" : Format.duration(known));
+            if (!(sameContent && cover.getImage() != null)) {
+                Image img = f.media() != null && f.media().hasCover() ? thumbnails.cover(f) : null;
+                cover.visibleProperty().unbind();
+                cover.setImage(img);
+                if (img != null) {
+                    cover.visibleProperty().bind(img.errorProperty().not());
                 }
-            };
-            dur.getProperties().put("durationListener", onDuration);
-            durations.addListener(new javafx.collections.WeakMapChangeListener<>(onDuration));
-            VBox v = new VBox(8, note, dur);
-            v.setAlignment(Pos.CENTER);
-            art.getChildren().add(v);
-            if (f.media() != null && f.media().hasCover()) {
-                ImageView cover = new ImageView(new javafx.scene.image.Image(f.media().coverUrl(), Thumbnails.SIZE,
-                        Thumbnails.SIZE, true, true, true));
-                cover.setFitWidth(Thumbnails.SIZE);
-                cover.setFitHeight(Thumbnails.SIZE);
-                cover.setPreserveRatio(true);
-                cover.visibleProperty().bind(cover.getImage().errorProperty().not());
-                art.getChildren().add(cover);
             }
-            art.getStyleClass().add("tile-art-audio");
-        }
-        Label name = new Label(f.isAudio() ? f.displayTitle() : f.name());
-        name.setTextOverrun(OverrunStyle.CENTER_ELLIPSIS);
-        name.setMaxWidth(TILE_WIDTH - 8);
-        name.getStyleClass().add("tile-name");
-        Label meta = new Label(Format.bytes(f.size()));
-        meta.getStyleClass().addAll("text-muted", "text-small");
-        VBox tile = new VBox(6, art, name, meta);
-        tile.setAlignment(Pos.TOP_CENTER);
-        tile.setPrefWidth(TILE_WIDTH);
-        tile.setMaxWidth(TILE_WIDTH);
-        tile.getStyleClass().add("tile");
-        tile.setUserData(f);
-        tile.setId("tile-" + f.id());
-        if (selection.contains(f)) {
-            tile.getStyleClass().add("selected");
-        }
-        tile.setOnMouseClicked(e -> {
-            if (e.getButton() == MouseButton.PRIMARY) {
-                requestFocus();
-                selection.click(f, e.isShortcutDown(), e.isShiftDown(), files);
-                if (e.getClickCount() == 2 && !e.isShortcutDown() && !e.isShiftDown()) {
-                    onOpen.accept(f);
+            if (cover.getImage() == null) {
+                if (art.getChildren().size() != 1 || art.getChildren().get(0) != audio) {
+                    art.getChildren().setAll(audio);
                 }
-            } else if (e.getButton() == MouseButton.SECONDARY) {
-                // The menu opens on the secondary click itself: every platform (and Monocle) delivers that one.
-                requestFocus();
-                if (!selection.contains(f)) {
-                    selection.click(f, false, false, files);
-                }
-                onMenu.show(tile, e.getScreenX(), e.getScreenY());
+            } else if (art.getChildren().size() != 2 || art.getChildren().get(1) != cover) {
+                art.getChildren().setAll(audio, cover);
             }
-        });
-        tile.setOnContextMenuRequested(javafx.event.Event::consume);
-        return tile;
+        }
     }
 }

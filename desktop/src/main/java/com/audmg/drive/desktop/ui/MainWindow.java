@@ -174,10 +174,22 @@ public final class MainWindow extends StackPane {
         app.settings().keepSignedIn = false;
         app.settings().lastUsername = "";
         app.saveSettings();
-        app.libraryCache().deleteLastAccount(); // its offline library
+        app.libraryCache().deleteAccount(); // its offline library
         java.nio.file.Path thumbs = app.dataDir().resolve("thumbnails");
         app.io().submit(() -> deleteTree(thumbs));
         showLogin("Your account was deleted.");
+    }
+
+    /**
+     * DriveView logged out (it deleted the account's offline library; the client's refresh-token listener has
+     * forgotten the kept session): the cached thumbnails go too, the username stays for the login form.
+     */
+    private void loggedOut() {
+        app.settings().keepSignedIn = false;
+        app.saveSettings();
+        java.nio.file.Path thumbs = app.dataDir().resolve("thumbnails");
+        app.io().submit(() -> deleteTree(thumbs));
+        showLogin(null);
     }
 
     private static void deleteTree(java.nio.file.Path root) {
@@ -274,18 +286,13 @@ public final class MainWindow extends StackPane {
     }
 
     private void showDrive() {
-        drive = new DriveView(app, () -> {
-            // DriveView logged out: the client's refresh-token listener has forgotten the kept session.
-            app.settings().keepSignedIn = false;
-            app.saveSettings();
-            showLogin(null);
-        }, this::openSettings);
+        drive = new DriveView(app, this::loggedOut, this::openSettings);
         show(drive);
         drive.start();
     }
 
     private void showDriveFromCache(com.audmg.drive.desktop.library.LibraryCache.Account account) {
-        drive = new DriveView(app, () -> showLogin(null), this::openSettings);
+        drive = new DriveView(app, this::loggedOut, this::openSettings);
         show(drive);
         drive.startFromCache(account);
     }

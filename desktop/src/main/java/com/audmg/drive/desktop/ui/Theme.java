@@ -3,6 +3,7 @@ package com.audmg.drive.desktop.ui;
 import atlantafx.base.theme.PrimerDark;
 import atlantafx.base.theme.PrimerLight;
 import com.audmg.drive.desktop.model.SystemTheme;
+import com.audmg.drive.desktop.model.SystemThemeWatch;
 import javafx.application.Application;
 import javafx.css.PseudoClass;
 import javafx.stage.Window;
@@ -16,13 +17,30 @@ public final class Theme {
 
     private static final PseudoClass DARK = PseudoClass.getPseudoClass("dark");
     private static volatile boolean dark;
+    private static volatile SystemTheme.Mode mode = SystemTheme.Mode.SYSTEM;
+    private static SystemThemeWatch watch;
 
     private Theme() {
     }
 
     /** Applies {@code setting} ("system", "light", "dark"); returns whether the result is dark. */
     public static boolean apply(String setting) {
-        return apply(new SystemTheme().isDark(SystemTheme.Mode.parse(setting)));
+        mode = SystemTheme.Mode.parse(setting);
+        return apply(new SystemTheme().isDark(mode));
+    }
+
+    /**
+     * Follows the desktop's preference live while the setting is "Like the system" (a change of the desktop's
+     * theme reaches every window within {@link SystemThemeWatch#PERIOD}).
+     */
+    public static void followSystem() {
+        if (watch == null) {
+            watch = new SystemThemeWatch(new SystemTheme(), dark -> javafx.application.Platform.runLater(() -> {
+                if (mode == SystemTheme.Mode.SYSTEM) {
+                    apply(dark);
+                }
+            })).start(SystemThemeWatch.PERIOD);
+        }
     }
 
     public static boolean apply(boolean darkTheme) {

@@ -92,6 +92,20 @@ final class Thumbnails {
                 url -> deliver(key, url, scale, onImage), error -> { });
     }
 
+    /**
+     * The cover art of an audio file, loading in the background, kept with the thumbnails: a tile scrolled out of view
+     * and back shows it again without another request.
+     */
+    Image cover(DriveFile file) {
+        String key = "cover-" + key(file);
+        Image hit = images.get(key);
+        if (hit == null || hit.isError()) {
+            hit = new Image(file.media().coverUrl(), SIZE, SIZE, true, true, true);
+            images.put(key, hit);
+        }
+        return hit;
+    }
+
     private void deliver(String key, String url, double scale, Consumer<Image> onImage) {
         Image img = new Image(url, SIZE * scale, SIZE * scale, true, true, true);
         images.put(key, img);

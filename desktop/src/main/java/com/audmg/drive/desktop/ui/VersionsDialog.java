@@ -99,6 +99,10 @@ final class VersionsDialog {
         progress.setMaxWidth(Double.MAX_VALUE);
         progress.setVisible(false);
         progress.setManaged(false);
+        Button cancel = new Button("Cancel upload", new FontIcon(Feather.X));
+        cancel.setId("cancelVersionUpload");
+        cancel.setVisible(false);
+        cancel.setManaged(false);
         Button upload = new Button("Upload a new version...", new FontIcon(Feather.UPLOAD));
         upload.setId("uploadVersion");
         upload.setOnAction(e -> {
@@ -106,10 +110,11 @@ final class VersionsDialog {
             chooser.setTitle("New version of " + file.name());
             File chosen = chooser.showOpenDialog(dialog.getDialogPane().getScene().getWindow());
             if (chosen != null) {
-                uploadVersion(app, file, chosen.toPath(), upload, progress, status, list, onRestored);
+                uploadVersion(app, file, chosen.toPath(), new Controls(upload, progress, cancel, status, list),
+                        onRestored);
             }
         });
-        HBox actions = new HBox(10, upload, progress);
+        HBox actions = new HBox(10, upload, progress, cancel);
         HBox.setHgrow(progress, Priority.ALWAYS);
         actions.setAlignment(Pos.CENTER_LEFT);
         VBox box = new VBox(10, actions, list, status);
@@ -120,39 +125,54 @@ final class VersionsDialog {
         dialog.showAndWait();
     }
 
-    private static void uploadVersion(AppContext app, DriveFile file, java.nio.file.Path path, Button upload,
-                                      ProgressBar progress, Label status, ListView<FileVersion> list,
+    /** The dialog's controls an upload of a new version drives. */
+    private record Controls(Button upload, ProgressBar progress, Button cancel, Label status,
+                            ListView<FileVersion> list) {
+        void uploading(boolean on) {
+            upload.setDisable(on);
+            for (javafx.scene.Node n : new javafx.scene.Node[] {progress, cancel}) {
+                n.setVisible(on);
+                n.setManaged(on);
+            }
+        }
+    }
+
+    /**
+     * Uploads a file as the new current version, with a progress bar and a Cancel button. The API has no call to
+     * cancel a version upload (DELETE /files/{id} would trash the file itself): cancelling stops sending the bytes and
+     * never completes the version, so the file keeps its current version and the server drops the unfinished upload
+     * by itself (the sweeper removes abandoned uploads).
+     */
+    private static void uploadVersion(AppContext app, DriveFile file, java.nio.file.Path path, Controls c,
                                       Consumer<DriveFile> onUploaded) {
         String type = FileTypes.contentTypeOf(path).orElse(null);
         if (type == null) {
-            status.setText("Unsupported type. Allowed: " + FileTypes.describeAccepted());
+            c.status().setText("Unsupported type. Allowed: " + FileTypes.describeAccepted());
             return;
         }
-        upload.setDisable(true);
-        progress.setProgress(0);
-        progress.setVisible(true);
-        progress.setManaged(true);
-        status.setText("Uploading " + path.getFileName() + "...");
+        c.uploading(true);
+        c.progress().setProgress(0);
+        c.status().setText("Uploading " + path.getFileName() + "...");
+        Cancellation cancellation = new Cancellation();
+        c.cancel().setOnAction(e -> cancellation.cancel());
         // At most one FX update per percent: the body publisher reports every buffer.
         java.util.concurrent.atomic.AtomicLong shown = new java.util.concurrent.atomic.AtomicLong(-1);
         Fx.background(app.io(), () -> app.client().uploadVersion(file.id(), path, type, (done, total) -> {
                     long percent = total > 0 ? done * 100 / total : -1;
                     if (shown.getAndSet(percent) != percent) {
-                        Fx.later(() -> progress.setProgress(percent < 0 ? -1 : percent / 100.0));
+                        Fx.later(() -> c.progress().setProgress(percent < 0 ? -1 : percent / 100.0));
                     }
-                }, new Cancellation()),
+                }, cancellation),
                 uploaded -> {
-                    upload.setDisable(false);
-                    progress.setVisible(false);
-                    progress.setManaged(false);
-                    status.setText("Uploaded " + path.getFileName() + " as the new version.");
+                    c.uploading(false);
+                    c.status().setText("Uploaded " + path.getFileName() + " as the new version.");
                     onUploaded.accept(uploaded);
-                    load(app, file, list, status);
+                    load(app, file, c.list(), c.status());
                 }, error -> {
-                    upload.setDisable(false);
-                    progress.setVisible(false);
-                    progress.setManaged(false);
-                    status.setText("Could not upload the new version: " + Notifier.describe(error));
+                    c.uploading(false);
+                    c.status().setText(cancellation.isCancelled()
+                            ? "Upload cancelled: the current version is unchanged."
+                            : "Could not upload the new version: " + Notifier.describe(error));
                 });
     }
 

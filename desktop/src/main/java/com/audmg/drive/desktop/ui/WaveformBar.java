@@ -6,6 +6,14 @@ import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import java.util.ArrayList;
+import java.util.List;
+import javafx.css.CssMetaData;
+import javafx.css.SimpleStyleableObjectProperty;
+import javafx.css.StyleConverter;
+import javafx.css.Styleable;
+import javafx.css.StyleableObjectProperty;
+import javafx.css.StyleableProperty;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
 import javafx.scene.input.MouseEvent;
@@ -20,6 +28,23 @@ final class WaveformBar extends Region {
 
     private static final double BAR = 2;
     private static final double GAP = 1;
+    /** The played part's colour, from CSS ({@code -wave-played}: the theme's accent, light or dark). */
+    private static final CssMetaData<WaveformBar, Color> PLAYED = colour("-wave-played", "#0969da", bar -> bar.played);
+    /** The rest's colour, from CSS ({@code -wave-rest}). */
+    private static final CssMetaData<WaveformBar, Color> REST = colour("-wave-rest", "#8c959f", bar -> bar.rest);
+    private static final List<CssMetaData<? extends Styleable, ?>> CSS;
+
+    static {
+        List<CssMetaData<? extends Styleable, ?>> all = new ArrayList<>(Region.getClassCssMetaData());
+        all.add(PLAYED);
+        all.add(REST);
+        CSS = List.copyOf(all);
+    }
+
+    private final StyleableObjectProperty<Color> played =
+            new SimpleStyleableObjectProperty<>(PLAYED, this, "played", PLAYED.getInitialValue(null));
+    private final StyleableObjectProperty<Color> rest =
+            new SimpleStyleableObjectProperty<>(REST, this, "rest", REST.getInitialValue(null));
     private final Canvas canvas = new Canvas();
     private final ObjectProperty<Waveform> waveform = new SimpleObjectProperty<>(this, "waveform");
     private final DoubleProperty position = new SimpleDoubleProperty(this, "position");
@@ -39,6 +64,8 @@ final class WaveformBar extends Region {
         waveform.addListener(o -> draw());
         position.addListener(o -> draw());
         duration.addListener(o -> draw());
+        played.addListener(o -> draw());
+        rest.addListener(o -> draw());
         addEventHandler(MouseEvent.MOUSE_PRESSED, e -> drag(e.getX()));
         addEventHandler(MouseEvent.MOUSE_DRAGGED, e -> drag(e.getX()));
         addEventHandler(MouseEvent.MOUSE_RELEASED, e -> {
@@ -53,6 +80,32 @@ final class WaveformBar extends Region {
             }
         });
         setCursor(javafx.scene.Cursor.HAND);
+    }
+
+    private static CssMetaData<WaveformBar, Color> colour(String property, String initial,
+                                                          java.util.function.Function<WaveformBar,
+                                                                  StyleableObjectProperty<Color>> of) {
+        return new CssMetaData<>(property, StyleConverter.getColorConverter(), Color.web(initial)) {
+            @Override
+            public boolean isSettable(WaveformBar bar) {
+                return !of.apply(bar).isBound();
+            }
+
+            @Override
+            public StyleableProperty<Color> getStyleableProperty(WaveformBar bar) {
+                return of.apply(bar);
+            }
+        };
+    }
+
+    @Override
+    public List<CssMetaData<? extends Styleable, ?>> getCssMetaData() {
+        return CSS;
+    }
+
+    /** The colours drawn now: played, rest (they follow the theme). */
+    Color[] colours() {
+        return new Color[] {played.get(), rest.get()};
     }
 
     ObjectProperty<Waveform> waveformProperty() {
@@ -105,16 +158,16 @@ final class WaveformBar extends Region {
         if (wf == null || w <= 0 || h <= 0) {
             return;
         }
-        double played = playedFraction() * w;
-        Color accent = Color.web("#0969da");
-        Color rest = Color.web("#8c959f");
+        double playedX = playedFraction() * w;
+        Color accent = played.get();
+        Color other = rest.get();
         int bars = Math.max(1, (int) (w / (BAR + GAP)));
         double mid = h / 2;
         for (int i = 0; i < bars; i++) {
             double x = i * (BAR + GAP);
             float peak = wf.peak((double) i / bars, (double) (i + 1) / bars);
             double bh = Math.max(1.5, peak * (h - 2));
-            g.setFill(x + BAR / 2 <= played ? accent : rest);
+            g.setFill(x + BAR / 2 <= playedX ? accent : other);
             g.fillRect(x, mid - bh / 2, BAR, bh);
         }
     }

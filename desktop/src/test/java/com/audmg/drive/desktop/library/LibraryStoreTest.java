@@ -37,12 +37,20 @@ class LibraryStoreTest {
     }
 
     @Test
-    void open_shouldCreateSchemaV1_privateFiles_andRoundTripEveryField() throws Exception {
+    void open_shouldCreateTheSchema_privateFiles_andRoundTripEveryField() throws Exception {
         Path libraryDir = dir.resolve("library");
         DriveFile photo = file("01jbaaaaaaaaaaaaaaaaaaaaaa", "Beach.jpg", "ready", T0, T0.minusSeconds(86_400 * 40));
+        // Every field set, times with microseconds (the server's clock), an EXIF date before 1970
+        Instant micros = Instant.parse("2026-11-28T10:00:00.123456Z");
+        DriveFile song = new DriveFile("01jbbbbbbbbbbbbbbbbbbbbbbb", "Song.flac", "audio/flac", "audio", 9_876_543,
+                micros, "trashed", micros.plusSeconds(1), micros.plusSeconds(2), 7, "done", "https://t/x",
+                new MediaInfo(1, 2, Instant.parse("1969-07-20T20:17:40.000001Z"), "cam", 6, 183_000L, "Title",
+                        "Artist", "Album", 3, 1999, "flac", 96_000, 2, 2_304_000, "https://c/x", "https://w/x",
+                        "https://p/x"));
         try (LibraryStore store = LibraryStore.open(libraryDir, "http://127.0.0.1:1/dev", "user1")) {
             assertEquals(Optional.empty(), store.cursor());
-            store.apply(List.of(Change.upsert(photo)), "c1", T0);
+            store.apply(List.of(Change.upsert(photo), Change.upsert(song)), "c1", T0);
+            assertEquals(song, store.get(song.id()).orElseThrow().file());
             // THEN the folder is 0700, the database (and its WAL) 0600
             assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(libraryDir)));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store.file())));

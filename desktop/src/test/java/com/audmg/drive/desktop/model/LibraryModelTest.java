@@ -61,8 +61,7 @@ class LibraryModelTest {
     void account() throws Exception {
         client = new DriveClient(cloud.baseUrl());
         String user = "lib" + USERS.incrementAndGet();
-        client.signUp(user, "correct-horse-battery");
-        client.login(user, "correct-horse-battery");
+        com.audmg.drive.desktop.testing.Accounts.signUpAndLogIn(client, user, "correct-horse-battery");
         sunset = upload(TestMedia.png(work.resolve("Sunset.png"), 64, 48, Color.ORANGE, Color.MAGENTA), "image/png");
         sea = upload(TestMedia.png(work.resolve("sea.png"), 48, 64, Color.BLUE, Color.CYAN), "image/png");
         tone = upload(TestMedia.wav(work.resolve("tone.wav"), 1, 440), "audio/wav");

@@ -134,6 +134,39 @@ class OfflineLibraryTest {
     }
 
     @Test
+    void signOut_shouldDeleteTheAccountsOfflineLibraryFromThisComputer_andKeepOtherAccounts() throws Exception {
+        // GIVEN another account's library cached on this computer too
+        String otherUser = "01jotheraccount0000000000";
+        try (LibraryStore store = LibraryStore.open(work.resolve("library"), SERVER, otherUser)) {
+            store.apply(List.of(FeedPage.Change.upsert(sunset)), "c", Instant.now());
+        }
+        await(library::refresh);
+        String userId = client.me().userId();
+        Path db = LibraryStore.fileFor(work.resolve("library"), SERVER, userId);
+        pollFor(() -> cache.lastAccount().orElse(null));
+        assertTrue(java.nio.file.Files.exists(db));
+        // WHEN the user signs out explicitly
+        await(library::signedOut);
+        // THEN the account's database and its journal files are gone, no account opens at the next start, the list
+        // is empty
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+            assertFalse(java.nio.file.Files.exists(db.resolveSibling(db.getFileName() + suffix)), suffix);
+        }
+        assertEquals(Optional.empty(), cache.lastAccount());
+        assertEquals(List.of(), shownNames());
+        // AND the other account's cache is untouched
+        try (LibraryStore store = LibraryStore.open(work.resolve("library"), SERVER, otherUser)) {
+            assertEquals(1, store.size());
+        }
+        // AND signing in again syncs the whole library anew
+        LibraryModel again = new LibraryModel(current::get, new Background(io, ui), cache);
+        await(again::refresh);
+        assertEquals(List.of("Sunset.png", "tone.wav"),
+                onUi(() -> again.shown().stream().map(DriveFile::name).sorted().toList()));
+        assertTrue(java.nio.file.Files.exists(db));
+    }
+
+    @Test
     void sync_shouldFollowUploadTrashRenameRestoreAndDeleteByAnotherClient() throws Exception {
         await(library::refresh);
         DriveClient other = secondClient();

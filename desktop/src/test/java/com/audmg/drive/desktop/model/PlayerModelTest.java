@@ -93,6 +93,33 @@ class PlayerModelTest {
     private final PlayerModel player = new PlayerModel(engine, f -> URI.create("http://x/" + f.id()), () -> queue);
 
     @Test
+    void aRenameInTheLibrary_shouldShowInTheQueueAndTheNowPlayingTitleAtOnce_withoutRestartingTheTrack() {
+        javafx.collections.ObservableList<DriveFile> library =
+                javafx.collections.FXCollections.observableArrayList(a, b, c);
+        player.follow(library);
+        player.play(b);
+        engine.events.get("b").ready(120);
+        int opened = engine.log.size();
+        // WHEN the playing file and a queued one are renamed (the server's answers replace them in the library)
+        DriveFile renamedB = b.withName("Renamed b.mp3");
+        DriveFile renamedC = c.withName("Renamed c.mp3");
+        library.set(1, renamedB);
+        library.set(2, renamedC);
+        // THEN the now-playing title and the queue entries show the new names
+        assertEquals("Renamed b.mp3", player.titleProperty().get());
+        assertEquals(renamedB, player.currentProperty().get());
+        assertEquals(List.of("a.mp3", "Renamed b.mp3", "Renamed c.mp3"),
+                player.queue().stream().map(DriveFile::name).toList());
+        // AND the track went on playing: nothing was opened, paused or disposed
+        assertEquals(opened, engine.log.size(), engine.log.toString());
+        assertEquals(PlayerModel.Status.PLAYING, player.statusProperty().get());
+        // AND the next track is the renamed one
+        engine.events.get("b").ended();
+        assertEquals(renamedC, player.currentProperty().get());
+        assertEquals("Renamed c.mp3", player.titleProperty().get());
+    }
+
+    @Test
     void play_shouldShowTheTagsBeforeTheTrackIsReady() {
         player.play(a);
         assertEquals(PlayerModel.Status.LOADING, player.statusProperty().get());

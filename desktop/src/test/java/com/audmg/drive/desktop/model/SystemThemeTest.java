@@ -44,4 +44,22 @@ class SystemThemeTest {
         assertEquals(SystemTheme.Mode.DARK, SystemTheme.Mode.parse("dark"));
         assertEquals(SystemTheme.Mode.SYSTEM, SystemTheme.Mode.parse("purple"));
     }
+
+    @Test
+    void watch_shouldPassOnAChangeOfTheDesktopsPreferenceWhileRunning() throws Exception {
+        String scheme = "gsettings get org.gnome.desktop.interface color-scheme";
+        Map<String, String> outputs = new java.util.concurrent.ConcurrentHashMap<>(Map.of(scheme, "'default'\n"));
+        var changes = new java.util.concurrent.LinkedBlockingQueue<Boolean>();
+        try (SystemThemeWatch watch = new SystemThemeWatch(on("Linux", Map.of(), outputs), changes::add)
+                .start(java.time.Duration.ofMillis(20))) {
+            // WHEN the user switches GNOME to dark, then back to light
+            outputs.put(scheme, "'prefer-dark'\n");
+            assertEquals(Boolean.TRUE, changes.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+            outputs.put(scheme, "'prefer-light'\n");
+            assertEquals(Boolean.FALSE, changes.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+            // AND nothing is passed on while it stays the same
+            assertFalse(watch.poll());
+            assertEquals(null, changes.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS));
+        }
+    }
 }

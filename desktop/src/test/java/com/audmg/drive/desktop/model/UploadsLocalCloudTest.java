@@ -71,8 +71,7 @@ class UploadsLocalCloudTest {
     void account() throws Exception {
         client = new DriveClient(cloud.baseUrl());
         String user = "up" + USERS.incrementAndGet();
-        client.signUp(user, "correct-horse-battery");
-        client.login(user, "correct-horse-battery");
+        com.audmg.drive.desktop.testing.Accounts.signUpAndLogIn(client, user, "correct-horse-battery");
         account = cloud.baseUrl() + " " + user;
     }
 
@@ -210,6 +209,38 @@ class UploadsLocalCloudTest {
         Path back = work.resolve("back.png");
         client.download(file.id(), back, Progress.NONE, new Cancellation());
         assertArrayEquals(Files.readAllBytes(v2), Files.readAllBytes(back));
+    }
+
+    @Test
+    void uploadVersion_cancelledWhileSending_shouldLeaveTheCurrentVersionAsItWas() throws Exception {
+        Path v1 = TestMedia.png(work.resolve("keep.png"), 40, 30, Color.RED, Color.BLUE);
+        DriveFile file = client.upload(v1, "image/png", Progress.NONE, new Cancellation());
+        // A big new version (8 MiB): cancelled as its first bytes go out
+        Path big = work.resolve("big.png");
+        byte[] bytes = new byte[8 << 20];
+        new java.util.Random(7).nextBytes(bytes);
+        System.arraycopy(Files.readAllBytes(v1), 0, bytes, 0, (int) Files.size(v1));
+        Files.write(big, bytes);
+        Cancellation cancel = new Cancellation();
+        AtomicLong sent = new AtomicLong();
+        org.junit.jupiter.api.Assertions.assertThrows(com.audmg.drive.desktop.api.TransferCancelledException.class,
+                () -> client.uploadVersion(file.id(), big, "image/png", (done, total) -> {
+                    sent.set(done);
+                    cancel.cancel();
+                }, cancel));
+        assertTrue(sent.get() < bytes.length, "stopped before the end: " + sent.get());
+        // THEN the file still has one version, the first, with its bytes
+        List<FileVersion> versions = client.versions(file.id());
+        assertEquals(1, versions.size());
+        assertTrue(versions.get(0).current());
+        assertEquals(Files.size(v1), client.getFile(file.id()).file().size());
+        Path back = work.resolve("kept.png");
+        client.download(file.id(), back, Progress.NONE, new Cancellation());
+        assertArrayEquals(Files.readAllBytes(v1), Files.readAllBytes(back));
+        // AND a new version can be uploaded afterwards
+        Path v2 = TestMedia.png(work.resolve("keep-2.png"), 80, 60, Color.YELLOW, Color.BLACK);
+        assertEquals(Files.size(v2), client.uploadVersion(file.id(), v2, "image/png", Progress.NONE,
+                new Cancellation()).size());
     }
 
     @Test

@@ -39,4 +39,16 @@ public final class Fx {
             throw new AssertionError(e);
         }
     }
+
+    /** Writes a snapshot of a scene to {@code target/screenshots/<name>.png} ({@code -Daudmg.screenshots=DIR}). */
+    public static void screenshot(javafx.scene.Scene scene, String name) {
+        java.nio.file.Path dir = java.nio.file.Path.of(System.getProperty("audmg.screenshots", "target/screenshots"));
+        fx(() -> {
+            javafx.scene.image.WritableImage img = scene.snapshot(null);
+            java.nio.file.Files.createDirectories(dir);
+            javax.imageio.ImageIO.write(javafx.embed.swing.SwingFXUtils.fromFXImage(img, null), "png",
+                    dir.resolve(name + ".png").toFile());
+            return null;
+        });
+    }
 }

@@ -4,6 +4,7 @@ import static com.audmg.drive.desktop.testing.Fx.fx;
 import static com.audmg.drive.desktop.testing.Fx.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -123,22 +124,11 @@ class AccountUiTest {
     }
 
     private void screenshot(Scene scene, String name) {
-        Path dir = Path.of(System.getProperty("audmg.screenshots", "target/screenshots"));
-        fx(() -> {
-            WritableImage img = scene.snapshot(null);
-            Files.createDirectories(dir);
-            ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", dir.resolve(name + ".png").toFile());
-            return null;
-        });
+        com.audmg.drive.desktop.testing.Fx.screenshot(scene, name);
     }
 
     private void set(FxRobot robot, String query, String text) {
-        fx(() -> {
-            TextField f = robot.lookup(query).queryAs(TextField.class);
-            f.setText(text);
-            f.positionCaret(text.length());
-            return null;
-        });
+        AppUi.type(robot, query, text);
     }
 
     private boolean visible(FxRobot robot, String query) {
@@ -334,8 +324,14 @@ class AccountUiTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertNotNull(ringOf(refresh), "a focused button shows a ring");
         screenshot(stage.getScene(), "focus-light");
+        javafx.scene.paint.Color[] lightWave = fx(() -> ((WaveformBar) robot.lookup("#waveform").query()).colours());
+        assertEquals(javafx.scene.paint.Color.web("#0969da"), lightWave[0], "Primer Light's accent");
         fx(() -> Theme.apply(true));
         WaitForAsyncUtils.waitForFxEvents();
+        // The waveform seek bar's colours follow the theme (read from CSS)
+        javafx.scene.paint.Color[] darkWave = fx(() -> ((WaveformBar) robot.lookup("#waveform").query()).colours());
+        assertNotEquals(lightWave[0], darkWave[0]);
+        assertNotEquals(lightWave[1], darkWave[1]);
         assertNotNull(ringOf(refresh), "and in the dark theme");
         assertTrue(fx(() -> window.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass("dark"))));
         // The dark theme is applied at once: the toolbar's background turned dark.
@@ -388,29 +384,8 @@ class AccountUiTest {
      */
     static DriveClient signedUp(String user) throws Exception {
         DriveClient api = new DriveClient(cloud.baseUrl());
-        for (int attempt = 1; ; attempt++) {
-            try {
-                api.signUp(user, PASSWORD);
-                break;
-            } catch (com.audmg.drive.desktop.api.ApiException e) {
-                if (attempt > 1 && e.status() == 409) {
-                    break; // the first attempt went through after all
-                }
-                if (e.status() < 500 || attempt == 3) {
-                    throw e;
-                }
-            }
-        }
-        for (int attempt = 1; ; attempt++) {
-            try {
-                api.login(user, PASSWORD);
-                return api;
-            } catch (com.audmg.drive.desktop.api.ApiException e) {
-                if (e.status() < 500 || attempt == 3) {
-                    throw e;
-                }
-            }
-        }
+        com.audmg.drive.desktop.testing.Accounts.signUpAndLogIn(api, user, PASSWORD);
+        return api;
     }
 
     /** The stroke paint of a node's border when it is visible (not transparent), else null. */

@@ -69,6 +69,7 @@ class FilesUiTest {
     @TempDir
     static Path cloudData;
     private static LocalCloudFixture cloud;
+    private AppUi ui;
     private AppContext app;
     private MainWindow window;
     private Stage stage;
@@ -88,73 +89,24 @@ class FilesUiTest {
     @Start
     void start(Stage stage) throws Exception {
         this.stage = stage;
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
-        app = new AppContext(appData, new Settings());
-        window = new MainWindow(app, () -> new RemoteBackend(cloud.baseUrl()));
-        Scene scene = new Scene(window, 1200, 760);
-        scene.getStylesheets().add(DriveApp.stylesheet());
-        stage.setScene(scene);
-        // TestFX hands every test the same stage: undo the size an earlier test gave it.
-        stage.setWidth(1200);
-        stage.setHeight(760);
-        stage.show();
-        window.connect();
+        ui = AppUi.start(stage, appData, cloud.baseUrl());
+        app = ui.app;
+        window = ui.window;
     }
 
     @AfterEach
     void stop() throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> window.shutdown()).get(10, TimeUnit.SECONDS);
-        app.close();
+        ui.stop();
     }
 
     private void screenshot(String name) {
-        Path dir = Path.of(System.getProperty("audmg.screenshots", "target/screenshots"));
-        fx(() -> {
-            WritableImage img = stage.getScene().snapshot(null);
-            Files.createDirectories(dir);
-            ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", dir.resolve(name + ".png").toFile());
-            return null;
-        });
+        ui.screenshot(name);
     }
 
     /** Signs up a new user through the form, with three PNGs of different sizes uploaded through the API. */
     private DriveView driveWithThreeImages(FxRobot robot) throws Exception {
         String user = "files" + USERS.incrementAndGet() + "." + System.nanoTime() % 100000;
-        // The account is made through the API, repeated on a gateway error: on a loaded machine a cold Lambda
-        // worker can exceed its timeout (502), which is not what these tests are about.
-        for (int attempt = 1; ; attempt++) {
-            try {
-                new com.audmg.drive.desktop.api.DriveClient(cloud.baseUrl()).signUp(user, "correct-horse-battery");
-                break;
-            } catch (com.audmg.drive.desktop.api.ApiException e) {
-                if (attempt > 1 && e.status() == 409) {
-                    break; // the first attempt went through after all
-                }
-                if (e.status() < 500 || attempt == 3) {
-                    throw e;
-                }
-            }
-        }
-        waitFor("login view", () -> window.login() != null && robot.lookup("#username").tryQuery().isPresent());
-        fx(() -> {
-            robot.lookup("#username").queryAs(TextField.class).setText(user);
-            robot.lookup("#password").queryAs(TextField.class).setText("correct-horse-battery");
-            return null;
-        });
-        for (int attempt = 1; window.drive() == null; attempt++) {
-            robot.clickOn("#submit");
-            try {
-                waitFor("drive view or an error", () -> window.drive() != null
-                        || robot.lookup("#formError").queryAs(Label.class).isVisible());
-            } catch (AssertionError e) {
-                screenshot("timeout-" + user);
-                throw e;
-            }
-            if (window.drive() == null && attempt == 3) {
-                screenshot("login-failed-" + user);
-                throw new AssertionError("login failed 3 times");
-            }
-        }
+        ui.loginAs(robot, user, true);
         waitFor("first listing", () -> !window.drive().busyProperty().get());
         int i = 0;
         for (String name : List.of("alpha.png", "beta.png", "gamma.png")) {
@@ -330,15 +282,23 @@ class FilesUiTest {
         DriveFile alpha = named(drive, "alpha.png");
         // the versions dialog, from the file's context menu. (Under Monocle a right-click as the very first pointer
         // action in a new window opened no menu; after a first click it does, as the other journey shows.)
+        // (a second version uploaded through the API first: the dialog then lists the current one and an older one)
+        Path edited = TestMedia.png(work.resolve("alpha-edited.png"), 320, 200, Color.YELLOW, Color.BLACK);
+        app.client().uploadVersion(alpha.id(), edited, "image/png", com.audmg.drive.desktop.api.Progress.NONE,
+                new com.audmg.drive.desktop.api.Cancellation());
         robot.clickOn("#tile-" + alpha.id());
         robot.rightClickOn("#tile-" + alpha.id());
         waitFor("context menu", () -> openMenu() != null);
         fire(openMenu(), "menuVersions");
-        waitFor("one current version", () -> robot.lookup("#versionList").tryQuery().isPresent()
-                && robot.lookup("#versionList").queryAs(javafx.scene.control.ListView.class).getItems().size() == 1);
-        assertTrue(fx(() -> robot.lookup("#versionList").queryAs(javafx.scene.control.ListView.class).getItems()
-                .get(0).toString()).contains("current=true"));
-        screenshot("versions");
+        waitFor("two versions", () -> robot.lookup("#versionList").tryQuery().isPresent()
+                && robot.lookup("#versionList").queryAs(javafx.scene.control.ListView.class).getItems().size() == 2);
+        List<String> versions = fx(() -> ((javafx.scene.control.ListView<?>) robot.lookup("#versionList")
+                .query()).getItems().stream().map(Object::toString).toList());
+        assertTrue(versions.get(0).contains("current=true"), versions.toString());
+        assertTrue(versions.get(1).contains("current=false"), versions.toString());
+        // the dialog is a window of its own: its scene is the screenshot
+        com.audmg.drive.desktop.testing.Fx.screenshot(fx(() -> robot.lookup("#versionList").query().getScene()),
+                "versions");
         robot.clickOn("Close");
         // the account dialog: this session is listed; a wrong current password is refused, and the user stays in
         robot.clickOn("#userMenu");

@@ -60,6 +60,7 @@ class PlayerUiTest {
     @TempDir
     static Path cloudData;
     private static LocalCloudFixture cloud;
+    private AppUi ui;
     private AppContext app;
     private MainWindow window;
     private Stage stage;
@@ -79,32 +80,18 @@ class PlayerUiTest {
     @Start
     void start(Stage stage) throws Exception {
         this.stage = stage;
-        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
-        app = new AppContext(appData, new Settings());
-        window = new MainWindow(app, () -> new RemoteBackend(cloud.baseUrl()));
-        Scene scene = new Scene(window, 1200, 760);
-        scene.getStylesheets().add(DriveApp.stylesheet());
-        stage.setScene(scene);
-        stage.setWidth(1200);
-        stage.setHeight(760);
-        stage.show();
-        window.connect();
+        ui = AppUi.start(stage, appData, cloud.baseUrl());
+        app = ui.app;
+        window = ui.window;
     }
 
     @AfterEach
     void stop() throws Exception {
-        WaitForAsyncUtils.asyncFx(() -> window.shutdown()).get(10, TimeUnit.SECONDS);
-        app.close();
+        ui.stop();
     }
 
     private void screenshot(String name) {
-        Path dir = Path.of(System.getProperty("audmg.screenshots", "target/screenshots"));
-        fx(() -> {
-            WritableImage img = stage.getScene().snapshot(null);
-            Files.createDirectories(dir);
-            ImageIO.write(SwingFXUtils.fromFXImage(img, null), "png", dir.resolve(name + ".png").toFile());
-            return null;
-        });
+        ui.screenshot(name);
     }
 
     private static DriveFile named(DriveView drive, String name) {
@@ -138,25 +125,7 @@ class PlayerUiTest {
     void queueRepeatAndDuplicates_shouldWorkFromTheUi(FxRobot robot) throws Exception {
         // GIVEN an account with three tracks (processed: they have waveforms) and a photo
         String user = "player" + System.nanoTime() % 100000;
-        DriveClient api = new DriveClient(cloud.baseUrl());
-        // Repeated on a gateway error: on a loaded machine a cold Lambda worker can exceed its timeout (502).
-        for (int attempt = 1; ; attempt++) {
-            try {
-                api.signUp(user, "correct-horse-battery");
-                break;
-            } catch (com.audmg.drive.desktop.api.ApiException e) {
-                if (attempt > 1 && e.status() == 409) {
-                    break; // the first attempt went through after all
-                }
-                if (e.status() < 500 || attempt == 3) {
-                    throw e;
-                }
-            }
-        }
-        retrying(() -> {
-            api.login(user, "correct-horse-battery");
-            return null;
-        });
+        DriveClient api = ui.signedUp(user);
         Path photo = TestMedia.png(work.resolve("photo.png"), 64, 48, Color.ORANGE, Color.MAGENTA);
         retrying(() -> api.upload(photo, "image/png", Progress.NONE, new Cancellation()));
         for (String name : List.of("one", "two", "three")) {
@@ -168,15 +137,7 @@ class PlayerUiTest {
                 Thread.sleep(50);
             }
         }
-        waitFor("login view", () -> window.login() != null && robot.lookup("#username").tryQuery().isPresent());
-        fx(() -> {
-            robot.lookup("#username").queryAs(TextField.class).setText(user);
-            robot.lookup("#password").queryAs(TextField.class).setText("correct-horse-battery");
-            return null;
-        });
-        robot.clickOn("#submit");
-        waitFor("drive view", () -> window.drive() != null);
-        DriveView drive = window.drive();
+        DriveView drive = ui.loginAs(robot, user, false);
         waitFor("four files", () -> drive.allFiles().size() == 4);
 
         // Duplicates: photo.png again asks, and "Keep both" uploads it as "photo (2).png"
