@@ -301,14 +301,7 @@ class LibraryTest {
         assertEquals(ids, listed);
         // A container that has read none of the segments (lookups scan a segment's bytes for the one
         // record) finds every file as the listing shows it, in each of the segments.
-        Api cold = new Api(cloud.wiring(Map.of("MAX_UPLOAD_BYTES", "1000000", "QUOTA_BYTES", Long.toString(QUOTA)), clock));
-        for (int i = 0; i < files.size(); i += 97) {
-            JsonNode old = files.get(i);
-            JsonNode found = json(check(cold.get(token, old.get("id").asText()), 200)).get("file");
-            assertEquals(old.get("name").asText(), found.get("name").asText());
-            assertEquals(old.get("size").asLong(), found.get("size").asLong());
-            assertEquals(old.get("createdAt").asText(), found.get("createdAt").asText());
-        }
+        Api cold = coldContainerFinds(token, files, 97);
         check(cold.get(token, Keys.newId()), 404);
         assertArrayEquals(bytes, Api.download(json(check(api.get(token, withBytes), 200)).get("download").get("url").asText()).body());
         // New files go on top; old ones can be changed like any other.
@@ -397,16 +390,26 @@ class LibraryTest {
             assertTrue(locator.size() < 4_096, locator.key() + " is " + locator.size() + " bytes");
         }
         // A container that has read nothing finds old files through their two-character locator.
-        Api cold = new Api(cloud.wiring(Map.of("MAX_UPLOAD_BYTES", "1000000", "QUOTA_BYTES", Long.toString(QUOTA)), clock));
-        for (int i = 0; i < files.size(); i += 1_013) {
-            JsonNode old = files.get(i);
-            JsonNode found = json(check(cold.get(token, old.get("id").asText()), 200)).get("file");
-            assertEquals(old.get("name").asText(), found.get("name").asText());
-            assertEquals(old.get("createdAt").asText(), found.get("createdAt").asText());
-        }
+        Api cold = coldContainerFinds(token, files, 1_013);
         check(cold.rename(token, files.get(count - 1).get("id").asText(), "the oldest.png"), 200);
         assertEquals("the oldest.png", file(token, files.get(count - 1).get("id").asText()).get("name").asText());
         assertEquals(1, LibraryStore.locatorChars(LibraryStore.TWO_CHARACTER_LOCATORS_ABOVE));
+    }
+
+    /**
+     * A container that has read none of the library (lookups scan a segment's bytes for the one record) finds
+     * every {@code step}-th file of the previous release's index as that release stored it; returns its Api.
+     */
+    private static Api coldContainerFinds(String token, ArrayNode files, int step) {
+        Api cold = new Api(cloud.wiring(Map.of("MAX_UPLOAD_BYTES", "1000000", "QUOTA_BYTES", Long.toString(QUOTA)), clock));
+        for (int i = 0; i < files.size(); i += step) {
+            JsonNode old = files.get(i);
+            JsonNode found = json(check(cold.get(token, old.get("id").asText()), 200)).get("file");
+            assertEquals(old.get("name").asText(), found.get("name").asText());
+            assertEquals(old.get("size").asLong(), found.get("size").asLong());
+            assertEquals(old.get("createdAt").asText(), found.get("createdAt").asText());
+        }
+        return cold;
     }
 
     /** Replaces the user's library by a previous-release index of {@code count} ready files; returns its entries. */
