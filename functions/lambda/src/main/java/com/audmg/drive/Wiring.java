@@ -111,7 +111,11 @@ public final class Wiring {
         this.warmUp = memoize(() -> inBackground("audmg-init-warm-up", () -> {
             tokens.get();
             warmUp();
-            preload();
+            // Lambda always names the function; the local cloud's lite mode, where a dozen functions share one
+            // JVM each in its own class loader, does not: there each would hold its own copy of the whole list.
+            if (System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null) {
+                preload();
+            }
             return null;
         }));
     }

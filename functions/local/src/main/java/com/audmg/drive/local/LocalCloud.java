@@ -210,7 +210,7 @@ public final class LocalCloud implements AutoCloseable {
 
     /** What the local cloud keeps in its data folder; a start makes exactly these private. */
     private static final List<String> DATA_ENTRIES = List.of("s3", "s3-metadata", "logs", "runtime",
-            "parameters.properties", "s3-credentials.properties", "aws-credentials", "outbox");
+            "parameters.properties", "s3-credentials.properties", "aws-credentials", "outbox", "aot");
 
     /**
      * Creates the data folder owner-only, or makes a folder of an earlier release (0755, files 0644) owner-only

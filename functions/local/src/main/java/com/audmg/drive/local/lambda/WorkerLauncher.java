@@ -152,6 +152,9 @@ final class WorkerLauncher {
     static final int SHARED_CONCURRENCY = 4;
     /** Initial heap of the shared JVM. */
     static final int SHARED_INITIAL_HEAP_MB = 64;
+    /** Free share of the shared JVM's heap below which it grows, and above which a full collection shrinks it. */
+    static final int SHARED_MIN_HEAP_FREE_PERCENT = 20;
+    static final int SHARED_MAX_HEAP_FREE_PERCENT = 40;
 
     /**
      * Starts the shared worker JVM of lite mode for {@code functions}, which {@link LiteMode#refusals} found
@@ -168,7 +171,11 @@ final class WorkerLauncher {
                 "-Xmx" + heapMb + "m",
                 // The default initial heap is 1/64 of the machine's memory (384 MB on 24 GB), a third of it young
                 // generation that every minor GC cycle touches: start small and grow as the functions need.
-                "-Xms" + SHARED_INITIAL_HEAP_MB + "m"));
+                "-Xms" + SHARED_INITIAL_HEAP_MB + "m",
+                // What a full collection leaves free is given back down to this share (IdleCollector runs one
+                // after each burst of work): the heap of an idle desktop backend stays near what it holds.
+                "-XX:MinHeapFreeRatio=" + SHARED_MIN_HEAP_FREE_PERCENT,
+                "-XX:MaxHeapFreeRatio=" + SHARED_MAX_HEAP_FREE_PERCENT));
         command.addAll(COMMON_JVM_OPTIONS);
         command.addAll(List.of(
                 "-Daudmg.shared=true",

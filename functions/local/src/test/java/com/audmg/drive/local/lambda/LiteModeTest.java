@@ -109,6 +109,35 @@ class LiteModeTest {
     }
 
     @Test
+    void heap_shouldShrinkBack_onceABurstOfWorkIsOver() throws Exception {
+        // GIVEN a function that holds 150 MB while it runs, in the shared JVM (-Xms64m, -Xmx256m here)
+        Path config = dir.resolve("serverless.yml");
+        String yml = Files.readString(TestFixtures.resource("lite-serverless.yml"));
+        Files.writeString(config, yml.replace("functions:\n", """
+                functions:
+                  heap:
+                    handler: com.audmg.drive.local.fixtures.StreamHandlers$Heap
+                    events:
+                      - http: GET heap
+                """).replace("artifact: build/fixture.jar", "artifact: " + TestFixtures.fixtureJar(dir.resolve("build"))));
+        cloud = LocalCloud.start(LocalCloudOptions.builder().port(0).dataDir(dir.resolve("data")).config(config)
+                .workerMode(WorkerMode.SHARED).console(null).build());
+        Map<String, String> burst = lines("/heap?mb=150");
+        long grown = Long.parseLong(burst.get("committed"));
+        assertEquals("150", burst.get("held"));
+        assertTrue(grown > 150L << 20, "the heap grew to hold it: " + grown);
+
+        // WHEN nothing runs for a few seconds, THEN one full collection gives the garbage's room back
+        long shrunk = grown;
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (shrunk > grown / 2 && System.nanoTime() < until) {
+            Thread.sleep(4000); // longer than the shared JVM's quiet time before its collection (3 s)
+            shrunk = Long.parseLong(lines("/heap").get("committed"));
+        }
+        assertTrue(shrunk <= grown / 2, "committed heap " + grown + " -> " + shrunk + " bytes");
+    }
+
+    @Test
     void functions_shouldRunFromTheirOwnArtifacts_inTheSharedJvm() throws Exception {
         // GIVEN a function whose package.artifact is its own jar, the project read without --artifact
         Path build = dir.resolve("build");

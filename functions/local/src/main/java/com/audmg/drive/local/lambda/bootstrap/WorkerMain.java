@@ -172,6 +172,9 @@ public final class WorkerMain {
         // A shared JVM cannot be killed for one function's timeout: the thread is interrupted at the deadline
         // instead (the local cloud has answered the timeout already and ignores a late result).
         Deadlines.Interrupt interrupt = shared ? Deadlines.interruptAt(deadline) : null;
+        if (shared) {
+            IdleCollector.begin();
+        }
         try {
             byte[] result = handler.invoke(next.event(), context);
             post("/invocation/" + requestId + "/response", result);
@@ -182,6 +185,9 @@ public final class WorkerMain {
         } finally {
             if (interrupt != null) {
                 interrupt.finish(); // an interrupt that came late must not hit the next invocation
+            }
+            if (shared) {
+                IdleCollector.end();
             }
         }
         double millis = (System.nanoTime() - start) / 1e6;
