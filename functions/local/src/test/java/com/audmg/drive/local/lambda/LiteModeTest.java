@@ -57,6 +57,16 @@ class LiteModeTest {
         return cloud;
     }
 
+    /** Starts lite mode on the fixture project plus {@code functions} (YAML under {@code functions:}), read from {@code dir}. */
+    LocalCloud startWith(String functions) throws Exception {
+        Path config = dir.resolve("serverless.yml");
+        String yml = Files.readString(TestFixtures.resource("lite-serverless.yml"));
+        Files.writeString(config, yml.replace("functions:\n", "functions:\n" + functions));
+        cloud = LocalCloud.start(LocalCloudOptions.builder().port(0).dataDir(dir.resolve("data")).config(config)
+                .workerMode(WorkerMode.SHARED).console(null).build());
+        return cloud;
+    }
+
     HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(cloud.baseUrl() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -111,17 +121,13 @@ class LiteModeTest {
     @Test
     void heap_shouldShrinkBack_onceABurstOfWorkIsOver() throws Exception {
         // GIVEN a function that holds 150 MB while it runs, in the shared JVM (-Xms64m, -Xmx256m here)
-        Path config = dir.resolve("serverless.yml");
-        String yml = Files.readString(TestFixtures.resource("lite-serverless.yml"));
-        Files.writeString(config, yml.replace("functions:\n", """
-                functions:
+        TestFixtures.fixtureJar(dir.resolve("build"));
+        startWith("""
                   heap:
                     handler: com.audmg.drive.local.fixtures.StreamHandlers$Heap
                     events:
                       - http: GET heap
-                """).replace("artifact: build/fixture.jar", "artifact: " + TestFixtures.fixtureJar(dir.resolve("build"))));
-        cloud = LocalCloud.start(LocalCloudOptions.builder().port(0).dataDir(dir.resolve("data")).config(config)
-                .workerMode(WorkerMode.SHARED).console(null).build());
+                """);
         Map<String, String> burst = lines("/heap?mb=150");
         long grown = Long.parseLong(burst.get("committed"));
         assertEquals("150", burst.get("held"));
@@ -143,19 +149,14 @@ class LiteModeTest {
         Path build = dir.resolve("build");
         Path jar = TestFixtures.fixtureJar(build);
         Files.copy(jar, build.resolve("elsewhere.jar"));
-        Path config = dir.resolve("serverless.yml");
-        String yml = Files.readString(TestFixtures.resource("lite-serverless.yml"));
-        Files.writeString(config, yml.replace("functions:\n", """
-                functions:
+        startWith("""
                   whoamiElsewhere:
                     handler: com.audmg.drive.local.fixtures.StreamHandlers$WhoAmI
                     package:
                       artifact: build/elsewhere.jar
                     events:
                       - http: GET elsewhere
-                """));
-        cloud = LocalCloud.start(LocalCloudOptions.builder().port(0).dataDir(dir.resolve("data")).config(config)
-                .workerMode(WorkerMode.SHARED).console(null).build());
+                """);
 
         Map<String, String> who = lines("/whoami");
         Map<String, String> elsewhere = lines("/elsewhere");
