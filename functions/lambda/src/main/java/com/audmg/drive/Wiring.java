@@ -254,13 +254,24 @@ public final class Wiring {
                 Duration.ofSeconds(config.refreshTtlSeconds()), clock);
     }
 
-    public AuthService authService() {
-        warmUp.get();
-        // Sign-up and password change estimate strength with zxcvbn: load its dictionaries on the second core.
+    /**
+     * The accounts service of the sign-up function: every request it serves estimates a password's strength with
+     * zxcvbn, whose dictionaries (about 0.3 s) load on the second core while the rest is built.
+     */
+    public AuthService signUpService() {
         inBackground("audmg-init-zxcvbn", () -> {
             com.audmg.drive.auth.Credentials.prepare();
             return null;
         });
+        return authService();
+    }
+
+    /**
+     * The accounts service. zxcvbn loads on first use here (a password change or reset): the login function's
+     * first request, a login, does not need it, and on Lambda a background thread competes with that request.
+     */
+    public AuthService authService() {
+        warmUp.get();
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
         // An account that cannot exist (usernames are at least 3 characters): a 404 through the whole S3 path.
         primeSnapshot("accounts", () -> data.get(Keys.account("")));

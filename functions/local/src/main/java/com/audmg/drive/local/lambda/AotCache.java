@@ -148,6 +148,11 @@ final class AotCache implements AutoCloseable {
         }
         PrivateFiles.makePrivate(tmp);
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (java.util.stream.Stream<String> lines = Files.lines(output, StandardCharsets.UTF_8)) {
+            lines.filter(l -> l.startsWith("priming hook failed")).forEach(l -> log.line("AOT training: " + l));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // the log is only for telling
+        }
         Files.deleteIfExists(output);
         // Older caches of this function (another artifact, JDK or options) are of no use any more.
         try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, function + "-*.aot")) {
