@@ -250,8 +250,19 @@ public final class Wiring {
     }
 
     public SessionService sessions() {
-        return new SessionService(new JsonObjectStore(s3.get(), config.dataBucket()), tokens(),
+        SessionService sessions = new SessionService(new JsonObjectStore(s3.get(), config.dataBucket()), tokens(),
                 Duration.ofSeconds(config.refreshTtlSeconds()), clock);
+        // What every authenticated request (and the authorizer) does first: a token signed and verified, then its
+        // session looked up, of a user id no one has (a 404 through the whole S3 path).
+        primeSnapshot("sessions", () -> {
+            TokenService t = tokens();
+            try {
+                sessions.requireLive(t.verify(t.issue(PRIMING_ID, "snapstartpriming", PRIMING_ID).token()));
+            } catch (TokenService.InvalidTokenException expected) {
+                // no such session: the answer every priming read gets
+            }
+        });
+        return sessions;
     }
 
     /**
