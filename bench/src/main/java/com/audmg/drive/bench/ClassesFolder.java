@@ -6,6 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 
 /**
  * Copies a few of the benchmark's own classes into a folder, so that a measured process runs on the product's jar
@@ -31,6 +35,26 @@ public final class ClassesFolder {
                 }
             }
             return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The same classes as a jar ({@code folder} holds the copies): the JDK's AOT cache accepts jars only on the
+     * class path (a non-empty folder there stops the cache from being made).
+     */
+    public static Path jar(Path jar, Path folder, Class<?>... classes) {
+        copy(folder, classes);
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
+             Stream<Path> walk = Files.walk(folder)) {
+            List<Path> files = walk.filter(Files::isRegularFile).sorted().toList();
+            for (Path f : files) {
+                out.putNextEntry(new JarEntry(folder.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, out);
+                out.closeEntry();
+            }
+            return jar;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -111,7 +111,11 @@ public final class Wiring {
         this.warmUp = memoize(() -> inBackground("audmg-init-warm-up", () -> {
             tokens.get();
             warmUp();
-            preload();
+            // Lambda always names the function; the local cloud's lite mode, where a dozen functions share one
+            // JVM each in its own class loader, does not: there each would hold its own copy of the whole list.
+            if (System.getenv("AWS_LAMBDA_FUNCTION_NAME") != null) {
+                preload();
+            }
             return null;
         }));
     }
@@ -246,17 +250,39 @@ public final class Wiring {
     }
 
     public SessionService sessions() {
-        return new SessionService(new JsonObjectStore(s3.get(), config.dataBucket()), tokens(),
+        SessionService sessions = new SessionService(new JsonObjectStore(s3.get(), config.dataBucket()), tokens(),
                 Duration.ofSeconds(config.refreshTtlSeconds()), clock);
+        // What every authenticated request (and the authorizer) does first: a token signed and verified, then its
+        // session looked up, of a user id no one has (a 404 through the whole S3 path).
+        primeSnapshot("sessions", () -> {
+            TokenService t = tokens();
+            try {
+                sessions.requireLive(t.verify(t.issue(PRIMING_ID, "snapstartpriming", PRIMING_ID).token()));
+            } catch (TokenService.InvalidTokenException expected) {
+                // no such session: the answer every priming read gets
+            }
+        });
+        return sessions;
     }
 
-    public AuthService authService() {
-        warmUp.get();
-        // Sign-up and password change estimate strength with zxcvbn: load its dictionaries on the second core.
+    /**
+     * The accounts service of the sign-up function: every request it serves estimates a password's strength with
+     * zxcvbn, whose dictionaries (about 0.3 s) load on the second core while the rest is built.
+     */
+    public AuthService signUpService() {
         inBackground("audmg-init-zxcvbn", () -> {
             com.audmg.drive.auth.Credentials.prepare();
             return null;
         });
+        return authService();
+    }
+
+    /**
+     * The accounts service. zxcvbn loads on first use here (a password change or reset): the login function's
+     * first request, a login, does not need it, and on Lambda a background thread competes with that request.
+     */
+    public AuthService authService() {
+        warmUp.get();
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
         // An account that cannot exist (usernames are at least 3 characters): a 404 through the whole S3 path.
         primeSnapshot("accounts", () -> data.get(Keys.account("")));

@@ -12,13 +12,16 @@ import java.util.Map;
  * nothing of the local cloud leaks onto the handler's classpath. Prints {@code COLD_MS <ms> <result>}.
  */
 public final class HandlerRunner {
+    /** The local cloud's stand-in for jdk.crac, copied beside this class for training runs. */
+    static final String CRAC_CORE = "com.audmg.drive.local.lambda.bootstrap.crac.Core";
+
     private HandlerRunner() {
     }
 
     /**
      * {@code proxy <handlerClass> <method> <path> <resource> <id|-> <authorization|-> <body|->},
      * {@code authorizer <handlerClass> <token> <methodArn>}, {@code scheduled <handlerClass> <ruleArn>},
-     * {@code user <handlerClass> <userId>}, {@code sqs <handlerClass> <queueArn> <body>}, {@code sns <handlerClass> <topicArn> <message>},
+     * {@code user <handlerClass> <userId>}, {@code train <handlerClass>} (an AOT training run), {@code sqs <handlerClass> <queueArn> <body>}, {@code sns <handlerClass> <topicArn> <message>},
      * or {@code bcrypt <cost> <n>}.
      */
     public static void main(String[] args) throws Exception {
@@ -30,6 +33,16 @@ public final class HandlerRunner {
         Class<?> handlerClass = Class.forName(args[1]);
         Object handler = handlerClass.getConstructor().newInstance();
         Object event;
+        if (args[0].equals("train")) {
+            // An AOT training run as the local cloud makes one: the handler, then its SnapStart priming hooks
+            // (org.crac, registered with the local cloud's stand-in named by -Dorg.crac.Core.Compat), no event.
+            Object failures = Class.forName(CRAC_CORE).getMethod("beforeCheckpoint").invoke(null);
+            System.out.println("COLD_MS " + (System.nanoTime() - t0) / 1_000_000 + " trained; hook failures "
+                    + failures);
+            System.out.flush();
+            System.exit(0);
+            return;
+        }
         if (args[0].equals("proxy")) {
             Class<?> ev = Class.forName("com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent");
             event = ev.getConstructor().newInstance();

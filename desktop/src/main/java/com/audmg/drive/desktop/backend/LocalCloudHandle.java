@@ -35,7 +35,17 @@ final class LocalCloudHandle implements AutoCloseable {
                 : WorkerMode.SHARED;
     }
 
+    /**
+     * What the app calls from the login to its first screen (sign-in, session refresh, the account, the library
+     * feed and listing, a file's thumbnail): in lite mode only these functions (and their authorizer) start while
+     * the user types the password. Each function in the shared JVM holds its own copy of its classes (some 15 MB
+     * with its heap), so the others (sign-up, uploads, deletion, renaming) start on their first use, as on Lambda.
+     */
+    static final java.util.List<String> FIRST_SCREEN_ROUTES = java.util.List.of("POST /auth/login",
+            "POST /auth/refresh", "GET /me", "GET /changes", "GET /files", "GET /files/{id}");
+
     static LocalCloudHandle start(Path config, Path artifact, Path dataDir) {
+        WorkerMode mode = workerMode();
         LocalCloudOptions options = LocalCloudOptions.builder()
                 .port(0)
                 .dataDir(dataDir)
@@ -43,12 +53,21 @@ final class LocalCloudHandle implements AutoCloseable {
                 .config(config)
                 .artifact(artifact)
                 // Functions start while the user types the password, so the first call is warm.
-                .prewarm(true)
-                .workerMode(workerMode())
+                .prewarm(mode == WorkerMode.PER_FUNCTION)
+                .workerMode(mode)
                 // Logs go to files in the data folder; the app's console stays quiet.
                 .console(null)
                 .build();
-        return new LocalCloudHandle(LocalCloud.start(options));
+        LocalCloud cloud = LocalCloud.start(options);
+        if (mode == WorkerMode.SHARED) {
+            try {
+                cloud.prewarmRoutes(FIRST_SCREEN_ROUTES);
+            } catch (IllegalArgumentException e) { // the bundled serverless.yml lacks one: a build error
+                cloud.close();
+                throw e;
+            }
+        }
+        return new LocalCloudHandle(cloud);
     }
 
     URI baseUrl() {

@@ -15,7 +15,7 @@ public final class SignUpHandler extends ApiHandler {
     private final AuthService auth;
 
     public SignUpHandler() {
-        this(Wiring.shared().authService());
+        this(Wiring.shared().signUpService());
     }
 
     public SignUpHandler(AuthService auth) {

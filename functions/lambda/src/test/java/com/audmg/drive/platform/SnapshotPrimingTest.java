@@ -22,7 +22,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * The SnapStart hooks: registered by the services that use S3, and before a snapshot each runs
- * one read of a key that cannot exist. S3 here is a recorder answering 404 as S3 does.
+ * one read of a key that cannot exist (the sessions' after signing and verifying a token). S3 here is a recorder answering 404 as S3 does.
  */
 class SnapshotPrimingTest {
 
@@ -65,9 +65,12 @@ class SnapshotPrimingTest {
         assertTrue(requests.isEmpty(), "registering reads nothing: " + requests);
         SnapshotPriming.registered().forEach(p -> p.beforeCheckpoint(null));
 
-        assertEquals(2, requests.size(), requests.toString());
+        assertEquals(3, requests.size(), requests.toString());
         assertTrue(requests.stream().anyMatch(r -> r.matches("GET /data/users/[0-9a-f]{64}\\.json")), requests.toString());
         assertTrue(requests.contains("GET /data/library/snapstartprimingsnapstartp/head.json"), requests.toString());
+        // a token signed and verified, then its session read
+        assertTrue(requests.stream().anyMatch(r -> r.startsWith("GET /data/") && r.contains("snapstartprimingsnapstartp")
+                && r.contains("session")), requests.toString());
 
         s3.stop(0);
         SnapshotPriming.registered().forEach(p -> p.beforeCheckpoint(null)); // S3 unreachable: logged, not thrown

@@ -193,24 +193,46 @@ public final class LocalCloud implements AutoCloseable {
         cloud.schedules.start();
         if (options.prewarm()) {
             // Functions behind the API (routes and authorizers); scheduled ones start when their rule fires.
-            Set<String> served = new LinkedHashSet<>();
-            config.routes().forEach(route -> {
-                served.add(route.functionName());
-                if (route.authorizer() != null) {
-                    served.add(route.authorizer().functionName());
-                }
-            });
-            LambdaRuntime l = lambda;
-            Thread t = new Thread(() -> l.prewarm(served), "prewarm");
-            t.setDaemon(true);
-            t.start();
+            cloud.prewarm(route -> true);
         }
         return cloud;
     }
 
+    /**
+     * Starts, in the background, the functions behind these routes ({@code "METHOD /path"} as the API names them,
+     * e.g. {@code "GET /files/{id}"}) and their authorizers; the others start on their first invocation. For an
+     * app that knows what its first screen calls: in lite mode each function started holds its own copy of its
+     * classes in the shared JVM. A route the API does not have is an error.
+     */
+    public void prewarmRoutes(java.util.Collection<String> routes) {
+        Set<String> wanted = new LinkedHashSet<>(routes);
+        Set<String> known = new LinkedHashSet<>();
+        config.routes().forEach(route -> known.add(route.method().toUpperCase(java.util.Locale.ROOT) + " " + route.path()));
+        for (String r : wanted) {
+            if (!known.contains(r)) {
+                throw new IllegalArgumentException("no route " + r + " in " + known);
+            }
+        }
+        prewarm(route -> wanted.contains(route.method().toUpperCase(java.util.Locale.ROOT) + " " + route.path()));
+    }
+
+    private void prewarm(java.util.function.Predicate<com.audmg.drive.local.config.HttpRoute> which) {
+        Set<String> served = new LinkedHashSet<>();
+        config.routes().stream().filter(which).forEach(route -> {
+            served.add(route.functionName());
+            if (route.authorizer() != null) {
+                served.add(route.authorizer().functionName());
+            }
+        });
+        LambdaRuntime l = lambda;
+        Thread t = new Thread(() -> l.prewarm(served), "prewarm");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** What the local cloud keeps in its data folder; a start makes exactly these private. */
     private static final List<String> DATA_ENTRIES = List.of("s3", "s3-metadata", "logs", "runtime",
-            "parameters.properties", "s3-credentials.properties", "aws-credentials", "outbox");
+            "parameters.properties", "s3-credentials.properties", "aws-credentials", "outbox", "aot");
 
     /**
      * Creates the data folder owner-only, or makes a folder of an earlier release (0755, files 0644) owner-only

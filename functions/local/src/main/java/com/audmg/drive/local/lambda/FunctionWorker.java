@@ -200,7 +200,10 @@ final class FunctionWorker {
 
     /** Long poll of the runtime endpoint; null when the caller is a stale worker generation. */
     Invocation next(int gen) throws InterruptedException {
-        readyGeneration = gen;
+        if (readyGeneration != gen) {
+            readyGeneration = gen;
+            launcher.workerReady(function.name(), gen);
+        }
         while (gen == generation && !closed) {
             Invocation inv = queue.poll(500, TimeUnit.MILLISECONDS);
             if (inv == null) {

@@ -124,6 +124,19 @@ public final class JdkLocator {
         }
     }
 
+    /**
+     * The feature version (e.g. 25) of the JDK whose {@code java} command is {@code executable}, read from its
+     * {@code release} file; the running JVM's own when it is that command; -1 when unknown.
+     */
+    public static int featureVersion(String executable) {
+        if (executable.equals(WorkerLauncher.javaExecutable())) {
+            return Runtime.version().feature();
+        }
+        Path home = Path.of(executable).toAbsolutePath().getParent();
+        home = home == null ? null : home.getParent();
+        return home == null ? -1 : releaseVersion(home).map(JdkLocator::majorOf).orElse(-1);
+    }
+
     private static Optional<String> releaseVersion(Path jdk) {
         Properties release = new Properties();
         try (Reader in = Files.newBufferedReader(jdk.resolve("release"), StandardCharsets.UTF_8)) {

@@ -98,7 +98,7 @@ public final class LambdaRuntime implements AutoCloseable {
                 exchange -> refuse(exchange, "foreign Host header"));
         String hostPort = "127.0.0.1:" + server.getAddress().getPort();
         this.launcher = new WorkerLauncher(workerJar, config::artifactOf, config.region(), config.accountId(), s3,
-                hostPort, new JdkLocator(jdkRoots));
+                hostPort, new JdkLocator(jdkRoots), new AotCache(dataDir.resolve("aot")));
         Path logs = dataDir.resolve("logs");
         Map<String, FunctionLog> functionLogs = new LinkedHashMap<>();
         for (FunctionConfig fn : config.functions().values()) {
@@ -446,6 +446,7 @@ public final class LambdaRuntime implements AutoCloseable {
         if (shared != null) {
             shared.close();
         }
+        launcher.close();
         LoopbackServer.stop(server);
     }
 }

@@ -1,7 +1,9 @@
 package com.audmg.drive.local.lambda;
 
 import com.audmg.drive.local.config.FunctionConfig;
+import com.audmg.drive.local.lambda.bootstrap.WorkerMain;
 import com.audmg.drive.local.s3.S3Settings;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +24,14 @@ final class WorkerLauncher {
     private final java.util.function.Supplier<S3Settings> s3Settings;
     private final String runtimeHostPort;
     private final JdkLocator jdks;
+    private final AotCache aot;
+    /** Training runs to start once the worker generation they were made for asks for work. */
+    private final Map<String, Runnable> pendingTraining = new java.util.concurrent.ConcurrentHashMap<>();
 
     WorkerLauncher(Path workerJar, java.util.function.Function<FunctionConfig, Path> artifacts, String region, String accountId,
-                   java.util.function.Supplier<S3Settings> s3Settings, String runtimeHostPort, JdkLocator jdks) {
+                   java.util.function.Supplier<S3Settings> s3Settings, String runtimeHostPort, JdkLocator jdks,
+                   AotCache aot) {
+        this.aot = aot;
         this.workerJar = workerJar;
         this.artifacts = artifacts;
         this.region = region;
@@ -50,16 +57,24 @@ final class WorkerLauncher {
      * (read once by the bootstrap); its SSM token is in the path of {@code AWS_ENDPOINT_URL_SSM}.
      */
     Process launch(FunctionConfig fn, int generation, WorkerSecrets secrets, FunctionLog log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(java(fn).executable(),
-                "-Xmx" + fn.memorySizeMb() + "m"));
+        String java = java(fn).executable();
+        Path artifact = artifacts.apply(fn).toAbsolutePath();
+        boolean onClassPath = aot.applies(java, artifact);
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx" + fn.memorySizeMb() + "m"));
         command.addAll(COMMON_JVM_OPTIONS);
         command.addAll(List.of(
                 "-Daudmg.function=" + fn.name(),
                 "-Daudmg.handler=" + fn.handler(),
-                "-Daudmg.artifact=" + artifacts.apply(fn).toAbsolutePath(),
-                "-Daudmg.memory=" + fn.memorySizeMb(),
-                "-cp", workerJar.toAbsolutePath().toString(),
-                "com.audmg.drive.local.lambda.bootstrap.WorkerMain"));
+                "-Daudmg.artifact=" + artifact,
+                "-Daudmg.memory=" + fn.memorySizeMb()));
+        List<Path> classPath = onClassPath ? List.of(workerJar.toAbsolutePath(), artifact)
+                : List.of(workerJar.toAbsolutePath());
+        if (onClassPath) {
+            // What JDK 25's AOT cache can hold: the function on the application class path, after the bootstrap.
+            command.add("-D" + WorkerMain.APP_CLASS_PATH_PROPERTY + "=true");
+        }
+        command.addAll(List.of("-cp", String.join(File.pathSeparator,
+                classPath.stream().map(Path::toString).toList()), WorkerMain.class.getName()));
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = commonEnvironment(builder, fn);
         env.put("AWS_LAMBDA_FUNCTION_NAME", fn.deployedName());
@@ -71,6 +86,39 @@ final class WorkerLauncher {
         env.put("AWS_ENDPOINT_URL_SESV2", "http://" + runtimeHostPort + LambdaRuntime.sesPath(fn.name(), generation,
                 secrets.ssmToken()));
         env.put("_HANDLER", fn.handler());
+        if (onClassPath) {
+            Path cache = aot.fileFor(fn.name(), command, env, classPath);
+            if (aot.existing(cache).isPresent()) {
+                // -Xshare cannot be given with an AOT cache (which holds the JDK's own classes too).
+                command.remove("-Xshare:auto");
+                command.add(1, "-XX:AOTCache=" + cache);
+                builder.command(command);
+                log.line("starting with the AOT cache " + cache.getFileName());
+            } else {
+                List<String> trainingCommand = new ArrayList<>(command);
+                trainingCommand.remove("-Xshare:auto");
+                int main = trainingCommand.indexOf("-cp");
+                trainingCommand.addAll(main, List.of("-D" + WorkerMain.AOT_TRAINING_PROPERTY + "=true",
+                        "-Dorg.crac.Core.Compat=" + WorkerMain.CRAC_COMPAT_PACKAGE));
+                Map<String, String> trainingEnv = Map.copyOf(env);
+                pendingTraining.put(fn.name() + "/" + generation, () -> aot.trainInBackground(fn.name(), cache,
+                        (output, console) -> {
+                            List<String> c = new ArrayList<>(trainingCommand);
+                            c.add(1, "-XX:AOTCacheOutput=" + output);
+                            ProcessBuilder training = new ProcessBuilder(c)
+                                    .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()))
+                                    .redirectErrorStream(true);
+                            training.environment().clear();
+                            training.environment().putAll(trainingEnv);
+                            Process p = training.start();
+                            try (OutputStream stdin = p.getOutputStream()) {
+                                // No runtime token: a training run never asks for work.
+                                stdin.write("training\n".getBytes(StandardCharsets.US_ASCII));
+                            }
+                            return p;
+                        }, log));
+            }
+        }
         builder.redirectErrorStream(false);
         Process process = builder.start();
         try (OutputStream stdin = process.getOutputStream()) {
@@ -84,10 +132,29 @@ final class WorkerLauncher {
         return process;
     }
 
+    /**
+     * Worker {@code generation} of {@code function} asked for work (its start is over): when it started without an
+     * AOT cache it could have, the cache is made now, in the background.
+     */
+    void workerReady(String function, int generation) {
+        Runnable training = pendingTraining.remove(function + "/" + generation);
+        if (training != null) {
+            training.run();
+        }
+    }
+
+    /** Stops the AOT training runs. */
+    void close() {
+        aot.close();
+    }
+
     /** Threads polling for each function's invocations in the shared JVM (lite mode). */
     static final int SHARED_CONCURRENCY = 4;
     /** Initial heap of the shared JVM. */
     static final int SHARED_INITIAL_HEAP_MB = 64;
+    /** Free share of the shared JVM's heap below which it grows, and above which a full collection shrinks it. */
+    static final int SHARED_MIN_HEAP_FREE_PERCENT = 20;
+    static final int SHARED_MAX_HEAP_FREE_PERCENT = 40;
 
     /**
      * Starts the shared worker JVM of lite mode for {@code functions}, which {@link LiteMode#refusals} found
@@ -104,7 +171,11 @@ final class WorkerLauncher {
                 "-Xmx" + heapMb + "m",
                 // The default initial heap is 1/64 of the machine's memory (384 MB on 24 GB), a third of it young
                 // generation that every minor GC cycle touches: start small and grow as the functions need.
-                "-Xms" + SHARED_INITIAL_HEAP_MB + "m"));
+                "-Xms" + SHARED_INITIAL_HEAP_MB + "m",
+                // What a full collection leaves free is given back down to this share (IdleCollector runs one
+                // after each burst of work): the heap of an idle desktop backend stays near what it holds.
+                "-XX:MinHeapFreeRatio=" + SHARED_MIN_HEAP_FREE_PERCENT,
+                "-XX:MaxHeapFreeRatio=" + SHARED_MAX_HEAP_FREE_PERCENT));
         command.addAll(COMMON_JVM_OPTIONS);
         command.addAll(List.of(
                 "-Daudmg.shared=true",

@@ -57,6 +57,16 @@ class LiteModeTest {
         return cloud;
     }
 
+    /** Starts lite mode on the fixture project plus {@code functions} (YAML under {@code functions:}), read from {@code dir}. */
+    LocalCloud startWith(String functions) throws Exception {
+        Path config = dir.resolve("serverless.yml");
+        String yml = Files.readString(TestFixtures.resource("lite-serverless.yml"));
+        Files.writeString(config, yml.replace("functions:\n", "functions:\n" + functions));
+        cloud = LocalCloud.start(LocalCloudOptions.builder().port(0).dataDir(dir.resolve("data")).config(config)
+                .workerMode(WorkerMode.SHARED).console(null).build());
+        return cloud;
+    }
+
     HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(cloud.baseUrl() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -109,24 +119,44 @@ class LiteModeTest {
     }
 
     @Test
+    void heap_shouldShrinkBack_onceABurstOfWorkIsOver() throws Exception {
+        // GIVEN a function that holds 150 MB while it runs, in the shared JVM (-Xms64m, -Xmx256m here)
+        TestFixtures.fixtureJar(dir.resolve("build"));
+        startWith("""
+                  heap:
+                    handler: com.audmg.drive.local.fixtures.StreamHandlers$Heap
+                    events:
+                      - http: GET heap
+                """);
+        Map<String, String> burst = lines("/heap?mb=150");
+        long grown = Long.parseLong(burst.get("committed"));
+        assertEquals("150", burst.get("held"));
+        assertTrue(grown > 150L << 20, "the heap grew to hold it: " + grown);
+
+        // WHEN nothing runs for a few seconds, THEN one full collection gives the garbage's room back
+        long shrunk = grown;
+        long until = System.nanoTime() + 20_000_000_000L;
+        while (shrunk > grown / 2 && System.nanoTime() < until) {
+            Thread.sleep(4000); // longer than the shared JVM's quiet time before its collection (3 s)
+            shrunk = Long.parseLong(lines("/heap").get("committed"));
+        }
+        assertTrue(shrunk <= grown / 2, "committed heap " + grown + " -> " + shrunk + " bytes");
+    }
+
+    @Test
     void functions_shouldRunFromTheirOwnArtifacts_inTheSharedJvm() throws Exception {
         // GIVEN a function whose package.artifact is its own jar, the project read without --artifact
         Path build = dir.resolve("build");
         Path jar = TestFixtures.fixtureJar(build);
         Files.copy(jar, build.resolve("elsewhere.jar"));
-        Path config = dir.resolve("serverless.yml");
-        String yml = Files.readString(TestFixtures.resource("lite-serverless.yml"));
-        Files.writeString(config, yml.replace("functions:\n", """
-                functions:
+        startWith("""
                   whoamiElsewhere:
                     handler: com.audmg.drive.local.fixtures.StreamHandlers$WhoAmI
                     package:
                       artifact: build/elsewhere.jar
                     events:
                       - http: GET elsewhere
-                """));
-        cloud = LocalCloud.start(LocalCloudOptions.builder().port(0).dataDir(dir.resolve("data")).config(config)
-                .workerMode(WorkerMode.SHARED).console(null).build());
+                """);
 
         Map<String, String> who = lines("/whoami");
         Map<String, String> elsewhere = lines("/elsewhere");

@@ -30,6 +30,7 @@ public final class SharedWorkerMain {
             System.exit(2);
         }
         FunctionOutput.install();
+        IdleCollector.start();
         BufferedReader control = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = control.readLine()) != null) {
@@ -42,12 +43,15 @@ public final class SharedWorkerMain {
             String function = f[1];
             String runtimeApi = api + "/fn/" + function + "/" + f[2];
             WorkerMain worker = new WorkerMain(function, f[4], Integer.parseInt(f[5]), runtimeApi, f[3], true);
+            IdleCollector.begin();
             Thread init = new Thread(() -> {
                 FunctionOutput.setFunction(function);
                 try {
                     worker.run(f[6], Path.of(f[7]), threads);
                 } catch (Exception e) {
                     System.out.println("INIT_ERROR " + e);
+                } finally {
+                    IdleCollector.end();
                 }
             }, "init-" + function);
             init.start();

@@ -19,6 +19,12 @@ public final class WorkerMain {
     public static final String RUNTIME_TOKEN_HEADER = "X-Audmg-Worker-Token";
 
     private static final String API_VERSION = "/2018-06-01/runtime";
+    /** System property: the artifact is on the class path (the worker runs with an AOT cache, or makes one). */
+    public static final String APP_CLASS_PATH_PROPERTY = "audmg.appClassPath";
+    /** System property: an AOT training run: build the handler, run its priming hooks, exit. */
+    public static final String AOT_TRAINING_PROPERTY = "audmg.aotTraining";
+    /** The package with the {@code jdk.crac} API that {@code org.crac} registers priming hooks with in training. */
+    public static final String CRAC_COMPAT_PACKAGE = "com.audmg.drive.local.lambda.bootstrap.crac";
 
     private final String functionName;
     /** The name Lambda knows the function by (Context, log group): {@code <service>-<stage>-<function>}. */
@@ -85,21 +91,40 @@ public final class WorkerMain {
         int sep = handlerSpec.indexOf("::");
         String className = sep < 0 ? handlerSpec : handlerSpec.substring(0, sep);
         String methodName = sep < 0 ? "handleRequest" : handlerSpec.substring(sep + 2);
+        boolean training = Boolean.getBoolean(AOT_TRAINING_PROPERTY);
         try {
-            ClassLoader parent = new RuntimeOnlyClassLoader(WorkerMain.class.getClassLoader());
-            URLClassLoader loader = new URLClassLoader("function:" + functionName,
-                    new URL[] {artifact.toUri().toURL()}, parent);
+            ClassLoader loader;
+            if (Boolean.getBoolean(APP_CLASS_PATH_PROPERTY)) {
+                // The artifact is on this JVM's class path after the worker jar (as Lambda's runtime puts the
+                // function on the application class path): what JDK 25's AOT cache can hold.
+                loader = WorkerMain.class.getClassLoader();
+            } else {
+                ClassLoader parent = new RuntimeOnlyClassLoader(WorkerMain.class.getClassLoader());
+                loader = new URLClassLoader("function:" + functionName, new URL[] {artifact.toUri().toURL()}, parent);
+            }
             Thread.currentThread().setContextClassLoader(loader);
             handler = HandlerAdapter.create(className, methodName, loader);
         } catch (Throwable t) {
             Throwable cause = t instanceof ExceptionInInitializerError && t.getCause() != null ? t.getCause() : t;
             System.out.println("INIT_ERROR " + cause);
             cause.printStackTrace(System.out);
+            if (training) {
+                System.exit(1); // a training run is no worker: the runtime endpoint never hears of it
+            }
             post("/init/error", Json.error(cause).getBytes(StandardCharsets.UTF_8));
             if (!shared) {
                 System.exit(1);
             }
             return;
+        }
+        if (training) {
+            // What SnapStart runs before its snapshot: the function's own priming hooks (org.crac), then exit, when
+            // the JVM writes the AOT cache of what was loaded.
+            for (Throwable failure : com.audmg.drive.local.lambda.bootstrap.crac.Core.beforeCheckpoint()) {
+                System.out.println("priming hook failed: " + failure);
+            }
+            System.out.flush();
+            System.exit(0);
         }
         // Lambda's Init Duration covers starting the runtime and the handler's static and constructor code;
         // in a shared JVM the runtime was already running, so it covers the function's own class loader.
@@ -147,6 +172,9 @@ public final class WorkerMain {
         // A shared JVM cannot be killed for one function's timeout: the thread is interrupted at the deadline
         // instead (the local cloud has answered the timeout already and ignores a late result).
         Deadlines.Interrupt interrupt = shared ? Deadlines.interruptAt(deadline) : null;
+        if (shared) {
+            IdleCollector.begin();
+        }
         try {
             byte[] result = handler.invoke(next.event(), context);
             post("/invocation/" + requestId + "/response", result);
@@ -157,6 +185,9 @@ public final class WorkerMain {
         } finally {
             if (interrupt != null) {
                 interrupt.finish(); // an interrupt that came late must not hit the next invocation
+            }
+            if (shared) {
+                IdleCollector.end();
             }
         }
         double millis = (System.nanoTime() - start) / 1e6;
