@@ -69,6 +69,7 @@ public final class EmbeddedSqs implements AutoCloseable {
     private volatile SigV4Verifier verifier;
     private volatile SqsClient client;
     private volatile Map<String, QueuePolicy> policies = Map.of();
+    private final QueueJournal.Stats journalStats = new QueueJournal.Stats();
     /** Counted down once the queues exist and requests are checked: requests before then wait for it. */
     private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -110,7 +111,7 @@ public final class EmbeddedSqs implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + storage, e);
             }
-            listener = Option.apply(system.actorOf(QueueJournal.props(storage, console), "queue-journal"));
+            listener = Option.apply(system.actorOf(QueueJournal.props(storage, console, journalStats), "queue-journal"));
         }
         ActorRef queueManager = system.actorOf(Props.create(QueueManagerActor.class, new NowProvider(),
                 StrictSQSLimits$.MODULE$, listener), "queue-manager");
@@ -129,6 +130,11 @@ public final class EmbeddedSqs implements AutoCloseable {
         int port = binding.localAddress().getPort();
         this.backend = URI.create("http://127.0.0.1:" + port);
         this.elasticMq = server;
+    }
+
+    /** What the journal wrote so far: flushes, message events and the time spent (tests, measurements). */
+    QueueJournal.Stats journalStats() {
+        return journalStats;
     }
 
     /** Messages restored from the data folder at the start. */
