@@ -13,16 +13,18 @@ import java.util.List;
  * @param sqsEvents {@code sqs} event source mappings
  * @param s3Notifications bucket notifications (resources and {@code s3} events)
  * @param queuePolicies the {@code AWS::SQS::QueuePolicy} of each queue that has one, by queue name
+ * @param topicPolicies the {@code AWS::SNS::TopicPolicy} of each topic that has one, by topic name
  */
 public record Messaging(List<Queue> queues, List<Topic> topics, List<Subscription> subscriptions,
                         List<SqsEventSource> sqsEvents, List<S3Notification> s3Notifications,
-                        java.util.Map<String, QueuePolicy> queuePolicies) {
+                        java.util.Map<String, ResourcePolicy> queuePolicies,
+                        java.util.Map<String, ResourcePolicy> topicPolicies) {
     public static final Messaging NONE = new Messaging(List.of(), List.of(), List.of(), List.of(), List.of());
 
-    /** Without queue policies. */
+    /** Without policies. */
     public Messaging(List<Queue> queues, List<Topic> topics, List<Subscription> subscriptions,
                      List<SqsEventSource> sqsEvents, List<S3Notification> s3Notifications) {
-        this(queues, topics, subscriptions, sqsEvents, s3Notifications, java.util.Map.of());
+        this(queues, topics, subscriptions, sqsEvents, s3Notifications, java.util.Map.of(), java.util.Map.of());
     }
 
     public boolean isEmpty() {

@@ -97,6 +97,7 @@ public final class LocalEvents implements AutoCloseable {
         }
         deliveries = new Deliveries(sqs, invoker, timeouts, dataDir.resolve("outbox"),
                 dataDir.resolve("events").resolve("pending"), console);
+        sqs.restorePolicies(dataDir.resolve("sqs"));
         sqs.policies(messaging.queuePolicies());
         sns.open(accessKeyId, secretAccessKey, messaging, deliveries, sqs, arns, config.region(),
                 dataDir.resolve("sns").resolve("state.json"));

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -156,6 +157,13 @@ class DurableLocalCloudTest {
         String topicArn;
         try (Running first = start(project.resolve("paused.yml"), data); SnsClient sns = sns(first.cloud())) {
             topicArn = sns.createTopic(b -> b.name("made-by-hand")).topicArn();
+            // serverless.yml gives this queue no policy: one set through the API lets the topic (and is kept).
+            try (SqsClient sqs = sqs(first.cloud())) {
+                String dlq = sqs.getQueueUrl(b -> b.queueName("durable-fixture-uploads-dlq")).queueUrl();
+                sqs.setQueueAttributes(b -> b.queueUrl(dlq).attributesWithStrings(Map.of("Policy",
+                        EventsFixtureTest.snsMaySend("arn:aws:sqs:eu-central-1:000000000000:durable-fixture-uploads-dlq",
+                                topicArn))));
+            }
             sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(
                     "arn:aws:sqs:eu-central-1:000000000000:durable-fixture-uploads-dlq"));
         }

@@ -94,7 +94,13 @@ class MediaPipelineTest {
     private void run(URI base, SqsClient sqs, SnsClient sns) throws Exception {
         // A subscriber of the events topic: a queue, as an operator's tooling would subscribe.
         String topic = "arn:aws:sns:us-east-1:000000000000:audmg-drive-local-media-events";
-        String subscriberUrl = sqs.createQueue(b -> b.queueName("media-events-subscriber")).queueUrl();
+        // Its policy lets the topic send to it (SNS's deliveries to a queue without one are dropped, as on AWS).
+        String subscriberUrl = sqs.createQueue(b -> b.queueName("media-events-subscriber").attributesWithStrings(
+                Map.of("Policy", """
+                        {"Version":"2012-10-17","Statement":[{"Effect":"Allow",
+                         "Principal":{"Service":"sns.amazonaws.com"},"Action":"sqs:SendMessage",
+                         "Resource":"arn:aws:sqs:us-east-1:000000000000:media-events-subscriber",
+                         "Condition":{"ArnEquals":{"aws:SourceArn":"%s"}}}]}""".formatted(topic)))).queueUrl();
         sns.subscribe(b -> b.topicArn(topic).protocol("sqs")
                 .endpoint("arn:aws:sqs:us-east-1:000000000000:media-events-subscriber")
                 .attributes(Map.of("RawMessageDelivery", "true")));
