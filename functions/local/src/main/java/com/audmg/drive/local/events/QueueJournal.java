@@ -98,11 +98,19 @@ final class QueueJournal extends AbstractActor {
                     flush();
                     deleteQueue(e.queueName());
                 })
-                .match(QueueEvent.MessageAdded.class, e -> stage(e.queueName(), e.message().id(),
-                        DBMessage.from(e.message())))
+                .match(QueueEvent.MessageAdded.class, e -> {
+                    DBMessage message = DBMessage.from(e.message());
+                    if (message.deadLetterSourceQueueName().isDefined()) {
+                        // Moved here by the redrive policy: ElasticMQ does not always report its removal from the
+                        // source queue (not when its visibility timeout had ended), whose file would bring it back
+                        // there at the next start.
+                        stage(message.deadLetterSourceQueueName().get(), message.messageId(), null, false);
+                    }
+                    stage(e.queueName(), e.message().id(), message, true);
+                })
                 .match(QueueEvent.MessageUpdated.class, e -> stage(e.queueName(), e.message().id(),
-                        DBMessage.from(e.message())))
-                .match(QueueEvent.MessageRemoved.class, e -> stage(e.queueName(), e.messageId(), null))
+                        DBMessage.from(e.message()), true))
+                .match(QueueEvent.MessageRemoved.class, e -> stage(e.queueName(), e.messageId(), null, true))
                 .match(Flush.class, f -> flush())
                 .build();
     }
@@ -112,7 +120,7 @@ final class QueueJournal extends AbstractActor {
      * ElasticMQ answers the client only after that answer: a message a client was told is sent, received or deleted
      * is so after a power loss too. Events that arrive together (other queues, other clients) share one flush.
      */
-    private void stage(String queue, String id, DBMessage message) {
+    private void stage(String queue, String id, DBMessage message, boolean answer) {
         try {
             Path file = messageFile(queue, id);
             byte[] bytes = message == null ? null : encode(message);
@@ -122,7 +130,9 @@ final class QueueJournal extends AbstractActor {
             // Still delivered from memory; only a restart before it is handled would lose it.
             log("message " + id + " of queue " + queue + " not stored: " + e);
         }
-        waiting.add(getSender());
+        if (answer) {
+            waiting.add(getSender());
+        }
         if (!flushAsked) {
             flushAsked = true;
             getSelf().tell(Flush.INSTANCE, getSelf());

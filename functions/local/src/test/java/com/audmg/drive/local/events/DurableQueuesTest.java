@@ -119,6 +119,30 @@ class DurableQueuesTest {
     }
 
     @Test
+    void messageRedrivenAfterItsVisibilityEnded_shouldBeKeptInTheDlqOnly(@TempDir Path dataDir) throws Exception {
+        Path storage = dataDir.resolve("sqs");
+        List<Messaging.Queue> queues = List.of(QUEUES.get(0),
+                new Messaging.Queue("Work", "work", 1, null, null, null, null, "work-dlq", 2));
+        String id;
+        try (EmbeddedSqs sqs = start(storage, queues)) {
+            id = sqs.client().sendMessage(b -> b.queueUrl(sqs.internalUrl("work")).messageBody("poison")).messageId();
+            // GIVEN a consumer that fails twice and lets the visibility timeout end (as a function's failure does),
+            // long-polling as the event source mappings do: the message comes back during the wait
+            assertEquals(List.of("poison"), bodies(receive(sqs, "work", 1)));
+            assertEquals(List.of("poison"), bodies(receive(sqs, "work", 3)));
+            // WHEN the next long poll moves it to the DLQ
+            assertEquals(List.of(), receive(sqs, "work", 3));
+            assertEquals(List.of("poison"), bodies(receive(sqs, "work-dlq", 1)));
+        }
+        // THEN only the DLQ keeps it: a restart does not bring it back to the work queue
+        assertTrue(Files.notExists(storage.resolve("work").resolve("messages").resolve(id)));
+        assertTrue(Files.exists(storage.resolve("work-dlq").resolve("messages").resolve(id)));
+        try (EmbeddedSqs sqs = start(storage, queues)) {
+            assertEquals(1, sqs.restoredMessages());
+        }
+    }
+
+    @Test
     void everyAnsweredChange_shouldBeOnDisk_whenTheClientHearsOfIt_andConcurrentOnesShareAFlush(@TempDir Path dataDir)
             throws Exception {
         Path storage = dataDir.resolve("sqs");
