@@ -837,49 +837,37 @@ public final class ServerlessConfigReader {
      */
     private void checkS3MaySend(String bucket, boolean generatedName, String queue, ResourcePolicy policy,
                                 String where) {
-        String sourceName = generatedName ? awsGeneratedBucketName(bucket) : bucket;
-        String sourceArn = "arn:aws:s3:::" + sourceName;
-        if (policy == null) {
-            throw new ConfigException(where + "queue '" + queue + "' has no AWS::SQS::QueuePolicy: AWS refuses this"
-                    + " notification configuration (\"Unable to validate the following destination configurations\")"
-                    + " until a policy lets s3.amazonaws.com sqs:SendMessage to it from " + sourceArn);
-        }
-        ResourcePolicy.Decision decision = policy.evaluate(ResourcePolicy.Caller.service("s3.amazonaws.com"),
-                "sqs:SendMessage", queueArn(queue), Map.of("aws:SourceArn", sourceArn, "aws:SourceAccount",
-                        LOCAL_ACCOUNT_ID, "aws:SecureTransport", "true"));
-        if (decision != ResourcePolicy.Decision.ALLOW) {
-            throw new ConfigException(where + "the policy of queue '" + queue + "' (" + policy.logicalId() + ", "
-                    + policy.where() + ") " + (decision == ResourcePolicy.Decision.EXPLICIT_DENY ? "denies"
-                            : "does not allow") + " s3.amazonaws.com sqs:SendMessage from " + sourceArn
-                    + (generatedName ? " (the bucket's name as CloudFormation generates it on AWS)" : "")
-                    + ": AWS refuses this notification configuration (\"Unable to validate the following"
-                    + " destination configurations\"). Policy: " + policy.describe());
-        }
+        checkS3May(bucket, generatedName, "queue '" + queue + "'", "sqs:SendMessage", queueArn(queue), policy,
+                "has no AWS::SQS::QueuePolicy", where);
     }
 
     /**
-     * AWS refuses a bucket notification configuration whose topic's policy does not let S3 publish from that bucket
-     * (a topic's default policy lets only the owner account's principals publish): so does the local cloud, at start.
+     * The same for a topic's policy (a topic's default policy lets only the owner account's principals publish).
      */
     private void checkS3MayPublish(String bucket, boolean generatedName, String topic, ResourcePolicy policy,
                                    String where) {
-        String sourceName = generatedName ? awsGeneratedBucketName(bucket) : bucket;
-        String sourceArn = "arn:aws:s3:::" + sourceName;
-        String how = ": AWS refuses this notification configuration (\"Unable to validate the following destination"
-                + " configurations\")";
+        checkS3May(bucket, generatedName, "topic '" + topic + "'", "sns:Publish", topicArn(topic), policy,
+                "has no AWS::SNS::TopicPolicy (its default policy lets only the account's own principals publish)",
+                where);
+    }
+
+    private void checkS3May(String bucket, boolean generatedName, String target, String action, String arn,
+                            ResourcePolicy policy, String withoutPolicy, String where) {
+        String sourceArn = "arn:aws:s3:::" + (generatedName ? awsGeneratedBucketName(bucket) : bucket);
+        String refused = ": AWS refuses this notification configuration (\"Unable to validate the following"
+                + " destination configurations\")";
         if (policy == null) {
-            throw new ConfigException(where + "topic '" + topic + "' has no AWS::SNS::TopicPolicy (its default policy"
-                    + " lets only the account's own principals publish)" + how + " until a policy lets"
-                    + " s3.amazonaws.com sns:Publish to it from " + sourceArn);
+            throw new ConfigException(where + target + " " + withoutPolicy + refused + " until a policy lets"
+                    + " s3.amazonaws.com " + action + " to it from " + sourceArn);
         }
         ResourcePolicy.Decision decision = policy.evaluate(ResourcePolicy.Caller.service("s3.amazonaws.com"),
-                "sns:Publish", topicArn(topic), Map.of("aws:SourceArn", sourceArn, "aws:SourceAccount",
-                        LOCAL_ACCOUNT_ID, "aws:SecureTransport", "true"));
+                action, arn, Map.of("aws:SourceArn", sourceArn, "aws:SourceAccount", LOCAL_ACCOUNT_ID,
+                        "aws:SecureTransport", "true"));
         if (decision != ResourcePolicy.Decision.ALLOW) {
-            throw new ConfigException(where + "the policy of topic '" + topic + "' (" + policy.logicalId() + ", "
+            throw new ConfigException(where + "the policy of " + target + " (" + policy.logicalId() + ", "
                     + policy.where() + ") " + (decision == ResourcePolicy.Decision.EXPLICIT_DENY ? "denies"
-                            : "does not allow") + " s3.amazonaws.com sns:Publish from " + sourceArn
-                    + (generatedName ? " (the bucket's name as CloudFormation generates it on AWS)" : "") + how
+                            : "does not allow") + " s3.amazonaws.com " + action + " from " + sourceArn
+                    + (generatedName ? " (the bucket's name as CloudFormation generates it on AWS)" : "") + refused
                     + ". Policy: " + policy.describe());
         }
     }

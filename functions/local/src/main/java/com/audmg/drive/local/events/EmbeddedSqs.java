@@ -322,12 +322,8 @@ public final class EmbeddedSqs implements AutoCloseable {
                     exchange.getRequestURI());
             String denied = deniedSend(call);
             if (denied != null) {
-                if (call.json()) {
-                    exchange.getResponseHeaders().set("x-amzn-query-error", "AccessDenied;Sender");
-                    AwsErrors.json(exchange, 403, "com.amazon.coral.service#AccessDeniedException", denied);
-                } else {
-                    AwsErrors.xml(exchange, 403, "AccessDenied", denied);
-                }
+                refuse(exchange, call.json(), 403, "AccessDenied", "com.amazon.coral.service#AccessDeniedException",
+                        denied);
                 return;
             }
             ResourcePolicy newPolicy = null;
@@ -336,13 +332,8 @@ public final class EmbeddedSqs implements AutoCloseable {
                 try {
                     newPolicy = ResourcePolicy.fromJson(newPolicyText, call.queue());
                 } catch (IllegalArgumentException invalid) {
-                    String message = "Invalid value for the parameter Policy. Reason: " + invalid.getMessage();
-                    if (call.json()) {
-                        exchange.getResponseHeaders().set("x-amzn-query-error", "InvalidAttributeValue;Sender");
-                        AwsErrors.json(exchange, 400, "com.amazonaws.sqs#InvalidAttributeValue", message);
-                    } else {
-                        AwsErrors.xml(exchange, 400, "InvalidAttributeValue", message);
-                    }
+                    refuse(exchange, call.json(), 400, "InvalidAttributeValue", "com.amazonaws.sqs#InvalidAttributeValue",
+                            "Invalid value for the parameter Policy. Reason: " + invalid.getMessage());
                     return;
                 }
             }
@@ -390,6 +381,17 @@ public final class EmbeddedSqs implements AutoCloseable {
      * identity-based permission allows same-account calls whatever the queue policy allows, but an explicit
      * {@code Deny} in the queue policy wins over any allow.
      */
+    /** An SQS error in the request's protocol (AWS JSON: its type and the Query error code header; Query: XML). */
+    private static void refuse(HttpExchange exchange, boolean json, int status, String code, String jsonType,
+                               String message) throws IOException {
+        if (json) {
+            exchange.getResponseHeaders().set("x-amzn-query-error", code + ";Sender");
+            AwsErrors.json(exchange, status, jsonType, message);
+        } else {
+            AwsErrors.xml(exchange, status, code, message);
+        }
+    }
+
     private String deniedSend(SqsRequest call) {
         if (!call.action().startsWith("SendMessage") || call.queue() == null) {
             return null;

@@ -197,14 +197,20 @@ class MessagingConfigTest {
         assertTrue(e.getMessage().startsWith("serverless.yml line 8: functions.f.events[0].stream: "), e.getMessage());
     }
 
-    private static final String POLICY_PROJECT = """
-            service: policies
-            provider: { name: aws, runtime: java17, region: eu-west-1 }
-            package: { artifact: build/fn.jar }
-            functions:
-              fn: { handler: a.B }
-            resources:
-              Resources:
+    /** A project's first 7 lines: one function, then its resources follow. */
+    private static String project(String service) {
+        return """
+                service: %s
+                provider: { name: aws, runtime: java17, region: eu-west-1 }
+                package: { artifact: build/fn.jar }
+                functions:
+                  fn: { handler: a.B }
+                resources:
+                  Resources:
+                """.formatted(service);
+    }
+
+    private static final String POLICY_PROJECT = project("policies") + """
                 Jobs:
                   Type: AWS::SQS::Queue
                 JobsPolicy:
@@ -265,14 +271,7 @@ class MessagingConfigTest {
                 none.getMessage());
     }
 
-    private static final String TOPIC_POLICY_PROJECT = """
-            service: topics
-            provider: { name: aws, runtime: java17, region: eu-west-1 }
-            package: { artifact: build/fn.jar }
-            functions:
-              fn: { handler: a.B }
-            resources:
-              Resources:
+    private static final String TOPIC_POLICY_PROJECT = project("topics") + """
                 Alerts:
                   Type: AWS::SNS::Topic
                   Properties: { TopicName: topics-alerts }
