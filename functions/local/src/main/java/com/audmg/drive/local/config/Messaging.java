@@ -86,9 +86,17 @@ public record Messaging(List<Queue> queues, List<Topic> topics, List<Subscriptio
      * @param prefix the key prefix filter, or ""
      * @param suffix the key suffix filter, or ""
      * @param target the queue's or topic's name, or the function's key under {@code functions}
+     * @param sourceArn the bucket's ARN as AWS names the bucket (a generated name when it has no {@code BucketName}):
+     *     the {@code aws:SourceArn} of S3's deliveries, which queue policies check
      */
     public record S3Notification(String bucket, String id, List<String> events, String prefix, String suffix,
-                                 TargetType targetType, String target) {
+                                 TargetType targetType, String target, String sourceArn) {
+        /** A notification of a bucket named as it is locally. */
+        public S3Notification(String bucket, String id, List<String> events, String prefix, String suffix,
+                              TargetType targetType, String target) {
+            this(bucket, id, events, prefix, suffix, targetType, target, "arn:aws:s3:::" + bucket);
+        }
+
         /** Whether an event of type {@code eventName} (e.g. {@code ObjectCreated:Put}) on {@code key} matches. */
         public boolean matches(String eventName, String key) {
             if (!key.startsWith(prefix) || !key.endsWith(suffix)) {

@@ -1257,7 +1257,8 @@ public final class ServerlessConfigReader {
                     checkS3MayPublish(bucket, generatedName, target, topicPolicies.get(target), where);
                 }
                 String id = stringOr(item.get("Id"), bucket + "-" + key + "-" + (i + 1));
-                result.add(new Messaging.S3Notification(bucket, id, List.of(event), prefix, suffix, type, target));
+                result.add(new Messaging.S3Notification(bucket, id, List.of(event), prefix, suffix, type, target,
+                        "arn:aws:s3:::" + (generatedName ? awsGeneratedBucketName(bucket) : bucket)));
             }
         }
         return result;

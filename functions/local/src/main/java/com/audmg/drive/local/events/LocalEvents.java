@@ -130,7 +130,8 @@ public final class LocalEvents implements AutoCloseable {
         }
         deliveries.replay();
         if (!messaging.s3Notifications().isEmpty()) {
-            S3EventRouter router = new S3EventRouter(messaging.s3Notifications(), config.region(), deliveries, sns);
+            S3EventRouter router = new S3EventRouter(messaging.s3Notifications(), config.region(), deliveries, sns,
+                    sqs, console);
             if (s3 != null) {
                 s3.onObjectEvent(router);
                 router.sendTestEvents(dataDir.resolve("events").resolve("s3-test-events-sent"));
