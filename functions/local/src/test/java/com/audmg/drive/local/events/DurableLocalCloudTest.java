@@ -146,17 +146,23 @@ class DurableLocalCloudTest {
         }
     }
 
-    @Test
-    void queuePolicySetThroughTheApi_shouldStopS3sDeliveries_untilServerlessYmlsOwnIsBackAtTheNextStart()
-            throws Exception {
+    /** The durable fixture with its queue's consumer disabled (messages wait in the queue), built; its config. */
+    private Path pausedProject() throws Exception {
         Path project = dir.resolve("project");
         Files.createDirectories(project);
         String yml = Files.readString(TestFixtures.resource("durable-fixture/serverless.yml"));
         Files.writeString(project.resolve("paused.yml"), yml.replace("enabled: true", "enabled: false"));
         TestFixtures.fixtureJar(project.resolve("build"));
+        return project.resolve("paused.yml");
+    }
+
+    @Test
+    void queuePolicySetThroughTheApi_shouldStopS3sDeliveries_untilServerlessYmlsOwnIsBackAtTheNextStart()
+            throws Exception {
+        Path paused = pausedProject();
         Path data = dir.resolve("data");
         String queueArn = "arn:aws:sqs:eu-central-1:000000000000:durable-fixture-uploads";
-        try (Running first = start(project.resolve("paused.yml"), data); S3Client s3 = s3(first.cloud());
+        try (Running first = start(paused, data); S3Client s3 = s3(first.cloud());
              SqsClient sqs = sqs(first.cloud())) {
             String url = sqs.getQueueUrl(b -> b.queueName("durable-fixture-uploads")).queueUrl();
             // WHEN the queue's policy, replaced through the API, lets SNS send but not S3
@@ -178,7 +184,7 @@ class DurableLocalCloudTest {
                     .messages().stream().noneMatch(m -> m.body().contains("refused.txt")));
         }
         // AND at the next start serverless.yml's UploadQueuePolicy is the queue's policy again
-        try (Running second = start(project.resolve("paused.yml"), data); S3Client s3 = s3(second.cloud());
+        try (Running second = start(paused, data); S3Client s3 = s3(second.cloud());
              SqsClient sqs = sqs(second.cloud())) {
             String url = sqs.getQueueUrl(b -> b.queueName("durable-fixture-uploads")).queueUrl();
             s3.putObject(b -> b.bucket("durable-fixture-uploads").key("incoming/allowed.txt"),
@@ -195,14 +201,10 @@ class DurableLocalCloudTest {
 
     @Test
     void topicsAndSubscriptionsMadeThroughTheApi_shouldSurviveARestart() throws Exception {
-        Path project = dir.resolve("project");
-        Files.createDirectories(project);
-        String yml = Files.readString(TestFixtures.resource("durable-fixture/serverless.yml"));
-        Files.writeString(project.resolve("paused.yml"), yml.replace("enabled: true", "enabled: false"));
-        TestFixtures.fixtureJar(project.resolve("build"));
+        Path paused = pausedProject();
         Path data = dir.resolve("data");
         String topicArn;
-        try (Running first = start(project.resolve("paused.yml"), data); SnsClient sns = sns(first.cloud())) {
+        try (Running first = start(paused, data); SnsClient sns = sns(first.cloud())) {
             topicArn = sns.createTopic(b -> b.name("made-by-hand")).topicArn();
             // serverless.yml gives this queue no policy: one set through the API lets the topic (and is kept).
             try (SqsClient sqs = sqs(first.cloud())) {
@@ -214,7 +216,7 @@ class DurableLocalCloudTest {
             sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(
                     "arn:aws:sqs:eu-central-1:000000000000:durable-fixture-uploads-dlq"));
         }
-        try (Running second = start(project.resolve("paused.yml"), data); SnsClient sns = sns(second.cloud());
+        try (Running second = start(paused, data); SnsClient sns = sns(second.cloud());
              SqsClient sqs = sqs(second.cloud())) {
             assertTrue(sns.listTopics().topics().stream().anyMatch(t -> t.topicArn().equals(topicArn)));
             sns.publish(b -> b.topicArn(topicArn).message("still here"));
