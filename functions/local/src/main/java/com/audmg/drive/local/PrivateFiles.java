@@ -178,6 +178,48 @@ public final class PrivateFiles {
         }
     }
 
+    /**
+     * Writes {@code file} as {@link #write} does, but durably when {@code sync}: the temporary file's bytes are
+     * forced to the disk before it is renamed into place, so that after a power loss the file is either the old
+     * one or the whole new one. The rename itself is durable once its folder is synced ({@link #syncFolder}),
+     * which callers writing many files do once for all of them.
+     */
+    public static void write(Path file, byte[] content, boolean sync) throws IOException {
+        if (!sync) {
+            write(file, content);
+            return;
+        }
+        Path absolute = file.toAbsolutePath();
+        createDirectories(absolute.getParent());
+        Path tmp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
+        try {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    ch.write(buffer);
+                }
+                ch.force(false);
+            }
+            makePrivate(tmp);
+            Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Forces a folder's entries (files created, renamed or deleted in it) to the disk (fsync of the folder). Where
+     * a folder cannot be opened for that (Windows), does nothing.
+     */
+    public static void syncFolder(Path dir) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (java.nio.file.AccessDeniedException | UnsupportedOperationException notOnThisSystem) {
+            // Windows opens no folder as a file; its NTFS journal orders metadata itself.
+        }
+    }
+
     /** Opens {@code file} for appending, creating it owner-only when it does not exist. */
     public static OutputStream append(Path file) throws IOException {
         if (posix(file) && !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {

@@ -35,7 +35,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * cover as a JPEG, waveform peaks (a small JSON a player draws), and for formats JavaFX and many
  * players cannot play (FLAC, OGG Vorbis, OGG Opus) a 16-bit PCM WAV rendition. Decoding goes through
  * Java Sound with the JFLAC, VorbisSPI and MP3SPI providers, and Concentus for Opus ({@link OggOpus});
- * M4A (AAC in MP4) is decoded with JAAD for its waveform (it plays as it is); raw ADTS AAC gets metadata only.
+ * M4A (AAC in MP4) is decoded with JAAD for its waveform (it plays as it is); raw ADTS AAC is decoded with JAAD
+ * for its waveform and a WAV rendition.
  */
 public final class AudioProcessor {
 
@@ -55,6 +56,10 @@ public final class AudioProcessor {
         if (isOpus(original)) {
             return processOpus(original, workDir);
         }
+        boolean aac = "audio/mp4".equals(contentType) || "audio/aac".equals(contentType);
+        if (aac && AacDecoding.isAdts(original)) {
+            return processAdts(original, workDir);
+        }
         String extension = extensionOf(contentType);
         Path named = workDir.resolve("original." + extension);
         Files.createLink(named, original);
@@ -72,11 +77,11 @@ public final class AudioProcessor {
             media.put("codec", codec(contentType, encoding));
             media.put("sampleRate", header.getSampleRateAsNumber());
             int channels = channels(header.getChannels());
-            if ("audio/mp4".equals(contentType) || "audio/aac".equals(contentType)) {
+            if (aac) {
                 // The mp4a entry's count (what jaudiotagger reports) says 2 for mono AAC from some muxers.
-                Mp4AudioConfig.Config aac = Mp4AudioConfig.read(named);
-                if (aac != null) {
-                    channels = aac.channels();
+                Mp4AudioConfig.Config config = Mp4AudioConfig.read(named);
+                if (config != null) {
+                    channels = config.channels();
                 }
             }
             media.put("channels", channels);
@@ -86,40 +91,19 @@ public final class AudioProcessor {
             } else {
                 media.putNull("bitrate");
             }
-            Tag tag = file.getTag();
-            media.put("title", field(tag, FieldKey.TITLE));
-            media.put("artist", field(tag, FieldKey.ARTIST));
-            media.put("album", field(tag, FieldKey.ALBUM));
-            String track = field(tag, FieldKey.TRACK);
-            Integer trackNumber = leadingInt(track);
-            if (trackNumber == null) {
-                media.putNull("track");
-            } else {
-                media.put("track", trackNumber);
-            }
-            Integer year = leadingInt(field(tag, FieldKey.YEAR));
-            if (year == null) {
-                media.putNull("year");
-            } else {
-                media.put("year", year);
-            }
-            Artwork artwork = tag == null ? null : tag.getFirstArtwork();
-            if (artwork != null && artwork.getBinaryData() != null) {
-                Derived.Output cover = ImageProcessor.cover(artwork.getBinaryData(), COVER_EDGE, workDir.resolve("cover.jpg"));
-                if (cover != null) {
-                    outputs.add(cover);
-                }
-            }
+            putTags(file.getTag(), media, workDir, outputs);
         } catch (Exception | LinkageError e) {
             throw new MediaException("the audio cannot be read: " + message(e), e);
         }
-        if (!opus && "audio/mp4".equals(contentType)) {
-            // M4A plays as it is (JavaFX Media plays AAC): a waveform only.
-            AacDecoding.Decoded aac = AacDecoding.decode(named);
-            waveformAndRendition(aac.stream(), aac.durationMs(), false, workDir, outputs);
+        if (!opus && aac) {
+            // M4A plays as it is (JavaFX Media plays AAC in MP4): a waveform only.
+            AacDecoding.Decoded decoded = AacDecoding.decode(named);
+            // HE-AAC v2 signalled only in the stream (implicit parametric stereo) decodes to more channels.
+            media.put("channels", Math.max(media.get("channels").asInt(), decoded.stream().getFormat().getChannels()));
+            waveformAndRendition(decoded.stream(), decoded.durationMs(), false, workDir, outputs);
             return new Derived(media, outputs);
         }
-        boolean decodable = !opus && !"audio/aac".equals(contentType);
+        boolean decodable = !opus;
         if (decodable) {
             boolean rendition = "audio/flac".equals(contentType) || "audio/ogg".equals(contentType);
             AudioInputStream source;
@@ -131,6 +115,75 @@ public final class AudioProcessor {
             waveformAndRendition(source, durationMs, rendition, workDir, outputs);
         }
         return new Derived(media, outputs);
+    }
+
+    /**
+     * Raw ADTS AAC ({@code .aac}): format and length from the frame headers, tags from an ID3v2 tag before the first
+     * frame (ffmpeg and others write one), decoded with JAAD for the waveform and a WAV rendition (JavaFX Media plays
+     * AAC in an MP4 container only).
+     */
+    private Derived processAdts(Path original, Path workDir) throws MediaException, IOException {
+        AacDecoding.AdtsInfo info = AacDecoding.adtsInfo(original);
+        AacDecoding.Decoded decoded = AacDecoding.decodeAdts(original, info);
+        javax.sound.sampled.AudioFormat format = decoded.stream().getFormat();
+        ObjectNode media = Json.object();
+        media.put("durationMs", decoded.durationMs());
+        media.put("codec", "aac");
+        media.put("sampleRate", Math.round(format.getSampleRate()));
+        media.put("channels", Math.max(info.channels(), format.getChannels()));
+        media.put("bitrate", decoded.durationMs() > 0 ? info.bytes() * 8 * 1000 / decoded.durationMs() : 0);
+        List<Derived.Output> outputs = new ArrayList<>();
+        Tag tag = null;
+        try (java.io.InputStream in = new BufferedInputStream(Files.newInputStream(original))) {
+            byte[] id3 = AacDecoding.skipId3(in);
+            if (id3 != null) {
+                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(id3);
+                tag = switch (id3[3]) {
+                    case 2 -> new org.jaudiotagger.tag.id3.ID3v22Tag(bytes, "");
+                    case 3 -> new org.jaudiotagger.tag.id3.ID3v23Tag(bytes, "");
+                    default -> new org.jaudiotagger.tag.id3.ID3v24Tag(bytes, "");
+                };
+            }
+        } catch (Exception e) {
+            // An unreadable tag: the audio is still processed, without tags.
+            tag = null;
+        }
+        try {
+            putTags(tag, media, workDir, outputs);
+        } catch (Exception | LinkageError e) {
+            throw new MediaException("the audio's tags cannot be read: " + message(e), e);
+        }
+        try (AudioInputStream pcm = decoded.stream()) {
+            waveformAndRendition(pcm, decoded.durationMs(), true, workDir, outputs);
+        }
+        return new Derived(media, outputs);
+    }
+
+    /** Title, artist, album, track, year and the cover art of {@code tag} (null: none). */
+    private static void putTags(Tag tag, ObjectNode media, Path workDir, List<Derived.Output> outputs)
+            throws IOException {
+        media.put("title", field(tag, FieldKey.TITLE));
+        media.put("artist", field(tag, FieldKey.ARTIST));
+        media.put("album", field(tag, FieldKey.ALBUM));
+        Integer trackNumber = leadingInt(field(tag, FieldKey.TRACK));
+        if (trackNumber == null) {
+            media.putNull("track");
+        } else {
+            media.put("track", trackNumber);
+        }
+        Integer year = leadingInt(field(tag, FieldKey.YEAR));
+        if (year == null) {
+            media.putNull("year");
+        } else {
+            media.put("year", year);
+        }
+        Artwork artwork = tag == null ? null : tag.getFirstArtwork();
+        if (artwork != null && artwork.getBinaryData() != null) {
+            Derived.Output cover = ImageProcessor.cover(artwork.getBinaryData(), COVER_EDGE, workDir.resolve("cover.jpg"));
+            if (cover != null) {
+                outputs.add(cover);
+            }
+        }
     }
 
     /** Ogg Opus: headers and tags read here ({@link OggOpus}), decoded with Concentus, rendered to WAV. */

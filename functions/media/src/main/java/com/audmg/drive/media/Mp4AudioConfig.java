@@ -146,38 +146,134 @@ final class Mp4AudioConfig {
             return null;
         }
         b.position(b.position() + 13);
-        if (tag(b) != 0x05 || b.remaining() < 2) {
+        if ((b.get(b.position()) & 0xff) != 0x05) {
             return null;
         }
-        long bits = 0;
-        int available = Math.min(b.remaining(), 7);
-        for (int i = 0; i < available; i++) {
-            bits = bits << 8 | (b.get() & 0xff);
+        b.get();
+        int size = 0;
+        for (int i = 0; i < 4; i++) {
+            int octet = b.get() & 0xff;
+            size = size << 7 | octet & 0x7f;
+            if ((octet & 0x80) == 0) {
+                break;
+            }
         }
-        int total = available * 8;
-        int at = 0;
-        int objectType = (int) take(bits, total, at, 5);
-        at += 5;
-        if (objectType == 31) {
-            at += 6;
-        }
-        int rateIndex = (int) take(bits, total, at, 4);
-        at += 4;
-        int rate;
-        if (rateIndex == 15) {
-            rate = (int) take(bits, total, at, 24);
-            at += 24;
-        } else {
-            rate = rateIndex < RATES.length ? RATES[rateIndex] : 0;
-        }
-        int channelConfig = (int) take(bits, total, at, 4);
-        // 1-6: that many channels; 7: 7.1 (8); 0: defined in a program config element (not read here).
-        int channels = channelConfig == 7 ? 8 : channelConfig;
-        return channels == 0 ? null : new Config(channels, rate);
+        byte[] asc = new byte[Math.min(size, b.remaining())];
+        b.get(asc);
+        return audioSpecificConfig(asc);
     }
 
-    private static long take(long bits, int total, int at, int n) {
-        return (bits >>> (total - at - n)) & ((1L << n) - 1);
+    /**
+     * Reads an AudioSpecificConfig (ISO 14496-3, 1.6.2.1) for the channels and rate a decoder outputs: HE-AAC's SBR
+     * (object type 5, or a sync extension 0x2b7 after an AAC-LC configuration) doubles the rate, and parametric stereo
+     * (HE-AAC v2: object type 29, or a sync extension 0x548) makes a mono configuration play as stereo.
+     *
+     * @return the configuration, or null when it cannot be read or names its channels in a program config element
+     */
+    static Config audioSpecificConfig(byte[] asc) {
+        Bits bits = new Bits(asc);
+        try {
+            int objectType = objectType(bits);
+            int rate = rate(bits);
+            int channelConfig = bits.take(4);
+            boolean sbr = false;
+            boolean ps = false;
+            int outputRate = rate;
+            if (objectType == 5 || objectType == 29) {
+                // Explicit hierarchical signalling: the extension's rate, then the core object type.
+                sbr = true;
+                ps = objectType == 29;
+                outputRate = rate(bits);
+                objectType = objectType(bits);
+                if (objectType == 22) {
+                    bits.take(4);
+                }
+            }
+            if (channelConfig == 0) {
+                return null;
+            }
+            if (!sbr && gaSpecificConfig(bits, objectType, channelConfig) && bits.left() >= 16
+                    && bits.take(11) == 0x2b7) {
+                // Explicit backward-compatible signalling, after the core configuration.
+                if (objectType(bits) == 5 && bits.take(1) == 1) {
+                    sbr = true;
+                    outputRate = rate(bits);
+                    if (bits.left() >= 12 && bits.take(11) == 0x548) {
+                        ps = bits.take(1) == 1;
+                    }
+                }
+            }
+            int channels = channelConfig == 7 ? 8 : channelConfig;
+            if (ps && channels == 1) {
+                channels = 2;
+            }
+            return new Config(channels, sbr && outputRate > 0 ? outputRate : rate);
+        } catch (IndexOutOfBoundsException truncated) {
+            return null;
+        }
+    }
+
+    /** GASpecificConfig of the AAC object types; false for other object types (their extensions are not read). */
+    private static boolean gaSpecificConfig(Bits bits, int objectType, int channelConfig) {
+        if (!List.of(1, 2, 3, 4, 6, 7, 17, 19, 20, 21, 22, 23).contains(objectType)) {
+            return false;
+        }
+        bits.take(1); // frameLengthFlag
+        if (bits.take(1) == 1) {
+            bits.take(14); // coreCoderDelay
+        }
+        boolean extension = bits.take(1) == 1;
+        if (objectType == 6 || objectType == 20) {
+            bits.take(3);
+        }
+        if (extension) {
+            if (objectType == 22) {
+                bits.take(16);
+            }
+            if (objectType == 17 || objectType == 19 || objectType == 20 || objectType == 23) {
+                bits.take(3);
+            }
+            bits.take(1);
+        }
+        if (objectType >= 17 && objectType <= 27) {
+            bits.take(2); // epConfig
+        }
+        return channelConfig != 0;
+    }
+
+    private static int objectType(Bits bits) {
+        int type = bits.take(5);
+        return type == 31 ? 32 + bits.take(6) : type;
+    }
+
+    private static int rate(Bits bits) {
+        int index = bits.take(4);
+        return index == 15 ? bits.take(24) : index < RATES.length ? RATES[index] : 0;
+    }
+
+    /** Reads big-endian bit fields. */
+    private static final class Bits {
+        private final byte[] data;
+        private int at;
+
+        Bits(byte[] data) {
+            this.data = data;
+        }
+
+        int left() {
+            return data.length * 8 - at;
+        }
+
+        int take(int n) {
+            if (n > left()) {
+                throw new IndexOutOfBoundsException("AudioSpecificConfig ends early");
+            }
+            int v = 0;
+            for (int i = 0; i < n; i++, at++) {
+                v = v << 1 | (data[at >> 3] >> (7 - (at & 7))) & 1;
+            }
+            return v;
+        }
     }
 
     /** A descriptor's tag; its size (1-4 bytes of 7 bits) is skipped. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -189,6 +190,71 @@ class ProcessorsTest {
         assertEquals(240, cover.getWidth());
         assertWaveform(out.get("waveform.json").file());
         assertNull(out.get("playable.wav"), "M4A/AAC plays as it is (JavaFX Media plays AAC)");
+    }
+
+    /**
+     * tone.aac (13 KB): raw ADTS, AAC-LC stereo 44.1 kHz, 2 s (440 Hz at 0.6 left, 660 Hz at 0.3 right) after an
+     * ID3v2.4 tag, made once with ffmpeg 5.1: see src/test/resources/media/README.md.
+     */
+    @Test
+    void rawAdtsAacGetsTagsDurationWaveformAndAWavRendition() throws Exception {
+        for (String declared : List.of("audio/aac", "audio/mp4")) {
+            Path dir = Files.createDirectories(work.resolve(declared.replace('/', '-')));
+            Derived derived = new AudioProcessor().process(fixture(dir, "tone.aac"), declared, dir);
+            JsonNode m = derived.media();
+            assertEquals("Adts Song", m.get("title").asText());
+            assertEquals("Raw Artist", m.get("artist").asText());
+            assertEquals("Adts Album", m.get("album").asText());
+            assertEquals(4, m.get("track").asInt());
+            assertEquals(2023, m.get("year").asInt());
+            assertEquals("aac", m.get("codec").asText());
+            assertEquals(44100, m.get("sampleRate").asInt());
+            assertEquals(2, m.get("channels").asInt());
+            assertTrue(Math.abs(m.get("durationMs").asLong() - 2000) < 100, m.toString());
+            assertTrue(m.get("bitrate").asInt() > 30_000 && m.get("bitrate").asInt() < 70_000, m.toString());
+            Map<String, Derived.Output> out = outputs(derived);
+            assertWaveform(out.get("waveform.json").file());
+            // JavaFX Media plays AAC in MP4 only: raw ADTS gets a rendition that plays with seek. ADTS records no
+            // end padding (MP4 has edit lists): the last frame's filler (here 20 ms of 1024 samples) stays.
+            assertWav(out.get("playable.wav").file(), 44100, 2, 2.02);
+        }
+    }
+
+    /**
+     * HE-AAC v2 (SBR + parametric stereo) carries a mono core: its AudioSpecificConfig says 1 channel at half the
+     * rate. The three ways ISO 14496-3 signals it must read as stereo at the output rate. No encoder of HE-AAC exists
+     * here (Debian's ffmpeg has only AAC-LC; fdk-aac is not packaged), so these are configurations, not streams.
+     */
+    @Test
+    void heAacV2ConfigurationsReadAsStereoAtTheOutputRate() {
+        // Explicit hierarchical: object type 29 (PS), core 22.05 kHz mono, extension 44.1 kHz, core type 2.
+        assertEquals(new Mp4AudioConfig.Config(2, 44100), Mp4AudioConfig.audioSpecificConfig(
+                bits("11101", "0111", "0001", "0100", "00010", "000")));
+        // Explicit hierarchical SBR only (object type 5, HE-AAC v1): mono stays mono, the rate doubles.
+        assertEquals(new Mp4AudioConfig.Config(1, 44100), Mp4AudioConfig.audioSpecificConfig(
+                bits("00101", "0111", "0001", "0100", "00010", "000")));
+        // Backward compatible: AAC-LC 22.05 kHz mono, then sync extension 0x2b7 (SBR, 44.1 kHz) and 0x548 (PS).
+        assertEquals(new Mp4AudioConfig.Config(2, 44100), Mp4AudioConfig.audioSpecificConfig(
+                bits("00010", "0111", "0001", "000", "01010110111", "00101", "1", "0100", "10101001000", "1")));
+        // The same without PS, and plain AAC-LC: as declared.
+        assertEquals(new Mp4AudioConfig.Config(1, 44100), Mp4AudioConfig.audioSpecificConfig(
+                bits("00010", "0111", "0001", "000", "01010110111", "00101", "1", "0100", "10101001000", "0")));
+        assertEquals(new Mp4AudioConfig.Config(1, 22050), Mp4AudioConfig.audioSpecificConfig(
+                bits("00010", "0111", "0001", "000")));
+        // Truncated: unknown, not a guess.
+        assertNull(Mp4AudioConfig.audioSpecificConfig(new byte[] {(byte) 0xe8}));
+    }
+
+    /** Bit fields, most significant first, padded with zeros to whole bytes. */
+    private static byte[] bits(String... fields) {
+        String all = String.join("", fields);
+        byte[] out = new byte[(all.length() + 7) / 8];
+        for (int i = 0; i < all.length(); i++) {
+            if (all.charAt(i) == '1') {
+                out[i / 8] |= (byte) (0x80 >> (i % 8));
+            }
+        }
+        return out;
     }
 
     @Test

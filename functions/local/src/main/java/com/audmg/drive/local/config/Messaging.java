@@ -13,16 +13,18 @@ import java.util.List;
  * @param sqsEvents {@code sqs} event source mappings
  * @param s3Notifications bucket notifications (resources and {@code s3} events)
  * @param queuePolicies the {@code AWS::SQS::QueuePolicy} of each queue that has one, by queue name
+ * @param topicPolicies the {@code AWS::SNS::TopicPolicy} of each topic that has one, by topic name
  */
 public record Messaging(List<Queue> queues, List<Topic> topics, List<Subscription> subscriptions,
                         List<SqsEventSource> sqsEvents, List<S3Notification> s3Notifications,
-                        java.util.Map<String, QueuePolicy> queuePolicies) {
+                        java.util.Map<String, ResourcePolicy> queuePolicies,
+                        java.util.Map<String, ResourcePolicy> topicPolicies) {
     public static final Messaging NONE = new Messaging(List.of(), List.of(), List.of(), List.of(), List.of());
 
-    /** Without queue policies. */
+    /** Without policies. */
     public Messaging(List<Queue> queues, List<Topic> topics, List<Subscription> subscriptions,
                      List<SqsEventSource> sqsEvents, List<S3Notification> s3Notifications) {
-        this(queues, topics, subscriptions, sqsEvents, s3Notifications, java.util.Map.of());
+        this(queues, topics, subscriptions, sqsEvents, s3Notifications, java.util.Map.of(), java.util.Map.of());
     }
 
     public boolean isEmpty() {
@@ -84,9 +86,17 @@ public record Messaging(List<Queue> queues, List<Topic> topics, List<Subscriptio
      * @param prefix the key prefix filter, or ""
      * @param suffix the key suffix filter, or ""
      * @param target the queue's or topic's name, or the function's key under {@code functions}
+     * @param sourceArn the bucket's ARN as AWS names the bucket (a generated name when it has no {@code BucketName}):
+     *     the {@code aws:SourceArn} of S3's deliveries, which queue policies check
      */
     public record S3Notification(String bucket, String id, List<String> events, String prefix, String suffix,
-                                 TargetType targetType, String target) {
+                                 TargetType targetType, String target, String sourceArn) {
+        /** A notification of a bucket named as it is locally. */
+        public S3Notification(String bucket, String id, List<String> events, String prefix, String suffix,
+                              TargetType targetType, String target) {
+            this(bucket, id, events, prefix, suffix, targetType, target, "arn:aws:s3:::" + bucket);
+        }
+
         /** Whether an event of type {@code eventName} (e.g. {@code ObjectCreated:Put}) on {@code key} matches. */
         public boolean matches(String eventName, String key) {
             if (!key.startsWith(prefix) || !key.endsWith(suffix)) {

@@ -688,7 +688,8 @@ public final class ServerlessConfigReader {
         List<Messaging.Subscription> subscriptions = new ArrayList<>();
         List<Messaging.SqsEventSource> sqsEvents = new ArrayList<>();
         List<Messaging.S3Notification> notifications = new ArrayList<>();
-        Map<String, QueuePolicy> policies = queuePolicies();
+        Map<String, ResourcePolicy> policies = queuePolicies();
+        Map<String, ResourcePolicy> topicPolicies = topicPolicies();
         for (Map.Entry<String, Object> entry : resources().entrySet()) {
             String id = entry.getKey();
             Map<String, Object> resource = castMap(entry.getValue(), "resources.Resources." + id);
@@ -742,7 +743,7 @@ public final class ServerlessConfigReader {
             } else if ("AWS::S3::Bucket".equals(type) && properties.get("NotificationConfiguration") != null) {
                 notifications.addAll(bucketNotifications(buckets.get(id), castMap(
                         properties.get("NotificationConfiguration"), "NotificationConfiguration"),
-                        append(propertiesPath, "NotificationConfiguration"), functions, policies,
+                        append(propertiesPath, "NotificationConfiguration"), functions, policies, topicPolicies,
                         raw.get("BucketName") == null));
             }
         }
@@ -825,7 +826,7 @@ public final class ServerlessConfigReader {
             }
         }
         return new Messaging(List.copyOf(ordered), List.copyOf(topics), List.copyOf(subscriptions),
-                List.copyOf(sqsEvents), List.copyOf(notifications), Map.copyOf(policies));
+                List.copyOf(sqsEvents), List.copyOf(notifications), Map.copyOf(policies), Map.copyOf(topicPolicies));
     }
 
     // ---- queue policies ----
@@ -834,35 +835,63 @@ public final class ServerlessConfigReader {
      * AWS refuses a bucket notification configuration whose queue's policy does not let S3 send from that bucket
      * ("Unable to validate the following destination configurations"): so does the local cloud, at start.
      */
-    private void checkS3MaySend(String bucket, boolean generatedName, String queue, QueuePolicy policy,
+    private void checkS3MaySend(String bucket, boolean generatedName, String queue, ResourcePolicy policy,
                                 String where) {
-        String sourceName = generatedName ? awsGeneratedBucketName(bucket) : bucket;
-        String sourceArn = "arn:aws:s3:::" + sourceName;
+        checkS3May(bucket, generatedName, "queue '" + queue + "'", "sqs:SendMessage", queueArn(queue), policy,
+                "has no AWS::SQS::QueuePolicy", where);
+    }
+
+    /**
+     * The same for a topic's policy (a topic's default policy lets only the owner account's principals publish).
+     */
+    private void checkS3MayPublish(String bucket, boolean generatedName, String topic, ResourcePolicy policy,
+                                   String where) {
+        checkS3May(bucket, generatedName, "topic '" + topic + "'", "sns:Publish", topicArn(topic), policy,
+                "has no AWS::SNS::TopicPolicy (its default policy lets only the account's own principals publish)",
+                where);
+    }
+
+    private void checkS3May(String bucket, boolean generatedName, String target, String action, String arn,
+                            ResourcePolicy policy, String withoutPolicy, String where) {
+        String sourceArn = "arn:aws:s3:::" + (generatedName ? awsGeneratedBucketName(bucket) : bucket);
+        String refused = ": AWS refuses this notification configuration (\"Unable to validate the following"
+                + " destination configurations\")";
         if (policy == null) {
-            throw new ConfigException(where + "queue '" + queue + "' has no AWS::SQS::QueuePolicy: AWS refuses this"
-                    + " notification configuration (\"Unable to validate the following destination configurations\")"
-                    + " until a policy lets s3.amazonaws.com sqs:SendMessage to it from " + sourceArn);
+            throw new ConfigException(where + target + " " + withoutPolicy + refused + " until a policy lets"
+                    + " s3.amazonaws.com " + action + " to it from " + sourceArn);
         }
-        QueuePolicy.Decision decision = policy.evaluate(QueuePolicy.Caller.service("s3.amazonaws.com"),
-                "sqs:SendMessage", queueArn(queue), Map.of("aws:SourceArn", sourceArn, "aws:SourceAccount",
-                        LOCAL_ACCOUNT_ID, "aws:SecureTransport", "true"));
-        if (decision != QueuePolicy.Decision.ALLOW) {
-            throw new ConfigException(where + "the policy of queue '" + queue + "' (" + policy.logicalId() + ", "
-                    + policy.where() + ") " + (decision == QueuePolicy.Decision.EXPLICIT_DENY ? "denies"
-                            : "does not allow") + " s3.amazonaws.com sqs:SendMessage from " + sourceArn
-                    + (generatedName ? " (the bucket's name as CloudFormation generates it on AWS)" : "")
-                    + ": AWS refuses this notification configuration (\"Unable to validate the following"
-                    + " destination configurations\"). Policy: " + policy.describe());
+        ResourcePolicy.Decision decision = policy.evaluate(ResourcePolicy.Caller.service("s3.amazonaws.com"),
+                action, arn, Map.of("aws:SourceArn", sourceArn, "aws:SourceAccount", LOCAL_ACCOUNT_ID,
+                        "aws:SecureTransport", "true"));
+        if (decision != ResourcePolicy.Decision.ALLOW) {
+            throw new ConfigException(where + "the policy of " + target + " (" + policy.logicalId() + ", "
+                    + policy.where() + ") " + (decision == ResourcePolicy.Decision.EXPLICIT_DENY ? "denies"
+                            : "does not allow") + " s3.amazonaws.com " + action + " from " + sourceArn
+                    + (generatedName ? " (the bucket's name as CloudFormation generates it on AWS)" : "") + refused
+                    + ". Policy: " + policy.describe());
         }
     }
 
     /** The {@code AWS::SQS::QueuePolicy} resources, by the name of each queue they apply to. */
-    private Map<String, QueuePolicy> queuePolicies() {
-        Map<String, QueuePolicy> result = new LinkedHashMap<>();
+    private Map<String, ResourcePolicy> queuePolicies() {
+        return resourcePolicies("AWS::SQS::QueuePolicy", "Queues", "queue");
+    }
+
+    /** The {@code AWS::SNS::TopicPolicy} resources, by the name of each topic they apply to. */
+    private Map<String, ResourcePolicy> topicPolicies() {
+        return resourcePolicies("AWS::SNS::TopicPolicy", "Topics", "topic");
+    }
+
+    /**
+     * The policies of one type ({@code AWS::SQS::QueuePolicy}: {@code Queues} lists queue URLs;
+     * {@code AWS::SNS::TopicPolicy}: {@code Topics} lists topic ARNs), by the name of each resource they apply to.
+     */
+    private Map<String, ResourcePolicy> resourcePolicies(String type, String targetsKey, String noun) {
+        Map<String, ResourcePolicy> result = new LinkedHashMap<>();
         for (Map.Entry<String, Object> entry : resources().entrySet()) {
             String id = entry.getKey();
             Map<String, Object> resource = castMap(entry.getValue(), "resources.Resources." + id);
-            if (!"AWS::SQS::QueuePolicy".equals(resource.get("Type"))) {
+            if (!type.equals(resource.get("Type"))) {
                 continue;
             }
             Object[] path = {"resources", "Resources", id, "Properties"};
@@ -878,77 +907,25 @@ public final class ServerlessConfigReader {
                 }
             }
             Map<String, Object> doc = castMap(document, where + ".PolicyDocument");
-            Object rawStatements = doc.get("Statement");
-            List<?> statementList = rawStatements instanceof List<?> l ? l
-                    : rawStatements == null ? List.of() : List.of(rawStatements);
-            List<QueuePolicy.Statement> statements = new ArrayList<>();
-            for (int i = 0; i < statementList.size(); i++) {
-                Object[] sPath = append(append(append(path, "PolicyDocument"), "Statement"), i);
-                statements.add(statement(castMap(statementList.get(i), where + ".Statement"), sPath,
-                        where + ".PolicyDocument.Statement[" + i + "]"));
-            }
-            QueuePolicy policy = new QueuePolicy(id, at(path).replaceAll(": $", ""), List.copyOf(statements));
-            for (String queueRef : strings(properties.get("Queues"), where + ".Queues")) {
-                String queue = queueRef.substring(queueRef.lastIndexOf('/') + 1);
-                if (result.put(queue, policy) != null) {
-                    throw new ConfigException(at(append(path, "Queues")) + where + ".Queues: queue '" + queue
-                            + "' already has an AWS::SQS::QueuePolicy (a queue has one policy)");
+            Object[] docPath = append(path, "PolicyDocument");
+            List<ResourcePolicy.Statement> statements = ResourcePolicy.statements(doc, where + ".PolicyDocument",
+                    this::strings, (sub, message) -> {
+                        Object[] at = docPath;
+                        for (Object step : sub) {
+                            at = append(at, step);
+                        }
+                        return new ConfigException(at(at) + message);
+                    });
+            ResourcePolicy policy = new ResourcePolicy(id, at(path).replaceAll(": $", ""), statements);
+            for (String ref : strings(properties.get(targetsKey), where + "." + targetsKey)) {
+                String name = ref.substring(Math.max(ref.lastIndexOf('/'), ref.lastIndexOf(':')) + 1);
+                if (result.put(name, policy) != null) {
+                    throw new ConfigException(at(append(path, targetsKey)) + where + "." + targetsKey + ": " + noun
+                            + " '" + name + "' already has an " + type + " (a " + noun + " has one policy)");
                 }
             }
         }
         return result;
-    }
-
-    private QueuePolicy.Statement statement(Map<String, Object> s, Object[] path, String where) {
-        for (String key : s.keySet()) {
-            if (!List.of("Sid", "Effect", "Principal", "Action", "Resource", "Condition").contains(key)) {
-                throw new ConfigException(at(append(path, key)) + where + "." + key + " is not evaluated by the"
-                        + " local cloud (Sid, Effect, Principal, Action, Resource and Condition are)");
-            }
-        }
-        String effect = String.valueOf(s.get("Effect"));
-        if (!effect.equals("Allow") && !effect.equals("Deny")) {
-            throw new ConfigException(at(append(path, "Effect")) + where + ".Effect must be Allow or Deny");
-        }
-        List<String> principals = new ArrayList<>();
-        Object principal = s.get("Principal");
-        if (principal instanceof Map<?, ?> map) {
-            for (Map.Entry<?, ?> p : map.entrySet()) {
-                String kind = String.valueOf(p.getKey());
-                if (!kind.equals("Service") && !kind.equals("AWS")) {
-                    throw new ConfigException(at(append(path, "Principal")) + where + ".Principal." + kind
-                            + " is not evaluated by the local cloud (Service and AWS are)");
-                }
-                for (String v : strings(p.getValue(), where + ".Principal." + kind)) {
-                    principals.add((kind.equals("Service") ? "service:" : "aws:") + v);
-                }
-            }
-        } else if (principal != null) {
-            principals.addAll(strings(principal, where + ".Principal"));
-        } else {
-            throw new ConfigException(at(path) + where + " needs a Principal (a resource-based policy names one)");
-        }
-        Map<String, Map<String, List<String>>> conditions = new LinkedHashMap<>();
-        if (s.get("Condition") != null) {
-            for (Map.Entry<String, Object> c : castMap(s.get("Condition"), where + ".Condition").entrySet()) {
-                String op = c.getKey();
-                String base = op.endsWith("IfExists") ? op.substring(0, op.length() - 8) : op;
-                if (!QueuePolicy.OPERATORS.contains(base)) {
-                    throw new ConfigException(at(append(append(path, "Condition"), op)) + where + ".Condition."
-                            + op + " is not evaluated by the local cloud (" + QueuePolicy.OPERATORS
-                            + ", also ...IfExists, are)");
-                }
-                Map<String, List<String>> keys = new LinkedHashMap<>();
-                for (Map.Entry<String, Object> k : castMap(c.getValue(), where + ".Condition." + op).entrySet()) {
-                    keys.put(k.getKey(), strings(k.getValue(), where + ".Condition." + op + "." + k.getKey()));
-                }
-                conditions.put(op, keys);
-            }
-        }
-        return new QueuePolicy.Statement(s.get("Sid") == null ? null : String.valueOf(s.get("Sid")),
-                effect.equals("Allow"), List.copyOf(principals), strings(s.get("Action"), where + ".Action"),
-                s.get("Resource") == null ? List.of() : strings(s.get("Resource"), where + ".Resource"),
-                conditions);
     }
 
     /** A policy value (a string, a list, or a CloudFormation function of them) as strings. */
@@ -1211,7 +1188,8 @@ public final class ServerlessConfigReader {
 
     private List<Messaging.S3Notification> bucketNotifications(String bucket, Map<String, Object> configuration,
                                                                Object[] path, Map<String, FunctionConfig> functions,
-                                                               Map<String, QueuePolicy> policies,
+                                                               Map<String, ResourcePolicy> policies,
+                                                               Map<String, ResourcePolicy> topicPolicies,
                                                                boolean generatedName) {
         List<Messaging.S3Notification> result = new ArrayList<>();
         for (String key : configuration.keySet()) {
@@ -1275,9 +1253,12 @@ public final class ServerlessConfigReader {
                 }
                 if (type == Messaging.TargetType.QUEUE) {
                     checkS3MaySend(bucket, generatedName, target, policies.get(target), where);
+                } else if (type == Messaging.TargetType.TOPIC) {
+                    checkS3MayPublish(bucket, generatedName, target, topicPolicies.get(target), where);
                 }
                 String id = stringOr(item.get("Id"), bucket + "-" + key + "-" + (i + 1));
-                result.add(new Messaging.S3Notification(bucket, id, List.of(event), prefix, suffix, type, target));
+                result.add(new Messaging.S3Notification(bucket, id, List.of(event), prefix, suffix, type, target,
+                        "arn:aws:s3:::" + (generatedName ? awsGeneratedBucketName(bucket) : bucket)));
             }
         }
         return result;

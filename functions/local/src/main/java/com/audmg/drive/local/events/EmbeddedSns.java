@@ -12,7 +12,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import com.audmg.drive.local.PrivateFiles;
-import com.audmg.drive.local.config.QueuePolicy;
+import com.audmg.drive.local.config.ResourcePolicy;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -110,17 +110,26 @@ public final class EmbeddedSns implements AutoCloseable {
         restore();
         for (List<Subscription> subs : topics.values()) {
             for (Subscription sub : subs) {
-                QueuePolicy.Decision decision = sub.protocol() == Messaging.Protocol.SQS
+                ResourcePolicy.Decision decision = sub.protocol() == Messaging.Protocol.SQS
                         ? sqs.serviceMaySend("sns.amazonaws.com", sub.endpoint(), sub.topicArn()) : null;
-                if (decision != null && decision != QueuePolicy.Decision.ALLOW) {
-                    log("subscription of queue " + sub.endpoint() + " to " + sub.topicArn() + " gets nothing: the"
-                            + " queue's policy (" + messaging.queuePolicies().get(sub.endpoint()).where() + ") "
-                            + (decision == QueuePolicy.Decision.EXPLICIT_DENY ? "denies" : "does not allow")
-                            + " sns.amazonaws.com sqs:SendMessage from the topic (as on AWS)");
+                if (decision != null && decision != ResourcePolicy.Decision.ALLOW) {
+                    log("subscription of queue " + sub.endpoint() + " to topic " + sub.topicArn() + " gets nothing"
+                            + " while " + refusal(sub.endpoint(), sub.topicArn(), decision) + " (AWS drops such"
+                            + " deliveries)");
                 }
             }
         }
         this.verifier = new SigV4Verifier(accessKeyId, secretAccessKey, region, "sns");
+    }
+
+    /** Why SQS refuses SNS's deliveries from {@code topicArn} to {@code queue}, for the log. */
+    private String refusal(String queue, String topicArn, ResourcePolicy.Decision decision) {
+        String policy = sqs.describePolicy(queue);
+        return policy == null ? "queue " + queue + " has no queue policy, so nothing allows sns.amazonaws.com"
+                + " sqs:SendMessage to it from topic " + topicArn
+                : "the policy of queue " + queue + " (" + policy + ") " + (decision
+                        == ResourcePolicy.Decision.EXPLICIT_DENY ? "denies" : "does not allow")
+                        + " sns.amazonaws.com sqs:SendMessage from topic " + topicArn;
     }
 
     public String arn(String topicName) {
@@ -161,13 +170,12 @@ public final class EmbeddedSns implements AutoCloseable {
                 d.toFunction(s.endpoint(), bytes(root), what);
             }
             case SQS -> {
-                QueuePolicy.Decision decision = d == null ? null
+                ResourcePolicy.Decision decision = d == null ? null
                         : sqs.serviceMaySend("sns.amazonaws.com", s.endpoint(), s.topicArn());
-                if (decision != null && decision != QueuePolicy.Decision.ALLOW) {
+                if (decision != null && decision != ResourcePolicy.Decision.ALLOW) {
                     // SNS's delivery to the queue is refused by SQS; AWS drops it (no DLQ on the subscription).
-                    log(what + " not delivered to queue " + s.endpoint() + ": its queue policy "
-                            + (decision == QueuePolicy.Decision.EXPLICIT_DENY ? "denies" : "does not allow")
-                            + " sns.amazonaws.com sqs:SendMessage from " + s.topicArn());
+                    log(what + " dropped, not delivered to queue " + s.endpoint() + ": "
+                            + refusal(s.endpoint(), s.topicArn(), decision));
                     return;
                 }
                 if (s.raw()) {

@@ -20,7 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import com.audmg.drive.local.PrivateFiles;
-import com.audmg.drive.local.config.QueuePolicy;
+import com.audmg.drive.local.config.ResourcePolicy;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -54,6 +54,9 @@ public final class EmbeddedSqs implements AutoCloseable {
     private static final int MAX_REQUEST_BYTES = 4 * 1024 * 1024;
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
             new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final String POLICY_FILE = "policy.json";
+    private static final java.util.regex.Pattern QUEUE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,80}"
+            + "(\\.fifo)?");
     private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "expect",
             "upgrade", "transfer-encoding", "keep-alive");
 
@@ -68,7 +71,12 @@ public final class EmbeddedSqs implements AutoCloseable {
     private volatile URI backend;
     private volatile SigV4Verifier verifier;
     private volatile SqsClient client;
-    private volatile Map<String, QueuePolicy> policies = Map.of();
+    /** Each queue's policy: serverless.yml's {@code AWS::SQS::QueuePolicy}, or one set through the API. */
+    private final Map<String, ResourcePolicy> policies = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The JSON of the policies set through the API (GetQueueAttributes answers it), by queue name. */
+    private final Map<String, String> policyTexts = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Path storage;
+    private final QueueJournal.Stats journalStats = new QueueJournal.Stats();
     /** Counted down once the queues exist and requests are checked: requests before then wait for it. */
     private final java.util.concurrent.CountDownLatch opened = new java.util.concurrent.CountDownLatch(1);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -110,12 +118,13 @@ public final class EmbeddedSqs implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create " + storage, e);
             }
-            listener = Option.apply(system.actorOf(QueueJournal.props(storage, console), "queue-journal"));
+            listener = Option.apply(system.actorOf(QueueJournal.props(storage, console, journalStats), "queue-journal"));
         }
         ActorRef queueManager = system.actorOf(Props.create(QueueManagerActor.class, new NowProvider(),
                 StrictSQSLimits$.MODULE$, listener), "queue-manager");
         if (storage != null) {
             restored = QueueJournal.restore(storage, queueManager, console);
+            this.storage = storage;
         }
         TheSQSRestServerBuilder builder = SQSRestServerBuilder.withActorSystem(system)
                 .withQueueManagerActor(queueManager).withInterface("127.0.0.1").withDynamicPort()
@@ -131,28 +140,101 @@ public final class EmbeddedSqs implements AutoCloseable {
         this.elasticMq = server;
     }
 
+    /** What the journal wrote so far: flushes, message events and the time spent (tests, measurements). */
+    QueueJournal.Stats journalStats() {
+        return journalStats;
+    }
+
     /** Messages restored from the data folder at the start. */
     public int restoredMessages() {
         return restored;
     }
 
-    /** The queues' policies (serverless.yml's {@code AWS::SQS::QueuePolicy}), by queue name. */
-    public void policies(Map<String, QueuePolicy> policies) {
-        this.policies = Map.copyOf(policies);
+    /**
+     * The queues' policies of serverless.yml ({@code AWS::SQS::QueuePolicy}), by queue name: serverless.yml is the
+     * truth at each start, so they replace what the API had set on the same queues before.
+     */
+    public void policies(Map<String, ResourcePolicy> fromServerlessYml) {
+        for (Map.Entry<String, ResourcePolicy> e : fromServerlessYml.entrySet()) {
+            policies.put(e.getKey(), e.getValue());
+            if (policyTexts.remove(e.getKey()) != null) {
+                storePolicy(e.getKey(), null);
+            }
+        }
     }
 
     /**
      * Whether an AWS service ({@code sns.amazonaws.com}, ...) may send to {@code queue} for {@code sourceArn}: the
-     * queue's policy decides; a queue without one (made through the API, or not given one in serverless.yml) is
-     * not checked (null: nothing to say), although AWS would refuse the service.
+     * queue's policy decides, and a queue without one allows no service (SQS refuses, and SNS drops the delivery,
+     * as on AWS).
      */
-    public QueuePolicy.Decision serviceMaySend(String service, String queue, String sourceArn) {
-        QueuePolicy policy = policies.get(queue);
+    public ResourcePolicy.Decision serviceMaySend(String service, String queue, String sourceArn) {
+        ResourcePolicy policy = policies.get(queue);
         if (policy == null) {
-            return null;
+            return ResourcePolicy.Decision.NOT_ALLOWED;
         }
-        return policy.evaluate(QueuePolicy.Caller.service(service), "sqs:SendMessage", arn(queue),
+        return policy.evaluate(ResourcePolicy.Caller.service(service), "sqs:SendMessage", arn(queue),
                 Map.of("aws:SourceArn", sourceArn, "aws:SourceAccount", accountId, "aws:SecureTransport", "true"));
+    }
+
+    /** Which policy {@code queue} has ({@code id, where}), for messages; null when it has none. */
+    public String describePolicy(String queue) {
+        ResourcePolicy policy = policies.get(queue);
+        return policy == null ? null : policy.logicalId() + ", " + policy.where();
+    }
+
+    /**
+     * Reads the policies set through the API before a stop from {@code root} (the journal's folder), so that they
+     * apply from the start: called before deliveries begin, while ElasticMQ may still be starting.
+     */
+    public void restorePolicies(Path root) {
+        this.storage = root;
+        if (!java.nio.file.Files.isDirectory(root)) {
+            return;
+        }
+        try (java.nio.file.DirectoryStream<Path> dirs = java.nio.file.Files.newDirectoryStream(root,
+                java.nio.file.Files::isDirectory)) {
+            for (Path dir : dirs) {
+                Path file = dir.resolve(POLICY_FILE);
+                if (java.nio.file.Files.isRegularFile(file)) {
+                    String queue = dir.getFileName().toString();
+                    try {
+                        String json = java.nio.file.Files.readString(file);
+                        policies.put(queue, ResourcePolicy.fromJson(json, queue));
+                        policyTexts.put(queue, json);
+                    } catch (IOException | IllegalArgumentException e) {
+                        log("stored policy of queue " + queue + " not readable, not applied: " + e.getMessage());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            log("stored queue policies not readable: " + e);
+        }
+    }
+
+    /** Keeps (or, with null, forgets) a policy set through the API beside the queue's stored messages. */
+    private void storePolicy(String queue, String json) {
+        Path root = storage;
+        if (root == null || !QUEUE_NAME.matcher(queue).matches()) {
+            return;
+        }
+        Path file = root.resolve(queue).resolve(POLICY_FILE);
+        try {
+            if (json == null) {
+                java.nio.file.Files.deleteIfExists(file);
+            } else {
+                PrivateFiles.write(file, json.getBytes(StandardCharsets.UTF_8), true);
+            }
+            PrivateFiles.syncFolder(file.getParent());
+        } catch (IOException e) {
+            log("policy of queue " + queue + " not stored (kept until the local cloud stops): " + e);
+        }
+    }
+
+    private void log(String line) {
+        if (console != null) {
+            console.println("[sqs] " + line);
+        }
     }
 
     /** Accepts requests signed with these credentials, and creates the queues. */
@@ -236,15 +318,24 @@ public final class EmbeddedSqs implements AutoCloseable {
                 AwsErrors.json(exchange, 403, refusal.errorType(), refusal.message());
                 return;
             }
-            String denied = deniedSend(exchange, body);
+            SqsRequest call = SqsRequest.parse(exchange.getRequestHeaders().getFirst("X-Amz-Target"), body,
+                    exchange.getRequestURI());
+            String denied = deniedSend(call);
             if (denied != null) {
-                if (exchange.getRequestHeaders().getFirst("X-Amz-Target") != null) {
-                    exchange.getResponseHeaders().set("x-amzn-query-error", "AccessDenied;Sender");
-                    AwsErrors.json(exchange, 403, "com.amazon.coral.service#AccessDeniedException", denied);
-                } else {
-                    AwsErrors.xml(exchange, 403, "AccessDenied", denied);
-                }
+                refuse(exchange, call.json(), 403, "AccessDenied", "com.amazon.coral.service#AccessDeniedException",
+                        denied);
                 return;
+            }
+            ResourcePolicy newPolicy = null;
+            String newPolicyText = call.policyAttribute();
+            if (newPolicyText != null && !newPolicyText.isEmpty()) {
+                try {
+                    newPolicy = ResourcePolicy.fromJson(newPolicyText, call.queue());
+                } catch (IllegalArgumentException invalid) {
+                    refuse(exchange, call.json(), 400, "InvalidAttributeValue", "com.amazonaws.sqs#InvalidAttributeValue",
+                            "Invalid value for the parameter Policy. Reason: " + invalid.getMessage());
+                    return;
+                }
             }
             String rawQuery = exchange.getRequestURI().getRawQuery();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target
@@ -270,6 +361,9 @@ public final class EmbeddedSqs implements AutoCloseable {
                 }
             });
             byte[] answer = response.body();
+            if (response.statusCode() / 100 == 2 && call.queue() != null) {
+                answer = afterSuccess(call, newPolicy, newPolicyText, answer);
+            }
             exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
             if (answer.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {
@@ -287,67 +381,80 @@ public final class EmbeddedSqs implements AutoCloseable {
      * identity-based permission allows same-account calls whatever the queue policy allows, but an explicit
      * {@code Deny} in the queue policy wins over any allow.
      */
-    private String deniedSend(HttpExchange exchange, byte[] body) {
-        if (policies.isEmpty()) {
-            return null;
-        }
-        String action;
-        String queueUrl;
-        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
-        if (target != null) {
-            action = target.substring(target.indexOf('.') + 1);
-            if (!action.startsWith("SendMessage")) {
-                return null;
-            }
-            try {
-                queueUrl = JSON.readTree(body).path("QueueUrl").asText(null);
-            } catch (IOException e) {
-                return null;
-            }
+    /** An SQS error in the request's protocol (AWS JSON: its type and the Query error code header; Query: XML). */
+    private static void refuse(HttpExchange exchange, boolean json, int status, String code, String jsonType,
+                               String message) throws IOException {
+        if (json) {
+            exchange.getResponseHeaders().set("x-amzn-query-error", code + ";Sender");
+            AwsErrors.json(exchange, status, jsonType, message);
         } else {
-            Map<String, String> form = form(new String(body, StandardCharsets.UTF_8));
-            form.putAll(form(exchange.getRequestURI().getRawQuery()));
-            action = form.getOrDefault("Action", "");
-            if (!action.startsWith("SendMessage")) {
-                return null;
-            }
-            queueUrl = form.getOrDefault("QueueUrl", exchange.getRequestURI().getPath());
+            AwsErrors.xml(exchange, status, code, message);
         }
-        if (queueUrl == null) {
+    }
+
+    private String deniedSend(SqsRequest call) {
+        if (!call.action().startsWith("SendMessage") || call.queue() == null) {
             return null;
         }
-        String queue = queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
-        QueuePolicy policy = policies.get(queue);
+        String queue = call.queue();
+        ResourcePolicy policy = policies.get(queue);
         if (policy == null) {
             return null;
         }
         String principal = "arn:aws:iam::" + accountId + ":root";
-        QueuePolicy.Decision decision = policy.evaluate(QueuePolicy.Caller.account(accountId), "sqs:SendMessage",
-                arn(queue), Map.of("aws:PrincipalAccount", accountId, "aws:PrincipalArn", principal,
-                        "aws:SecureTransport", "true", "aws:SourceIp", "127.0.0.1"));
-        if (decision != QueuePolicy.Decision.EXPLICIT_DENY) {
+        ResourcePolicy.Decision decision = policy.evaluate(ResourcePolicy.Caller.account(accountId),
+                "sqs:SendMessage", arn(queue), Map.of("aws:PrincipalAccount", accountId, "aws:PrincipalArn",
+                        principal, "aws:SecureTransport", "true", "aws:SourceIp", "127.0.0.1"));
+        if (decision != ResourcePolicy.Decision.EXPLICIT_DENY) {
             return null;
         }
-        return "User: " + principal + " is not authorized to perform: sqs:" + action.toLowerCase(Locale.ROOT)
+        return "User: " + principal + " is not authorized to perform: sqs:" + call.action().toLowerCase(Locale.ROOT)
                 + " on resource: " + arn(queue) + " with an explicit deny in a resource-based policy ("
                 + policy.logicalId() + ", " + policy.where() + ")";
     }
 
-    private static Map<String, String> form(String text) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (text == null || text.isEmpty()) {
-            return out;
-        }
-        for (String pair : text.split("&")) {
-            int eq = pair.indexOf('=');
-            try {
-                out.put(java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
-                        eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException e) {
-                // A malformed escape: that parameter is missing.
+    /**
+     * What a successful call changes beside ElasticMQ, which ignores {@code Policy}: a policy set, removed (an empty
+     * {@code Policy}) or deleted with its queue; GetQueueAttributes (AWS JSON) answers the policy set through the API.
+     */
+    private byte[] afterSuccess(SqsRequest call, ResourcePolicy newPolicy, String newPolicyText, byte[] answer) {
+        String queue = call.queue();
+        switch (call.action()) {
+            case "CreateQueue", "SetQueueAttributes" -> {
+                if (newPolicy != null) {
+                    policies.put(queue, newPolicy);
+                    policyTexts.put(queue, newPolicyText);
+                    storePolicy(queue, newPolicyText);
+                } else if (newPolicyText != null) {
+                    policies.remove(queue);
+                    policyTexts.remove(queue);
+                    storePolicy(queue, null);
+                }
+            }
+            case "DeleteQueue" -> {
+                policies.remove(queue);
+                policyTexts.remove(queue);
+            }
+            case "GetQueueAttributes" -> {
+                String text = policyTexts.get(queue);
+                if (text != null && call.json() && (call.attributeNames().contains("All")
+                        || call.attributeNames().contains("Policy"))) {
+                    try {
+                        com.fasterxml.jackson.databind.node.ObjectNode root =
+                                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(answer);
+                        com.fasterxml.jackson.databind.JsonNode attributes = root.get("Attributes");
+                        (attributes instanceof com.fasterxml.jackson.databind.node.ObjectNode o ? o
+                                : root.putObject("Attributes")).put("Policy", text);
+                        return JSON.writeValueAsBytes(root);
+                    } catch (IOException | ClassCastException e) {
+                        return answer;
+                    }
+                }
+            }
+            default -> {
             }
         }
-        return out;
+        return answer;
     }
 
     @Override

@@ -97,6 +97,7 @@ public final class LocalEvents implements AutoCloseable {
         }
         deliveries = new Deliveries(sqs, invoker, timeouts, dataDir.resolve("outbox"),
                 dataDir.resolve("events").resolve("pending"), console);
+        sqs.restorePolicies(dataDir.resolve("sqs"));
         sqs.policies(messaging.queuePolicies());
         sns.open(accessKeyId, secretAccessKey, messaging, deliveries, sqs, arns, config.region(),
                 dataDir.resolve("sns").resolve("state.json"));
@@ -129,7 +130,8 @@ public final class LocalEvents implements AutoCloseable {
         }
         deliveries.replay();
         if (!messaging.s3Notifications().isEmpty()) {
-            S3EventRouter router = new S3EventRouter(messaging.s3Notifications(), config.region(), deliveries, sns);
+            S3EventRouter router = new S3EventRouter(messaging.s3Notifications(), config.region(), deliveries, sns,
+                    sqs, console);
             if (s3 != null) {
                 s3.onObjectEvent(router);
                 router.sendTestEvents(dataDir.resolve("events").resolve("s3-test-events-sent"));

@@ -46,6 +46,11 @@ import spray.json.JsonParser;
  * is on disk, and a received one is stored with its next visibility and receive count: after a restart it is
  * invisible until its visibility timeout ends, then delivered again, counting towards the redrive policy.
  *
+ * <p>"On disk" means forced to it (fsync), so that a power loss keeps what clients were answered: each message
+ * file is written to a temporary file, forced, renamed into place, and its folder synced. Events that reach the
+ * journal together (several queues, several clients) are written as one group, each folder synced once for all of
+ * them, and their queue actors answered after that ("group commit").
+ *
  * <p>ElasticMQ's own SQL message storage does the same into H2 through scalikejdbc's JVM-wide connection pool:
  * two local clouds in one JVM (tests, a desktop app) would share one database. This journal is per instance and
  * reuses ElasticMQ's conversions ({@link DBMessage}, {@link CreateQueueMetadata}) only.
@@ -57,14 +62,31 @@ final class QueueJournal extends AbstractActor {
 
     private final Path root;
     private final PrintStream console;
+    private final Stats stats;
+    /** Message files to write (their bytes) or delete (null) at the next flush, in the order of the events. */
+    private final java.util.LinkedHashMap<Path, byte[]> pending = new java.util.LinkedHashMap<>();
+    /** The queue actors waiting for the next flush before they answer their clients. */
+    private final List<ActorRef> waiting = new ArrayList<>();
+    private boolean flushAsked;
 
-    private QueueJournal(Path root, PrintStream console) {
-        this.root = root;
-        this.console = console;
+    /** Sent by the journal to itself after the events already in its mailbox: they are written together. */
+    private enum Flush { INSTANCE }
+
+    /** What the journal wrote, for measurements and tests. */
+    static final class Stats {
+        final java.util.concurrent.atomic.AtomicLong flushes = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong events = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
     }
 
-    static Props props(Path root, PrintStream console) {
-        return Props.create(QueueJournal.class, () -> new QueueJournal(root, console));
+    private QueueJournal(Path root, PrintStream console, Stats stats) {
+        this.root = root;
+        this.console = console;
+        this.stats = stats;
+    }
+
+    static Props props(Path root, PrintStream console, Stats stats) {
+        return Props.create(QueueJournal.class, () -> new QueueJournal(root, console, stats));
     }
 
     @Override
@@ -72,24 +94,87 @@ final class QueueJournal extends AbstractActor {
         return receiveBuilder()
                 .match(QueueEvent.QueueCreated.class, e -> writeQueue(e.queue()))
                 .match(QueueEvent.QueueMetadataUpdated.class, e -> writeQueue(e.queue()))
-                .match(QueueEvent.QueueDeleted.class, e -> deleteQueue(e.queueName()))
+                .match(QueueEvent.QueueDeleted.class, e -> {
+                    flush();
+                    deleteQueue(e.queueName());
+                })
                 .match(QueueEvent.MessageAdded.class, e -> {
-                    writeMessage(e.queueName(), e.message());
-                    done();
+                    DBMessage message = DBMessage.from(e.message());
+                    if (message.deadLetterSourceQueueName().isDefined()) {
+                        // Moved here by the redrive policy: ElasticMQ does not always report its removal from the
+                        // source queue (not when its visibility timeout had ended), whose file would bring it back
+                        // there at the next start.
+                        stage(message.deadLetterSourceQueueName().get(), message.messageId(), null, false);
+                    }
+                    stage(e.queueName(), e.message().id(), message, true);
                 })
-                .match(QueueEvent.MessageUpdated.class, e -> {
-                    writeMessage(e.queueName(), e.message());
-                    done();
-                })
-                .match(QueueEvent.MessageRemoved.class, e -> {
-                    deleteMessage(e.queueName(), e.messageId());
-                    done();
-                })
+                .match(QueueEvent.MessageUpdated.class, e -> stage(e.queueName(), e.message().id(),
+                        DBMessage.from(e.message()), true))
+                .match(QueueEvent.MessageRemoved.class, e -> stage(e.queueName(), e.messageId(), null, true))
+                .match(Flush.class, f -> flush())
                 .build();
     }
 
-    private void done() {
-        getSender().tell(OperationSuccessful$.MODULE$, getSelf());
+    /**
+     * Notes a message's new state (null: removed) and holds the queue actor's answer until it is on the disk.
+     * ElasticMQ answers the client only after that answer: a message a client was told is sent, received or deleted
+     * is so after a power loss too. Events that arrive together (other queues, other clients) share one flush.
+     */
+    private void stage(String queue, String id, DBMessage message, boolean answer) {
+        try {
+            Path file = messageFile(queue, id);
+            byte[] bytes = message == null ? null : encode(message);
+            pending.remove(file);
+            pending.put(file, bytes);
+        } catch (RuntimeException e) {
+            // Still delivered from memory; only a restart before it is handled would lose it.
+            log("message " + id + " of queue " + queue + " not stored: " + e);
+        }
+        if (answer) {
+            waiting.add(getSender());
+        }
+        if (!flushAsked) {
+            flushAsked = true;
+            getSelf().tell(Flush.INSTANCE, getSelf());
+        }
+    }
+
+    /** Writes what is pending: each file forced to the disk, then each folder touched synced once. */
+    private void flush() {
+        flushAsked = false;
+        if (pending.isEmpty() && waiting.isEmpty()) {
+            return;
+        }
+        long start = System.nanoTime();
+        java.util.Set<Path> folders = new java.util.LinkedHashSet<>();
+        for (java.util.Map.Entry<Path, byte[]> e : pending.entrySet()) {
+            Path file = e.getKey();
+            try {
+                if (e.getValue() == null) {
+                    Files.deleteIfExists(file);
+                } else {
+                    PrivateFiles.write(file, e.getValue(), true);
+                }
+                folders.add(file.getParent());
+            } catch (IOException | RuntimeException ex) {
+                log("message file " + file + " not " + (e.getValue() == null ? "removed" : "stored") + ": " + ex);
+            }
+        }
+        for (Path folder : folders) {
+            try {
+                PrivateFiles.syncFolder(folder);
+            } catch (IOException | RuntimeException ex) {
+                log("folder " + folder + " not synced: " + ex);
+            }
+        }
+        stats.flushes.incrementAndGet();
+        stats.events.addAndGet(waiting.size());
+        stats.nanos.addAndGet(System.nanoTime() - start);
+        pending.clear();
+        for (ActorRef queueActor : waiting) {
+            queueActor.tell(OperationSuccessful$.MODULE$, getSelf());
+        }
+        waiting.clear();
     }
 
     private Path queueDir(String name) {
@@ -107,8 +192,14 @@ final class QueueJournal extends AbstractActor {
         try {
             String json = CreateQueueProtocol$.MODULE$.CreateQueueFormat().write(CreateQueueMetadata.from(queue))
                     .compactPrint();
-            PrivateFiles.write(queueDir(queue.name()).resolve("queue.json"), json.getBytes(StandardCharsets.UTF_8));
-            PrivateFiles.createDirectories(queueDir(queue.name()).resolve("messages"));
+            Path dir = queueDir(queue.name());
+            boolean created = !Files.isDirectory(dir.resolve("messages"));
+            PrivateFiles.write(dir.resolve("queue.json"), json.getBytes(StandardCharsets.UTF_8), true);
+            PrivateFiles.createDirectories(dir.resolve("messages"));
+            PrivateFiles.syncFolder(dir);
+            if (created) {
+                PrivateFiles.syncFolder(root);
+            }
         } catch (IOException | RuntimeException e) {
             log("queue " + queue.name() + " not stored: " + e);
         }
@@ -123,27 +214,10 @@ final class QueueJournal extends AbstractActor {
                         Files.deleteIfExists(p);
                     }
                 }
+                PrivateFiles.syncFolder(root);
             }
         } catch (IOException | RuntimeException e) {
             log("deleted queue " + name + " not removed from the data folder: " + e);
-        }
-    }
-
-    private void writeMessage(String queue, InternalMessage message) {
-        try {
-            Path file = messageFile(queue, message.id());
-            PrivateFiles.write(file, encode(DBMessage.from(message)));
-        } catch (IOException | RuntimeException e) {
-            // Still delivered from memory; only a restart before it is handled would lose it.
-            log("message " + message.id() + " of queue " + queue + " not stored: " + e);
-        }
-    }
-
-    private void deleteMessage(String queue, String id) {
-        try {
-            Files.deleteIfExists(messageFile(queue, id));
-        } catch (IOException | RuntimeException e) {
-            log("message " + id + " of queue " + queue + " not removed from the data folder: " + e);
         }
     }
 

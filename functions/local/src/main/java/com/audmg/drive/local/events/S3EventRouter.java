@@ -28,13 +28,21 @@ public final class S3EventRouter implements Consumer<ObjectEvent> {
     private final String region;
     private final Deliveries deliveries;
     private final EmbeddedSns sns;
+    private final EmbeddedSqs sqs;
+    private final java.io.PrintStream console;
 
+    /**
+     * @param sqs the queues, whose current policies S3's deliveries are checked against (null: not checked)
+     * @param console where dropped deliveries are logged, or null
+     */
     public S3EventRouter(List<Messaging.S3Notification> notifications, String region, Deliveries deliveries,
-                         EmbeddedSns sns) {
+                         EmbeddedSns sns, EmbeddedSqs sqs, java.io.PrintStream console) {
         this.notifications = notifications;
         this.region = region;
         this.deliveries = deliveries;
         this.sns = sns;
+        this.sqs = sqs;
+        this.console = console;
     }
 
     /**
@@ -88,7 +96,25 @@ public final class S3EventRouter implements Consumer<ObjectEvent> {
 
     private void send(Messaging.S3Notification n, String body, String what) {
         switch (n.targetType()) {
-            case QUEUE -> deliveries.toQueue(n.target(), body, Map.of(), what);
+            case QUEUE -> {
+                // Checked at start against serverless.yml's policy; a policy set through the API since may refuse.
+                com.audmg.drive.local.config.ResourcePolicy.Decision decision = sqs == null ? null
+                        : sqs.serviceMaySend("s3.amazonaws.com", n.target(), n.sourceArn());
+                if (decision != null && decision != com.audmg.drive.local.config.ResourcePolicy.Decision.ALLOW) {
+                    if (console != null) {
+                        String policy = sqs.describePolicy(n.target());
+                        console.println("[s3] " + what + " dropped, not delivered to queue " + n.target() + ": "
+                                + (policy == null ? "queue " + n.target() + " has no queue policy, so nothing"
+                                        + " allows s3.amazonaws.com sqs:SendMessage to it"
+                                        : "the policy of queue " + n.target() + " (" + policy + ") "
+                                        + (decision == com.audmg.drive.local.config.ResourcePolicy.Decision
+                                                .EXPLICIT_DENY ? "denies" : "does not allow")
+                                        + " s3.amazonaws.com sqs:SendMessage") + " from " + n.sourceArn());
+                    }
+                    return;
+                }
+                deliveries.toQueue(n.target(), body, Map.of(), what);
+            }
             case LAMBDA -> deliveries.toFunction(n.target(), body.getBytes(StandardCharsets.UTF_8), what);
             case TOPIC -> sns.publish(sns.arn(n.target()), "Amazon S3 Notification", body, Map.of());
             default -> throw new IllegalStateException();

@@ -197,14 +197,20 @@ class MessagingConfigTest {
         assertTrue(e.getMessage().startsWith("serverless.yml line 8: functions.f.events[0].stream: "), e.getMessage());
     }
 
-    private static final String POLICY_PROJECT = """
-            service: policies
-            provider: { name: aws, runtime: java17, region: eu-west-1 }
-            package: { artifact: build/fn.jar }
-            functions:
-              fn: { handler: a.B }
-            resources:
-              Resources:
+    /** A project's first 7 lines: one function, then its resources follow. */
+    private static String project(String service) {
+        return """
+                service: %s
+                provider: { name: aws, runtime: java17, region: eu-west-1 }
+                package: { artifact: build/fn.jar }
+                functions:
+                  fn: { handler: a.B }
+                resources:
+                  Resources:
+                """.formatted(service);
+    }
+
+    private static final String POLICY_PROJECT = project("policies") + """
                 Jobs:
                   Type: AWS::SQS::Queue
                 JobsPolicy:
@@ -236,12 +242,12 @@ class MessagingConfigTest {
     void read_shouldAcceptABucketNotification_whenTheQueuePolicyAllowsTheBucketAsNamedOnAws() throws IOException {
         // The bucket has no BucketName: CloudFormation names it <stack>-inbox-<random> on AWS.
         ServerlessConfig config = read(yml(POLICY_PROJECT.formatted("inbox")));
-        QueuePolicy policy = config.messaging().queuePolicies().get("policies-dev-Jobs");
-        assertEquals(QueuePolicy.Decision.ALLOW, policy.evaluate(QueuePolicy.Caller.service("s3.amazonaws.com"),
+        ResourcePolicy policy = config.messaging().queuePolicies().get("policies-dev-Jobs");
+        assertEquals(ResourcePolicy.Decision.ALLOW, policy.evaluate(ResourcePolicy.Caller.service("s3.amazonaws.com"),
                 "sqs:SendMessage", "arn:aws:sqs:eu-west-1:000000000000:policies-dev-Jobs", Map.of(
                         "aws:SourceArn", "arn:aws:s3:::policies-dev-inbox-1a2b3c", "aws:SourceAccount",
                         "000000000000")));
-        assertEquals(QueuePolicy.Decision.NOT_ALLOWED, policy.evaluate(QueuePolicy.Caller.service(
+        assertEquals(ResourcePolicy.Decision.NOT_ALLOWED, policy.evaluate(ResourcePolicy.Caller.service(
                 "s3.amazonaws.com"), "sqs:SendMessage", "arn:aws:sqs:eu-west-1:000000000000:policies-dev-Jobs",
                 Map.of("aws:SourceArn", "arn:aws:s3:::someone-elses", "aws:SourceAccount", "000000000000")));
     }
@@ -263,5 +269,94 @@ class MessagingConfigTest {
         ConfigException none = assertThrows(ConfigException.class, () -> read(yml(withoutPolicy)));
         assertTrue(none.getMessage().contains("queue 'policies-dev-Jobs' has no AWS::SQS::QueuePolicy"),
                 none.getMessage());
+    }
+
+    private static final String TOPIC_POLICY_PROJECT = project("topics") + """
+                Alerts:
+                  Type: AWS::SNS::Topic
+                  Properties: { TopicName: topics-alerts }
+                AlertsPolicy:
+                  Type: AWS::SNS::TopicPolicy
+                  Properties:
+                    Topics: [{ Ref: Alerts }]
+                    PolicyDocument:
+                      Statement:
+                        - Effect: Allow
+                          Principal: { Service: s3.amazonaws.com }
+                          Action: sns:Publish
+                          Resource: { Ref: Alerts }
+                          Condition:
+                            ArnLike: { aws:SourceArn: 'arn:aws:s3:::%s' }
+                        - Effect: Deny
+                          NotPrincipal: { Service: [s3.amazonaws.com] }
+                          NotAction: [sns:Subscribe, sns:Receive]
+                          NotResource: arn:aws:sns:eu-west-1:000000000000:topics-other
+                Photos:
+                  Type: AWS::S3::Bucket
+                  DependsOn: AlertsPolicy
+                  Properties:
+                    BucketName: topics-photos
+                    NotificationConfiguration:
+                      TopicConfigurations:
+                        - Event: s3:ObjectCreated:*
+                          Topic: { Ref: Alerts }
+            """;
+
+    @Test
+    void read_shouldCheckABucketsTopicNotification_againstTheTopicPolicy_asAwsDoes() throws IOException {
+        ServerlessConfig config = read(yml(TOPIC_POLICY_PROJECT.formatted("topics-photos")));
+        assertEquals(1, config.messaging().s3Notifications().size());
+        ResourcePolicy policy = config.messaging().topicPolicies().get("topics-alerts");
+        String alerts = "arn:aws:sns:eu-west-1:000000000000:topics-alerts";
+        // NotPrincipal/NotAction/NotResource: the Deny applies to every principal but S3, every action but
+        // Subscribe and Receive, every resource but topics-other.
+        assertEquals(ResourcePolicy.Decision.EXPLICIT_DENY, policy.evaluate(ResourcePolicy.Caller.account(
+                "000000000000"), "sns:Publish", alerts, Map.of()));
+        assertEquals(ResourcePolicy.Decision.NOT_ALLOWED, policy.evaluate(ResourcePolicy.Caller.account(
+                "000000000000"), "sns:Subscribe", alerts, Map.of()));
+        assertEquals(ResourcePolicy.Decision.NOT_ALLOWED, policy.evaluate(ResourcePolicy.Caller.account(
+                "000000000000"), "sns:Publish", "arn:aws:sns:eu-west-1:000000000000:topics-other", Map.of()));
+        assertEquals(ResourcePolicy.Decision.ALLOW, policy.evaluate(ResourcePolicy.Caller.service(
+                "s3.amazonaws.com"), "sns:Publish", alerts, Map.of("aws:SourceArn", "arn:aws:s3:::topics-photos")));
+        assertEquals(ResourcePolicy.Decision.NOT_ALLOWED, policy.evaluate(ResourcePolicy.Caller.service(
+                "s3.amazonaws.com"), "sns:Publish", alerts, Map.of("aws:SourceArn", "arn:aws:s3:::elsewhere")));
+
+        ConfigException other = assertThrows(ConfigException.class,
+                () -> read(yml(TOPIC_POLICY_PROJECT.formatted("someone-elses"))));
+        assertTrue(other.getMessage().startsWith("serverless.yml line 34: NotificationConfiguration"
+                + ".TopicConfigurations[0]: the policy of topic 'topics-alerts' (AlertsPolicy, serverless.yml line 13)"
+                + " does not allow s3.amazonaws.com sns:Publish from arn:aws:s3:::topics-photos"), other.getMessage());
+        String withoutPolicy = TOPIC_POLICY_PROJECT.formatted("x").replaceAll("(?s)    AlertsPolicy:.*?(?=    Photos:)",
+                "").replace("      DependsOn: AlertsPolicy\n", "");
+        ConfigException none = assertThrows(ConfigException.class, () -> read(yml(withoutPolicy)));
+        assertTrue(none.getMessage().contains("topic 'topics-alerts' has no AWS::SNS::TopicPolicy"), none.getMessage());
+    }
+
+    @Test
+    void read_shouldRefuseWhatIamRefusesInAPolicy_namingItsLine() throws IOException {
+        String both = TOPIC_POLICY_PROJECT.formatted("topics-photos").replace(
+                "NotAction: [sns:Subscribe, sns:Receive]\n",
+                "NotAction: [sns:Subscribe, sns:Receive]\n" + " ".repeat(14) + "Action: sns:Publish\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> read(yml(both)));
+        assertTrue(e.getMessage().startsWith("serverless.yml line "), e.getMessage());
+        assertTrue(e.getMessage().contains("Statement[1] has both Action and NotAction"), e.getMessage());
+    }
+
+    @Test
+    void policyJson_shouldBeReadAsTheSqsApiGivesIt_withNotForms_andRefusedWithAReason() {
+        ResourcePolicy p = ResourcePolicy.fromJson("""
+                {"Statement":{"Effect":"Allow","Principal":"*","NotAction":"sqs:DeleteQueue",
+                 "NotResource":["arn:aws:sqs:*:*:secret-*"]}}""", "q");
+        assertEquals(ResourcePolicy.Decision.ALLOW, p.evaluate(ResourcePolicy.Caller.service("sns.amazonaws.com"),
+                "sqs:SendMessage", "arn:aws:sqs:eu-west-1:000000000000:q", Map.of()));
+        assertEquals(ResourcePolicy.Decision.NOT_ALLOWED, p.evaluate(ResourcePolicy.Caller.service(
+                "sns.amazonaws.com"), "sqs:DeleteQueue", "arn:aws:sqs:eu-west-1:000000000000:q", Map.of()));
+        assertEquals(ResourcePolicy.Decision.NOT_ALLOWED, p.evaluate(ResourcePolicy.Caller.service(
+                "sns.amazonaws.com"), "sqs:SendMessage", "arn:aws:sqs:eu-west-1:000000000000:secret-1", Map.of()));
+        for (String bad : List.of("[]", "{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"*\"}]}",
+                "{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Condition\":"
+                        + "{\"NumericLessThan\":{\"a\":\"1\"}}}]}", "{")) {
+            assertThrows(IllegalArgumentException.class, () -> ResourcePolicy.fromJson(bad, "q"), bad);
+        }
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -145,21 +146,77 @@ class DurableLocalCloudTest {
         }
     }
 
-    @Test
-    void topicsAndSubscriptionsMadeThroughTheApi_shouldSurviveARestart() throws Exception {
+    /** The durable fixture with its queue's consumer disabled (messages wait in the queue), built; its config. */
+    private Path pausedProject() throws Exception {
         Path project = dir.resolve("project");
         Files.createDirectories(project);
         String yml = Files.readString(TestFixtures.resource("durable-fixture/serverless.yml"));
         Files.writeString(project.resolve("paused.yml"), yml.replace("enabled: true", "enabled: false"));
         TestFixtures.fixtureJar(project.resolve("build"));
+        return project.resolve("paused.yml");
+    }
+
+    @Test
+    void queuePolicySetThroughTheApi_shouldStopS3sDeliveries_untilServerlessYmlsOwnIsBackAtTheNextStart()
+            throws Exception {
+        Path paused = pausedProject();
+        Path data = dir.resolve("data");
+        String queueArn = "arn:aws:sqs:eu-central-1:000000000000:durable-fixture-uploads";
+        try (Running first = start(paused, data); S3Client s3 = s3(first.cloud());
+             SqsClient sqs = sqs(first.cloud())) {
+            String url = sqs.getQueueUrl(b -> b.queueName("durable-fixture-uploads")).queueUrl();
+            // WHEN the queue's policy, replaced through the API, lets SNS send but not S3
+            sqs.setQueueAttributes(b -> b.queueUrl(url).attributesWithStrings(Map.of("Policy",
+                    EventsFixtureTest.snsMaySend(queueArn, "arn:aws:sns:eu-central-1:000000000000:any"))));
+            s3.putObject(b -> b.bucket("durable-fixture-uploads").key("incoming/refused.txt"),
+                    RequestBody.fromString("x"));
+            // THEN S3's event is dropped, and the log names the queue, its policy and the bucket
+            String expected = "ObjectCreated:Put durable-fixture-uploads/incoming/refused.txt dropped, not delivered"
+                    + " to queue durable-fixture-uploads: the policy of queue durable-fixture-uploads"
+                    + " (durable-fixture-uploads, set through the SQS API) does not allow s3.amazonaws.com"
+                    + " sqs:SendMessage from arn:aws:s3:::durable-fixture-uploads";
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < until && !first.printed().contains(expected)) {
+                Thread.sleep(100);
+            }
+            assertTrue(first.printed().contains(expected), first.printed());
+            assertTrue(sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1))
+                    .messages().stream().noneMatch(m -> m.body().contains("refused.txt")));
+        }
+        // AND at the next start serverless.yml's UploadQueuePolicy is the queue's policy again
+        try (Running second = start(paused, data); S3Client s3 = s3(second.cloud());
+             SqsClient sqs = sqs(second.cloud())) {
+            String url = sqs.getQueueUrl(b -> b.queueName("durable-fixture-uploads")).queueUrl();
+            s3.putObject(b -> b.bucket("durable-fixture-uploads").key("incoming/allowed.txt"),
+                    RequestBody.fromString("y"));
+            List<String> bodies = new java.util.ArrayList<>();
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < until && bodies.stream().noneMatch(b -> b.contains("allowed.txt"))) {
+                sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)).messages()
+                        .forEach(m -> bodies.add(m.body()));
+            }
+            assertTrue(bodies.stream().anyMatch(b -> b.contains("allowed.txt")), bodies.toString());
+        }
+    }
+
+    @Test
+    void topicsAndSubscriptionsMadeThroughTheApi_shouldSurviveARestart() throws Exception {
+        Path paused = pausedProject();
         Path data = dir.resolve("data");
         String topicArn;
-        try (Running first = start(project.resolve("paused.yml"), data); SnsClient sns = sns(first.cloud())) {
+        try (Running first = start(paused, data); SnsClient sns = sns(first.cloud())) {
             topicArn = sns.createTopic(b -> b.name("made-by-hand")).topicArn();
+            // serverless.yml gives this queue no policy: one set through the API lets the topic (and is kept).
+            try (SqsClient sqs = sqs(first.cloud())) {
+                String dlq = sqs.getQueueUrl(b -> b.queueName("durable-fixture-uploads-dlq")).queueUrl();
+                sqs.setQueueAttributes(b -> b.queueUrl(dlq).attributesWithStrings(Map.of("Policy",
+                        EventsFixtureTest.snsMaySend("arn:aws:sqs:eu-central-1:000000000000:durable-fixture-uploads-dlq",
+                                topicArn))));
+            }
             sns.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(
                     "arn:aws:sqs:eu-central-1:000000000000:durable-fixture-uploads-dlq"));
         }
-        try (Running second = start(project.resolve("paused.yml"), data); SnsClient sns = sns(second.cloud());
+        try (Running second = start(paused, data); SnsClient sns = sns(second.cloud());
              SqsClient sqs = sqs(second.cloud())) {
             assertTrue(sns.listTopics().topics().stream().anyMatch(t -> t.topicArn().equals(topicArn)));
             sns.publish(b -> b.topicArn(topicArn).message("still here"));

@@ -117,4 +117,84 @@ class DurableQueuesTest {
         }
         assertTrue(PrivateFiles.isPrivate(storage));
     }
+
+    @Test
+    void messageRedrivenAfterItsVisibilityEnded_shouldBeKeptInTheDlqOnly(@TempDir Path dataDir) throws Exception {
+        Path storage = dataDir.resolve("sqs");
+        List<Messaging.Queue> queues = List.of(QUEUES.get(0),
+                new Messaging.Queue("Work", "work", 1, null, null, null, null, "work-dlq", 2));
+        String id;
+        try (EmbeddedSqs sqs = start(storage, queues)) {
+            id = sqs.client().sendMessage(b -> b.queueUrl(sqs.internalUrl("work")).messageBody("poison")).messageId();
+            // GIVEN a consumer that fails twice and lets the visibility timeout end (as a function's failure does),
+            // long-polling as the event source mappings do: the message comes back during the wait
+            assertEquals(List.of("poison"), bodies(receive(sqs, "work", 1)));
+            assertEquals(List.of("poison"), bodies(receive(sqs, "work", 3)));
+            // WHEN the next long poll moves it to the DLQ
+            assertEquals(List.of(), receive(sqs, "work", 3));
+            assertEquals(List.of("poison"), bodies(receive(sqs, "work-dlq", 1)));
+        }
+        // THEN only the DLQ keeps it: a restart does not bring it back to the work queue
+        assertTrue(Files.notExists(storage.resolve("work").resolve("messages").resolve(id)));
+        assertTrue(Files.exists(storage.resolve("work-dlq").resolve("messages").resolve(id)));
+        try (EmbeddedSqs sqs = start(storage, queues)) {
+            assertEquals(1, sqs.restoredMessages());
+        }
+    }
+
+    @Test
+    void everyAnsweredChange_shouldBeOnDisk_whenTheClientHearsOfIt_andConcurrentOnesShareAFlush(@TempDir Path dataDir)
+            throws Exception {
+        Path storage = dataDir.resolve("sqs");
+        List<Messaging.Queue> queues = new java.util.ArrayList<>();
+        for (int q = 0; q < 4; q++) {
+            queues.add(new Messaging.Queue("Q" + q, "q" + q, 30, null, null, null, null, null, 0));
+        }
+        try (EmbeddedSqs sqs = start(storage, queues)) {
+            SqsClient c = sqs.client();
+            long flushesBefore = sqs.journalStats().flushes.get();
+            long eventsBefore = sqs.journalStats().events.get();
+            // WHEN 8 clients send 20 messages each to 4 queues, each checking its message's file at the answer
+            int perThread = 20;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            long start = System.nanoTime();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    int onDisk = 0;
+                    for (int i = 0; i < perThread; i++) {
+                        String queue = "q" + (thread + i) % 4;
+                        String body = "m-" + thread + "-" + i;
+                        String id = c.sendMessage(b -> b.queueUrl(sqs.internalUrl(queue)).messageBody(body))
+                                .messageId();
+                        Path file = storage.resolve(queue).resolve("messages").resolve(id);
+                        // THEN it is in its file, whole, when the answer comes
+                        if (Files.exists(file) && new String(QueueJournal.decode(Files.readAllBytes(file)).content(),
+                                java.nio.charset.StandardCharsets.UTF_8).equals(body)) {
+                            onDisk++;
+                        }
+                    }
+                    return onDisk;
+                }));
+            }
+            int onDisk = 0;
+            for (java.util.concurrent.Future<Integer> f : results) {
+                onDisk += f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            double sendMs = (System.nanoTime() - start) / 1e6 / (8 * perThread);
+            pool.shutdown();
+            assertEquals(8 * perThread, onDisk);
+            long flushes = sqs.journalStats().flushes.get() - flushesBefore;
+            long events = sqs.journalStats().events.get() - eventsBefore;
+            assertEquals(8 * perThread, events);
+            // AND a deletion answered is gone from the folder at the answer
+            Message m = receive(sqs, "q0", 1).get(0);
+            c.deleteMessage(b -> b.queueUrl(sqs.internalUrl("q0")).receiptHandle(m.receiptHandle()));
+            assertTrue(Files.notExists(storage.resolve("q0").resolve("messages").resolve(m.messageId())));
+            System.out.printf("[journal] %d sends from 8 threads: %.2f ms wall per send, %d events in %d flushes,"
+                    + " %.2f ms of writing and syncing per flush%n", events, sendMs, events, flushes,
+                    sqs.journalStats().nanos.get() / 1e6 / sqs.journalStats().flushes.get());
+        }
+    }
 }

@@ -397,7 +397,9 @@ class EventsFixtureTest {
         String topic = sns.createTopic(b -> b.name("made-by-client")).topicArn();
         assertEquals("arn:aws:sns:eu-central-1:000000000000:made-by-client", topic);
         String queueArn = "arn:aws:sqs:eu-central-1:000000000000:events-fixture-uploads-client";
-        sqs.createQueue(b -> b.queueName("events-fixture-uploads-client"));
+        // As on AWS, the queue's policy (here set through the SQS API) must let the topic send to it.
+        sqs.createQueue(b -> b.queueName("events-fixture-uploads-client").attributesWithStrings(Map.of("Policy",
+                snsMaySend(queueArn, topic))));
         String sub = sns.subscribe(b -> b.topicArn(topic).protocol("sqs").endpoint(queueArn)
                 .attributes(Map.of("RawMessageDelivery", "true"))).subscriptionArn();
         assertTrue(sns.listSubscriptions().subscriptions().stream().anyMatch(s -> s.subscriptionArn().equals(sub)
@@ -442,10 +444,13 @@ class EventsFixtureTest {
             Thread.sleep(50);
         }
         String printed = console.toString(StandardCharsets.UTF_8);
-        assertTrue(printed.contains("not delivered to queue events-fixture-uploads: its queue policy denies"
-                + " sns.amazonaws.com sqs:SendMessage from " + intruder), printed);
-        assertTrue(printed.contains("not delivered to queue events-fixture-notes-copy: its queue policy does not"
-                + " allow"), printed);
+        assertTrue(printed.contains("dropped, not delivered to queue events-fixture-uploads: the policy of queue"
+                + " events-fixture-uploads (UploadQueuePolicy, serverless.yml line "), printed);
+        assertTrue(printed.contains(") denies sns.amazonaws.com sqs:SendMessage from topic " + intruder), printed);
+        assertTrue(printed.contains("dropped, not delivered to queue events-fixture-notes-copy: the policy of queue"
+                + " events-fixture-notes-copy (NotesQueuePolicy, serverless.yml line "), printed);
+        assertTrue(printed.contains(") does not allow sns.amazonaws.com sqs:SendMessage from topic " + intruder),
+                printed);
         for (String q : List.of("events-fixture-uploads", "events-fixture-notes-copy")) {
             for (int i = 0; i < 2; i++) {
                 sqs.receiveMessage(b -> b.queueUrl(queueUrl(q)).maxNumberOfMessages(10).visibilityTimeout(0)
@@ -453,6 +458,81 @@ class EventsFixtureTest {
             }
         }
         sns.deleteTopic(b -> b.topicArn(intruder));
+    }
+
+    @Test
+    void queueWithoutAPolicy_shouldGetNoSnsDelivery_andTheDropBeLoggedNamingQueueAndTopic() throws Exception {
+        String topic = sns.createTopic(b -> b.name("events-fixture-open")).topicArn();
+        String url = sqs.createQueue(b -> b.queueName("events-fixture-no-policy")).queueUrl();
+        sns.subscribe(b -> b.topicArn(topic).protocol("sqs")
+                .endpoint("arn:aws:sqs:eu-central-1:000000000000:events-fixture-no-policy"));
+        String marker = "unguarded-" + java.util.UUID.randomUUID();
+        sns.publish(b -> b.topicArn(topic).message(marker));
+        String expected = "dropped, not delivered to queue events-fixture-no-policy: queue events-fixture-no-policy"
+                + " has no queue policy, so nothing allows sns.amazonaws.com sqs:SendMessage to it from topic " + topic;
+        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < until && !console.toString(StandardCharsets.UTF_8).contains(expected)) {
+            Thread.sleep(50);
+        }
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains(expected), console.toString(StandardCharsets.UTF_8));
+        assertEquals(List.of(), sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages());
+
+        // Once a policy set through the API lets the topic, the next message arrives.
+        sqs.setQueueAttributes(b -> b.queueUrl(url).attributesWithStrings(Map.of("Policy", snsMaySend(
+                "arn:aws:sqs:eu-central-1:000000000000:events-fixture-no-policy", topic))));
+        sns.publish(b -> b.topicArn(topic).message("now allowed"));
+        assertTrue(drain("events-fixture-no-policy", 1, Duration.ofSeconds(10)).get(0).body()
+                .contains("now allowed"));
+        sns.deleteTopic(b -> b.topicArn(topic));
+        sqs.deleteQueue(b -> b.queueUrl(url));
+    }
+
+    @Test
+    void queuePolicySetThroughTheApi_shouldBeEnforcedAnsweredAndRemovable_andAnInvalidOneRefused() throws Exception {
+        String arn = "arn:aws:sqs:eu-central-1:000000000000:events-fixture-api-policy";
+        // A policy as the console writes it, with NotPrincipal/NotAction forms: deny everyone but S3 every action
+        // but ReceiveMessage.
+        String policy = """
+                {"Version":"2012-10-17","Statement":[{"Sid":"OnlyS3Sends","Effect":"Deny",
+                 "NotPrincipal":{"Service":"s3.amazonaws.com"},"NotAction":"sqs:ReceiveMessage","Resource":"%s"}]}
+                """.formatted(arn);
+        String url = sqs.createQueue(b -> b.queueName("events-fixture-api-policy")
+                .attributesWithStrings(Map.of("Policy", policy))).queueUrl();
+        SqsException denied = assertThrows(SqsException.class, () -> sqs.sendMessage(b -> b.queueUrl(url)
+                .messageBody("from the account")));
+        assertEquals(403, denied.statusCode());
+        assertTrue(denied.getMessage().contains("explicit deny in a resource-based policy (events-fixture-api-policy,"
+                + " set through the SQS API)"), denied.getMessage());
+        assertEquals(policy, sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("Policy"))
+                .attributesAsStrings().get("Policy"));
+        assertEquals(policy, sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("All"))
+                .attributesAsStrings().get("Policy"));
+
+        SqsException invalid = assertThrows(SqsException.class, () -> sqs.setQueueAttributes(b -> b.queueUrl(url)
+                .attributesWithStrings(Map.of("Policy", "{\"Statement\":[{\"Effect\":\"Maybe\"}]}"))));
+        assertEquals(400, invalid.statusCode());
+        assertTrue(invalid.getMessage().contains("Invalid value for the parameter Policy"), invalid.getMessage());
+        SqsException notJson = assertThrows(SqsException.class, () -> sqs.setQueueAttributes(b -> b.queueUrl(url)
+                .attributesWithStrings(Map.of("Policy", "not json"))));
+        assertEquals(400, notJson.statusCode());
+        // The refused change left the policy as it was.
+        assertEquals(403, assertThrows(SqsException.class, () -> sqs.sendMessage(b -> b.queueUrl(url)
+                .messageBody("x"))).statusCode());
+
+        // An empty Policy removes it: the account's own credentials may send again.
+        sqs.setQueueAttributes(b -> b.queueUrl(url).attributesWithStrings(Map.of("Policy", "")));
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody("allowed again"));
+        assertEquals(null, sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNamesWithStrings("All"))
+                .attributesAsStrings().get("Policy"));
+        sqs.deleteQueue(b -> b.queueUrl(url));
+    }
+
+    /** A queue policy letting {@code topicArn} (SNS) send to {@code queueArn}, as AWS's documentation writes it. */
+    static String snsMaySend(String queueArn, String topicArn) {
+        return """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"sns.amazonaws.com"},
+                 "Action":"sqs:SendMessage","Resource":"%s","Condition":{"ArnEquals":{"aws:SourceArn":"%s"}}}]}
+                """.formatted(queueArn, topicArn);
     }
 
     @Test
