@@ -91,6 +91,11 @@ public final class LocalCloud implements AutoCloseable {
                 throw new LocalCloudException("port " + options.port() + " is already in use on 127.0.0.1", e);
             }
         }
+        // SLF4J (logback) is initialised here, on one thread, before anything logs: the embedded S3 (jclouds,
+        // Jetty) starting in the background and the gateway (Jetty) on this thread both log through it, and when
+        // two threads initialise it at once it replays their early calls with a warning on stderr, which could
+        // then come before READY (seen once in FatJarIT under load).
+        org.slf4j.LoggerFactory.getILoggerFactory();
         // s3proxy's start (jclouds, Jetty) is most of the time to READY: it runs while this thread reads
         // serverless.yml and prepares the workers; the buckets are created once the file is read.
         CompletableFuture<EmbeddedS3> s3Start = options.s3Endpoint() != null ? null

@@ -209,11 +209,11 @@ class DeviceTokensOverHttpTest {
         JsonNode piaNow = ok(patient("127.0.0.6", "POST", "/auth/login", null,
                 login("pia", "a brand new passphrase", pias)), 200);
         ok(patient("127.0.0.6", "POST", "/auth/login", null, login("mal", PASSWORD, newMals)), 200);
-        // Signed in, the owner re-enters the password (here to change the e-mail address) in the session's own
-        // budget: the strangers' closed budget does not hold it back.
-        Answer change = patient("127.0.0.6", "PUT", "/me/email", piaNow.path("token").asText(),
-                "{\"email\":\"pia@example.org\",\"currentPassword\":\"a brand new passphrase\"}");
-        assertEquals(202, change.status, change.body);
+        // Signed in, the owner re-enters the password (here to change it) in the session's own budget: the
+        // strangers' closed budget does not hold it back.
+        Answer change = patient("127.0.0.6", "POST", "/me/password", piaNow.path("token").asText(),
+                "{\"currentPassword\":\"a brand new passphrase\",\"newPassword\":\"another fresh passphrase\"}");
+        assertEquals(204, change.status, change.body);
     }
 
     @Test
