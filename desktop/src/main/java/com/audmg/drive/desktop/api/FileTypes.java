@@ -15,7 +15,8 @@ public final class FileTypes {
             Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"), Map.entry("png", "image/png"),
             Map.entry("gif", "image/gif"), Map.entry("webp", "image/webp"), Map.entry("bmp", "image/bmp"),
             Map.entry("mp3", "audio/mpeg"), Map.entry("wav", "audio/wav"), Map.entry("flac", "audio/flac"),
-            Map.entry("ogg", "audio/ogg"), Map.entry("oga", "audio/ogg"), Map.entry("m4a", "audio/mp4"),
+            Map.entry("ogg", "audio/ogg"), Map.entry("oga", "audio/ogg"), Map.entry("opus", "audio/ogg"),
+            Map.entry("m4a", "audio/mp4"),
             Map.entry("aac", "audio/aac"));
 
     private FileTypes() {
@@ -31,6 +32,11 @@ public final class FileTypes {
     }
 
     public static String describeAccepted() {
-        return "JPEG, PNG, GIF, WebP, BMP, MP3, WAV, FLAC, OGG, M4A/AAC";
+        return "JPEG, PNG, GIF, WebP, BMP, MP3, WAV, FLAC, OGG/Opus, M4A/AAC";
+    }
+
+    /** The file name extensions of the accepted types (lower case, sorted). */
+    public static java.util.SortedSet<String> extensions() {
+        return new java.util.TreeSet<>(BY_EXTENSION.keySet());
     }
 }

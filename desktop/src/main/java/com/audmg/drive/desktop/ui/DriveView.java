@@ -754,8 +754,7 @@ public final class DriveView extends BorderPane {
      */
     static List<String> acceptedPatterns() {
         List<String> out = new ArrayList<>();
-        for (String ext : List.of("jpg", "jpeg", "png", "gif", "webp", "bmp", "mp3", "wav", "flac", "ogg", "oga",
-                "m4a", "aac")) {
+        for (String ext : com.audmg.drive.desktop.api.FileTypes.extensions()) {
             out.add("*." + ext);
             out.add("*." + ext.toUpperCase(Locale.ROOT));
         }

@@ -21,6 +21,7 @@ import java.awt.Color;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -408,6 +409,66 @@ class DriveAppUiTest {
         });
         waitFor("playing again", resumed::get);
         waitFor("end", () -> model.statusProperty().get() == PlayerModel.Status.ENDED);
+    }
+
+    @Test
+    void oggOpusAndRawAac_shouldEachPlayThroughTheServersPlayableRendition(FxRobot robot) throws Exception {
+        // GIVEN the media module's real OGG Vorbis, Opus and raw ADTS AAC fixtures (JavaFX Media decodes none of
+        // them), uploaded through the queue
+        loginAs(robot, "renditions.ui", true);
+        List<Path> tracks = new ArrayList<>();
+        for (String name : List.of("tone.ogg", "tone.opus", "tone.aac")) {
+            tracks.add(Files.copy(mediaFixture(name), work.resolve(name)));
+        }
+        DriveView drive = window.drive();
+        fx(() -> {
+            drive.enqueue(tracks);
+            return null;
+        });
+        waitFor("uploads done", () -> drive.uploads().jobs().size() == 3
+                && drive.uploads().jobs().stream().allMatch(UploadJob::isFinished));
+        // WHEN the server has made each one's playable rendition and the app has synced them
+        var api = new com.audmg.drive.desktop.api.DriveClient(cloud.baseUrl());
+        api.login("renditions.ui", "correct-horse-battery");
+        waitFor("three files", () -> drive.allFiles().size() == 3);
+        List<String> ids = fx(() -> drive.allFiles().stream().map(DriveFile::id).toList());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        for (String id : ids) {
+            while (api.getFile(id).file().media() == null || !api.getFile(id).file().media().hasPlayable()) {
+                assertTrue(System.nanoTime() < deadline, "no playable rendition of " + id + " after 120 s");
+                Thread.sleep(250);
+            }
+        }
+        fx(() -> drive.library().syncNow());
+        waitFor("renditions synced", () -> drive.allFiles().stream()
+                .allMatch(f -> f.media() != null && f.media().hasPlayable()));
+        PlayerModel model = drive.player().model();
+        for (String id : ids) {
+            DriveFile track = fx(() -> drive.allFiles().stream().filter(f -> f.id().equals(id)).findFirst().orElseThrow());
+            AtomicBoolean sawPlaying = whenPlaying(model);
+            robot.doubleClickOn("#tile-" + track.id());
+            // THEN each plays, for as long as the server measured the original, with no "can't play" message
+            waitFor(track.name() + " playing", sawPlaying::get);
+            waitFor(track.name() + " in its own player", () -> model.currentProperty().get() != null
+                    && model.currentProperty().get().id().equals(id)
+                    && drive.engine().lastPlayer().getTotalDuration().toSeconds() > 0);
+            assertEquals(track.media().durationSeconds(),
+                    fx(() -> drive.engine().lastPlayer().getTotalDuration().toSeconds()), 0.15, track.name());
+            assertEquals("", fx(() -> model.problemProperty().get()), track.name());
+            fx(() -> {
+                if (model.statusProperty().get() == PlayerModel.Status.PLAYING) {
+                    model.togglePlay();
+                }
+                return null;
+            });
+        }
+    }
+
+    /** A fixture of the media module's tests, read where it lies (the desktop module's working folder is desktop/). */
+    private static Path mediaFixture(String name) {
+        Path path = Path.of("..", "functions", "media", "src", "test", "resources", "media", name);
+        assertTrue(Files.isRegularFile(path), path.toAbsolutePath() + " missing");
+        return path;
     }
 
     @Test
