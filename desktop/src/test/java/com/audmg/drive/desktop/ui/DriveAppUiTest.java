@@ -359,10 +359,7 @@ class DriveAppUiTest {
     void flac_shouldPlayThroughTheServersPlayableRendition_withSeek(FxRobot robot) throws Exception {
         // GIVEN a real FLAC (3 s, 44.1 kHz stereo: the media module's fixture), uploaded through the queue
         loginAs(robot, "flac.ui", true);
-        Path flac = work.resolve("track.flac");
-        try (var in = getClass().getResourceAsStream("/media/tone.flac")) {
-            Files.copy(in, flac);
-        }
+        Path flac = Files.copy(mediaFixture("tone.flac"), work.resolve("track.flac"));
         DriveView drive = window.drive();
         fx(() -> {
             drive.enqueue(List.of(flac));
