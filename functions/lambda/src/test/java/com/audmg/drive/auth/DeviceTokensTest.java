@@ -290,7 +290,7 @@ class DeviceTokensTest {
         JsonNode first = json(check(api.login("vida", PASSWORD, fresh(), null), 200));
         String token = first.path("token").asText();
         String device = first.path("deviceToken").asText();
-        byte[] secret = base32(json(check(api.beginMfa(token), 200)).path("secret").asText());
+        byte[] secret = MfaTest.base32(json(check(api.beginMfa(token), 200)).path("secret").asText());
         Totp totp = new Totp();
         check(api.confirmMfa(token, totp.code(secret, Totp.step(clock.instant()))), 200);
         clock.advance(Duration.ofSeconds(30));
@@ -309,21 +309,6 @@ class DeviceTokensTest {
     }
 
     // ---- helpers ----
-
-    private static byte[] base32(String text) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int buffer = 0;
-        int bits = 0;
-        for (char c : text.toCharArray()) {
-            buffer = (buffer << 5) | "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(c);
-            bits += 5;
-            if (bits >= 8) {
-                out.write((buffer >> (bits - 8)) & 0xff);
-                bits -= 8;
-            }
-        }
-        return out.toByteArray();
-    }
 
     /** Wrong passwords from fresh addresses until the username's untrusted budget makes everyone wait. */
     private static void exhaust(String username) {

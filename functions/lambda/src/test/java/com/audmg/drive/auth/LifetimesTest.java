@@ -68,27 +68,12 @@ class LifetimesTest {
         // Enrolment expires after 120 s: a right code of the new secret comes too late.
         String secret = json(check(api.beginMfa(token), 200)).path("secret").asText();
         clock.advance(Duration.ofSeconds(121));
-        String late = new Totp().code(base32(secret), Totp.step(clock.instant()));
+        String late = new Totp().code(MfaTest.base32(secret), Totp.step(clock.instant()));
         assertEquals("invalid_code", errorCode(api.confirmMfa(token, late)));
         // Within the 120 s the same kind of code confirms it.
         String again = json(check(api.beginMfa(token), 200)).path("secret").asText();
         clock.advance(Duration.ofSeconds(100));
-        check(api.confirmMfa(token, new Totp().code(base32(again), Totp.step(clock.instant()))), 200);
-    }
-
-    private static byte[] base32(String text) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int buffer = 0;
-        int bits = 0;
-        for (char c : text.toCharArray()) {
-            buffer = (buffer << 5) | "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(c);
-            bits += 5;
-            if (bits >= 8) {
-                out.write((buffer >> (bits - 8)) & 0xff);
-                bits -= 8;
-            }
-        }
-        return out.toByteArray();
+        check(api.confirmMfa(token, new Totp().code(MfaTest.base32(again), Totp.step(clock.instant()))), 200);
     }
 
     @Test
