@@ -120,11 +120,11 @@ public final class AuthService {
      * hold the signed-in owner back, and a session guessing is locked after a few wrong passwords.
      */
     public AccountStore.VersionedAccount confirmPassword(TokenService.Principal caller, String password) {
-        AccountStore.VersionedAccount current = ownAccount(caller);
-        String userId = caller.userId();
         if (password.length() > 1024) {
             throw INVALID_CREDENTIALS;
         }
+        AccountStore.VersionedAccount current = ownAccount(caller);
+        String userId = caller.userId();
         devices.throttle().reserveInSession(userId, caller.sessionId()).ifPresent(wait -> {
             throw tooManyAttempts(wait, "too many wrong passwords in this session, try again later");
         });

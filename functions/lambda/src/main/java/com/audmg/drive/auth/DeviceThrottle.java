@@ -3,11 +3,8 @@ package com.audmg.drive.auth;
 import java.time.Clock;
 import java.util.Optional;
 
-import com.audmg.drive.platform.Backoff;
-import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.JsonObjectStore;
 import com.audmg.drive.platform.Keys;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The per-device budget of OWASP's device-cookie scheme: password attempts that present a valid device
@@ -31,7 +28,6 @@ public final class DeviceThrottle {
     static final int FREE = 5;
     static final long WINDOW_MINUTES = 15;
     private static final long WINDOW_MILLIS = WINDOW_MINUTES * 60_000;
-    private static final int CAS_ATTEMPTS = 8;
 
     private final JsonObjectStore store;
     private final Clock clock;
@@ -52,11 +48,8 @@ public final class DeviceThrottle {
     }
 
     private Optional<Long> reserveKey(String key) {
-        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-            Optional<JsonObjectStore.Versioned> current = store.get(key);
+        return BudgetDocument.reserve(store, key, budget -> {
             long now = clock.millis();
-            ObjectNode budget = current.map(v -> v.document() instanceof ObjectNode o ? o.deepCopy() : Json.object())
-                    .orElseGet(Json::object);
             long lockedUntil = budget.path("lockedUntil").asLong(0);
             if (now < lockedUntil) {
                 return Optional.of(Math.max(1, (lockedUntil - now + 999) / 1000));
@@ -70,14 +63,8 @@ public final class DeviceThrottle {
             if (failures >= FREE) {
                 budget.put("lockedUntil", now + WINDOW_MILLIS);
             }
-            try {
-                store.replace(key, budget, current.map(JsonObjectStore.Versioned::etag).orElse(null));
-                return Optional.empty();
-            } catch (JsonObjectStore.ConditionFailedException e) {
-                Backoff.pause(attempt);
-            }
-        }
-        return Optional.of(1L);
+            return Optional.empty();
+        });
     }
 
     /** The password was right from this device: its count (and any lock its last attempt set) is gone. */

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-import com.audmg.drive.platform.Backoff;
 import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.JsonObjectStore;
 import com.audmg.drive.platform.Keys;
@@ -53,7 +52,6 @@ public final class LoginThrottle {
     private static final long CLIENT_MEMORY_MILLIS = 3_600_000;
     private static final long USERNAME_MEMORY_MILLIS = 900_000;
     private static final int MAX_CLIENTS_KEPT = 50;
-    private static final int CAS_ATTEMPTS = 8;
     private static final int MAX_UNKNOWN_NAMES = 10_000;
 
     private final JsonObjectStore store;
@@ -83,23 +81,7 @@ public final class LoginThrottle {
                 return apply(budget, clientKey, clock.millis());
             }
         }
-        String key = Keys.throttle(username);
-        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-            Optional<JsonObjectStore.Versioned> current = store.get(key);
-            ObjectNode budget = current.map(v -> v.document() instanceof ObjectNode o ? o.deepCopy() : Json.object())
-                    .orElseGet(Json::object);
-            Optional<Long> wait = apply(budget, clientKey, clock.millis());
-            if (wait.isPresent()) {
-                return wait;
-            }
-            try {
-                store.replace(key, budget, current.map(JsonObjectStore.Versioned::etag).orElse(null));
-                return Optional.empty();
-            } catch (JsonObjectStore.ConditionFailedException e) {
-                Backoff.pause(attempt);
-            }
-        }
-        return Optional.of(1L);
+        return BudgetDocument.reserve(store, Keys.throttle(username), budget -> apply(budget, clientKey, clock.millis()));
     }
 
     /**

@@ -20,13 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -134,7 +130,7 @@ class AccountRecoveryOverHttpTest {
         signUp("{\"username\":\"ulla\",\"password\":\"" + PASSWORD + "\",\"email\":\"ulla@example.com\"}");
         signUp("{\"username\":\"vera\",\"password\":\"" + PASSWORD + "\",\"email\":\"vera@example.com\"}");
         String token = login("ulla").path("token").asText();
-        String verification = codeMailedTo("ulla@example.com", "verification");
+        String verification = Outbox.codeMailedTo(dataDir, "ulla@example.com", "verification");
         JsonNode me = ok(call("GET", "/me", token, null), 200);
         assertEquals("ulla@example.com", me.path("email").asText());
         assertFalse(me.path("emailVerified").asBoolean());
@@ -145,7 +141,7 @@ class AccountRecoveryOverHttpTest {
         assertEquals("invalid_code", errorCode(call("POST", "/me/email/verify", token,
                 "{\"code\":\"" + verification + "\"}")), "a used code");
 
-        long mailsBefore = outbox().size();
+        long mailsBefore = Outbox.messages(dataDir).size();
         HttpResponse<String> known = call("POST", "/auth/password-reset", null, "{\"username\":\"ulla\"}");
         HttpResponse<String> unverified = call("POST", "/auth/password-reset", null, "{\"username\":\"vera\"}");
         HttpResponse<String> unknown = call("POST", "/auth/password-reset", null, "{\"username\":\"nobody-at-all\"}");
@@ -153,8 +149,8 @@ class AccountRecoveryOverHttpTest {
             assertEquals(202, response.statusCode(), response.body());
             assertEquals(known.body(), response.body());
         }
-        assertEquals(mailsBefore + 1, outbox().size(), "a code goes only to a verified address");
-        String reset = codeMailedTo("ulla@example.com", "password reset");
+        assertEquals(mailsBefore + 1, Outbox.messages(dataDir).size(), "a code goes only to a verified address");
+        String reset = Outbox.codeMailedTo(dataDir, "ulla@example.com", "password reset");
 
         assertEquals("invalid_code", errorCode(call("POST", "/auth/password-reset/confirm", null,
                 "{\"username\":\"ulla\",\"code\":\"" + other(reset) + "\",\"newPassword\":\"a brand new passphrase\"}")));
@@ -175,7 +171,7 @@ class AccountRecoveryOverHttpTest {
                 "a used reset code");
 
         // Every message is a private RFC 5322 file, plain text a person can read.
-        for (Path mail : outbox()) {
+        for (Path mail : Outbox.messages(dataDir)) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(mail)));
             String text = Files.readString(mail, StandardCharsets.US_ASCII);
             assertTrue(text.startsWith("From: Audmg Drive <no-reply@audmg.example>\r\nTo: "), text);
@@ -252,34 +248,6 @@ class AccountRecoveryOverHttpTest {
             }
         }
         return out.toByteArray();
-    }
-
-    private static List<Path> outbox() throws Exception {
-        Path dir = dataDir.resolve("outbox");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".eml")).sorted().toList();
-        }
-    }
-
-    /** The code (8 digits, or a reset code ABCD-EFGH-JKMN) of the newest message to {@code to} whose subject mentions {@code kind}. */
-    private static String codeMailedTo(String to, String kind) throws Exception {
-        List<Path> mails = outbox();
-        for (int i = mails.size() - 1; i >= 0; i--) {
-            String text = Files.readString(mails.get(i), StandardCharsets.US_ASCII);
-            String headers = text.substring(0, text.indexOf("\r\n\r\n"));
-            if (headers.contains("\r\nTo: " + to + "\r\n") && headers.toLowerCase(Locale.ROOT).contains(kind)) {
-                String raw = text.substring(text.indexOf("\r\n\r\n") + 4);
-                String body = headers.contains("\r\nContent-Transfer-Encoding: base64\r\n")
-                        ? new String(Base64.getMimeDecoder().decode(raw.strip()), StandardCharsets.UTF_8) : raw;
-                Matcher code = Pattern.compile("\\b([0-9]{8}|[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})\\b").matcher(body);
-                assertTrue(code.find(), body);
-                return code.group(1);
-            }
-        }
-        throw new AssertionError("no " + kind + " mail to " + to + " in " + mails);
     }
 
     /** A code of the same form that is not {@code code}. */

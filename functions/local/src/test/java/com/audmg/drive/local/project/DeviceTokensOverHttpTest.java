@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,9 +29,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -171,11 +167,11 @@ class DeviceTokensOverHttpTest {
 
         // A password reset revokes every device token of the account.
         Answer verify = patient("127.0.0.4", "POST", "/me/email/verify", piaSession.path("token").asText(),
-                "{\"code\":\"" + codeMailedTo("pia@example.com", "verification") + "\"}");
+                "{\"code\":\"" + Outbox.codeMailedTo(dataDir, "pia@example.com", "verification") + "\"}");
         assertEquals(204, verify.status, verify.body);
         assertEquals(202, patient("127.0.0.4", "POST", "/auth/password-reset", null, "{\"username\":\"pia\"}").status);
         Answer reset = patient("127.0.0.4", "POST", "/auth/password-reset/confirm", null, "{\"username\":\"pia\",\"code\":\""
-                + codeMailedTo("pia@example.com", "password reset") + "\",\"newPassword\":\"a brand new passphrase\"}");
+                + Outbox.codeMailedTo(dataDir, "pia@example.com", "password reset") + "\",\"newPassword\":\"a brand new passphrase\"}");
         assertEquals(204, reset.status, reset.body);
         String pias = ok(patient("127.0.0.4", "POST", "/auth/login", null, login("pia", "a brand new passphrase", null)), 200)
                 .path("deviceToken").asText();
@@ -310,34 +306,6 @@ class DeviceTokensOverHttpTest {
         } catch (IOException e) {
             return "not json";
         }
-    }
-
-    private static List<Path> outbox() throws IOException {
-        Path dir = dataDir.resolve("outbox");
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().endsWith(".eml")).sorted().toList();
-        }
-    }
-
-    /** The code of the newest message to {@code to} whose subject mentions {@code kind}. */
-    private static String codeMailedTo(String to, String kind) throws IOException {
-        List<Path> mails = outbox();
-        for (int i = mails.size() - 1; i >= 0; i--) {
-            String text = Files.readString(mails.get(i), StandardCharsets.US_ASCII);
-            String headers = text.substring(0, text.indexOf("\r\n\r\n"));
-            if (headers.contains("\r\nTo: " + to + "\r\n") && headers.toLowerCase(Locale.ROOT).contains(kind)) {
-                String raw = text.substring(text.indexOf("\r\n\r\n") + 4);
-                String body = headers.contains("\r\nContent-Transfer-Encoding: base64\r\n")
-                        ? new String(Base64.getMimeDecoder().decode(raw.strip()), StandardCharsets.UTF_8) : raw;
-                Matcher code = Pattern.compile("\\b([0-9]{8}|[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})\\b").matcher(body);
-                assertTrue(code.find(), body);
-                return code.group(1);
-            }
-        }
-        throw new AssertionError("no " + kind + " mail to " + to + " in " + mails);
     }
 
     private record Answer(int status, String body) {
