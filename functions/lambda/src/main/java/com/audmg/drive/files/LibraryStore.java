@@ -1055,17 +1055,19 @@ public final class LibraryStore {
                 written.add(id);
             });
         }
-        int bucketChars = locatorChars(files.stream().filter(f -> Keys.idTime(f.id()).isEmpty()).count());
+        // Ids of the previous release carry no time: a locator tells where their records sort.
+        List<FileRecord> untimed = files.stream().filter(f -> Keys.idTime(f.id()).isEmpty()).toList();
+        int bucketChars = locatorChars(untimed.size());
         Map<String, ObjectNode> locators = new TreeMap<>();
+        for (FileRecord f : untimed) {
+            locators.computeIfAbsent(f.id().substring(0, bucketChars), b -> Json.object())
+                    .put(f.id(), f.createdAt().toEpochMilli());
+        }
         Usage usage = Usage.ZERO;
         Instant nextDue = null;
         for (FileRecord f : files) {
             usage = usage.plus(Usage.of(f));
             nextDue = FileLifecycle.earliest(nextDue, lifecycle.nextDue(f));
-            if (Keys.idTime(f.id()).isEmpty()) {
-                locators.computeIfAbsent(f.id().substring(0, bucketChars), b -> Json.object())
-                        .put(f.id(), f.createdAt().toEpochMilli());
-            }
         }
         // Locators are named by their bucket (32 of them, or 1,024 for a large library): rewritten each attempt.
         locators.forEach((bucket, doc) -> writes.add(() -> data.overwrite(Keys.libraryLocator(userId, bucket), doc)));
