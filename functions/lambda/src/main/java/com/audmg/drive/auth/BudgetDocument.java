@@ -9,9 +9,10 @@ import com.audmg.drive.platform.JsonObjectStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The reservation both password throttles make before bcrypt runs: read the budget document, let the throttle count
- * the attempt in a copy of it (or refuse), and write the copy only if nobody wrote in between (compare-and-swap),
- * so that concurrent attempts cannot all pass a check before any of them is counted.
+ * The reservation every budget in S3 makes (the password throttles before bcrypt runs, the per-client budgets of
+ * sign-ups and resets): read the budget document, let the budget count the attempt in a copy of it (or refuse), and
+ * write the copy only if nobody wrote in between (compare-and-swap), so that concurrent attempts cannot all pass a
+ * check before any of them is counted.
  */
 final class BudgetDocument {
 

@@ -4,10 +4,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Function;
 
-import com.audmg.drive.platform.Backoff;
-import com.audmg.drive.platform.Json;
 import com.audmg.drive.platform.JsonObjectStore;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * A number of requests per hour per key (a client's source IP, hashed into the key), counted in fixed
@@ -17,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class ClientBudget {
 
     private static final long WINDOW_MILLIS = 3_600_000;
-    private static final int CAS_ATTEMPTS = 8;
 
     private final JsonObjectStore store;
     private final Function<String, String> key;
@@ -38,11 +34,10 @@ public final class ClientBudget {
     }
 
     static Optional<Long> take(JsonObjectStore store, String key, int limit, Clock clock) {
-        for (int attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
-            Optional<JsonObjectStore.Versioned> current = store.get(key);
+        return BudgetDocument.reserve(store, key, budget -> {
             long now = clock.millis();
-            long windowStart = current.map(v -> v.document().path("windowStart").asLong(0)).orElse(0L);
-            long count = current.map(v -> v.document().path("count").asLong(0)).orElse(0L);
+            long windowStart = budget.path("windowStart").asLong(0);
+            long count = budget.path("count").asLong(0);
             if (now - windowStart >= WINDOW_MILLIS) {
                 windowStart = now;
                 count = 0;
@@ -50,16 +45,10 @@ public final class ClientBudget {
             if (count >= limit) {
                 return Optional.of(Math.max(1, (windowStart + WINDOW_MILLIS - now + 999) / 1000));
             }
-            ObjectNode next = Json.object();
-            next.put("windowStart", windowStart);
-            next.put("count", count + 1);
-            try {
-                store.replace(key, next, current.map(JsonObjectStore.Versioned::etag).orElse(null));
-                return Optional.empty();
-            } catch (JsonObjectStore.ConditionFailedException e) {
-                Backoff.pause(attempt);
-            }
-        }
-        return Optional.of(1L);
+            budget.removeAll();
+            budget.put("windowStart", windowStart);
+            budget.put("count", count + 1);
+            return Optional.empty();
+        });
     }
 }
