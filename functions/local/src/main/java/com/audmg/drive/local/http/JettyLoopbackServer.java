@@ -51,16 +51,19 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@value LoopbackServer#MAX_THREADS} threads and connections; headers up to
  * {@link LoopbackServer#HARD_HEADER_BYTES} (past it Jetty answers 431 itself); a connection idle for
  * {@value LoopbackServer#MAX_REQUEST_SECONDS} s is closed. Jetty reads request lines and headers without
- * holding a thread, so clients trickling headers starve no one; a body is read by the handler's thread, and
- * a body still arriving {@value LoopbackServer#MAX_REQUEST_SECONDS} s after the request began fails the read.
+ * holding a thread, and a head still arriving after {@link HeadDeadline}'s limit closes its connection, so clients
+ * trickling headers cannot hold every connection; a body is read by the handler's thread, and a body still arriving
+ * {@value LoopbackServer#MAX_REQUEST_SECONDS} s after the request began fails the read.
  */
 public final class JettyLoopbackServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
+    private final HeadDeadline headDeadline;
 
-    private JettyLoopbackServer(Server server, ServerConnector connector) {
+    private JettyLoopbackServer(Server server, ServerConnector connector, HeadDeadline headDeadline) {
         this.server = server;
         this.connector = connector;
+        this.headDeadline = headDeadline;
     }
 
     /**
@@ -105,7 +108,8 @@ public final class JettyLoopbackServer implements AutoCloseable {
         } catch (Exception e) {
             throw new IOException("cannot start the HTTP server on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
-        return new JettyLoopbackServer(server, connector);
+        return new JettyLoopbackServer(server, connector,
+                new HeadDeadline(connector, LoopbackServer.MAX_THREADS, threadName));
     }
 
     private static void serve(Request request, Response response, Callback callback, HttpHandler handler,
@@ -140,6 +144,7 @@ public final class JettyLoopbackServer implements AutoCloseable {
     /** Stops the server and its threads. */
     @Override
     public void close() {
+        headDeadline.close();
         try {
             server.stop();
         } catch (Exception e) {

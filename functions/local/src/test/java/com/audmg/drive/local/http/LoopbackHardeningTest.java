@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -87,6 +88,17 @@ class LoopbackHardeningTest {
         }
         if (cloud != null) {
             cloud.close();
+        }
+    }
+
+    private static boolean closedByTheServer(Socket s) {
+        try {
+            s.setSoTimeout(1);
+            return s.getInputStream().read() == -1;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
         }
     }
 
@@ -176,9 +188,10 @@ class LoopbackHardeningTest {
                 }
             }
             // WHEN a normal client calls the API (through the authorizer-free route, a worker, the runtime endpoint)
+            // on a new connection (a pooled one would not show whether the gateway still takes new clients)
             long started = System.nanoTime();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(cloud.baseUrl() + "/owner"))
-                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cloud.baseUrl()
+                    + "/owner")).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
             double millis = (System.nanoTime() - started) / 1e6;
             System.out.printf(Locale.ROOT, "normal request with %d slow connections open: %d in %.1f ms%n",
                     slow.size(), r.statusCode(), millis);
@@ -211,5 +224,70 @@ class LoopbackHardeningTest {
         double seconds = (System.nanoTime() - lingeringSince) / 1e9;
         assertTrue(seconds >= LoopbackServer.MAX_REQUEST_SECONDS - 0.5, "closed too early: " + seconds + " s");
         System.out.printf(Locale.ROOT, "a request that never ends was closed after %.1f s%n", seconds);
+    }
+
+    @Test
+    @Order(3)
+    void moreClientsTricklingHeadersThanConnections_shouldNotLockOutANormalRequest() throws Exception {
+        String host = "Host: 127.0.0.1:" + gatewayPort + "\r\n";
+        int count = LoopbackServer.MAX_THREADS + 44;
+        List<Socket> slow = new ArrayList<>();
+        AtomicBoolean trickling = new AtomicBoolean(true);
+        Thread trickle = new Thread(() -> {
+            while (trickling.get()) {
+                synchronized (slow) {
+                    for (Socket s : slow) {
+                        try {
+                            s.getOutputStream().write('a');
+                        } catch (IOException closedByTheServer) {
+                            // the server closed it: the point
+                        }
+                    }
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            // GIVEN more connections than the gateway takes, each sending its headers a byte every 500 ms (never
+            // idle, so the idle timeout never closes them)
+            synchronized (slow) {
+                for (int i = 0; i < count; i++) {
+                    slow.add(trickler(gatewayPort, "GET /local/owner HTTP/1.1\r\n" + host + "X-Slow: "));
+                }
+            }
+            trickle.start();
+            Thread.sleep(1000);
+            // WHEN a new client calls the API (a new connection: the shared client's pooled one would bypass the limit)
+            long started = System.nanoTime();
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(cloud.baseUrl()
+                    + "/owner")).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            double millis = (System.nanoTime() - started) / 1e6;
+            System.out.printf(Locale.ROOT, "normal request with %d clients trickling headers: %d in %.1f ms%n",
+                    count, r.statusCode(), millis);
+            // THEN it is answered within the 5 s (the tricklers' heads are cut off once the connections run short)
+            assertEquals(200, r.statusCode());
+            // AND every trickler is closed without an answer, those the gateway could not take at first included
+            // (once taken they get the full limit: by then the connections are no longer short)
+            List<Socket> open = new ArrayList<>(slow);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(HeadDeadline.HEAD_SECONDS + 8);
+            while (!open.isEmpty() && System.nanoTime() < deadline) {
+                open.removeIf(LoopbackHardeningTest::closedByTheServer);
+                Thread.sleep(250);
+            }
+            assertEquals(0, open.size(), "tricklers still connected " + (HeadDeadline.HEAD_SECONDS + 8) + " s later");
+        } finally {
+            trickling.set(false);
+            trickle.interrupt();
+            trickle.join(2_000);
+            synchronized (slow) {
+                for (Socket s : slow) {
+                    s.close();
+                }
+            }
+        }
     }
 }
