@@ -69,7 +69,7 @@ public final class LocalCloud implements AutoCloseable {
      *     serverless.yml
      */
     public static LocalCloud start(LocalCloudOptions options) {
-        Path dataDir = options.dataDir().toAbsolutePath();
+        Path dataDir = options.dataDir().toAbsolutePath().normalize();
         try {
             makePrivate(dataDir, options.console());
         } catch (IOException e) {

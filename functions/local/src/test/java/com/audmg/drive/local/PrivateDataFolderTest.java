@@ -86,11 +86,12 @@ class PrivateDataFolderTest {
             }
         }
 
-        // WHEN the local cloud starts on it and runs a function, creates a parameter and stores objects
+        // WHEN the local cloud starts on it (named as the README's `--data-dir ./.drive-data` names it: with a "."
+        // in the path) and runs a function, creates a parameter and stores objects
         HttpClient http = HttpClient.newHttpClient();
         try (LocalCloud cloud = LocalCloud.start(LocalCloudOptions.builder()
                 .port(0)
-                .dataDir(data)
+                .dataDir(dir.resolve(".").resolve("data"))
                 .config(TestFixtures.resource("security-serverless.yml"))
                 .artifact(TestFixtures.fixtureJar(dir.resolve("build")))
                 .console(null)

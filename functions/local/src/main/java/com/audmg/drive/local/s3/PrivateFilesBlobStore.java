@@ -29,7 +29,8 @@ final class PrivateFilesBlobStore extends org.jclouds.blobstore.util.ForwardingB
 
     PrivateFilesBlobStore(BlobStore delegate, Path base) {
         super(delegate);
-        this.base = base;
+        // Normalized, as the paths it is compared with are: a base named "/x/./data" would match none of them.
+        this.base = base.toAbsolutePath().normalize();
     }
 
     @Override
