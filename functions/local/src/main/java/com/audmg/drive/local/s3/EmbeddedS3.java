@@ -65,7 +65,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         PrivateFiles.createDirectories(storageDir);
         Properties creds = credentials(credentialsFile);
         Properties overrides = new Properties();
-        overrides.setProperty("jclouds.filesystem.basedir", storageDir.toAbsolutePath().toString());
+        overrides.setProperty("jclouds.filesystem.basedir", storageDir.toAbsolutePath().normalize().toString());
         BlobStoreContext context = ContextBuilder.newBuilder("filesystem")
                 .overrides(overrides)
                 .buildView(BlobStoreContext.class);
@@ -77,8 +77,8 @@ public final class EmbeddedS3 implements AutoCloseable {
             SidecarMetadata.Report repair = sidecars.reconcile();
             // Outermost: object events are reported once everything beneath has written (or removed) the object.
             NotifyingBlobStore store = new NotifyingBlobStore(new AtomicConditionalBlobStore(
-                    new SidecarRecordingBlobStore(new PrivateFilesBlobStore(context.getBlobStore(),
-                            storageDir.toAbsolutePath()), sidecars)));
+                    new SidecarRecordingBlobStore(new PrivateFilesBlobStore(new FolderlessBlobStore(
+                            context.getBlobStore(), storageDir), storageDir), sidecars)));
             String id = creds.getProperty("accessKeyId");
             String secret = creds.getProperty("secretAccessKey");
             S3Proxy proxy = S3Proxy.builder()
