@@ -1170,7 +1170,16 @@ public final class Bench {
         // The ratio compares whole processes: a cold start on Lambda includes starting the JVM, which the
         // hello handler's process is almost all of.
         FunctionConfig first = serverless.functions().values().iterator().next();
-        Runner runner = new Runner(secret, endpoint, creds, readyId);
+        // deleteFile's files, uploaded now and left until the media pipeline is done with them: an upload made just
+        // before a timed run had the local cloud's processMedia work (and commit to the same library) beside it.
+        java.util.Deque<String> victims = new java.util.ArrayDeque<>();
+        for (int i = 0; i < 2 * n; i++) {
+            victims.add(uploadPng(token, "victim-" + i + ".png"));
+        }
+        List<String> processed = new ArrayList<>(fileIds);
+        processed.addAll(victims);
+        awaitProcessing(processed);
+        Runner runner = new Runner(secret, endpoint, creds, readyId, victims);
         List<ColdSubject> subjects = new ArrayList<>();
         subjects.add(new ColdSubject(first, HelloHandler.class.getName(), runnerClasspath(), "bare hello handler"));
         for (FunctionConfig fn : serverless.functions().values()) {
@@ -1239,6 +1248,14 @@ public final class Bench {
                                 + " in the JVM %s ms", s.trainingMs, size(s.aotCache) / 1048576.0,
                                 Figure.fmt(median(s.aotInJvm)))));
             }
+            String cpu = "cold start " + s.label + ", process CPU at the first response";
+            if (!s.cpu.isEmpty()) {
+                figures.add(Figure.of(cpu, "ms", s.cpu, false, "-").note("user + system, all threads"));
+            }
+            if (!s.aotCpu.isEmpty()) {
+                figures.add(Figure.of(cpu + ", AOT cache", "ms", s.aotCpu, false, "-")
+                        .note("user + system, all threads"));
+            }
             if (s == hello) {
                 continue;
             }
@@ -1247,6 +1264,31 @@ public final class Bench {
             if (s.aotCache != null && hello.aotCache != null && !s.aotWall.isEmpty() && !hello.aotWall.isEmpty()) {
                 addRatio(s.label + " / hello, whole processes, both with their AOT cache",
                         median(s.aotWall) / median(hello.aotWall), batch);
+            }
+            // The same comparison in CPU time, which the machine's load hardly moves: no target (the target is on
+            // the wall times), a way to tell a change from the noise of a busy machine.
+            if (!s.cpu.isEmpty() && !hello.cpu.isEmpty()) {
+                figures.add(Figure.single("cold start " + s.label + " / hello, process CPU", "x",
+                        median(s.cpu) / median(hello.cpu), "-").note("no target: the wall ratio's load-proof companion"));
+            }
+            if (!s.aotCpu.isEmpty() && !hello.aotCpu.isEmpty()) {
+                figures.add(Figure.single("cold start " + s.label + " / hello, process CPU, both with their AOT cache",
+                        "x", median(s.aotCpu) / median(hello.aotCpu), "-")
+                        .note("no target: the wall ratio's load-proof companion"));
+            }
+        }
+    }
+
+    /** Waits until the media pipeline has processed every file of {@code ids} (done or failed), at most 3 minutes. */
+    private void awaitProcessing(List<String> ids) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        for (String id : ids) {
+            while (call("GET", "files/" + id, token, null, 200).path("file").path("processing").asText()
+                    .equals("pending")) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("file " + id + " still processing after 3 minutes");
+                }
+                Thread.sleep(200);
             }
         }
     }
@@ -1281,6 +1323,9 @@ public final class Bench {
         final List<Double> wall = new ArrayList<>();
         final List<Double> aotInJvm = new ArrayList<>();
         final List<Double> aotWall = new ArrayList<>();
+        /** CPU time of the process (all threads) at its first response: what load hardly changes. */
+        final List<Double> cpu = new ArrayList<>();
+        final List<Double> aotCpu = new ArrayList<>();
         Path aotCache;
         double trainingMs;
         String status = "";
@@ -1300,12 +1345,15 @@ public final class Bench {
         private final URI endpoint;
         private final Properties creds;
         private final String readyId;
+        /** Uploaded files whose processing is over, one for each timed deleteFile run. */
+        private final java.util.Deque<String> victims;
 
-        Runner(String secret, URI endpoint, Properties creds, String readyId) {
+        Runner(String secret, URI endpoint, Properties creds, String readyId, java.util.Deque<String> victims) {
             this.secret = secret;
             this.endpoint = endpoint;
             this.creds = creds;
             this.readyId = readyId;
+            this.victims = victims;
         }
 
         Path log(ColdSubject s) {
@@ -1322,7 +1370,8 @@ public final class Bench {
             int i = Math.max(round, 0);
             String auth = "Bearer " + token;
             // The worker JVM's own options (WorkerLauncher), so the process is what the local cloud starts.
-            List<String> a = new ArrayList<>(List.of(workerJava, "-XX:+UseSerialGC"));
+            List<String> a = new ArrayList<>(List.of(workerJava));
+            a.addAll(com.audmg.drive.local.lambda.RuntimeDefaults.jvmOptions(fn.environment()));
             a.addAll(options);
             a.addAll(List.of("-Xmx" + fn.memorySizeMb() + "m", "-cp", s.classpath, HandlerRunner.class.getName()));
             String simple = round < 0 ? "train" : cls0.substring(cls0.lastIndexOf('.') + 1);
@@ -1345,7 +1394,7 @@ public final class Bench {
                 case "GetFileHandler" -> a.addAll(List.of("proxy", cls0, "GET", "/files/" + readyId,
                         "/files/{id}", readyId, auth, "-"));
                 case "DeleteFileHandler" -> {
-                    String victim = uploadPng(token, "victim-" + i + ".png");
+                    String victim = victims.remove();
                     a.addAll(List.of("proxy", cls0, "DELETE", "/files/" + victim, "/files/{id}", victim, auth,
                             "-"));
                 }
@@ -1395,6 +1444,8 @@ public final class Bench {
             String[] parts = line.split(" ", 3);
             boolean cached = options.stream().anyMatch(o -> o.startsWith("-XX:AOTCache="));
             (cached ? s.aotInJvm : s.inJvm).add(Double.parseDouble(parts[1]));
+            output.lines().filter(l -> l.startsWith("CPU_MS ")).findFirst()
+                    .ifPresent(l -> (cached ? s.aotCpu : s.cpu).add(Double.parseDouble(l.substring(7).trim())));
             (cached ? s.aotWall : s.wall).add(w);
             s.status = parts.length > 2 ? parts[2] : "";
         }
