@@ -68,12 +68,16 @@ public final class Credentials {
         }
     }
 
+    /** Loads zxcvbn's dictionaries now (a cold start does it on a background thread). */
+    public static void prepare() {
+        Estimator.ZXCVBN.getClass();
+    }
+
     /**
      * Loads zxcvbn's dictionaries and runs one estimate of a made-up password, so that the first real estimate
-     * finds its classes loaded and its code compiled (a cold start does it on a background thread, SnapStart
-     * before its snapshot, an AOT training run for its cache).
+     * finds its classes loaded (SnapStart before its snapshot, an AOT training run for its cache).
      */
-    public static void prepare() {
+    public static void prime() {
         Estimator.ZXCVBN.measure("correct-Horse-battery-4-staple", List.of("primer"));
     }
 
