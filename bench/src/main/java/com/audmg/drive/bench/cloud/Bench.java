@@ -80,6 +80,8 @@ public final class Bench {
      * of 100,000 keys page by page in many minutes (each page reads the whole folder).
      */
     private boolean skipRawList;
+    /** The cold-start phase measures only these functions (and hello); null: all of them. */
+    private Set<String> coldFunctions;
     private final Path config;
     private final Path artifactOverride;
     private final PrintStream out;
@@ -124,6 +126,7 @@ public final class Bench {
         boolean quick = false;
         String only = null;
         boolean skipRawList = false;
+        Set<String> coldFunctions = null;
         Path outFile = Path.of("bench-results.json");
         Path config = Path.of("serverless.yml");
         Path artifact = null;
@@ -133,6 +136,7 @@ public final class Bench {
                 case "--quick" -> quick = true;
                 case "--only" -> only = args[++i];
                 case "--skip-raw-list" -> skipRawList = true;
+                case "--cold-functions" -> coldFunctions = Set.of(args[++i].split(","));
                 case "--out" -> outFile = Path.of(args[++i]);
                 case "--config" -> config = Path.of(args[++i]);
                 case "--artifact" -> artifact = Path.of(args[++i]);
@@ -140,7 +144,8 @@ public final class Bench {
                 case "--help", "-h" -> {
                     out.println("Usage: java -jar bench/target/audmg-bench.jar cloud [--quick]"
                             + " [--out bench-results.json] [--config serverless.yml] [--artifact functions.jar]"
-                            + " [--cloud-jar functions/local/target/audmg-local-cloud.jar] [--only scale|cold] [--skip-raw-list]");
+                            + " [--cloud-jar functions/local/target/audmg-local-cloud.jar] [--only scale|cold] [--skip-raw-list]"
+                            + " [--cold-functions signUp,login,...]");
                     return 0;
                 }
                 default -> {
@@ -164,6 +169,7 @@ public final class Bench {
             bench = new Bench(quick, config, artifact, cloudJar, out, err);
             bench.only = only;
             bench.skipRawList = skipRawList;
+            bench.coldFunctions = coldFunctions;
         } catch (IOException e) {
             err.println("error: " + e);
             return 1;
@@ -1183,6 +1189,9 @@ public final class Bench {
         List<ColdSubject> subjects = new ArrayList<>();
         subjects.add(new ColdSubject(first, HelloHandler.class.getName(), runnerClasspath(), "bare hello handler"));
         for (FunctionConfig fn : serverless.functions().values()) {
+            if (coldFunctions != null && !coldFunctions.contains(fn.name())) {
+                continue;
+            }
             // Each function on its own artifact (the media functions have theirs), as Lambda runs it.
             subjects.add(new ColdSubject(fn, fn.handlerClass(), runnerClasspath(serverless.artifactOf(fn)),
                     fn.name()));
