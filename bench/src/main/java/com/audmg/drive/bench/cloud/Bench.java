@@ -1402,6 +1402,9 @@ public final class Bench {
                         "/files/" + readyId + "/complete", "/files/{id}/complete", readyId, auth, "-"));
                 case "GetFileHandler" -> a.addAll(List.of("proxy", cls0, "GET", "/files/" + readyId,
                         "/files/{id}", readyId, auth, "-"));
+                // A rename of the ready file (a commit to its library), not a request no route matches.
+                case "UpdateFileHandler" -> a.addAll(List.of("proxy", cls0, "PATCH", "/files/" + readyId,
+                        "/files/{id}", readyId, auth, body("name", "cold-renamed-" + i + ".png")));
                 case "DeleteFileHandler" -> {
                     String victim = victims.remove();
                     a.addAll(List.of("proxy", cls0, "DELETE", "/files/" + victim, "/files/{id}", victim, auth,
