@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * default is left out when the function's own options set it.
  */
 public final class RuntimeDefaults {
-    private static final Pattern TIERING = Pattern.compile("-XX:([+-]TieredCompilation|TieredStopAtLevel=.*)");
+    private static final Pattern TIERING = Pattern.compile("-XX:(-TieredCompilation|TieredStopAtLevel=.*)");
     private static final Pattern COLLECTOR = Pattern.compile("-XX:[+-]Use\\w+GC");
 
     private RuntimeDefaults() {
