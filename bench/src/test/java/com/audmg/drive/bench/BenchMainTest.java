@@ -21,6 +21,7 @@ class BenchMainTest {
     void run_shouldDispatchToEachBenchmark_withItsOwnOptions() {
         assertEquals(0, run("cloud", "--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--cloud-jar"), out.toString(StandardCharsets.UTF_8));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--cold-functions"), out.toString(StandardCharsets.UTF_8));
         assertEquals(0, run("desktop", "--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("audmg-bench.jar desktop"));
         assertEquals(2, run("cloud", "--no-such-option"));

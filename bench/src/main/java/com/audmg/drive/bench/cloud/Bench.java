@@ -80,6 +80,8 @@ public final class Bench {
      * of 100,000 keys page by page in many minutes (each page reads the whole folder).
      */
     private boolean skipRawList;
+    /** The cold-start phase measures only these functions (and hello); null: all of them. */
+    private Set<String> coldFunctions;
     private final Path config;
     private final Path artifactOverride;
     private final PrintStream out;
@@ -124,6 +126,7 @@ public final class Bench {
         boolean quick = false;
         String only = null;
         boolean skipRawList = false;
+        Set<String> coldFunctions = null;
         Path outFile = Path.of("bench-results.json");
         Path config = Path.of("serverless.yml");
         Path artifact = null;
@@ -133,6 +136,7 @@ public final class Bench {
                 case "--quick" -> quick = true;
                 case "--only" -> only = args[++i];
                 case "--skip-raw-list" -> skipRawList = true;
+                case "--cold-functions" -> coldFunctions = Set.of(args[++i].split(","));
                 case "--out" -> outFile = Path.of(args[++i]);
                 case "--config" -> config = Path.of(args[++i]);
                 case "--artifact" -> artifact = Path.of(args[++i]);
@@ -140,7 +144,8 @@ public final class Bench {
                 case "--help", "-h" -> {
                     out.println("Usage: java -jar bench/target/audmg-bench.jar cloud [--quick]"
                             + " [--out bench-results.json] [--config serverless.yml] [--artifact functions.jar]"
-                            + " [--cloud-jar functions/local/target/audmg-local-cloud.jar] [--only scale|cold] [--skip-raw-list]");
+                            + " [--cloud-jar functions/local/target/audmg-local-cloud.jar] [--only scale|cold] [--skip-raw-list]"
+                            + " [--cold-functions signUp,login,...]");
                     return 0;
                 }
                 default -> {
@@ -164,6 +169,7 @@ public final class Bench {
             bench = new Bench(quick, config, artifact, cloudJar, out, err);
             bench.only = only;
             bench.skipRawList = skipRawList;
+            bench.coldFunctions = coldFunctions;
         } catch (IOException e) {
             err.println("error: " + e);
             return 1;
@@ -1170,10 +1176,22 @@ public final class Bench {
         // The ratio compares whole processes: a cold start on Lambda includes starting the JVM, which the
         // hello handler's process is almost all of.
         FunctionConfig first = serverless.functions().values().iterator().next();
-        Runner runner = new Runner(secret, endpoint, creds, readyId);
+        // deleteFile's files, uploaded now and left until the media pipeline is done with them: an upload made just
+        // before a timed run had the local cloud's processMedia work (and commit to the same library) beside it.
+        java.util.Deque<String> victims = new java.util.ArrayDeque<>();
+        for (int i = 0; i < 2 * n; i++) {
+            victims.add(uploadPng(token, "victim-" + i + ".png"));
+        }
+        List<String> processed = new ArrayList<>(fileIds);
+        processed.addAll(victims);
+        awaitProcessing(processed);
+        Runner runner = new Runner(secret, endpoint, creds, readyId, victims);
         List<ColdSubject> subjects = new ArrayList<>();
         subjects.add(new ColdSubject(first, HelloHandler.class.getName(), runnerClasspath(), "bare hello handler"));
         for (FunctionConfig fn : serverless.functions().values()) {
+            if (coldFunctions != null && !coldFunctions.contains(fn.name())) {
+                continue;
+            }
             // Each function on its own artifact (the media functions have theirs), as Lambda runs it.
             subjects.add(new ColdSubject(fn, fn.handlerClass(), runnerClasspath(serverless.artifactOf(fn)),
                     fn.name()));
@@ -1239,6 +1257,14 @@ public final class Bench {
                                 + " in the JVM %s ms", s.trainingMs, size(s.aotCache) / 1048576.0,
                                 Figure.fmt(median(s.aotInJvm)))));
             }
+            String cpu = "cold start " + s.label + ", process CPU at the first response";
+            if (!s.cpu.isEmpty()) {
+                figures.add(Figure.of(cpu, "ms", s.cpu, false, "-").note("user + system, all threads"));
+            }
+            if (!s.aotCpu.isEmpty()) {
+                figures.add(Figure.of(cpu + ", AOT cache", "ms", s.aotCpu, false, "-")
+                        .note("user + system, all threads"));
+            }
             if (s == hello) {
                 continue;
             }
@@ -1247,6 +1273,31 @@ public final class Bench {
             if (s.aotCache != null && hello.aotCache != null && !s.aotWall.isEmpty() && !hello.aotWall.isEmpty()) {
                 addRatio(s.label + " / hello, whole processes, both with their AOT cache",
                         median(s.aotWall) / median(hello.aotWall), batch);
+            }
+            // The same comparison in CPU time, which the machine's load hardly moves: no target (the target is on
+            // the wall times), a way to tell a change from the noise of a busy machine.
+            if (!s.cpu.isEmpty() && !hello.cpu.isEmpty()) {
+                figures.add(Figure.single("cold start " + s.label + " / hello, process CPU", "x",
+                        median(s.cpu) / median(hello.cpu), "-").note("no target: the wall ratio's load-proof companion"));
+            }
+            if (!s.aotCpu.isEmpty() && !hello.aotCpu.isEmpty()) {
+                figures.add(Figure.single("cold start " + s.label + " / hello, process CPU, both with their AOT cache",
+                        "x", median(s.aotCpu) / median(hello.aotCpu), "-")
+                        .note("no target: the wall ratio's load-proof companion"));
+            }
+        }
+    }
+
+    /** Waits until the media pipeline has processed every file of {@code ids} (done or failed), at most 3 minutes. */
+    private void awaitProcessing(List<String> ids) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        for (String id : ids) {
+            while (call("GET", "files/" + id, token, null, 200).path("file").path("processing").asText()
+                    .equals("pending")) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("file " + id + " still processing after 3 minutes");
+                }
+                Thread.sleep(200);
             }
         }
     }
@@ -1281,6 +1332,9 @@ public final class Bench {
         final List<Double> wall = new ArrayList<>();
         final List<Double> aotInJvm = new ArrayList<>();
         final List<Double> aotWall = new ArrayList<>();
+        /** CPU time of the process (all threads) at its first response: what load hardly changes. */
+        final List<Double> cpu = new ArrayList<>();
+        final List<Double> aotCpu = new ArrayList<>();
         Path aotCache;
         double trainingMs;
         String status = "";
@@ -1300,12 +1354,15 @@ public final class Bench {
         private final URI endpoint;
         private final Properties creds;
         private final String readyId;
+        /** Uploaded files whose processing is over, one for each timed deleteFile run. */
+        private final java.util.Deque<String> victims;
 
-        Runner(String secret, URI endpoint, Properties creds, String readyId) {
+        Runner(String secret, URI endpoint, Properties creds, String readyId, java.util.Deque<String> victims) {
             this.secret = secret;
             this.endpoint = endpoint;
             this.creds = creds;
             this.readyId = readyId;
+            this.victims = victims;
         }
 
         Path log(ColdSubject s) {
@@ -1322,7 +1379,8 @@ public final class Bench {
             int i = Math.max(round, 0);
             String auth = "Bearer " + token;
             // The worker JVM's own options (WorkerLauncher), so the process is what the local cloud starts.
-            List<String> a = new ArrayList<>(List.of(workerJava, "-XX:+UseSerialGC"));
+            List<String> a = new ArrayList<>(List.of(workerJava));
+            a.addAll(com.audmg.drive.local.lambda.RuntimeDefaults.jvmOptions(fn.environment()));
             a.addAll(options);
             a.addAll(List.of("-Xmx" + fn.memorySizeMb() + "m", "-cp", s.classpath, HandlerRunner.class.getName()));
             String simple = round < 0 ? "train" : cls0.substring(cls0.lastIndexOf('.') + 1);
@@ -1344,8 +1402,11 @@ public final class Bench {
                         "/files/" + readyId + "/complete", "/files/{id}/complete", readyId, auth, "-"));
                 case "GetFileHandler" -> a.addAll(List.of("proxy", cls0, "GET", "/files/" + readyId,
                         "/files/{id}", readyId, auth, "-"));
+                // A rename of the ready file (a commit to its library), not a request no route matches.
+                case "UpdateFileHandler" -> a.addAll(List.of("proxy", cls0, "PATCH", "/files/" + readyId,
+                        "/files/{id}", readyId, auth, body("name", "cold-renamed-" + i + ".png")));
                 case "DeleteFileHandler" -> {
-                    String victim = uploadPng(token, "victim-" + i + ".png");
+                    String victim = victims.remove();
                     a.addAll(List.of("proxy", cls0, "DELETE", "/files/" + victim, "/files/{id}", victim, auth,
                             "-"));
                 }
@@ -1395,6 +1456,8 @@ public final class Bench {
             String[] parts = line.split(" ", 3);
             boolean cached = options.stream().anyMatch(o -> o.startsWith("-XX:AOTCache="));
             (cached ? s.aotInJvm : s.inJvm).add(Double.parseDouble(parts[1]));
+            output.lines().filter(l -> l.startsWith("CPU_MS ")).findFirst()
+                    .ifPresent(l -> (cached ? s.aotCpu : s.cpu).add(Double.parseDouble(l.substring(7).trim())));
             (cached ? s.aotWall : s.wall).add(w);
             s.status = parts.length > 2 ? parts[2] : "";
         }

@@ -22,7 +22,8 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * The SnapStart hooks: registered by the services that use S3, and before a snapshot each runs
- * one read of a key that cannot exist (the sessions' after signing and verifying a token). S3 here is a recorder answering 404 as S3 does.
+ * one read of a key that cannot exist (the sessions' after signing and verifying a token); sign-up's also waits for
+ * its password estimator. S3 here is a recorder answering 404 as S3 does.
  */
 class SnapshotPrimingTest {
 
@@ -51,14 +52,7 @@ class SnapshotPrimingTest {
 
     @Test
     void beforeCheckpoint_shouldReadOneMissingKeyPerService_andSurviveErrors() {
-        Map<String, String> env = Map.of("DATA_BUCKET", "data", "MEDIA_BUCKET", "media", "TOKEN_SECRET",
-                "0123456789abcdef0123456789abcdef", "TOKEN_ISSUER", "test", "TOKEN_AUDIENCE", "test",
-                "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3.getAddress().getPort());
-        Config config = Config.from(env);
-        var credentials = software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"));
-        Wiring wiring = new Wiring(config, AwsClients.s3(config, UrlConnectionHttpClient.create(), credentials),
-                AwsClients.presigner(config, credentials), "0123456789abcdef0123456789abcdef", Clock.systemUTC());
+        Wiring wiring = wiring();
 
         wiring.authService();
         wiring.fileService();
@@ -74,5 +68,46 @@ class SnapshotPrimingTest {
 
         s3.stop(0);
         SnapshotPriming.registered().forEach(p -> p.beforeCheckpoint(null)); // S3 unreachable: logged, not thrown
+    }
+
+    @Test
+    void signUp_shouldHaveItsPasswordEstimatorLoaded_beforeASnapshot() {
+        Wiring wiring = wiring();
+
+        // WHEN the sign-up function is built: zxcvbn's dictionaries start loading on a thread of their own
+        wiring.signUpService();
+        SnapshotPriming zxcvbn = SnapshotPriming.registered().stream().filter(p -> p.name().equals("zxcvbn"))
+                .findFirst().orElseThrow(() -> new AssertionError("no zxcvbn priming hook"));
+
+        List<Thread> loading = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("audmg-init-zxcvbn")).toList();
+
+        // THEN its priming hook returns once they are loaded and one estimate has run (the loading thread is then
+        // over, but for its last instructions: loading takes some 300 ms), reading nothing from S3
+        zxcvbn.beforeCheckpoint(null);
+        for (Thread t : loading) {
+            assertTrue(joined(t), "still loading");
+        }
+        assertTrue(requests.isEmpty(), requests.toString());
+    }
+
+    private static boolean joined(Thread t) {
+        try {
+            t.join(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !t.isAlive();
+    }
+
+    private Wiring wiring() {
+        Map<String, String> env = Map.of("DATA_BUCKET", "data", "MEDIA_BUCKET", "media", "TOKEN_SECRET",
+                "0123456789abcdef0123456789abcdef", "TOKEN_ISSUER", "test", "TOKEN_AUDIENCE", "test",
+                "AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3.getAddress().getPort());
+        Config config = Config.from(env);
+        var credentials = software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("test", "test"));
+        return new Wiring(config, AwsClients.s3(config, UrlConnectionHttpClient.create(), credentials),
+                AwsClients.presigner(config, credentials), "0123456789abcdef0123456789abcdef", Clock.systemUTC());
     }
 }

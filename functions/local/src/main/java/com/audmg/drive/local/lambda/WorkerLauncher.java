@@ -61,7 +61,7 @@ final class WorkerLauncher {
         Path artifact = artifacts.apply(fn).toAbsolutePath();
         boolean onClassPath = aot.applies(java, artifact);
         List<String> command = new ArrayList<>(List.of(java, "-Xmx" + fn.memorySizeMb() + "m"));
-        command.addAll(COMMON_JVM_OPTIONS);
+        command.addAll(jvmOptions(fn));
         command.addAll(List.of(
                 "-Daudmg.function=" + fn.name(),
                 "-Daudmg.handler=" + fn.handler(),
@@ -176,7 +176,7 @@ final class WorkerLauncher {
                 // after each burst of work): the heap of an idle desktop backend stays near what it holds.
                 "-XX:MinHeapFreeRatio=" + SHARED_MIN_HEAP_FREE_PERCENT,
                 "-XX:MaxHeapFreeRatio=" + SHARED_MAX_HEAP_FREE_PERCENT));
-        command.addAll(COMMON_JVM_OPTIONS);
+        command.addAll(jvmOptions(first));
         command.addAll(List.of(
                 "-Daudmg.shared=true",
                 "-Daudmg.concurrency=" + SHARED_CONCURRENCY,
@@ -192,14 +192,19 @@ final class WorkerLauncher {
         return builder.start();
     }
 
-    /** The JVM options of every worker JVM, one function's or the shared one. */
-    private static final List<String> COMMON_JVM_OPTIONS = List.of(
-            "-XX:TieredStopAtLevel=1",
-            "-Xshare:auto",
-            "-XX:+UseSerialGC",
-            // What a function prints is UTF-8 (Lambda's LANG is en_US.UTF-8), whatever this machine's locale.
-            "-Dsun.stdout.encoding=UTF-8",
-            "-Dsun.stderr.encoding=UTF-8");
+    /**
+     * The JVM options of a worker JVM, one function's or the shared one: Lambda's defaults that the function's
+     * {@code JAVA_TOOL_OPTIONS} does not change ({@link RuntimeDefaults}), then what every worker gets.
+     */
+    private static List<String> jvmOptions(FunctionConfig fn) {
+        List<String> options = new ArrayList<>(RuntimeDefaults.jvmOptions(fn.environment()));
+        options.addAll(List.of(
+                "-Xshare:auto",
+                // What a function prints is UTF-8 (Lambda's LANG is en_US.UTF-8), whatever this machine's locale.
+                "-Dsun.stdout.encoding=UTF-8",
+                "-Dsun.stderr.encoding=UTF-8"));
+        return options;
+    }
 
     /**
      * Replaces the builder's environment by what every worker of this service gets: {@code fn}'s resolved

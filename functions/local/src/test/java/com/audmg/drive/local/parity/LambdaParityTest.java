@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Lambda as AWS runs it, over real HTTP: deployed function names, one JDK per runtime, and a function's own
+ * Lambda as AWS runs it, over real HTTP: deployed function names, one JDK per runtime, the runtime's JVM defaults
+ * that a function's {@code JAVA_TOOL_OPTIONS} may change, and a function's own
  * timeout being a function error (502) rather than the gateway's timeout (504).
  */
 class LambdaParityTest {
@@ -99,6 +100,16 @@ class LambdaParityTest {
                 "            type: request",
                 "            identitySource: method.request.header.X-Api-Key, method.request.querystring.tenant",
                 "            resultTtlInSeconds: 300",
+                "  jvmDefaults:",
+                "    runtime: java" + RUNNING,
+                "    handler: com.audmg.drive.local.fixtures.StreamHandlers$Jvm",
+                "    events: [ { http: { path: jvm, method: get } } ]",
+                "  jvmTuned:",
+                "    runtime: java" + RUNNING,
+                "    handler: com.audmg.drive.local.fixtures.StreamHandlers$Jvm",
+                "    environment:",
+                "      JAVA_TOOL_OPTIONS: -XX:+TieredCompilation -XX:TieredStopAtLevel=4 -XX:+UseParallelGC",
+                "    events: [ { http: { path: jvm-tuned, method: get } } ]",
                 "  requestAuthorizer:",
                 "    runtime: java" + RUNNING,
                 "    handler: com.audmg.drive.local.fixtures.RequestAuthorizer::handleRequest",
@@ -169,6 +180,20 @@ class LambdaParityTest {
         assertTrue(summary.stream().anyMatch(l -> l.startsWith("java" + MISSING
                 + " functions run on the local cloud's own Java") && l.contains("no JDK " + MISSING + " found in")),
                 summary.toString());
+    }
+
+    @Test
+    void javaToolOptions_shouldChangeTheRuntimesJvmDefaults_asOnLambda() throws Exception {
+        // WHEN a function without JAVA_TOOL_OPTIONS and one asking for C2 and the parallel collector are called
+        HttpResponse<String> defaults = get("/jvm");
+        HttpResponse<String> tuned = get("/jvm-tuned");
+
+        // THEN the first runs with Lambda's defaults: C1 only, the serial collector
+        assertEquals(200, defaults.statusCode(), defaults.body());
+        assertEquals("TieredStopAtLevel=1\nUseSerialGC=true\nUseParallelGC=false\n", defaults.body());
+        // AND the second with what its JAVA_TOOL_OPTIONS says (it starts at all: two collectors would not)
+        assertEquals(200, tuned.statusCode(), tuned.body());
+        assertEquals("TieredStopAtLevel=4\nUseSerialGC=false\nUseParallelGC=true\n", tuned.body());
     }
 
     @Test
