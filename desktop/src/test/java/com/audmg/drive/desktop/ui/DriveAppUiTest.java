@@ -346,10 +346,20 @@ class DriveAppUiTest {
         robot.type(KeyCode.DELETE);
         waitFor("trashed again", () -> drive.allFiles().size() == 2);
 
-        // log out, then log in again and see the remaining files
+        // log out: the account's offline library goes, and the login screen says so
+        String userId = app.client().me().userId();
+        Path db = com.audmg.drive.desktop.library.LibraryStore.fileFor(app.dataDir().resolve("library"),
+                app.libraryCache().server(), userId);
+        assertTrue(Files.exists(db), "the offline library was kept while signed in: " + db);
         robot.clickOn("#userMenu");
         robot.clickOn("Log out");
         waitFor("login again", () -> window.drive() == null && window.login() != null);
+        waitFor("offline library deleted", () -> !Files.exists(db));
+        Label notice = robot.lookup("#formError").queryAs(Label.class);
+        assertEquals(MainWindow.LOGGED_OUT, fx(notice::getText));
+        assertTrue(fx(() -> notice.isVisible() && notice.getScene() != null), "the notice shows");
+        assertTrue(fx(notice::getText).contains("removed"));
+        screenshot("logged-out");
         assertEquals("alice.ui", fx(() -> robot.lookup("#username").queryAs(TextField.class).getText()));
         loginAs(robot, "alice.ui", false);
         waitFor("files after login", () -> window.drive().allFiles().size() == 2);
