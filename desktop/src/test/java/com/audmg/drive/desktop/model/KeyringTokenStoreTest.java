@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.audmg.drive.desktop.testing.Probes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,25 +49,9 @@ class KeyringTokenStoreTest {
         pb.environment().put("XDG_RUNTIME_DIR", Files.createDirectories(dir.resolve("run")).toString());
         pb.environment().remove("DBUS_SESSION_BUS_ADDRESS");
         pb.environment().remove("DISPLAY"); // no prompt can show: the keyring must be unlocked already
-        // To a file, not a pipe: a daemon of the session could hold a pipe open after the session ended.
-        Path log = dir.resolve("session.log");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process p = pb.start();
-        boolean ended = p.waitFor(90, TimeUnit.SECONDS);
-        if (!ended) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(ended, "the keyring session ends: " + out);
-        Map<String, String> seen = new LinkedHashMap<>();
-        for (String line : out.split("\n")) {
-            if (line.startsWith("PROBE ")) {
-                int eq = line.indexOf('=');
-                seen.put(line.substring(6, eq), line.substring(eq + 1));
-            }
-        }
-        assertEquals(0, p.exitValue(), out);
+        Map<String, String> seen = Probes.run(pb, dir.resolve("session.log"), 90);
+        String out = seen.get("output");
+        assertEquals("0", seen.get("exit"), out);
         // THEN the app chose the keyring, and the token went there, not to the 0600 file
         assertEquals("the system keyring", seen.get("store"), out);
         assertEquals("refresh-1", seen.get("secret-tool after save"), out);

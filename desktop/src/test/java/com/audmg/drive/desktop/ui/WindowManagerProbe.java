@@ -3,7 +3,6 @@ package com.audmg.drive.desktop.ui;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javafx.application.Platform;
@@ -172,16 +171,8 @@ public final class WindowManagerProbe {
         return true;
     }
 
-    private static <T> T onFx(Callable<T> work) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(work.call());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f.get(30, TimeUnit.SECONDS);
+    private static <T> T onFx(Callable<T> work) {
+        return com.audmg.drive.desktop.testing.Fx.fx(work);
     }
 
     /** Null before the toolkit runs. */

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.audmg.drive.desktop.model.SystemTheme;
+import com.audmg.drive.desktop.testing.Probes;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -113,22 +113,8 @@ class WindowManagerTest {
         ProcessBuilder pb = new ProcessBuilder(java, "-Daudmg.dataDir=" + data, "-Dprism.order=sw",
                 "-cp", System.getProperty("java.class.path"), WindowManagerProbe.class.getName());
         pb.environment().put("DISPLAY", display);
-        Path log = dir.resolve(name + ".log");
-        pb.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process app = pb.start();
-        boolean ended = app.waitFor(180, TimeUnit.SECONDS);
-        if (!ended) {
-            app.destroyForcibly();
-        }
-        String out = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(ended, "the probe ends: " + out);
-        Map<String, String> seen = new LinkedHashMap<>();
-        for (String line : out.split("\n")) {
-            if (line.startsWith("PROBE ")) {
-                int eq = line.indexOf('=');
-                seen.put(line.substring(6, eq), line.substring(eq + 1).strip());
-            }
-        }
+        Map<String, String> seen = Probes.run(pb, dir.resolve(name + ".log"), 180);
+        String out = seen.get("output");
         assertEquals("true", seen.get("done"), out);
         return seen;
     }
