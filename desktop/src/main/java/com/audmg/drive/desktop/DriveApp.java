@@ -37,9 +37,13 @@ public final class DriveApp extends Application {
         stage.setScene(scene);
         stage.setMinWidth(760);
         stage.setMinHeight(520);
+        // The window's own size as saved (the stage's width and height, which rememberGeometry keeps).
+        stage.setWidth(settings.windowWidth);
+        stage.setHeight(settings.windowHeight);
         restoreGeometry(stage, settings);
         stage.setOnCloseRequest(e -> rememberGeometry(stage, settings));
         stage.show();
+        com.audmg.drive.desktop.ui.WindowGeometry.hold(stage); // else openbox showed it at the minimum size
     }
 
     static Backend backendFor(AppContext app) {

@@ -116,7 +116,8 @@ public final class SystemTheme {
         }
     }
 
-    private static boolean onPath(String program) {
+    /** Whether {@code program} is an executable in a folder of {@code PATH} (tests skip what is not installed). */
+    public static boolean onPath(String program) {
         String path = System.getenv("PATH");
         if (path == null) {
             return false;

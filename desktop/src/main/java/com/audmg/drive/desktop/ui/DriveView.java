@@ -75,6 +75,7 @@ public final class DriveView extends BorderPane {
 
     private final AppContext app;
     private final Runnable onLogout;
+    private boolean loggedOutByUser;
     private final Runnable onSettings;
     private final LibraryModel library;
     private final UploadsModel uploads;
@@ -980,12 +981,18 @@ public final class DriveView extends BorderPane {
     }
 
     void logout() {
+        loggedOutByUser = true;
         stopAll();
         library.signedOut();
         if (app.client() != null) {
             app.client().logout();
         }
         onLogout.run();
+    }
+
+    /** Whether Log out ended this view (its offline library deleted), not "sign in again" from the offline banner. */
+    boolean loggedOutByUser() {
+        return loggedOutByUser;
     }
 
     /** Stops playback and uploads (logout, window close). */

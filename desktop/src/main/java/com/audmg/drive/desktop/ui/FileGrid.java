@@ -100,9 +100,8 @@ final class FileGrid extends ListView<List<DriveFile>> {
                 onOpen.accept(cur);
                 e.consume();
             } else if (e.getCode() == KeyCode.CONTEXT_MENU || (e.getCode() == KeyCode.F10 && e.isShiftDown())) {
-                javafx.scene.Node handle = cur == null ? null : lookup("#tile-" + cur.id());
-                javafx.scene.Node tile = handle == null ? null : handle.getParent();
-                javafx.scene.Node anchor = tile != null ? tile : this;
+                javafx.scene.Node anchor = cur == null ? this
+                        : tileOf(lookupAll(".tile"), cur.id()).orElse(this);
                 var b = anchor.localToScreen(anchor.getBoundsInLocal());
                 onMenu.show(anchor, b.getMinX() + Math.min(40, b.getWidth() / 2), b.getMinY() + Math.min(40,
                         b.getHeight() / 2));
@@ -275,6 +274,27 @@ final class FileGrid extends ListView<List<DriveFile>> {
         return g;
     }
 
+    /** The shown tile (style class {@code tile}) among {@code nodes} whose file is {@code id}. */
+    static java.util.Optional<javafx.scene.Node> tileOf(java.util.Collection<javafx.scene.Node> nodes, String id) {
+        return nodes.stream().filter(n -> n.getUserData() instanceof DriveFile f && f.id().equals(id))
+                .filter(n -> n.getScene() != null && n.getParent() != null && treeVisible(n)).findFirst();
+    }
+
+    private static boolean treeVisible(javafx.scene.Node n) {
+        for (javafx.scene.Node p = n; p != null; p = p.getParent()) {
+            if (!p.isVisible()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * An audio file's art (a pseudo-class, not a style class: a style class change matches the stylesheets' selectors
+     * against the node again, a pseudo-class change only switches between the styles already matched).
+     */
+    private static final javafx.css.PseudoClass AUDIO = javafx.css.PseudoClass.getPseudoClass("audio");
+
     /** One tile's nodes, made once and shown with one file after another as the grid scrolls. */
     private final class Tile {
         final VBox root;
@@ -357,11 +377,10 @@ final class FileGrid extends ListView<List<DriveFile>> {
                 return;
             }
             boolean sameContent = was != null && Thumbnails.key(was).equals(Thumbnails.key(f));
+            // The tile's handle for lookups (tests, the Menu key's anchor; see tileOf) is its file, not a node id:
+            // a new id re-applies CSS to the node, and every distinct id is a new entry in JavaFX's style cache, so
+            // scrolling through 100,000 files matched selectors at each tile shown and grew that cache without bound.
             root.setUserData(f);
-            // The tile's handle for lookups (tests, the Menu key's anchor) sits on its name: changing a node's id
-            // restyles it and everything in it at once (JavaFX reapplies CSS), which on the tile root was most of a
-            // wheel step's time.
-            name.setId("tile-" + f.id());
             boolean selected = selection.contains(f);
             if (selected != root.getStyleClass().contains("selected")) {
                 if (selected) {
@@ -380,7 +399,7 @@ final class FileGrid extends ListView<List<DriveFile>> {
         }
 
         private void showImage(DriveFile f, boolean sameContent) {
-            art.getStyleClass().remove("tile-art-audio");
+            art.pseudoClassStateChanged(AUDIO, false);
             if (art.getChildren().size() != 2 || art.getChildren().get(0) != placeholder) {
                 art.getChildren().setAll(placeholder, view);
             }
@@ -403,9 +422,7 @@ final class FileGrid extends ListView<List<DriveFile>> {
         }
 
         private void showAudio(DriveFile f, boolean sameContent) {
-            if (!art.getStyleClass().contains("tile-art-audio")) {
-                art.getStyleClass().add("tile-art-audio");
-            }
+            art.pseudoClassStateChanged(AUDIO, true);
             view.setImage(null);
             double known = durations.containsKey(f.id()) ? durations.get(f.id())
                     : f.media() != null ? f.media().durationSeconds() : Double.NaN;

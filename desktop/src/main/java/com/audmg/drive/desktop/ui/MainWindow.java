@@ -182,15 +182,24 @@ public final class MainWindow extends StackPane {
 
     /**
      * DriveView logged out (it deleted the account's offline library; the client's refresh-token listener has
-     * forgotten the kept session): the cached thumbnails go too, the username stays for the login form.
+     * forgotten the kept session): the cached thumbnails go too, the username stays for the login form, and the login
+     * screen says the local copy was removed. From the offline banner's "sign in again" nothing is deleted.
      */
     private void loggedOut() {
         app.settings().keepSignedIn = false;
         app.saveSettings();
+        if (drive == null || !drive.loggedOutByUser()) {
+            showLogin(null); // "sign in again" from the offline banner: the cached library and thumbnails stay
+            return;
+        }
         java.nio.file.Path thumbs = app.dataDir().resolve("thumbnails");
         app.io().submit(() -> deleteTree(thumbs));
-        showLogin(null);
+        showLogin(LOGGED_OUT);
     }
+
+    /** What the login screen says after Log out: the user may expect the offline copy to stay, and it does not. */
+    static final String LOGGED_OUT = "You are logged out. The copy of your library kept on this computer for offline "
+            + "use was removed; it comes back when you log in again.";
 
     private static void deleteTree(java.nio.file.Path root) {
         if (!java.nio.file.Files.exists(root)) {

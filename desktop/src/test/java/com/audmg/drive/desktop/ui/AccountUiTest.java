@@ -246,7 +246,7 @@ class AccountUiTest {
                 .count() == 2);
 
         // Preview: EXIF line, "1" keeps the centre, dragging pans, hovered tools keep white icons.
-        robot.doubleClickOn("#tile-" + jpeg.id());
+        robot.doubleClickOn(AppUi.tile(jpeg.id()));
         waitFor("preview image", () -> drive.preview().isVisible() && drive.preview().image() != null
                 && drive.preview().image().getProgress() >= 1);
         String details = fx(() -> robot.lookup("#previewDetails").queryAs(Label.class).getText());

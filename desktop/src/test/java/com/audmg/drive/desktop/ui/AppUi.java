@@ -66,6 +66,12 @@ final class AppUi {
         app.close();
     }
 
+    /** The grid's tile showing file {@code id} (tiles carry their file, not an id: see FileGrid.Tile). */
+    static javafx.scene.Node tile(String id) {
+        return fx(() -> FileGrid.tileOf(new FxRobot().lookup(".tile").queryAll(), id))
+                .orElseThrow(() -> new AssertionError("no tile shows file " + id));
+    }
+
     void screenshot(String name) {
         Fx.screenshot(stage.getScene(), name);
     }

@@ -214,7 +214,7 @@ class DriveAppUiTest {
         DriveFile audio = fx(() -> drive.allFiles().stream().filter(DriveFile::isAudio).findFirst().orElseThrow());
 
         // preview: opens, zooms, next/previous with the keyboard, closes with Escape
-        robot.doubleClickOn("#tile-" + image.id());
+        robot.doubleClickOn(AppUi.tile(image.id()));
         waitFor("preview image", () -> drive.preview().isVisible() && drive.preview().image() != null
                 && drive.preview().image().getProgress() >= 1);
         assertEquals(800, fx(() -> drive.preview().image().getWidth()));
@@ -241,7 +241,7 @@ class DriveAppUiTest {
         // With ALSA's null device the whole 30 s tone can play in less than a poll: the model having played it to
         // its end counts as the position having advanced.
         AtomicBoolean sawPlaying = whenPlaying(model);
-        robot.doubleClickOn("#tile-" + audio.id());
+        robot.doubleClickOn(AppUi.tile(audio.id()));
         // With ALSA's null device playback runs faster than real time and may reach the end between two polls,
         // so record the furthest position seen instead of sampling it.
         AtomicReference<Double> furthest = new AtomicReference<>(0.0);
@@ -334,7 +334,7 @@ class DriveAppUiTest {
         waitFor("all again", () -> drive.shownFiles().size() == 3);
 
         // Delete moves to the trash at once; the notice's Undo brings the file back
-        robot.clickOn("#tile-" + image.id());
+        robot.clickOn(AppUi.tile(image.id()));
         robot.type(KeyCode.DELETE);
         waitFor("trashed", () -> drive.allFiles().size() == 2);
         assertTrue(fx(() -> app.client().listTrashed()).stream().anyMatch(f -> f.id().equals(image.id())));
@@ -342,14 +342,24 @@ class DriveAppUiTest {
         waitFor("undone", () -> drive.allFiles().size() == 3);
         assertTrue(fx(() -> app.client().listAll(com.audmg.drive.desktop.api.FileQuery.all())).stream()
                 .anyMatch(f -> f.id().equals(image.id())));
-        robot.clickOn("#tile-" + image.id());
+        robot.clickOn(AppUi.tile(image.id()));
         robot.type(KeyCode.DELETE);
         waitFor("trashed again", () -> drive.allFiles().size() == 2);
 
-        // log out, then log in again and see the remaining files
+        // log out: the account's offline library goes, and the login screen says so
+        String userId = app.client().me().userId();
+        Path db = com.audmg.drive.desktop.library.LibraryStore.fileFor(app.dataDir().resolve("library"),
+                app.libraryCache().server(), userId);
+        assertTrue(Files.exists(db), "the offline library was kept while signed in: " + db);
         robot.clickOn("#userMenu");
         robot.clickOn("Log out");
         waitFor("login again", () -> window.drive() == null && window.login() != null);
+        waitFor("offline library deleted", () -> !Files.exists(db));
+        Label notice = robot.lookup("#formError").queryAs(Label.class);
+        assertEquals(MainWindow.LOGGED_OUT, fx(notice::getText));
+        assertTrue(fx(() -> notice.isVisible() && notice.getScene() != null), "the notice shows");
+        assertTrue(fx(notice::getText).contains("removed"));
+        screenshot("logged-out");
         assertEquals("alice.ui", fx(() -> robot.lookup("#username").queryAs(TextField.class).getText()));
         loginAs(robot, "alice.ui", false);
         waitFor("files after login", () -> window.drive().allFiles().size() == 2);
@@ -382,7 +392,7 @@ class DriveAppUiTest {
         assertEquals("audio/flac", track.contentType());
         PlayerModel model = drive.player().model();
         AtomicBoolean sawPlaying = whenPlaying(model);
-        robot.doubleClickOn("#tile-" + track.id());
+        robot.doubleClickOn(AppUi.tile(track.id()));
         // THEN it plays (JavaFX Media reports the rendition's 3 s), with no "can't play" message
         waitFor("playing", sawPlaying::get);
         waitFor("duration known", () -> drive.engine().lastPlayer().getTotalDuration().toSeconds() > 0);
@@ -450,7 +460,7 @@ class DriveAppUiTest {
         for (String id : ids) {
             DriveFile track = fx(() -> drive.allFiles().stream().filter(f -> f.id().equals(id)).findFirst().orElseThrow());
             AtomicBoolean sawPlaying = whenPlaying(model);
-            robot.doubleClickOn("#tile-" + track.id());
+            robot.doubleClickOn(AppUi.tile(track.id()));
             // THEN each plays, for as long as the server measured the original, with no "can't play" message
             waitFor(track.name() + " playing", sawPlaying::get);
             waitFor(track.name() + " in its own player", () -> model.currentProperty().get() != null

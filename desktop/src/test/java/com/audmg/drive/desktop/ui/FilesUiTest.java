@@ -159,19 +159,19 @@ class FilesUiTest {
         DriveFile gamma = named(drive, "gamma.png");
 
         // multi-select: click, Ctrl+click, Shift+click, Ctrl+A
-        robot.clickOn("#tile-" + gamma.id());
-        robot.press(KeyCode.CONTROL).clickOn("#tile-" + alpha.id()).release(KeyCode.CONTROL);
+        robot.clickOn(AppUi.tile(gamma.id()));
+        robot.press(KeyCode.CONTROL).clickOn(AppUi.tile(alpha.id())).release(KeyCode.CONTROL);
         assertEquals(List.of("gamma.png", "alpha.png"), selectedNames(drive));
-        robot.clickOn("#tile-" + beta.id());
-        robot.press(KeyCode.SHIFT).clickOn("#tile-" + alpha.id()).release(KeyCode.SHIFT);
+        robot.clickOn(AppUi.tile(beta.id()));
+        robot.press(KeyCode.SHIFT).clickOn(AppUi.tile(alpha.id())).release(KeyCode.SHIFT);
         assertEquals(List.of("beta.png", "alpha.png"), selectedNames(drive));
-        robot.clickOn("#tile-" + beta.id());
+        robot.clickOn(AppUi.tile(beta.id()));
         robot.press(KeyCode.CONTROL).type(KeyCode.A).release(KeyCode.CONTROL);
         assertEquals(3, selectedNames(drive).size());
         waitFor("three tiles drawn selected", () -> robot.lookup(".tile.selected").queryAll().size() == 3);
 
         // right-click on a selected tile: the menu acts on the whole selection
-        robot.rightClickOn("#tile-" + beta.id());
+        robot.rightClickOn(AppUi.tile(beta.id()));
         waitFor("context menu", () -> openMenu() != null);
         assertTrue(menuTexts(openMenu()).contains("Download 3 files..."), menuTexts(openMenu()).toString());
         assertTrue(menuTexts(openMenu()).contains("Move to trash 3 files"));
@@ -182,7 +182,7 @@ class FilesUiTest {
         });
 
         // F2 renames the one selected file
-        robot.clickOn("#tile-" + beta.id());
+        robot.clickOn(AppUi.tile(beta.id()));
         robot.type(KeyCode.F2);
         waitFor("rename dialog", () -> robot.lookup("#renameField").tryQuery().isPresent());
         waitFor("name selected without its extension",
@@ -197,7 +197,7 @@ class FilesUiTest {
         assertEquals(List.of("Beta renamed.png"), selectedNames(drive)); // still selected after the rename
 
         // the Menu key opens the menu for the selection; "Move to trash" takes both; the notice offers Undo
-        robot.press(KeyCode.CONTROL).clickOn("#tile-" + gamma.id()).release(KeyCode.CONTROL);
+        robot.press(KeyCode.CONTROL).clickOn(AppUi.tile(gamma.id())).release(KeyCode.CONTROL);
         robot.type(KeyCode.CONTEXT_MENU);
         waitFor("menu by key", () -> openMenu() != null);
         ContextMenu menu = openMenu();
@@ -212,8 +212,8 @@ class FilesUiTest {
         waitFor("trash listed", () -> drive.library().viewProperty().get() == LibraryModel.View.TRASH
                 && drive.allFiles().size() == 2);
         screenshot("trash");
-        robot.clickOn("#tile-" + gamma.id());
-        robot.rightClickOn("#tile-" + gamma.id());
+        robot.clickOn(AppUi.tile(gamma.id()));
+        robot.rightClickOn(AppUi.tile(gamma.id()));
         waitFor("trash menu", () -> openMenu() != null);
         assertEquals(List.of("Restore", "Delete forever..."), menuTexts(openMenu()));
         fire(openMenu(), "menuRestore");
@@ -222,7 +222,7 @@ class FilesUiTest {
         // A click that lands while the grid is still redrawing selects nothing: click until beta is selected.
         for (int attempt = 0; attempt < 10
                 && !fx(() -> drive.selectedFiles().stream().anyMatch(f -> f.id().equals(beta.id()))); attempt++) {
-            robot.clickOn("#tile-" + beta.id());
+            robot.clickOn(AppUi.tile(beta.id()));
             WaitForAsyncUtils.waitForFxEvents();
         }
         assertTrue(fx(() -> drive.selectedFiles().stream().anyMatch(f -> f.id().equals(beta.id()))), "beta selected");
@@ -286,8 +286,8 @@ class FilesUiTest {
         Path edited = TestMedia.png(work.resolve("alpha-edited.png"), 320, 200, Color.YELLOW, Color.BLACK);
         app.client().uploadVersion(alpha.id(), edited, "image/png", com.audmg.drive.desktop.api.Progress.NONE,
                 new com.audmg.drive.desktop.api.Cancellation());
-        robot.clickOn("#tile-" + alpha.id());
-        robot.rightClickOn("#tile-" + alpha.id());
+        robot.clickOn(AppUi.tile(alpha.id()));
+        robot.rightClickOn(AppUi.tile(alpha.id()));
         waitFor("context menu", () -> openMenu() != null);
         fire(openMenu(), "menuVersions");
         waitFor("two versions", () -> robot.lookup("#versionList").tryQuery().isPresent()

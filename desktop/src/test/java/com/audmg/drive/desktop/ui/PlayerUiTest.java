@@ -214,11 +214,11 @@ class PlayerUiTest {
         assertTrue(fx(() -> player.hasPrevious()), "two is first, but repeat all wraps round to one");
 
         // Keys: M mutes, Ctrl+Right seeks 5 s (the grid keeps its arrows)
-        robot.clickOn("#tile-" + one.id());
+        robot.clickOn(AppUi.tile(one.id()));
         robot.type(KeyCode.M);
         assertTrue(fx(() -> player.mutedProperty().get()));
         robot.clickOn("#repeat"); // back to one: the track stays current
-        robot.clickOn("#tile-" + one.id());
+        robot.clickOn(AppUi.tile(one.id()));
         // pause (once the track has loaded), so that the position only moves by the key; with playback faster than
         // real time the queue may have ended meanwhile (repeat was off for a moment), which stops as well
         waitFor("paused", () -> {
