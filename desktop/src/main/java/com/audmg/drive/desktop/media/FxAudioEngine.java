@@ -18,10 +18,16 @@ public final class FxAudioEngine implements AudioEngine {
         last = mp;
         boolean[] wantPlay = {false};
         // JavaFX ignores a seek while STOPPED (after the end) and its status changes arrive later than the calls:
-        // a seek asked for then is applied as soon as the player is paused or playing.
+        // a seek asked for then is applied as soon as the player is paused or playing. Likewise while a stop or a
+        // pause asked for has not arrived yet: the status still says PLAYING, and a seek made then was undone by
+        // the stop that followed it (the track sat at 0 after "ended, pause, seek to 2 s").
         double[] pendingSeek = {Double.NaN};
+        MediaPlayer.Status[] awaited = {null};
         mp.statusProperty().addListener((o, before, now) -> {
-            if (canSeek(now) && !Double.isNaN(pendingSeek[0])) {
+            if (now == awaited[0] || now == MediaPlayer.Status.PLAYING) {
+                awaited[0] = null;
+            }
+            if (awaited[0] == null && canSeek(now) && !Double.isNaN(pendingSeek[0])) {
                 double s = pendingSeek[0];
                 pendingSeek[0] = Double.NaN;
                 mp.seek(Duration.seconds(s));
@@ -37,6 +43,7 @@ public final class FxAudioEngine implements AudioEngine {
         mp.setOnError(() -> events.failed(mp.getError() == null ? "unknown" : mp.getError().getMessage()));
         // Stopped at the end: JavaFX otherwise stays PLAYING at the last position, and a later play() does nothing.
         mp.setOnEndOfMedia(() -> {
+            awaited[0] = MediaPlayer.Status.STOPPED;
             mp.stop();
             events.ended();
         });
@@ -52,12 +59,15 @@ public final class FxAudioEngine implements AudioEngine {
             @Override
             public void pause() {
                 wantPlay[0] = false;
+                if (mp.getStatus() == MediaPlayer.Status.PLAYING || awaited[0] != null) {
+                    awaited[0] = MediaPlayer.Status.PAUSED;
+                }
                 mp.pause();
             }
 
             @Override
             public void seek(double seconds) {
-                if (canSeek(mp.getStatus())) {
+                if (awaited[0] == null && canSeek(mp.getStatus())) {
                     pendingSeek[0] = Double.NaN;
                     mp.seek(Duration.seconds(seconds));
                 } else {
