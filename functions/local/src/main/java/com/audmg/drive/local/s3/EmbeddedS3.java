@@ -64,8 +64,9 @@ public final class EmbeddedS3 implements AutoCloseable {
     public static EmbeddedS3 start(Path storageDir, Path credentialsFile, int port) throws Exception {
         PrivateFiles.createDirectories(storageDir);
         Properties creds = credentials(credentialsFile);
+        StoreFiles files = new StoreFiles(storageDir);
         Properties overrides = new Properties();
-        overrides.setProperty("jclouds.filesystem.basedir", storageDir.toAbsolutePath().normalize().toString());
+        overrides.setProperty("jclouds.filesystem.basedir", files.base().toString());
         BlobStoreContext context = ContextBuilder.newBuilder("filesystem")
                 .overrides(overrides)
                 .buildView(BlobStoreContext.class);
@@ -78,7 +79,7 @@ public final class EmbeddedS3 implements AutoCloseable {
             // Outermost: object events are reported once everything beneath has written (or removed) the object.
             NotifyingBlobStore store = new NotifyingBlobStore(new AtomicConditionalBlobStore(
                     new SidecarRecordingBlobStore(new PrivateFilesBlobStore(new FolderlessBlobStore(
-                            context.getBlobStore(), storageDir), storageDir), sidecars)));
+                            context.getBlobStore(), files), files), sidecars)));
             String id = creds.getProperty("accessKeyId");
             String secret = creds.getProperty("secretAccessKey");
             S3Proxy proxy = S3Proxy.builder()

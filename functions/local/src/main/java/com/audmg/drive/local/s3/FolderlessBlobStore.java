@@ -26,14 +26,11 @@ import org.jclouds.blobstore.util.ForwardingBlobStore;
  * folder as a common prefix only when an object is under it, and a folder's key is no object (404).
  */
 final class FolderlessBlobStore extends ForwardingBlobStore {
-    /** Where s3proxy's filesystem store keeps a multipart upload's stub and parts: not objects either. */
-    private static final String MULTIPART_PREFIX = ".mpus-";
+    private final StoreFiles files;
 
-    private final Path base;
-
-    FolderlessBlobStore(BlobStore delegate, Path base) {
+    FolderlessBlobStore(BlobStore delegate, StoreFiles files) {
         super(delegate);
-        this.base = base.toAbsolutePath().normalize();
+        this.files = files;
     }
 
     @Override
@@ -43,7 +40,7 @@ final class FolderlessBlobStore extends ForwardingBlobStore {
         boolean delimited = options != null && !options.isRecursive();
         List<StorageMetadata> kept = new ArrayList<>(page.size());
         for (StorageMetadata entry : page) {
-            Path path = pathOf(container, entry.getName());
+            Path path = files.key(container, entry.getName());
             if (path == null || !Files.isDirectory(path) || delimited && holdsAnObject(path)) {
                 kept.add(entry);
             }
@@ -72,28 +69,14 @@ final class FolderlessBlobStore extends ForwardingBlobStore {
     }
 
     private boolean isFolder(String container, String name) {
-        Path path = pathOf(container, name);
+        Path path = files.key(container, name);
         return path != null && Files.isDirectory(path);
-    }
-
-    /** The key's place on disk, or null when it names none inside the container (left to the store to refuse). */
-    private Path pathOf(String container, String name) {
-        if (container == null || name == null || name.isEmpty()) {
-            return null;
-        }
-        Path containerDir = base.resolve(container).normalize();
-        Path path = containerDir.resolve(name).normalize();
-        if (!containerDir.startsWith(base) || containerDir.equals(base) || !path.startsWith(containerDir)
-                || path.equals(containerDir)) {
-            return null;
-        }
-        return path;
     }
 
     private static boolean holdsAnObject(Path folder) {
         try (Stream<Path> all = Files.walk(folder)) {
             return all.anyMatch(p -> Files.isRegularFile(p)
-                    && !p.getFileName().toString().startsWith(MULTIPART_PREFIX));
+                    && !p.getFileName().toString().startsWith(StoreFiles.MULTIPART_PREFIX));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + folder, e);
         }

@@ -19,18 +19,14 @@ import org.jclouds.io.Payload;
 /**
  * Makes the files that jclouds' filesystem store writes for s3proxy owner-only (0600, folders 0700) as soon
  * as each write returns: jclouds creates them with the process umask (0644/0755) and Java has no way to
- * change that umask. The store keeps container {@code c}, key {@code k} at {@code base/c/k} (a key's
- * slashes are folders) and a multipart upload's stub and parts at {@code base/c/.mpus-...}.
+ * change that umask. Where the store keeps what: {@link StoreFiles}.
  */
 final class PrivateFilesBlobStore extends org.jclouds.blobstore.util.ForwardingBlobStore {
-    private static final String MULTIPART_PREFIX = ".mpus-";
+    private final StoreFiles files;
 
-    private final Path base;
-
-    PrivateFilesBlobStore(BlobStore delegate, Path base) {
+    PrivateFilesBlobStore(BlobStore delegate, StoreFiles files) {
         super(delegate);
-        // Normalized, as the paths it is compared with are: a base named "/x/./data" would match none of them.
-        this.base = base.toAbsolutePath().normalize();
+        this.files = files;
     }
 
     @Override
@@ -92,8 +88,8 @@ final class PrivateFilesBlobStore extends org.jclouds.blobstore.util.ForwardingB
 
     /** The container folder, or a key's file and the folders its slashes made, up to the container. */
     private void privateKey(String container, String key) {
-        Path containerDir = base.resolve(container).normalize();
-        if (!containerDir.startsWith(base) || containerDir.equals(base)) {
+        Path containerDir = files.container(container);
+        if (containerDir == null) {
             return;
         }
         try {
@@ -101,10 +97,7 @@ final class PrivateFilesBlobStore extends org.jclouds.blobstore.util.ForwardingB
                 PrivateFiles.makePrivateIfPresent(containerDir);
                 return;
             }
-            Path file = containerDir.resolve(key).normalize();
-            if (!file.startsWith(containerDir)) {
-                return;
-            }
+            Path file = files.key(container, key);
             for (Path p = file; p != null && !p.equals(containerDir); p = p.getParent()) {
                 PrivateFiles.makePrivateIfPresent(p);
             }
@@ -114,12 +107,12 @@ final class PrivateFilesBlobStore extends org.jclouds.blobstore.util.ForwardingB
     }
 
     private void privateMultipartFiles(String container) {
-        Path containerDir = base.resolve(container).normalize();
-        if (!containerDir.startsWith(base) || containerDir.equals(base)) {
+        Path containerDir = files.container(container);
+        if (containerDir == null) {
             return;
         }
         try {
-            PrivateFiles.makeEntriesPrivate(containerDir, MULTIPART_PREFIX);
+            PrivateFiles.makeEntriesPrivate(containerDir, StoreFiles.MULTIPART_PREFIX);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make the multipart files of " + container + " private", e);
         }
