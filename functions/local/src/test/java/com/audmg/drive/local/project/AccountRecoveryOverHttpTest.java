@@ -42,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AccountRecoveryOverHttpTest {
 
     private static final String PASSWORD = "purple-monkey-dishwasher";
-    private static final String GATEWAY_429 = "{\"message\":\"Too Many Requests\"}";
 
     @TempDir
     static Path dataDir;
@@ -192,7 +191,7 @@ class AccountRecoveryOverHttpTest {
         int gateway = 0;
         for (CompletableFuture<HttpResponse<String>> response : burst) {
             HttpResponse<String> r = response.get();
-            if (r.statusCode() == 429 && r.body().equals(GATEWAY_429)) {
+            if (GatewayAnswers.throttled(r.statusCode(), r.body())) {
                 gateway++;
             } else {
                 // Past the gateway: 202, or the function's own per-client budget (10 an hour, shared with the
@@ -312,7 +311,7 @@ class AccountRecoveryOverHttpTest {
         HttpResponse<String> response = null;
         for (int attempt = 0; attempt < 8; attempt++) {
             response = HTTP.send(request(method, path, token, body), HttpResponse.BodyHandlers.ofString());
-            boolean gatewayThrottled = response.statusCode() == 429 && response.body().equals(GATEWAY_429);
+            boolean gatewayThrottled = GatewayAnswers.throttled(response.statusCode(), response.body());
             if (!gatewayThrottled && response.statusCode() != 504) {
                 return response;
             }

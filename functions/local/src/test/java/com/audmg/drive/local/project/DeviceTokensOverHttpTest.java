@@ -50,7 +50,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DeviceTokensOverHttpTest {
 
     private static final String PASSWORD = "purple-monkey-dishwasher";
-    private static final String GATEWAY_429 = "{\"message\":\"Too Many Requests\"}";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final AtomicInteger NEXT_ADDRESS = new AtomicInteger();
 
@@ -100,7 +99,7 @@ class DeviceTokensOverHttpTest {
                     int n = sent.getAndIncrement();
                     Answer a = send("127.0.1." + (1 + n % 30), "POST", "/auth/login", null,
                             login("owen", "guess number " + n, null));
-                    String kind = a.status == 429 && a.body.equals(GATEWAY_429) ? "gateway 429" : a.status + " " + code(a);
+                    String kind = GatewayAnswers.throttled(a.status, a.body) ? "gateway 429" : a.status + " " + code(a);
                     attackerAnswers.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
                     Thread.sleep(4 * 1000 / 7);
                 }
@@ -267,7 +266,7 @@ class DeviceTokensOverHttpTest {
                 // 409 after a retry: the timed-out attempt created the account.
                 return;
             }
-            assertTrue(a.status == 502 || a.status == 504 || a.status == 429 && a.body.equals(GATEWAY_429),
+            assertTrue(a.status == 502 || a.status == 504 || GatewayAnswers.throttled(a.status, a.body),
                     a.status + " " + a.body);
             Thread.sleep(500);
         }
@@ -322,7 +321,7 @@ class DeviceTokensOverHttpTest {
         Answer a = null;
         for (int attempt = 0; attempt < 10; attempt++) {
             a = send(from, method, path, token, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
-            boolean gateway = a.status == 429 && a.body.equals(GATEWAY_429);
+            boolean gateway = GatewayAnswers.throttled(a.status, a.body);
             if (!gateway && a.status != 504 && a.status != 502) {
                 return a;
             }

@@ -776,7 +776,7 @@ final class Torture {
 
     /**
      * A read of the end-state check, made as a patient client makes it: the gateway's own throttle (429, as API
-     * Gateway answers above the stage's rate) is waited out with a growing pause, for up to two minutes, and only
+     * Gateway answers above the stage's rate; a function's own 429 is checked as any answer) is waited out with a growing pause, for up to two minutes, and only
      * the answer after it is checked. During the run a 429 is an answer like any other; at the end the checker's
      * thousands of reads in a burst would otherwise count the throttle as a lost file.
      */
@@ -785,7 +785,7 @@ final class Torture {
         long pauseMillis = 50;
         while (true) {
             Reply r = api(op, method, path, token, null, null);
-            if (r.status != 429 || System.nanoTime() > deadline) {
+            if (!GatewayAnswers.throttled(r.status, r.body) || System.nanoTime() > deadline) {
                 return r;
             }
             throttledFinalReads.increment();
