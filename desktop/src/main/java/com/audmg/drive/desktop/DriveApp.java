@@ -37,6 +37,9 @@ public final class DriveApp extends Application {
         stage.setScene(scene);
         stage.setMinWidth(760);
         stage.setMinHeight(520);
+        // The window's own size as saved (the stage's width and height, which rememberGeometry keeps).
+        stage.setWidth(settings.windowWidth);
+        stage.setHeight(settings.windowHeight);
         restoreGeometry(stage, settings);
         stage.setOnCloseRequest(e -> rememberGeometry(stage, settings));
         stage.show();
@@ -56,9 +59,6 @@ public final class DriveApp extends Application {
     }
 
     private static void restoreGeometry(Stage stage, Settings s) {
-        // The window's own size as saved (the stage's width and height, which rememberGeometry keeps).
-        stage.setWidth(s.windowWidth);
-        stage.setHeight(s.windowHeight);
         if (!Double.isNaN(s.windowX) && !Double.isNaN(s.windowY)) {
             Rectangle2D r = new Rectangle2D(s.windowX, s.windowY, s.windowWidth, s.windowHeight);
             boolean visible = Screen.getScreens().stream().anyMatch(sc -> sc.getVisualBounds().intersects(r));

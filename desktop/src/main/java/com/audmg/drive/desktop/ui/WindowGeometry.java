@@ -9,10 +9,10 @@ import javafx.util.Duration;
 /**
  * Keeps a window's size and maximised state through the moments JavaFX 21's GTK glass loses them under a window manager
  * (openbox, see WindowManagerTest): right after the window maps, glass reports a size of 200 x 200 (which the minimum
- * size then turns into 760 x 520). (A WINDOW_MODAL dialog did the same to its owner for good, which is why the app's
- * dialogs are modal by hand, see Dialogs.) For a short while after {@link #hold}, called once the main window shows,
- * those changes are undone: a maximised window that loses its maximised state is maximised again, one shrunk to
- * 200 x 200 or to its minimum size gets its size back. Anything else (the user maximising or resizing) is left alone.
+ * size then turns into 760 x 520), and when a modal dialog opens the main window is un-maximised and shrunk the same
+ * way. For a short while after {@link #hold} those changes are undone: a maximised window that loses its maximised
+ * state is maximised again, one shrunk to 200 x 200 or to its minimum size gets its size back. Anything else (the
+ * user maximising or resizing) is left alone.
  */
 public final class WindowGeometry {
 
