@@ -12,6 +12,9 @@ import javafx.stage.Window;
 /** Dialog placement shared by every dialog of the app. */
 final class Dialogs {
 
+    /** How far a window manager may shift a window it places (its frame), in pixels. */
+    private static final double NUDGE = 48;
+
     private Dialogs() {
     }
 
@@ -51,12 +54,16 @@ final class Dialogs {
             owner.getScene().removeEventFilter(InputEvent.ANY, block);
             owner.focusedProperty().removeListener(refocus);
         }));
+        // Where centring last put it; NaN until then.
+        double[] placed = {Double.NaN, Double.NaN};
         Runnable centre = () -> {
             double w = dialog.getWidth();
             double h = dialog.getHeight();
             if (w > 0 && h > 0) {
-                dialog.setX(at[0] + (at[2] - w) / 2);
-                dialog.setY(at[1] + (at[3] - h) / 2);
+                placed[0] = at[0] + (at[2] - w) / 2;
+                placed[1] = at[1] + (at[3] - h) / 2;
+                dialog.setX(placed[0]);
+                dialog.setY(placed[1]);
             }
         };
         // Its size may be known only after glass has mapped it (under a window manager, the next pulse), and JavaFX's
@@ -65,6 +72,17 @@ final class Dialogs {
             centre.run();
             Platform.runLater(centre);
         }));
+        // Its final size may come later still (a loaded machine: a first layout at about 200 x 220, then 580 x 370
+        // seconds after): each new size is centred again, as long as the dialog is where centring put it (give or
+        // take the window manager's frame). A dialog the user moved stays where it was put.
+        ChangeListener<Number> resized = (o, was, now) -> {
+            if (dialog.isShowing() && !Double.isNaN(placed[0]) && Math.abs(dialog.getX() - placed[0]) <= NUDGE
+                    && Math.abs(dialog.getY() - placed[1]) <= NUDGE) {
+                centre.run();
+            }
+        };
+        dialog.widthProperty().addListener(resized);
+        dialog.heightProperty().addListener(resized);
     }
 
     private static javafx.event.EventHandler<javafx.scene.control.DialogEvent> chain(

@@ -334,13 +334,18 @@ public final class MainWindow extends StackPane {
         }
     }
 
-    /** Stops everything at window close. */
+    /**
+     * Stops everything at window close. A connection still starting is dropped: its callbacks find no backend and do
+     * nothing (they would otherwise submit work to the app's io threads after they stopped).
+     */
     public void shutdown() {
         if (drive != null) {
             drive.stopAll();
         }
-        if (backend != null) {
-            backend.close();
+        Backend b = backend;
+        backend = null;
+        if (b != null) {
+            b.close();
         }
     }
 }

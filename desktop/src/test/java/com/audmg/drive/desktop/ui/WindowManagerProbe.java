@@ -68,7 +68,17 @@ public final class WindowManagerProbe {
     private static String dialogOffset() throws Exception {
         Platform.runLater(() -> ((ButtonBase) main().getScene().lookup("#connectionSettings")).fire()); // shows, waits
         await("dialog", () -> onFxQuiet(() -> dialog() != null) == Boolean.TRUE);
-        Thread.sleep(1000); // shown, centred, placed by the window manager
+        // Shown, centred, placed by the window manager: read once its geometry has not moved for half a second.
+        String last = "";
+        int same = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Thread.sleep(500);
+        while (same < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            String now = onFx(() -> size(dialog()) + " " + size(main()));
+            same = now.equals(last) ? same + 1 : 0;
+            last = now;
+        }
         return onFx(() -> {
             Window d = dialog();
             Stage m = main();
