@@ -14,6 +14,8 @@ final class Dialogs {
 
     /** How far a window manager may shift a window it places (its frame), in pixels. */
     private static final double NUDGE = 48;
+    /** How long after showing a dialog's placement by the window manager is corrected. */
+    private static final long SETTLE_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2000);
 
     private Dialogs() {
     }
@@ -68,21 +70,41 @@ final class Dialogs {
         };
         // Its size may be known only after glass has mapped it (under a window manager, the next pulse), and JavaFX's
         // own placement put it at the screen's corner over a maximised owner.
+        long[] shownAt = {0};
         dialog.setOnShown(chain(dialog.getOnShown(), () -> {
+            shownAt[0] = System.nanoTime();
             centre.run();
             Platform.runLater(centre);
         }));
-        // Its final size may come later still (a loaded machine: a first layout at about 200 x 220, then 580 x 370
-        // seconds after): each new size is centred again, as long as the dialog is where centring put it (give or
-        // take the window manager's frame). A dialog the user moved stays where it was put.
+        // The window manager may place it after that, from the size it had when it was mapped (openbox centres a
+        // dialog on its owner: a first layout at about 200 x 220 px left a 580 x 370 dialog 189,75 px off centre,
+        // under load), and its final size may come later still. So for a while after it shows, a move away from
+        // where centring put it is undone, and for as long as it sits there (give or take the window manager's
+        // frame) a new size is centred again. A dialog the user moved stays where it was put.
         ChangeListener<Number> resized = (o, was, now) -> {
-            if (dialog.isShowing() && !Double.isNaN(placed[0]) && Math.abs(dialog.getX() - placed[0]) <= NUDGE
-                    && Math.abs(dialog.getY() - placed[1]) <= NUDGE) {
+            if (dialog.isShowing() && !Double.isNaN(placed[0])
+                    && (settling(shownAt[0]) || wherePut(dialog, placed))) {
+                centre.run();
+            }
+        };
+        ChangeListener<Number> moved = (o, was, now) -> {
+            if (dialog.isShowing() && !Double.isNaN(placed[0]) && settling(shownAt[0]) && !wherePut(dialog, placed)) {
                 centre.run();
             }
         };
         dialog.widthProperty().addListener(resized);
         dialog.heightProperty().addListener(resized);
+        dialog.xProperty().addListener(moved);
+        dialog.yProperty().addListener(moved);
+    }
+
+    /** Within the time a window manager takes to place a dialog it was just asked to map (a loaded machine). */
+    private static boolean settling(long shownAtNanos) {
+        return shownAtNanos != 0 && System.nanoTime() - shownAtNanos < SETTLE_NANOS;
+    }
+
+    private static boolean wherePut(Dialog<?> dialog, double[] placed) {
+        return Math.abs(dialog.getX() - placed[0]) <= NUDGE && Math.abs(dialog.getY() - placed[1]) <= NUDGE;
     }
 
     private static javafx.event.EventHandler<javafx.scene.control.DialogEvent> chain(

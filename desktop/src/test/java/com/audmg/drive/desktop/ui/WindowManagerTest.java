@@ -54,7 +54,8 @@ class WindowManagerTest {
         openbox = wm.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK").contains("window id")) {
-            assertTrue(System.nanoTime() < deadline, "openbox manages the display");
+            assertTrue(System.nanoTime() < deadline, () -> "openbox manages the display (alive: " + openbox.isAlive()
+                    + "): " + log(dir.resolve("openbox.log")));
             Thread.sleep(100);
         }
     }
@@ -117,6 +118,14 @@ class WindowManagerTest {
         String out = seen.get("output");
         assertEquals("true", seen.get("done"), out);
         return seen;
+    }
+
+    private static String log(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     private static String run(String... cmd) throws Exception {
