@@ -291,6 +291,19 @@ public final class Wiring {
         JsonObjectStore data = new JsonObjectStore(s3.get(), config.dataBucket());
         // An account that cannot exist (usernames are at least 3 characters): a 404 through the whole S3 path.
         primeSnapshot("accounts", () -> data.get(Keys.account("")));
+        // What a login and a sign-up do after that read: conditional writes (budgets, the session, the account, a
+        // device token), here one that cannot succeed (If-Match on that missing key: S3 answers 404 or 412 and
+        // writes nothing), and bcrypt at its lowest cost (its classes and the Blowfish rounds' profile).
+        primeSnapshot("writes", () -> {
+            try {
+                data.replace(Keys.account(""), Json.object().put("priming", true), "\"priming\"");
+            } catch (JsonObjectStore.ConditionFailedException
+                     | software.amazon.awssdk.services.s3.model.S3Exception expected) {
+                // the answer every priming write gets
+            }
+            PasswordHasher lowest = new PasswordHasher(4);
+            lowest.verify("priming", lowest.hash("priming"));
+        });
         return new AuthService(new AccountStore(data), loginThrottle(data),
                 new SignUpThrottle(data, config.signUpsPerClientPerHour(), config.signUpsPerHour(), clock),
                 passwordHasher(), sessions(), mfaService(), emailService(), devices(), clock);

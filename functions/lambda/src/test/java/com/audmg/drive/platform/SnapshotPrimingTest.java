@@ -22,8 +22,9 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 
 /**
  * The SnapStart hooks: registered by the services that use S3, and before a snapshot each runs
- * one read of a key that cannot exist (the sessions' after signing and verifying a token); sign-up's also waits for
- * its password estimator. S3 here is a recorder answering 404 as S3 does.
+ * one read of a key that cannot exist (the sessions' after signing and verifying a token), the accounts' also a
+ * conditional write that cannot succeed; sign-up's also waits for its password estimator. S3 here is a recorder
+ * answering 404 as S3 does, and s3proxy (a write must leave nothing behind).
  */
 class SnapshotPrimingTest {
 
@@ -34,7 +35,9 @@ class SnapshotPrimingTest {
     void startRecorder() throws Exception {
         s3 = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         s3.createContext("/", exchange -> {
-            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            String ifMatch = exchange.getRequestHeaders().getFirst("If-Match");
+            requests.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
+                    + (ifMatch == null ? "" : " If-Match " + ifMatch));
             byte[] body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code><Message>none</Message></Error>"
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/xml");
@@ -59,8 +62,11 @@ class SnapshotPrimingTest {
         assertTrue(requests.isEmpty(), "registering reads nothing: " + requests);
         SnapshotPriming.registered().forEach(p -> p.beforeCheckpoint(null));
 
-        assertEquals(3, requests.size(), requests.toString());
+        assertEquals(4, requests.size(), requests.toString());
         assertTrue(requests.stream().anyMatch(r -> r.matches("GET /data/users/[0-9a-f]{64}\\.json")), requests.toString());
+        // the write path, on that same missing key, with a condition no object can meet
+        assertTrue(requests.stream().anyMatch(r -> r.matches("PUT /data/users/[0-9a-f]{64}\\.json If-Match \"priming\"")),
+                requests.toString());
         assertTrue(requests.contains("GET /data/library/snapstartprimingsnapstartp/head.json"), requests.toString());
         // a token signed and verified, then its session read
         assertTrue(requests.stream().anyMatch(r -> r.startsWith("GET /data/") && r.contains("snapstartprimingsnapstartp")
@@ -68,6 +74,23 @@ class SnapshotPrimingTest {
 
         s3.stop(0);
         SnapshotPriming.registered().forEach(p -> p.beforeCheckpoint(null)); // S3 unreachable: logged, not thrown
+    }
+
+    @Test
+    void primingHooks_shouldWriteNothing_toARealS3() throws Exception {
+        try (com.audmg.drive.TestCloud cloud = new com.audmg.drive.TestCloud()) {
+            Wiring wiring = cloud.wiring(Map.of());
+            wiring.signUpService();
+            wiring.authService();
+            wiring.fileService();
+
+            SnapshotPriming.registered().forEach(p -> p.beforeCheckpoint(null));
+
+            for (String bucket : List.of(com.audmg.drive.TestCloud.DATA_BUCKET, com.audmg.drive.TestCloud.MEDIA_BUCKET)) {
+                var listed = cloud.s3().listObjectsV2(b -> b.bucket(bucket)).contents();
+                assertTrue(listed.isEmpty(), bucket + " after priming: " + listed);
+            }
+        }
     }
 
     @Test
