@@ -33,9 +33,11 @@ public final class EmbeddedS3 implements AutoCloseable {
     private final S3Proxy proxy;
     private final S3Settings settings;
     private final String repairReport;
+    private final SidecarMetadata sidecars;
 
     private EmbeddedS3(BlobStoreContext context, NotifyingBlobStore store, S3Proxy proxy, S3Settings settings,
-                       String repairReport) {
+                       String repairReport, SidecarMetadata sidecars) {
+        this.sidecars = sidecars;
         this.notifier = store;
         this.repairReport = repairReport;
         this.context = context;
@@ -97,7 +99,8 @@ public final class EmbeddedS3 implements AutoCloseable {
                 Thread.sleep(5);
             }
             URI endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
-            return new EmbeddedS3(context, store, proxy, new S3Settings(endpoint, id, secret), repair.describe());
+            return new EmbeddedS3(context, store, proxy, new S3Settings(endpoint, id, secret), repair.describe(),
+                    sidecars);
         } catch (Exception e) {
             context.close();
             throw e;
@@ -161,12 +164,21 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     @Override
     public void close() {
+        boolean stopped = false;
         try {
             proxy.stop();
+            stopped = true;
         } catch (Exception e) {
             // Stopping Jetty only fails when it is already stopped.
         } finally {
             context.close();
+        }
+        if (stopped && sidecars != null) {
+            try {
+                sidecars.closedCleanly();
+            } catch (java.io.IOException e) {
+                // The next start then checks every sidecar, as after a crash.
+            }
         }
     }
 }

@@ -36,6 +36,8 @@ import java.util.stream.Stream;
 final class SidecarMetadata {
     static final String CONTENT_MD5 = "user.content-md5";
     static final String CONTENT_TYPE = "user.content-type";
+    /** In the sidecars' folder while no run has it open: the last one closed cleanly. */
+    static final String CLOSED_CLEANLY = "closed-cleanly";
 
     /** What {@link #reconcile()} did. */
     record Report(int objects, int restored, int recomputed, int recorded, int orphansRemoved) {
@@ -98,10 +100,15 @@ final class SidecarMetadata {
     }
 
     /**
-     * At start: gives files without attributes theirs back, records files that have no sidecar yet (a data
-     * folder from before sidecars existed), and removes sidecars whose object is gone.
+     * At start: gives files without attributes theirs back. After a run that did not close cleanly (a crash, a
+     * kill, a data folder from before sidecars existed) it also records files whose sidecar is missing or
+     * differs, and removes sidecars whose object is gone; after a clean close the sidecars are as the last run
+     * left them, and only the objects' own attributes are checked (one lookup each: reading every sidecar at every
+     * start cost about 40 KB of garbage and a file read per object, some 1 GB for a library of 10,000 files).
      */
     Report reconcile() throws IOException {
+        // Taken away before anything is served: a run that does not reach closedCleanly() leaves none.
+        boolean cleanBefore = Files.deleteIfExists(sidecars.resolve(CLOSED_CLEANLY));
         int objects = 0;
         int restored = 0;
         int recomputed = 0;
@@ -124,6 +131,9 @@ final class SidecarMetadata {
                 objects++;
                 String name = containerDir.relativize(file).toString().replace(file.getFileSystem().getSeparator(),
                         "/");
+                if (cleanBefore && hasAttribute(file, CONTENT_MD5)) {
+                    continue;
+                }
                 TreeMap<String, byte[]> attributes = readAttributes(file);
                 Path sidecar = sidecar(container, name);
                 if (attributes.containsKey(CONTENT_MD5)) {
@@ -149,9 +159,20 @@ final class SidecarMetadata {
                     recomputed++;
                 }
             }
-            orphans += removeOrphans(container);
+            if (!cleanBefore) {
+                orphans += removeOrphans(container);
+            }
         }
         return new Report(objects, restored, recomputed, recorded, orphans);
+    }
+
+    /**
+     * At a clean close, once nothing writes any more: the sidecars match the objects, and the next start need not
+     * read them ({@link #reconcile}).
+     */
+    void closedCleanly() throws IOException {
+        Files.createDirectories(sidecars);
+        com.audmg.drive.local.PrivateFiles.write(sidecars.resolve(CLOSED_CLEANLY), new byte[0]);
     }
 
     private int removeOrphans(String container) throws IOException {
@@ -230,6 +251,20 @@ final class SidecarMetadata {
         java.io.StringWriter text = new java.io.StringWriter();
         p.store(text, null);
         com.audmg.drive.local.PrivateFiles.write(sidecar, text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether the file has this extended attribute (one lookup, nothing read). */
+    private static boolean hasAttribute(Path file, String name) throws IOException {
+        UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+        if (view == null) {
+            return false;
+        }
+        try {
+            view.size(name);
+            return true;
+        } catch (java.nio.file.FileSystemException missing) {
+            return false;
+        }
     }
 
     static TreeMap<String, byte[]> readAttributes(Path file) throws IOException {
