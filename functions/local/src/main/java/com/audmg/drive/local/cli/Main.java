@@ -80,8 +80,14 @@ public final class Main {
             return scrub(cloud, repair, out, err);
         }
         CountDownLatch stopped = new CountDownLatch(1);
+        // Ctrl-C, SIGTERM: stopped in order (the data folder closed cleanly), and said.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            long t0 = System.nanoTime();
+            out.println("Stopping: the API, the functions' workers, then S3 (the data folder is closed cleanly)");
+            out.flush();
             cloud.close();
+            out.println("Stopped in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            out.flush();
             stopped.countDown();
         }, "cli-shutdown"));
         // READY stays the first line: the desktop app and the tests parse it.

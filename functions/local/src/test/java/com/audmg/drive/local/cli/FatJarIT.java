@@ -31,6 +31,8 @@ class FatJarIT {
         assertTrue(Files.isRegularFile(JAR), "run after package: " + JAR.toAbsolutePath());
         Path fixture = TestFixtures.fixtureJar(dir.resolve("build"));
         long t0 = System.nanoTime();
+        List<String> after = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread drain = null;
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", JAR.toString(), "--port", "0", "--data-dir", dir.resolve("data").toString(),
                 "--config", TestFixtures.fixtureConfig().toString(), "--artifact", fixture.toString())
@@ -49,7 +51,7 @@ class FatJarIT {
             assertTrue(summary.stream().anyMatch(l -> l.matches("S3 +http://127\\.0\\.0\\.1:\\d+ .*")), summary.toString());
             assertTrue(summary.stream().anyMatch(l -> l.matches("Lambda +http://127\\.0\\.0\\.1:\\d+ .*")), summary.toString());
             assertTrue(summary.contains("Region      eu-west-1"), summary.toString());
-            Thread drain = new Thread(() -> lines.lines().forEach(l -> { }));
+            drain = new Thread(() -> lines.lines().forEach(after::add));
             drain.setDaemon(true);
             drain.start();
 
@@ -60,10 +62,17 @@ class FatJarIT {
             assertEquals(200, r.statusCode(), r.body());
             assertTrue(r.body().contains("function=fixture-app-local-echo"), r.body());
         } finally {
-            p.destroy();
+            p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
         }
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "stops on SIGTERM");
         assertTrue(p.descendants().noneMatch(ProcessHandle::isAlive), "no worker left behind");
+        // and says so, having closed the data folder cleanly (the next start reads no metadata record)
+        if (drain != null) {
+            drain.join(5_000);
+        }
+        assertTrue(after.stream().anyMatch(l -> l.startsWith("Stopping: ")), after.toString());
+        assertTrue(after.stream().anyMatch(l -> l.matches("Stopped in \\d+ ms")), after.toString());
+        assertTrue(Files.exists(dir.resolve("data/s3-metadata/closed-cleanly")), "closed cleanly");
     }
 
     /** ElasticMQ (Scala, Pekko: every jar's reference.conf merged by the shade plugin) runs from the fat jar. */
