@@ -15,63 +15,79 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The app's windows under a real window manager: Xvfb with openbox, the app on real glass (not Monocle) in its own JVM
- * ({@link WindowManagerProbe}), what the window manager did read back with xdotool and xprop. The first window opens
- * at its saved or default size (not the minimum), a modal dialog opens centred on the main window, and a dialog
- * leaves the main window maximised. Skipped, saying which, when Xvfb, openbox, xdotool or xprop is missing
- * ({@code apt-get install xvfb openbox xdotool x11-utils}; {@code .ci/run} installs them).
+ * The app's windows under real window managers (openbox, and xfwm4, Xfce's), each on its own Xvfb: the app on real
+ * glass (not Monocle) in its own JVM ({@link WindowManagerProbe}), what the window manager did read back with xdotool
+ * and xprop. The first window opens at its saved or default size (not the minimum), a modal dialog opens centred on
+ * the main window, and a dialog leaves the main window maximised. Each case is skipped, saying which tool is missing,
+ * when Xvfb, the window manager, xdotool or xprop is ({@code apt-get install xvfb openbox xfwm4 xdotool x11-utils};
+ * {@code .ci/run} installs them).
  */
 class WindowManagerTest {
 
     @TempDir
     static Path dir;
-    private static Process xvfb;
-    private static Process openbox;
-    private static String display;
+    /** The displays started, by window manager: Xvfb and the window manager on it. */
+    private static final Map<String, Process[]> running = new java.util.HashMap<>();
+    private static final Map<String, String> displays = new java.util.HashMap<>();
 
-    @BeforeAll
-    static void startDisplay() throws Exception {
-        for (String tool : List.of("Xvfb", "openbox", "xdotool", "xprop")) {
-            if (!SystemTheme.onPath(tool)) {
-                return; // each test skips, naming the tool
-            }
+    /** The command that starts a window manager without a session manager. */
+    private static List<String> command(String wm) {
+        return switch (wm) {
+            case "openbox" -> List.of("openbox", "--sm-disable");
+            case "xfwm4" -> List.of("xfwm4", "--compositor=off");
+            default -> throw new IllegalArgumentException(wm);
+        };
+    }
+
+    /** A display managed by {@code wm} (started on first use), or a skip naming the missing tool. */
+    private static synchronized String display(String wm) throws Exception {
+        for (String tool : List.of("Xvfb", wm, "xdotool", "xprop")) {
+            assumeTrue(SystemTheme.onPath(tool), tool + " not installed: the window manager check does not run");
         }
-        xvfb = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "1600x1000x24", "-nolisten", "tcp")
+        if (displays.containsKey(wm)) {
+            return displays.get(wm);
+        }
+        Process xvfb = new ProcessBuilder("Xvfb", "-displayfd", "1", "-screen", "0", "1600x1000x24", "-nolisten", "tcp")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String n = new BufferedReader(new InputStreamReader(xvfb.getInputStream(), StandardCharsets.US_ASCII))
                 .readLine();
         assertTrue(n != null && n.strip().matches("\\d+"), "Xvfb tells its display number");
-        display = ":" + n.strip();
-        ProcessBuilder wm = new ProcessBuilder("openbox", "--sm-disable").redirectErrorStream(true)
-                .redirectOutput(dir.resolve("openbox.log").toFile());
-        wm.environment().put("DISPLAY", display);
-        wm.environment().put("HOME", Files.createDirectories(dir.resolve("home")).toString());
-        openbox = wm.start();
+        String display = ":" + n.strip();
+        Path log = dir.resolve(wm + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command(wm)).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("DISPLAY", display);
+        pb.environment().put("HOME", Files.createDirectories(dir.resolve("home-" + wm)).toString());
+        pb.environment().remove("SESSION_MANAGER");
+        Process manager = pb.start();
+        running.put(wm, new Process[] {manager, xvfb});
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!run("xprop", "-root", "_NET_SUPPORTING_WM_CHECK").contains("window id")) {
-            assertTrue(System.nanoTime() < deadline, () -> "openbox manages the display (alive: " + openbox.isAlive()
-                    + "): " + log(dir.resolve("openbox.log")));
+        while (!run(display, "xprop", "-root", "_NET_SUPPORTING_WM_CHECK").contains("window id")) {
+            assertTrue(System.nanoTime() < deadline, () -> wm + " manages the display (alive: " + manager.isAlive()
+                    + "): " + log(log));
             Thread.sleep(100);
         }
+        displays.put(wm, display);
+        return display;
     }
 
     @AfterAll
-    static void stopDisplay() {
-        for (Process p : new Process[] {openbox, xvfb}) {
-            if (p != null) {
+    static void stopDisplays() {
+        for (Process[] ps : running.values()) {
+            for (Process p : ps) {
                 p.destroy();
             }
         }
     }
 
-    @Test
-    void defaultSize_centredDialogs_andMaximisedStateKeptAcrossDialogs() throws Exception {
-        Map<String, String> seen = launch("default", null);
+    @ParameterizedTest
+    @ValueSource(strings = {"openbox", "xfwm4"})
+    void defaultSize_centredDialogs_andMaximisedStateKeptAcrossDialogs(String wm) throws Exception {
+        Map<String, String> seen = launch(wm, "default", null);
         // THEN the first window has the default size (1100 x 720 with the window manager's frame), not the minimum
         // (760 x 520)
         assertEquals("1100x720", seen.get("first.size"), seen.toString());
@@ -85,9 +101,10 @@ class WindowManagerTest {
         assertCentred(seen.get("maximized.dialog"), seen);
     }
 
-    @Test
-    void savedSize_shouldBeTheFirstWindowsSize() throws Exception {
-        Map<String, String> seen = launch("saved", "\"windowX\":60,\"windowY\":50,\"windowWidth\":900,"
+    @ParameterizedTest
+    @ValueSource(strings = {"openbox", "xfwm4"})
+    void savedSize_shouldBeTheFirstWindowsSize(String wm) throws Exception {
+        Map<String, String> seen = launch(wm, "saved", "\"windowX\":60,\"windowY\":50,\"windowWidth\":900,"
                 + "\"windowHeight\":640,");
         assertEquals("900x640", seen.get("first.size"), seen.toString());
         assertTrue(seen.get("first.maximized").startsWith("false"), seen.toString());
@@ -101,12 +118,10 @@ class WindowManagerTest {
                 "the dialog's centre is the main window's: " + dialog);
     }
 
-    /** One launch of the app on a fresh data folder (with {@code settingsJson} fields), its probe's report. */
-    private Map<String, String> launch(String name, String settingsJson) throws Exception {
-        for (String tool : List.of("Xvfb", "openbox", "xdotool", "xprop")) {
-            assumeTrue(SystemTheme.onPath(tool), tool + " not installed: the window manager check does not run");
-        }
-        Path data = Files.createDirectories(dir.resolve(name));
+    /** One launch of the app under {@code wm} on a fresh data folder (with {@code settingsJson} fields), its probe's report. */
+    private Map<String, String> launch(String wm, String name, String settingsJson) throws Exception {
+        String display = display(wm);
+        Path data = Files.createDirectories(dir.resolve(wm + "-" + name));
         // A remote URL nothing answers at: the app starts at its login screen without the built-in local cloud.
         Files.writeString(data.resolve("settings.json"), "{" + (settingsJson == null ? "" : settingsJson)
                 + "\"remoteApiUrl\":\"http://127.0.0.1:9\"}");
@@ -114,7 +129,7 @@ class WindowManagerTest {
         ProcessBuilder pb = new ProcessBuilder(java, "-Daudmg.dataDir=" + data, "-Dprism.order=sw",
                 "-cp", System.getProperty("java.class.path"), WindowManagerProbe.class.getName());
         pb.environment().put("DISPLAY", display);
-        Map<String, String> seen = Probes.run(pb, dir.resolve(name + ".log"), 180);
+        Map<String, String> seen = Probes.run(pb, dir.resolve(wm + "-" + name + ".log"), 180);
         String out = seen.get("output");
         assertEquals("true", seen.get("done"), out);
         return seen;
@@ -128,7 +143,7 @@ class WindowManagerTest {
         }
     }
 
-    private static String run(String... cmd) throws Exception {
+    private static String run(String display, String... cmd) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("DISPLAY", display);
         Process p = pb.start();
