@@ -46,6 +46,11 @@ final class LocalCloudHandle implements AutoCloseable {
 
     static LocalCloudHandle start(Path config, Path artifact, Path dataDir) {
         WorkerMode mode = workerMode();
+        // The backend's worker JVMs start at a lower CPU priority than the window (unless set on the command line):
+        // on two cores a starting worker otherwise takes the CPU from the first scrolls of the grid.
+        if (System.getProperty(com.audmg.drive.local.lambda.LambdaRuntime.WORKER_NICE_PROPERTY) == null) {
+            System.setProperty(com.audmg.drive.local.lambda.LambdaRuntime.WORKER_NICE_PROPERTY, "10");
+        }
         LocalCloudOptions options = LocalCloudOptions.builder()
                 .port(0)
                 .dataDir(dataDir)

@@ -31,6 +31,9 @@ import java.util.concurrent.TimeoutException;
  * SendEmail endpoint that writes their mail to the outbox folder ({@link SesOutbox}).
  */
 public final class LambdaRuntime implements AutoCloseable {
+    /** System property: the Unix nice level of worker JVMs (1-19; unset or 0: this process's own). */
+    public static final String WORKER_NICE_PROPERTY = "audmg.workers.nice";
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_SSM_REQUEST_BYTES = 64 * 1024;
 

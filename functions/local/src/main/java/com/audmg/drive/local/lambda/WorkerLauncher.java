@@ -41,6 +41,27 @@ final class WorkerLauncher {
         this.jdks = jdks;
     }
 
+    /**
+     * System property: run worker JVMs and AOT training runs at this Unix nice level (1-19). The desktop app sets 10
+     * for its embedded backend: when workers start while the user scrolls, the window should win the CPU (two
+     * cores: a starting worker JVM takes one for a second or more). Unset or 0: the local cloud's own priority, as
+     * for developers, whose timings should match an idle Lambda's.
+     */
+    static final String NICE_PROPERTY = LambdaRuntime.WORKER_NICE_PROPERTY;
+    private static final Path NICE = java.util.stream.Stream.of("/usr/bin/nice", "/bin/nice").map(Path::of)
+            .filter(Files::isExecutable).findFirst().orElse(null);
+
+    /** {@code command} prefixed with {@code nice -n N} when {@link #NICE_PROPERTY} asks for it (nice execs it). */
+    static List<String> withPriority(List<String> command) {
+        int nice = Integer.getInteger(NICE_PROPERTY, 0);
+        if (nice <= 0 || nice > 19 || NICE == null) {
+            return command;
+        }
+        List<String> niced = new ArrayList<>(List.of(NICE.toString(), "-n", Integer.toString(nice)));
+        niced.addAll(command);
+        return niced;
+    }
+
     /** The Java that workers of {@code fn} run on: a JDK of its runtime's version when one is installed. */
     JdkLocator.Choice java(FunctionConfig fn) {
         return jdks.choose(fn.runtime());
@@ -105,7 +126,7 @@ final class WorkerLauncher {
                         (output, console) -> {
                             List<String> c = new ArrayList<>(trainingCommand);
                             c.add(1, "-XX:AOTCacheOutput=" + output);
-                            ProcessBuilder training = new ProcessBuilder(c)
+                            ProcessBuilder training = new ProcessBuilder(withPriority(c))
                                     .redirectOutput(ProcessBuilder.Redirect.appendTo(console.toFile()))
                                     .redirectErrorStream(true);
                             training.environment().clear();
@@ -120,6 +141,7 @@ final class WorkerLauncher {
             }
         }
         builder.redirectErrorStream(false);
+        builder.command(withPriority(builder.command()));
         Process process = builder.start();
         try (OutputStream stdin = process.getOutputStream()) {
             stdin.write((secrets.runtimeToken() + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -189,6 +211,7 @@ final class WorkerLauncher {
                 ssm.ssmToken()));
         env.put("AWS_ENDPOINT_URL_SESV2", "http://" + runtimeHostPort + LambdaRuntime.sharedSesPath(generation,
                 ssm.ssmToken()));
+        builder.command(withPriority(builder.command()));
         return builder.start();
     }
 
