@@ -173,7 +173,7 @@ public final class EmbeddedS3 implements AutoCloseable {
         } finally {
             context.close();
         }
-        if (stopped && sidecars != null) {
+        if (stopped) {
             try {
                 sidecars.closedCleanly();
             } catch (java.io.IOException e) {

@@ -55,6 +55,8 @@ final class SidecarMetadata {
 
     private final Path storage;
     private final Path sidecars;
+    /** A record this run failed to write or remove: its close is not a clean one for the records. */
+    private volatile boolean recordFailed;
 
     SidecarMetadata(Path storage, Path sidecars) {
         this.storage = storage;
@@ -71,6 +73,7 @@ final class SidecarMetadata {
             }
             write(sidecar(container, name), name, Files.size(blob), readAttributes(blob));
         } catch (IOException e) {
+            recordFailed = true;
             throw new UncheckedIOException("cannot record the metadata of " + container + "/" + name, e);
         }
     }
@@ -80,6 +83,7 @@ final class SidecarMetadata {
         try {
             Files.deleteIfExists(sidecar(container, name));
         } catch (IOException e) {
+            recordFailed = true;
             throw new UncheckedIOException("cannot remove the metadata record of " + container + "/" + name, e);
         }
     }
@@ -95,6 +99,7 @@ final class SidecarMetadata {
                 Files.deleteIfExists(p);
             }
         } catch (IOException e) {
+            recordFailed = true;
             throw new UncheckedIOException("cannot remove the metadata records of " + container, e);
         }
     }
@@ -168,9 +173,13 @@ final class SidecarMetadata {
 
     /**
      * At a clean close, once nothing writes any more: the sidecars match the objects, and the next start need not
-     * read them ({@link #reconcile}).
+     * read them ({@link #reconcile}). Not after a record failed to be written or removed in this run: the next start
+     * then checks them all, as after a crash.
      */
     void closedCleanly() throws IOException {
+        if (recordFailed) {
+            return;
+        }
         Files.createDirectories(sidecars);
         com.audmg.drive.local.PrivateFiles.write(sidecars.resolve(CLOSED_CLEANLY), new byte[0]);
     }

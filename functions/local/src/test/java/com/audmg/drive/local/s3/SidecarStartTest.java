@@ -2,6 +2,7 @@ package com.audmg.drive.local.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -59,5 +60,31 @@ class SidecarStartTest {
         assertEquals(new SidecarMetadata.Report(2, 0, 0, 1, 1), afterCrash);
         assertFalse(Files.exists(orphan));
         assertTrue(Files.exists(sidecars.sidecar(BUCKET, "b/c.txt")));
+    }
+
+    @Test
+    void aRunInWhichARecordCouldNotBeWritten_shouldLeaveNoCleanCloseMark() throws Exception {
+        Path storage = dir.resolve("s3");
+        Path records = dir.resolve("s3-metadata");
+        SidecarMetadata sidecars = new SidecarMetadata(storage, records);
+        // GIVEN a record that cannot be written: a folder, with a file in it, where x.txt's record goes
+        Path blocked = sidecars.sidecar(BUCKET, "x.txt");
+        Files.createDirectories(blocked);
+        Files.writeString(blocked.resolve("in-the-way"), "");
+        try (EmbeddedS3 s3 = EmbeddedS3.start(storage, dir.resolve("creds.properties"), 0, List.of(BUCKET));
+             S3Client client = s3.settings().client("us-east-1", Duration.ofSeconds(30))) {
+            client.putObject(p -> p.bucket(BUCKET).key("a.txt"), RequestBody.fromString("a"));
+            // WHEN a write's record fails (the write itself is answered with an error)
+            assertThrows(Exception.class, () -> client.putObject(p -> p.bucket(BUCKET).key("x.txt"),
+                    RequestBody.fromString("x")));
+        }
+        // THEN its close leaves no mark: the next start checks every record, as after a crash
+        assertFalse(Files.exists(records.resolve(SidecarMetadata.CLOSED_CLEANLY)));
+        Files.delete(blocked.resolve("in-the-way"));
+        Files.delete(blocked);
+        SidecarMetadata.Report next = sidecars.reconcile();
+        assertEquals(2, next.objects(), next.toString());
+        assertEquals(1, next.recorded(), next.toString());
+        assertTrue(Files.isRegularFile(sidecars.sidecar(BUCKET, "x.txt")));
     }
 }
