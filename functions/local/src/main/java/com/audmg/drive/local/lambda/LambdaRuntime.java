@@ -31,7 +31,12 @@ import java.util.concurrent.TimeoutException;
  * SendEmail endpoint that writes their mail to the outbox folder ({@link SesOutbox}).
  */
 public final class LambdaRuntime implements AutoCloseable {
-    /** System property: the Unix nice level of worker JVMs (1-19; unset or 0: this process's own). */
+    /**
+     * System property: run worker JVMs and AOT training runs at this Unix nice level (1-19). The desktop app sets 10
+     * for its embedded backend: when workers start while the user scrolls, the window should win the CPU (two
+     * cores: a starting worker JVM takes one for a second or more). Unset or 0: the local cloud's own priority, as
+     * for developers, whose timings should match an idle Lambda's.
+     */
     public static final String WORKER_NICE_PROPERTY = "audmg.workers.nice";
 
     private static final ObjectMapper JSON = new ObjectMapper();

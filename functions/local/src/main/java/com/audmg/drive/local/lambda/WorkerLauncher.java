@@ -41,19 +41,15 @@ final class WorkerLauncher {
         this.jdks = jdks;
     }
 
-    /**
-     * System property: run worker JVMs and AOT training runs at this Unix nice level (1-19). The desktop app sets 10
-     * for its embedded backend: when workers start while the user scrolls, the window should win the CPU (two
-     * cores: a starting worker JVM takes one for a second or more). Unset or 0: the local cloud's own priority, as
-     * for developers, whose timings should match an idle Lambda's.
-     */
-    static final String NICE_PROPERTY = LambdaRuntime.WORKER_NICE_PROPERTY;
     private static final Path NICE = java.util.stream.Stream.of("/usr/bin/nice", "/bin/nice").map(Path::of)
             .filter(Files::isExecutable).findFirst().orElse(null);
 
-    /** {@code command} prefixed with {@code nice -n N} when {@link #NICE_PROPERTY} asks for it (nice execs it). */
+    /**
+     * {@code command} prefixed with {@code nice -n N} when {@link LambdaRuntime#WORKER_NICE_PROPERTY} asks for it
+     * (nice execs it: the process is the command's).
+     */
     static List<String> withPriority(List<String> command) {
-        int nice = Integer.getInteger(NICE_PROPERTY, 0);
+        int nice = Integer.getInteger(LambdaRuntime.WORKER_NICE_PROPERTY, 0);
         if (nice <= 0 || nice > 19 || NICE == null) {
             return command;
         }
