@@ -1,5 +1,8 @@
 package com.audmg.drive.platform;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
@@ -28,11 +31,34 @@ public final class AwsClients {
     private AwsClients() {
     }
 
+    /** How long opening a connection may take. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /** How long a response may take to start, or pause while it arrives. */
+    static final Duration READ_TIMEOUT = Duration.ofSeconds(15);
+
+    /**
+     * The URL-connection client, its connections opened as the JDK opens them by default: its proxy selector and,
+     * for HTTPS, its default TLS context (the JDK's trust store, or {@code javax.net.ssl.trustStore}) with host name
+     * verification. The SDK's builder would instead build a TLS context of its own at once, parsing the JDK's ~150
+     * CA certificates (about 100 ms of a cold start) even when every endpoint is plain HTTP, as the local cloud's
+     * are; the JDK builds its default context on the first HTTPS connection only.
+     */
     public static SdkHttpClient httpClient() {
-        return UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(3))
-                .socketTimeout(Duration.ofSeconds(15))
-                .build();
+        return UrlConnectionHttpClient.create(AwsClients::openConnection);
+    }
+
+    static HttpURLConnection openConnection(URI uri) {
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("not an HTTP endpoint: " + uri);
+        }
+        try {
+            HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
+            connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+            connection.setReadTimeout((int) READ_TIMEOUT.toMillis());
+            return connection;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**

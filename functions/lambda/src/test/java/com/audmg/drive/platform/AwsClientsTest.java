@@ -2,6 +2,16 @@ package com.audmg.drive.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -13,15 +23,76 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
+import software.amazon.awssdk.http.HttpExecuteRequest;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
 
-/** Where the functions get their credentials: environment variables, or SnapStart's endpoint. */
+/** Where the functions get their credentials (environment variables, or SnapStart's endpoint), and how they connect. */
 class AwsClientsTest {
+
+    @Test
+    void httpClient_shouldGiveEachConnectionItsTimeouts() throws Exception {
+        HttpURLConnection connection = AwsClients.openConnection(URI.create("http://127.0.0.1:9/object"));
+
+        assertEquals(3000, connection.getConnectTimeout());
+        assertEquals(15000, connection.getReadTimeout());
+        assertThrows(IllegalArgumentException.class, () -> AwsClients.openConnection(URI.create("file:///etc/passwd")));
+    }
+
+    @Test
+    void httpClient_shouldRefuseAnHttpsEndpoint_whoseCertificateNoTrustedAuthoritySigned(@TempDir Path dir)
+            throws Exception {
+        // GIVEN an HTTPS server with a self-signed certificate for 127.0.0.1
+        Path keystore = dir.resolve("server.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "server", "-keyalg", "EC", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
+                "-validity", "2", "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        String keytoolOutput = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, keytool.waitFor(), keytoolOutput);
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (var in = java.nio.file.Files.newInputStream(keystore)) {
+            keys.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, "changeit".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        List<String> served = new CopyOnWriteArrayList<>();
+        HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setHttpsConfigurator(new HttpsConfigurator(tls));
+        server.createContext("/", exchange -> {
+            served.add(exchange.getRequestURI().toString());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            // WHEN the functions' HTTP client sends it a request
+            SdkHttpClient http = AwsClients.httpClient();
+            SdkHttpFullRequest request = SdkHttpFullRequest.builder().method(SdkHttpMethod.GET)
+                    .uri(URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/bucket/key")).build();
+            ExecutableHttpRequest call = http.prepareRequest(HttpExecuteRequest.builder().request(request).build());
+
+            // THEN the TLS handshake fails on the untrusted certificate and no request reaches the server
+            IOException refused = assertThrows(IOException.class, call::call);
+            assertInstanceOf(SSLHandshakeException.class, refused, refused.toString());
+            assertEquals(List.of(), served);
+        } finally {
+            server.stop(0);
+        }
+    }
 
     @Test
     void credentials_shouldComeFromTheEnvironment_withoutSnapStart() {
