@@ -434,6 +434,8 @@ public final class Wiring {
      * that a restored function's first request finds the S3 request path loaded and initialized.
      */
     private void primeSnapshot(String name, Runnable read) {
+        // Each such read can only miss, each write only fail: S3's successful answers are primed from memory.
+        SnapshotPriming.register("s3-answers", () -> com.audmg.drive.platform.S3AnswerPriming.run(config));
         SnapshotPriming.register(name, () -> {
             if (warmUp.get() instanceof Supplier<?> warming) {
                 warming.get();

@@ -62,6 +62,7 @@ class SnapshotPrimingTest {
         assertTrue(requests.isEmpty(), "registering reads nothing: " + requests);
         SnapshotPriming.registered().forEach(p -> p.beforeCheckpoint(null));
 
+        // one request each: the canned answers' priming sends none
         assertEquals(4, requests.size(), requests.toString());
         assertTrue(requests.stream().anyMatch(r -> r.matches("GET /data/users/[0-9a-f]{64}\\.json")), requests.toString());
         // the write path, on that same missing key, with a condition no object can meet
@@ -91,6 +92,37 @@ class SnapshotPrimingTest {
                 assertTrue(listed.isEmpty(), bucket + " after priming: " + listed);
             }
         }
+    }
+
+    @Test
+    void s3AnswerPriming_shouldRunEachSuccessfulAnswer_withNoRequestLeavingTheProcess() {
+        // GIVEN the local cloud's settings (an endpoint, path-style) and Lambda's (no endpoint: S3's own, over TLS)
+        for (Map<String, String> env : List.of(
+                Map.of("AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3.getAddress().getPort()),
+                Map.of("AWS_REGION", "eu-west-1"))) {
+            Map<String, String> all = new java.util.HashMap<>(env);
+            all.putAll(Map.of("DATA_BUCKET", "data", "MEDIA_BUCKET", "media", "TOKEN_SECRET",
+                    "0123456789abcdef0123456789abcdef", "TOKEN_ISSUER", "test", "TOKEN_AUDIENCE", "test"));
+
+            // WHEN the priming runs
+            List<String> answered = S3AnswerPriming.run(Config.from(all));
+
+            // THEN a read, a HEAD, a create, a conditional replace, a listing and a delete were each answered with
+            // success (it throws when one is not parsed as such), none of them by S3
+            assertEquals(List.of("GET", "HEAD", "PUT", "PUT", "GET", "DELETE"),
+                    answered.stream().map(a -> a.substring(0, a.indexOf(' '))).toList(), answered.toString());
+            assertTrue(answered.get(4).contains("list-type"), answered.toString());
+            assertTrue(requests.isEmpty(), requests.toString());
+        }
+    }
+
+    @Test
+    void beforeCheckpoint_shouldPrimeSuccessfulAnswers_forEveryServiceUsingS3() {
+        Wiring wiring = wiring();
+
+        wiring.sessions();
+
+        assertTrue(SnapshotPriming.registered().stream().anyMatch(p -> p.name().equals("s3-answers")));
     }
 
     @Test
