@@ -209,8 +209,17 @@ final class FunctionWorker {
             if (inv == null) {
                 continue;
             }
-            if (gen != generation) {
+            Sandbox current;
+            synchronized (this) {
+                current = gen == generation ? process : null;
+            }
+            if (current == null || !current.isAlive()) {
+                // A newer worker took over, or this one is dead or being killed (its poll was still waiting here):
+                // the invocation goes back for a live worker, and one starts now if none is coming.
                 queue.offerFirst(inv);
+                if (gen == generation) {
+                    startForQueued();
+                }
                 return null;
             }
             inv.generation = gen;
@@ -220,6 +229,14 @@ final class FunctionWorker {
             return inv;
         }
         return null;
+    }
+
+    private void startForQueued() {
+        try {
+            ensureStarted();
+        } catch (IOException e) {
+            log.line("cannot restart worker: " + e.getMessage());
+        }
     }
 
     /** API Gateway gave up before a worker took {@code inv}: it must not run later. */

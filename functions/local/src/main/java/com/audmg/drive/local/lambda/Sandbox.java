@@ -31,10 +31,12 @@ interface Sandbox {
     /** A worker JVM of the function's own. */
     static Sandbox of(Process process) {
         CompletableFuture<Integer> exited = process.onExit().thenApply(Process::exitValue);
+        java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
         return new Sandbox() {
             @Override
             public boolean isAlive() {
-                return process.isAlive();
+                // Killed counts at once: the JVM may take a while to be gone, and must get no work meanwhile.
+                return !killed.get() && process.isAlive();
             }
 
             @Override
@@ -44,6 +46,7 @@ interface Sandbox {
 
             @Override
             public void kill() {
+                killed.set(true);
                 process.destroyForcibly();
             }
 

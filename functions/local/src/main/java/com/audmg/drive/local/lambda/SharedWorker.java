@@ -25,6 +25,8 @@ final class SharedWorker implements AutoCloseable {
     private final FunctionLog sharedLog;
     private final Map<String, FunctionLog> logs;
     private Process process;
+    /** Set when {@link #process} is killed: from then on it counts as gone, though it may take a while to exit. */
+    private java.util.concurrent.atomic.AtomicBoolean processKilled = new java.util.concurrent.atomic.AtomicBoolean();
     private OutputStream control;
     private int jvmGeneration;
     private WorkerSecrets ssmSecrets;
@@ -48,7 +50,7 @@ final class SharedWorker implements AutoCloseable {
         if (closed) {
             throw new IOException("local cloud is shutting down");
         }
-        if (process == null || !process.isAlive()) {
+        if (process == null || processKilled.get() || !process.isAlive()) {
             start();
         }
         String line = String.join("\t", SharedWorkerMain.ATTACH, fn.name(), Integer.toString(gen),
@@ -62,7 +64,7 @@ final class SharedWorker implements AutoCloseable {
             process.destroyForcibly();
             throw e;
         }
-        return new Attached(process);
+        return new Attached(process, processKilled);
     }
 
     private void start() throws IOException {
@@ -70,6 +72,7 @@ final class SharedWorker implements AutoCloseable {
         int gen = ++jvmGeneration;
         Process started = launcher.launchShared(functions, gen, ssmSecrets);
         process = started;
+        processKilled = new java.util.concurrent.atomic.AtomicBoolean();
         control = started.getOutputStream();
         pump(started.getInputStream(), "shared-worker-stdout");
         pump(started.getErrorStream(), "shared-worker-stderr");
@@ -147,16 +150,19 @@ final class SharedWorker implements AutoCloseable {
     /** One function's generation in the shared JVM: it ends when the JVM does, or when it is released. */
     private static final class Attached implements Sandbox {
         private final Process jvm;
+        /** Shared by every function in the JVM: killing it through one ends it for all at once. */
+        private final java.util.concurrent.atomic.AtomicBoolean killed;
         private final CompletableFuture<Integer> exited = new CompletableFuture<>();
 
-        Attached(Process jvm) {
+        Attached(Process jvm, java.util.concurrent.atomic.AtomicBoolean killed) {
             this.jvm = jvm;
+            this.killed = killed;
             jvm.onExit().thenRun(() -> exited.complete(jvm.exitValue()));
         }
 
         @Override
         public boolean isAlive() {
-            return !exited.isDone() && jvm.isAlive();
+            return !killed.get() && !exited.isDone() && jvm.isAlive();
         }
 
         @Override
@@ -166,6 +172,7 @@ final class SharedWorker implements AutoCloseable {
 
         @Override
         public void kill() {
+            killed.set(true);
             jvm.destroyForcibly();
         }
 

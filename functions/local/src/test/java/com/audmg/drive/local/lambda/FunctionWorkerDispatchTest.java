@@ -1,0 +1,101 @@
+package com.audmg.drive.local.lambda;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import com.audmg.drive.local.config.FunctionConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which worker gets an invocation, with sandboxes that stand in for worker JVMs (what is under test is the
+ * dispatch, not the JVMs): a worker that is dead or being killed, but whose exit has not been noticed yet, must not
+ * take work through a poll of its that is still waiting at the runtime endpoint.
+ */
+class FunctionWorkerDispatchTest {
+
+    @TempDir
+    Path dir;
+
+    /** A JVM as the local cloud sees it: alive until it dies; its exit is noticed later, when told. */
+    static final class StandInJvm implements Sandbox {
+        volatile boolean dead;
+        final CompletableFuture<Integer> exited = new CompletableFuture<>();
+
+        @Override
+        public boolean isAlive() {
+            return !dead && !exited.isDone();
+        }
+
+        @Override
+        public CompletableFuture<Integer> exited() {
+            return exited;
+        }
+
+        @Override
+        public void kill() {
+            dead = true;
+        }
+
+        @Override
+        public void release() {
+            exited.complete(1);
+        }
+
+        @Override
+        public void stop() {
+            exited.complete(0);
+        }
+
+        @Override
+        public boolean killsTimedOutInvocations() {
+            return true;
+        }
+    }
+
+    @Test
+    void aRequeuedInvocation_shouldGoToANewWorker_notToAWaitingPollOfTheDeadOne() throws Exception {
+        // GIVEN a function whose worker (generation 1) took an invocation and has a second poll waiting
+        Path artifact = Files.writeString(dir.resolve("fn.jar"), "jar");
+        FunctionConfig fn = new FunctionConfig("fn", "example.Handler", 5, 256, Map.of());
+        WorkerLauncher launcher = new WorkerLauncher(dir.resolve("worker.jar"), f -> artifact, "eu-west-1",
+                "000000000000", () -> null, "127.0.0.1:1", new JdkLocator(List.of()), new AotCache(dir, false));
+        List<StandInJvm> started = new CopyOnWriteArrayList<>();
+        FunctionWorker worker = new FunctionWorker(fn, launcher, (f, gen, secrets, log) -> {
+            StandInJvm jvm = new StandInJvm();
+            started.add(jvm);
+            return jvm;
+        }, new FunctionLog("fn", dir.resolve("logs"), null));
+        Invocation inv = worker.submit(new Invocation("req-1", "{}".getBytes(StandardCharsets.UTF_8)));
+        assertSame(inv, worker.next(1));
+        CompletableFuture<Invocation> waitingPoll = CompletableFuture.supplyAsync(() -> {
+            try {
+                return worker.next(1);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(100);
+
+        // WHEN the worker dies before its exit is noticed, and the runtime endpoint, unable to hand it the
+        // invocation, puts the invocation back
+        started.get(0).dead = true;
+        worker.requeue(inv);
+
+        // THEN the waiting poll of the dead worker gets nothing, a new worker starts at once, and its poll gets the
+        // invocation (before: the dead worker's poll took it again, and it waited out its timeout)
+        assertNull(waitingPoll.get(5, TimeUnit.SECONDS));
+        assertEquals(2, started.size(), "a new worker for the queued invocation");
+        assertSame(inv, worker.next(2));
+        assertEquals(2, inv.generation);
+    }
+}
