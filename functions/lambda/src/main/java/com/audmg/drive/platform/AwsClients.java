@@ -41,7 +41,9 @@ public final class AwsClients {
      * for HTTPS, its default TLS context (the JDK's trust store, or {@code javax.net.ssl.trustStore}) with host name
      * verification. The SDK's builder would instead build a TLS context of its own at once, parsing the JDK's ~150
      * CA certificates (about 100 ms of a cold start) even when every endpoint is plain HTTP, as the local cloud's
-     * are; the JDK builds its default context on the first HTTPS connection only.
+     * are; the JDK builds its default context on the first HTTPS connection only. A proxy, where one is needed, is
+     * the JDK's: {@code -Dhttps.proxyHost}/{@code -Dhttps.proxyPort} (in {@code JAVA_TOOL_OPTIONS}); the SDK's builder
+     * would also have read {@code HTTPS_PROXY} from the environment.
      */
     public static SdkHttpClient httpClient() {
         return UrlConnectionHttpClient.create(AwsClients::openConnection);
