@@ -43,7 +43,8 @@ public final class AwsClients {
      * CA certificates (about 100 ms of a cold start) even when every endpoint is plain HTTP, as the local cloud's
      * are; the JDK builds its default context on the first HTTPS connection only. A proxy, where one is needed, is
      * the JDK's: {@code -Dhttps.proxyHost}/{@code -Dhttps.proxyPort} (in {@code JAVA_TOOL_OPTIONS}); the SDK's builder
-     * would also have read {@code HTTPS_PROXY} from the environment.
+     * would also have read {@code HTTPS_PROXY} and {@code NO_PROXY} from the environment, with a proxy's user and
+     * password. Lambda sets none of them.
      */
     public static SdkHttpClient httpClient() {
         return UrlConnectionHttpClient.create(AwsClients::openConnection);

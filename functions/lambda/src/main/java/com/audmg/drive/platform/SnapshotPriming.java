@@ -49,6 +49,11 @@ public final class SnapshotPriming implements Resource {
         return List.copyOf(REGISTERED);
     }
 
+    /** Forgets every registration (tests: each starts from none). */
+    static void clearForTests() {
+        REGISTERED.clear();
+    }
+
     String name() {
         return name;
     }
@@ -57,8 +62,9 @@ public final class SnapshotPriming implements Resource {
     public void beforeCheckpoint(Context<? extends Resource> context) {
         try {
             prime.run();
-        } catch (RuntimeException e) {
-            // Priming only changes how warm the snapshot is; a failure must not fail the snapshot.
+        } catch (RuntimeException | LinkageError | java.util.ServiceConfigurationError e) {
+            // Priming only changes how warm the snapshot is; a failure (a class that cannot load or initialize
+            // included) must not fail the snapshot.
             StructuredLog.warn("snapshot priming " + name + " failed: " + e);
         }
     }

@@ -33,6 +33,7 @@ class SnapshotPrimingTest {
 
     @BeforeEach
     void startRecorder() throws Exception {
+        SnapshotPriming.clearForTests();
         s3 = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         s3.createContext("/", exchange -> {
             String ifMatch = exchange.getRequestHeaders().getFirst("If-Match");
@@ -118,11 +119,16 @@ class SnapshotPrimingTest {
 
     @Test
     void beforeCheckpoint_shouldPrimeSuccessfulAnswers_forEveryServiceUsingS3() {
-        Wiring wiring = wiring();
+        Map<String, Runnable> services = Map.of("sessions", () -> wiring().sessions(),
+                "accounts", () -> wiring().authService(), "files", () -> wiring().fileService());
+        services.forEach((name, build) -> {
+            SnapshotPriming.clearForTests();
 
-        wiring.sessions();
+            build.run();
 
-        assertTrue(SnapshotPriming.registered().stream().anyMatch(p -> p.name().equals("s3-answers")));
+            assertTrue(SnapshotPriming.registered().stream().anyMatch(p -> p.name().equals("s3-answers")),
+                    name + ": " + SnapshotPriming.registered().stream().map(SnapshotPriming::name).toList());
+        });
     }
 
     @Test

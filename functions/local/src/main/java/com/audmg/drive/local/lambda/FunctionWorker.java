@@ -209,22 +209,24 @@ final class FunctionWorker {
             if (inv == null) {
                 continue;
             }
-            Sandbox current;
+            boolean taken;
+            // Under the lock that a restart takes to move to a new generation (whose in-flight invocations it then
+            // fails): an invocation is either dispatched to a live worker before that, or not at all.
             synchronized (this) {
-                current = gen == generation ? process : null;
-            }
-            if (current == null || !current.isAlive()) {
-                // A newer worker took over, or this one is dead or being killed (its poll was still waiting here):
-                // the invocation goes back for a live worker, and one starts now if none is coming.
-                queue.offerFirst(inv);
-                if (gen == generation) {
-                    startForQueued();
+                taken = gen == generation && process != null && process.isAlive();
+                if (taken) {
+                    inv.generation = gen;
+                    inv.deadlineEpochMillis = System.currentTimeMillis() + function.timeoutSeconds() * 1000L;
+                    inFlight.put(inv.requestId, inv);
                 }
+            }
+            if (!taken) {
+                // A newer worker took over, or this one is dead or being killed (its poll was still waiting here):
+                // the invocation goes back, and a worker starts for it unless a live one is there.
+                queue.offerFirst(inv);
+                startForQueued();
                 return null;
             }
-            inv.generation = gen;
-            inv.deadlineEpochMillis = System.currentTimeMillis() + function.timeoutSeconds() * 1000L;
-            inFlight.put(inv.requestId, inv);
             inv.dispatched.complete(System.nanoTime());
             return inv;
         }
@@ -232,10 +234,15 @@ final class FunctionWorker {
     }
 
     private void startForQueued() {
+        if (closed) {
+            return;
+        }
         try {
             ensureStarted();
         } catch (IOException e) {
             log.line("cannot restart worker: " + e.getMessage());
+            // What waits would wait until its caller gave up: it fails now, as when a worker dies before it is ready.
+            failQueued("{\"errorMessage\":\"Runtime failed to start\",\"errorType\":\"Runtime.Unknown\"}");
         }
     }
 

@@ -61,6 +61,7 @@ final class SharedWorker implements AutoCloseable {
             control.write(line.getBytes(StandardCharsets.UTF_8));
             control.flush();
         } catch (IOException e) {
+            processKilled.set(true);
             process.destroyForcibly();
             throw e;
         }
@@ -132,6 +133,7 @@ final class SharedWorker implements AutoCloseable {
             closed = true;
             p = process;
             process = null;
+            processKilled.set(true);
         }
         if (p != null) {
             p.destroy();

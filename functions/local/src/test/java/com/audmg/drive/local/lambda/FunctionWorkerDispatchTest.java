@@ -3,6 +3,7 @@ package com.audmg.drive.local.lambda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.audmg.drive.local.config.FunctionConfig;
 import java.nio.charset.StandardCharsets;
@@ -63,29 +64,45 @@ class FunctionWorkerDispatchTest {
         }
     }
 
-    @Test
-    void aRequeuedInvocation_shouldGoToANewWorker_notToAWaitingPollOfTheDeadOne() throws Exception {
-        // GIVEN a function whose worker (generation 1) took an invocation and has a second poll waiting
+    private final List<StandInJvm> started = new CopyOnWriteArrayList<>();
+    /** How many sandboxes may start; a start beyond them fails as a JVM that cannot be launched. */
+    private int startable = Integer.MAX_VALUE;
+
+    private FunctionWorker worker() throws Exception {
         Path artifact = Files.writeString(dir.resolve("fn.jar"), "jar");
         FunctionConfig fn = new FunctionConfig("fn", "example.Handler", 5, 256, Map.of());
         WorkerLauncher launcher = new WorkerLauncher(dir.resolve("worker.jar"), f -> artifact, "eu-west-1",
                 "000000000000", () -> null, "127.0.0.1:1", new JdkLocator(List.of()), new AotCache(dir, false));
-        List<StandInJvm> started = new CopyOnWriteArrayList<>();
-        FunctionWorker worker = new FunctionWorker(fn, launcher, (f, gen, secrets, log) -> {
+        return new FunctionWorker(fn, launcher, (f, gen, secrets, log) -> {
+            if (started.size() >= startable) {
+                throw new java.io.IOException("Cannot run program \"java\": error=24, Too many open files");
+            }
             StandInJvm jvm = new StandInJvm();
             started.add(jvm);
             return jvm;
         }, new FunctionLog("fn", dir.resolve("logs"), null));
-        Invocation inv = worker.submit(new Invocation("req-1", "{}".getBytes(StandardCharsets.UTF_8)));
-        assertSame(inv, worker.next(1));
-        CompletableFuture<Invocation> waitingPoll = CompletableFuture.supplyAsync(() -> {
+    }
+
+    /** A poll of worker {@code gen} waiting at the runtime endpoint, as a worker's second thread holds one. */
+    private static CompletableFuture<Invocation> waitingPoll(FunctionWorker worker, int gen) throws Exception {
+        CompletableFuture<Invocation> poll = CompletableFuture.supplyAsync(() -> {
             try {
-                return worker.next(1);
+                return worker.next(gen);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
         Thread.sleep(100);
+        return poll;
+    }
+
+    @Test
+    void aRequeuedInvocation_shouldGoToANewWorker_notToAWaitingPollOfTheDeadOne() throws Exception {
+        // GIVEN a function whose worker (generation 1) took an invocation and has a second poll waiting
+        FunctionWorker worker = worker();
+        Invocation inv = worker.submit(new Invocation("req-1", "{}".getBytes(StandardCharsets.UTF_8)));
+        assertSame(inv, worker.next(1));
+        CompletableFuture<Invocation> waitingPoll = waitingPoll(worker, 1);
 
         // WHEN the worker dies before its exit is noticed, and the runtime endpoint, unable to hand it the
         // invocation, puts the invocation back
@@ -98,5 +115,25 @@ class FunctionWorkerDispatchTest {
         assertEquals(2, started.size(), "a new worker for the queued invocation");
         assertSame(inv, worker.next(2));
         assertEquals(2, inv.generation);
+    }
+
+    @Test
+    void aRequeuedInvocation_shouldFailAtOnce_whenNoNewWorkerCanStart() throws Exception {
+        // GIVEN the same, on a machine where no further worker can be launched
+        FunctionWorker worker = worker();
+        startable = 1;
+        Invocation inv = worker.submit(new Invocation("req-1", "{}".getBytes(StandardCharsets.UTF_8)));
+        assertSame(inv, worker.next(1));
+        CompletableFuture<Invocation> waitingPoll = waitingPoll(worker, 1);
+
+        // WHEN the worker dies and the invocation is put back
+        started.get(0).dead = true;
+        worker.requeue(inv);
+
+        // THEN it fails now, with the runtime's error, rather than waiting until its caller gives up
+        assertNull(waitingPoll.get(5, TimeUnit.SECONDS));
+        InvocationResult result = inv.result.get(5, TimeUnit.SECONDS);
+        assertEquals(InvocationResult.Outcome.ERROR, result.outcome());
+        assertTrue(new String(result.payload(), StandardCharsets.UTF_8).contains("Runtime failed to start"));
     }
 }
