@@ -83,16 +83,24 @@ class FunctionWorkerDispatchTest {
         }, new FunctionLog("fn", dir.resolve("logs"), null));
     }
 
-    /** A poll of worker {@code gen} waiting at the runtime endpoint, as a worker's second thread holds one. */
-    private static CompletableFuture<Invocation> waitingPoll(FunctionWorker worker, int gen) throws Exception {
+    /**
+     * Worker 1 of {@code worker} takes {@code inv} and has a second poll waiting at the runtime endpoint; then it dies
+     * before its exit is noticed, and the endpoint, unable to hand it the invocation, puts the invocation back.
+     * Returns that waiting poll.
+     */
+    private CompletableFuture<Invocation> diesHoldingAnInvocation(FunctionWorker worker, Invocation inv)
+            throws Exception {
+        assertSame(inv, worker.next(1));
         CompletableFuture<Invocation> poll = CompletableFuture.supplyAsync(() -> {
             try {
-                return worker.next(gen);
+                return worker.next(1);
             } catch (InterruptedException e) {
                 throw new IllegalStateException(e);
             }
         });
         Thread.sleep(100);
+        started.get(0).dead = true;
+        worker.requeue(inv);
         return poll;
     }
 
@@ -101,13 +109,9 @@ class FunctionWorkerDispatchTest {
         // GIVEN a function whose worker (generation 1) took an invocation and has a second poll waiting
         FunctionWorker worker = worker();
         Invocation inv = worker.submit(new Invocation("req-1", "{}".getBytes(StandardCharsets.UTF_8)));
-        assertSame(inv, worker.next(1));
-        CompletableFuture<Invocation> waitingPoll = waitingPoll(worker, 1);
 
-        // WHEN the worker dies before its exit is noticed, and the runtime endpoint, unable to hand it the
-        // invocation, puts the invocation back
-        started.get(0).dead = true;
-        worker.requeue(inv);
+        // WHEN the worker dies before its exit is noticed, and the invocation is put back
+        CompletableFuture<Invocation> waitingPoll = diesHoldingAnInvocation(worker, inv);
 
         // THEN the waiting poll of the dead worker gets nothing, a new worker starts at once, and its poll gets the
         // invocation (before: the dead worker's poll took it again, and it waited out its timeout)
@@ -123,12 +127,9 @@ class FunctionWorkerDispatchTest {
         FunctionWorker worker = worker();
         startable = 1;
         Invocation inv = worker.submit(new Invocation("req-1", "{}".getBytes(StandardCharsets.UTF_8)));
-        assertSame(inv, worker.next(1));
-        CompletableFuture<Invocation> waitingPoll = waitingPoll(worker, 1);
 
         // WHEN the worker dies and the invocation is put back
-        started.get(0).dead = true;
-        worker.requeue(inv);
+        CompletableFuture<Invocation> waitingPoll = diesHoldingAnInvocation(worker, inv);
 
         // THEN it fails now, with the runtime's error, rather than waiting until its caller gives up
         assertNull(waitingPoll.get(5, TimeUnit.SECONDS));
