@@ -43,8 +43,8 @@ public final class S3AnswerPriming {
             + "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>" + BUCKET + "</Name>"
             + "<Prefix>priming/</Prefix><StartAfter>priming/a</StartAfter><KeyCount>1</KeyCount><MaxKeys>10</MaxKeys>"
             + "<IsTruncated>false</IsTruncated><Contents><Key>" + KEY + "</Key>"
-            + "<LastModified>2026-11-01T00:00:00.000Z</LastModified><ETag>&quot;0f343b0931126a20f133d67c2b018a3b&quot;"
-            + "</ETag><Size>" + DOCUMENT.length + "</Size><StorageClass>STANDARD</StorageClass></Contents>"
+            + "<LastModified>2026-11-01T00:00:00.000Z</LastModified><ETag>" + ETAG.replace("\"", "&quot;") + "</ETag>"
+            + "<Size>" + DOCUMENT.length + "</Size><StorageClass>STANDARD</StorageClass></Contents>"
             + "</ListBucketResult>").getBytes(StandardCharsets.UTF_8);
 
     private S3AnswerPriming() {

@@ -161,12 +161,7 @@ final class FunctionWorker {
             // Crashed while serving (killed, System.exit, out of memory): what it ran failed above; what
             // waits in the queue gets a new worker now rather than when the next request happens to come.
             log.line("restarting the worker for " + queue.size() + " queued invocation(s)");
-            try {
-                ensureStarted();
-            } catch (IOException e) {
-                log.line("cannot restart worker: " + e.getMessage());
-                failQueued(error);
-            }
+            startForQueued(error);
         }
     }
 
@@ -224,7 +219,7 @@ final class FunctionWorker {
                 // A newer worker took over, or this one is dead or being killed (its poll was still waiting here):
                 // the invocation goes back, and a worker starts for it unless a live one is there.
                 queue.offerFirst(inv);
-                startForQueued();
+                startForQueued(RUNTIME_FAILED_TO_START);
                 return null;
             }
             inv.dispatched.complete(System.nanoTime());
@@ -233,7 +228,14 @@ final class FunctionWorker {
         return null;
     }
 
-    private void startForQueued() {
+    private static final String RUNTIME_FAILED_TO_START =
+            "{\"errorMessage\":\"Runtime failed to start\",\"errorType\":\"Runtime.Unknown\"}";
+
+    /**
+     * Starts a worker for what waits in the queue unless a live one is there. When none can start, what waits fails
+     * at once with {@code errorJson}, as when a worker dies before it is ready, rather than until its caller gives up.
+     */
+    private void startForQueued(String errorJson) {
         if (closed) {
             return;
         }
@@ -241,8 +243,7 @@ final class FunctionWorker {
             ensureStarted();
         } catch (IOException e) {
             log.line("cannot restart worker: " + e.getMessage());
-            // What waits would wait until its caller gave up: it fails now, as when a worker dies before it is ready.
-            failQueued("{\"errorMessage\":\"Runtime failed to start\",\"errorType\":\"Runtime.Unknown\"}");
+            failQueued(errorJson);
         }
     }
 
