@@ -339,11 +339,7 @@ final class FunctionWorker {
                     + "\"errorType\":\"Runtime.ExitError\"}");
         }
         if (!queue.isEmpty()) {
-            try {
-                ensureStarted();
-            } catch (IOException e) {
-                log.line("cannot restart worker: " + e.getMessage());
-            }
+            startForQueued(RUNTIME_FAILED_TO_START);
         }
     }
 

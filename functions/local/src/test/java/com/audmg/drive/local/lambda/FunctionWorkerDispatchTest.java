@@ -137,4 +137,23 @@ class FunctionWorkerDispatchTest {
         assertEquals(InvocationResult.Outcome.ERROR, result.outcome());
         assertTrue(new String(result.payload(), StandardCharsets.UTF_8).contains("Runtime failed to start"));
     }
+
+    @Test
+    void queuedInvocations_shouldFailAtOnce_whenNoWorkerCanReplaceOneThatTimedOut() throws Exception {
+        // GIVEN a worker running an invocation, another invocation queued behind it, and no further worker launchable
+        FunctionWorker worker = worker();
+        startable = 1;
+        Invocation running = worker.submit(new Invocation("req-1", "{}".getBytes(StandardCharsets.UTF_8)));
+        assertSame(running, worker.next(1));
+        Invocation queued = worker.submit(new Invocation("req-2", "{}".getBytes(StandardCharsets.UTF_8)));
+
+        // WHEN the running one times out, so its worker is killed and replaced
+        worker.restartAfterTimeout(running, InvocationResult.functionTimedOut("req-1", 5));
+
+        // THEN the queued one fails now with the runtime's error (before: it waited until its caller gave up)
+        InvocationResult result = queued.result.get(5, TimeUnit.SECONDS);
+        assertEquals(InvocationResult.Outcome.ERROR, result.outcome());
+        assertTrue(new String(result.payload(), StandardCharsets.UTF_8).contains("Runtime failed to start"));
+        assertTrue(started.get(0).dead, "the timed-out worker was killed");
+    }
 }
